@@ -1,0 +1,66 @@
+//! Brand colours and WCAG 2.1 contrast. Unit colours sit behind white text
+//! (header, buttons), so they must reach 4.5:1 against white.
+
+pub type Rgb = (u8, u8, u8);
+
+pub fn parse_hex(s: &str) -> Option<Rgb> {
+    let h = s.trim().strip_prefix('#')?;
+    let full = match h.len() {
+        3 => h.chars().flat_map(|c| [c, c]).collect::<String>(),
+        6 => h.to_owned(),
+        _ => return None,
+    };
+    let v = u32::from_str_radix(&full, 16).ok()?;
+    Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+pub fn to_hex((r, g, b): Rgb) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+fn luminance((r, g, b): Rgb) -> f64 {
+    let ch = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
+}
+
+pub fn contrast_with_white(c: Rgb) -> f64 {
+    1.05 / (luminance(c) + 0.05)
+}
+
+/// Darken `c` in small steps, keeping its hue, until white text on it
+/// reaches 4.5:1. Returns `c` itself when it already does.
+pub fn ensure_contrast_with_white(c: Rgb) -> Rgb {
+    let mut cur = c;
+    let mut factor = 1.0;
+    while contrast_with_white(cur) < 4.5 {
+        factor *= 0.96;
+        let s = |v: u8| (f64::from(v) * factor).round() as u8;
+        cur = (s(c.0), s(c.1), s(c.2));
+    }
+    cur
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn light_colours_are_darkened_to_aa() {
+        let green = parse_hex("#4caf50").unwrap();
+        assert!(contrast_with_white(green) < 4.5);
+        let fixed = ensure_contrast_with_white(green);
+        assert!(contrast_with_white(fixed) >= 4.5);
+        assert!(fixed.1 > fixed.0, "hue kept: {fixed:?}");
+        let navy = parse_hex("#0b5394").unwrap();
+        assert_eq!(ensure_contrast_with_white(navy), navy);
+        assert_eq!(parse_hex("#fff"), Some((255, 255, 255)));
+        assert_eq!(parse_hex("blue"), None);
+    }
+}

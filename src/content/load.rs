@@ -1,0 +1,693 @@
+//! Discovery (walkdir), parallel parsing (rayon) and cross-file validation.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use super::frontmatter::{self, Key, Yaml, locate_key, locate_value};
+use super::model::*;
+use super::source::Source;
+use crate::colour;
+use crate::diag::{Diagnostic, Sink, closest};
+use crate::text::slugify;
+
+/// Everything under `content/`, parsed and cross-checked.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub site: SiteConfig,
+    pub site_source: Arc<Source>,
+    /// Sorted by slug.
+    pub units: Vec<Unit>,
+    /// Central guides, sorted by slug.
+    pub guides: Vec<Guide>,
+    /// Free pages, sorted by slug.
+    pub pages: Vec<Page>,
+}
+
+impl Project {
+    pub fn unit(&self, slug: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.slug == slug)
+    }
+
+    pub fn guide(&self, slug: &str) -> Option<&Guide> {
+        self.guides.iter().find(|g| g.doc.slug == slug)
+    }
+
+    pub fn kind_name<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.site
+            .unit_kinds
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(kind, |(_, n)| n)
+    }
+
+    pub fn is_required(&self, kind: &str, guide: &str) -> bool {
+        self.site
+            .required
+            .get(kind)
+            .is_some_and(|r| r.iter().any(|s| s == guide))
+    }
+}
+
+/// Load and validate `root/content`. Problems go to `sink`; `None` when the
+/// project cannot be assembled at all (no site.yaml, say).
+pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        sink.push(
+            Diagnostic::error(format!("no `content` folder in {}", root.display()))
+                .hint("run sotay from the project folder (the one with content/ and themes/), or pass --root DIR"),
+        );
+        return None;
+    }
+    let files = discover(root, &content, sink);
+
+    let site = read(root, &content.join("site.yaml"), sink).and_then(|src| {
+        let yaml = Yaml {
+            text: &src.text,
+            first_line: 1,
+        };
+        let site = parse::<SiteConfig>(&src, &yaml, SITE_KEYS, "site.yaml", sink)?;
+        Some((site, Arc::new(src)))
+    });
+
+    let units: Vec<Option<Unit>> = files
+        .units
+        .par_iter()
+        .map(|path| {
+            let src = read(root, path, sink)?;
+            let yaml = Yaml {
+                text: &src.text,
+                first_line: 1,
+            };
+            let data = parse::<UnitFile>(&src, &yaml, UNIT_KEYS, "unit file", sink)?;
+            let slug = slug_of(&src, sink)?;
+            Some(Unit {
+                slug,
+                colour: data.colour.clone(),
+                source: Arc::new(src),
+                data,
+                guides: Vec::new(),
+            })
+        })
+        .collect();
+    let mut units: Vec<Unit> = units.into_iter().flatten().collect();
+
+    let guides: Vec<Option<(Option<String>, Guide)>> = files
+        .guides
+        .par_iter()
+        .map(|(owner, path)| {
+            let doc = read_doc::<GuideMeta>(root, path, GUIDE_KEYS, sink)?;
+            let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
+            Some((owner.clone(), Guide { doc, origin }))
+        })
+        .collect();
+    let pages: Vec<Option<Page>> = files
+        .pages
+        .par_iter()
+        .map(|p| read_doc::<PageMeta>(root, p, PAGE_KEYS, sink))
+        .collect();
+    let mut pages: Vec<Page> = pages.into_iter().flatten().collect();
+
+    let (site, site_source) = site?;
+    let mut central = Vec::new();
+    for (owner, guide) in guides.into_iter().flatten() {
+        match owner {
+            None => central.push(guide),
+            Some(unit) => match units.iter_mut().find(|u| u.slug == unit) {
+                Some(u) => u.guides.push(guide),
+                None => sink.push(
+                    Diagnostic::error(format!(
+                        "guide for unit `{unit}`, but there is no content/units/{unit}.yaml"
+                    ))
+                    .in_file(&guide.doc.source.path)
+                    .hint(format!(
+                        "create content/units/{unit}.yaml or move the guide to content/guides/"
+                    )),
+                ),
+            },
+        }
+    }
+    central.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
+    units.sort_by(|a, b| a.slug.cmp(&b.slug));
+    for u in &mut units {
+        u.guides.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
+    }
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    let mut project = Project {
+        root: root.to_owned(),
+        site,
+        site_source,
+        units,
+        guides: central,
+        pages,
+    };
+    validate(&mut project, sink);
+    Some(project)
+}
+
+struct Files {
+    units: Vec<PathBuf>,
+    /// (owning unit for unit guides, path)
+    guides: Vec<(Option<String>, PathBuf)>,
+    pages: Vec<PathBuf>,
+}
+
+fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
+    let mut files = Files {
+        units: Vec::new(),
+        guides: Vec::new(),
+        pages: Vec::new(),
+    };
+    let walk = WalkDir::new(content).sort_by_file_name().into_iter();
+    for entry in walk.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                sink.push(Diagnostic::error(format!(
+                    "cannot read the content folder: {e}"
+                )));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_owned();
+        let rel = path.strip_prefix(content).unwrap_or(&path);
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let shown = path.strip_prefix(root).unwrap_or(&path).to_owned();
+        match (parts.first().map(String::as_str), parts.len(), ext) {
+            (Some("units"), 2, "yaml") => files.units.push(path),
+            (Some("units"), 2, "yml") => sink.push(
+                Diagnostic::error("unit files use the extension .yaml")
+                    .in_file(&shown)
+                    .hint("rename the file to end in .yaml"),
+            ),
+            (Some("units"), 4, "md") if parts[2] == "guides" => {
+                files.guides.push((Some(parts[1].clone()), path));
+            }
+            (Some("units"), _, "md") => sink.push(
+                Diagnostic::error("a unit's guides belong in content/units/<unit>/guides/")
+                    .in_file(&shown)
+                    .hint("move the file into the unit's guides/ folder"),
+            ),
+            (Some("guides"), _, "md") => files.guides.push((None, path)),
+            (Some("pages"), 2, "md") => files.pages.push(path),
+            _ => {} // images and data beside the content are read when referenced
+        }
+    }
+    files
+}
+
+fn read(root: &Path, path: &Path, sink: &Sink) -> Option<Source> {
+    if !path.is_file() {
+        let shown = path.strip_prefix(root).unwrap_or(path);
+        sink.push(Diagnostic::error(format!("missing file {}", shown.display())).hint(
+            "every project needs content/site.yaml with the campaign title, slogan, audiences and categories",
+        ));
+        return None;
+    }
+    Source::read(root, path).map_err(|d| sink.push(d)).ok()
+}
+
+fn parse<T: DeserializeOwned>(
+    src: &Source,
+    yaml: &Yaml,
+    keys: &[Key],
+    what: &str,
+    sink: &Sink,
+) -> Option<T> {
+    frontmatter::parse(src, yaml, keys, what)
+        .map_err(|ds| sink.extend(ds))
+        .ok()
+}
+
+fn read_doc<M: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    keys: &[Key],
+    sink: &Sink,
+) -> Option<Doc<M>> {
+    let src = read(root, path, sink)?;
+    let (yaml, body_offset) = frontmatter::split(&src).map_err(|d| sink.push(d)).ok()?;
+    let yaml_range = (
+        yaml.text.as_ptr() as usize - src.text.as_ptr() as usize,
+        yaml.text.len(),
+    );
+    let meta = parse::<M>(&src, &yaml, keys, "front matter", sink)?;
+    let slug = slug_of(&src, sink)?;
+    Some(Doc {
+        slug,
+        meta,
+        body_offset,
+        yaml_range,
+        source: Arc::new(src),
+    })
+}
+
+/// The slug is the file name: lowercase ASCII letters, digits and `-`.
+fn slug_of(src: &Source, sink: &Sink) -> Option<String> {
+    let stem = src.path.file_stem()?.to_string_lossy().into_owned();
+    let ok = !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !stem.starts_with('-')
+        && !stem.ends_with('-');
+    if ok {
+        return Some(stem);
+    }
+    sink.push(
+        Diagnostic::error(format!(
+            "file name `{stem}` cannot be used as a web address"
+        ))
+        .in_file(&src.path)
+        .hint(format!(
+            "rename the file to `{}` (lowercase, no diacritics, words joined by -)",
+            slugify(&stem)
+        )),
+    );
+    None
+}
+
+impl<M> Doc<M> {
+    pub fn yaml(&self) -> Yaml<'_> {
+        let (start, len) = self.yaml_range;
+        Yaml {
+            text: &self.source.text[start..start + len],
+            first_line: 2,
+        }
+    }
+
+    /// An error at the value of `key` (or at the key when `value` is None).
+    pub fn error_at(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        at_key(
+            &self.source,
+            &self.yaml(),
+            key,
+            value,
+            Diagnostic::error(message),
+        )
+    }
+
+    pub fn warning_at(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        at_key(
+            &self.source,
+            &self.yaml(),
+            key,
+            value,
+            Diagnostic::warning(message),
+        )
+    }
+}
+
+impl Unit {
+    fn yaml(&self) -> Yaml<'_> {
+        Yaml {
+            text: &self.source.text,
+            first_line: 1,
+        }
+    }
+
+    pub fn error_at(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        at_key(
+            &self.source,
+            &self.yaml(),
+            key,
+            value,
+            Diagnostic::error(message),
+        )
+    }
+}
+
+fn at_key(src: &Source, yaml: &Yaml, key: &str, value: Option<&str>, d: Diagnostic) -> Diagnostic {
+    let found = match value {
+        Some(v) => locate_value(yaml, key, v),
+        None => locate_key(yaml, key).map(|(l, c)| (l, c, key.chars().count())),
+    };
+    match found {
+        Some((line, col, len)) => d.at(&src.path, &src.text, line, col, len),
+        None => d.in_file(&src.path),
+    }
+}
+
+fn site_error(
+    p: &Project,
+    key: &str,
+    value: Option<&str>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let yaml = Yaml {
+        text: &p.site_source.text,
+        first_line: 1,
+    };
+    at_key(
+        &p.site_source,
+        &yaml,
+        key,
+        value,
+        Diagnostic::error(message),
+    )
+}
+
+fn unknown(what: &str, value: &str, known: &[&str]) -> String {
+    match closest(value, known.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`? Known {what}: {}", known.join(", ")),
+        None => format!("known {what}: {}", known.join(", ")),
+    }
+}
+
+fn validate(p: &mut Project, sink: &Sink) {
+    let kinds: Vec<&str> = p.site.unit_kinds.iter().map(|(k, _)| k.as_str()).collect();
+    let audiences: Vec<&str> = p.site.audiences.iter().map(|t| t.slug.as_str()).collect();
+    let categories: Vec<&str> = p.site.categories.iter().map(|t| t.slug.as_str()).collect();
+    let central: Vec<&str> = p.guides.iter().map(|g| g.doc.slug.as_str()).collect();
+    let unit_slugs: Vec<&str> = p.units.iter().map(|u| u.slug.as_str()).collect();
+
+    // site.yaml
+    if !is_absolute_url(&p.site.base_url) {
+        sink.push(
+            site_error(
+                p,
+                "base_url",
+                None,
+                "base_url must be an absolute http(s) address",
+            )
+            .hint("write the full address of the campaign hub, e.g. https://sotay.hanoi.gov.vn/"),
+        );
+    }
+    for (list, key) in [
+        (&p.site.audiences, "audiences"),
+        (&p.site.categories, "categories"),
+    ] {
+        let mut seen = BTreeSet::new();
+        for t in list.iter() {
+            if !seen.insert(&t.slug) {
+                sink.push(site_error(
+                    p,
+                    key,
+                    Some(&t.slug),
+                    format!("`{}` is listed twice in {key}", t.slug),
+                ));
+            }
+            if slugify(&t.slug) != t.slug {
+                sink.push(
+                    site_error(
+                        p,
+                        key,
+                        Some(&t.slug),
+                        format!("`{}` is not a valid slug", t.slug),
+                    )
+                    .hint(format!("use `{}`", slugify(&t.slug))),
+                );
+            }
+        }
+    }
+    for (kind, slugs) in &p.site.required {
+        if !kinds.contains(&kind.as_str()) {
+            sink.push(
+                site_error(
+                    p,
+                    "required",
+                    Some(kind),
+                    format!("unknown unit kind `{kind}` in required"),
+                )
+                .hint(unknown("kinds", kind, &kinds)),
+            );
+        }
+        for s in slugs {
+            if !central.contains(&s.as_str()) {
+                sink.push(
+                    site_error(
+                        p,
+                        "required",
+                        Some(s),
+                        format!("required guide `{s}` does not exist"),
+                    )
+                    .hint(unknown("guides", s, &central)),
+                );
+            }
+        }
+    }
+    for s in &p.site.popular {
+        if !central.contains(&s.as_str()) {
+            sink.push(
+                site_error(
+                    p,
+                    "popular",
+                    Some(s),
+                    format!("popular guide `{s}` does not exist"),
+                )
+                .hint(unknown("guides", s, &central)),
+            );
+        }
+    }
+
+    // guides, central and per unit
+    let all_guides = p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| u.guides.iter()));
+    for g in all_guides {
+        let m = &g.doc.meta;
+        for a in &m.audiences {
+            if !audiences.contains(&a.as_str()) {
+                sink.push(
+                    g.doc
+                        .error_at("audiences", Some(a), format!("unknown audience `{a}`"))
+                        .hint(unknown("audiences", a, &audiences)),
+                );
+            }
+        }
+        if m.audiences.is_empty() {
+            sink.push(
+                g.doc
+                    .error_at("audiences", None, "a guide needs at least one audience")
+                    .hint(format!(
+                        "e.g. `audiences: [{}]`",
+                        audiences.first().unwrap_or(&"nguoi-dan")
+                    )),
+            );
+        }
+        if !categories.contains(&m.category.as_str()) {
+            sink.push(
+                g.doc
+                    .error_at(
+                        "category",
+                        Some(&m.category),
+                        format!("unknown category `{}`", m.category),
+                    )
+                    .hint(unknown("categories", &m.category, &categories)),
+            );
+        }
+        if let Some(owner) = &m.owner
+            && !unit_slugs.contains(&owner.as_str())
+        {
+            sink.push(
+                g.doc
+                    .error_at("owner", Some(owner), format!("unknown unit `{owner}`"))
+                    .hint(unknown("units", owner, &unit_slugs)),
+            );
+        }
+        let own: Vec<&str> = match &g.origin {
+            Origin::Central => Vec::new(),
+            Origin::Unit(u) => p
+                .units
+                .iter()
+                .filter(|x| &x.slug == u)
+                .flat_map(|x| x.guides.iter().map(|g| g.doc.slug.as_str()))
+                .collect(),
+        };
+        for r in &m.related {
+            if !central.contains(&r.as_str()) && !own.contains(&r.as_str()) {
+                sink.push(
+                    g.doc
+                        .error_at(
+                            "related",
+                            Some(r),
+                            format!("related guide `{r}` does not exist"),
+                        )
+                        .hint(unknown("guides", r, &central)),
+                );
+            }
+        }
+        for f in &m.fees {
+            if f.online_amount.is_some_and(|o| o > f.amount) {
+                sink.push(g.doc.warning_at("fees", Some(&f.name), format!("online fee for `{}` is higher than the counter fee", f.name))
+                    .hint("check amount and online_amount: they are in đồng, online is usually equal or lower"));
+            }
+        }
+        for c in &m.channels {
+            if let Some(url) = &c.url
+                && !is_absolute_url(url)
+            {
+                sink.push(
+                    g.doc
+                        .error_at(
+                            "channels",
+                            Some(url),
+                            format!("channel address `{url}` is not a full web address"),
+                        )
+                        .hint("write it with https://, e.g. https://dichvucong.gov.vn"),
+                );
+            }
+        }
+    }
+
+    // units
+    let mut colours = BTreeMap::new();
+    for u in &p.units {
+        let d = &u.data;
+        if !kinds.contains(&d.kind.as_str()) {
+            let hint = if ["quan", "huyen", "thi-xa"].contains(&d.kind.as_str()) {
+                format!(
+                    "since 1 July 2025 Hanoi has no district level (NQ 1656/NQ-UBTVQH15); known kinds: {}",
+                    kinds.join(", ")
+                )
+            } else {
+                unknown("kinds", &d.kind, &kinds)
+            };
+            sink.push(
+                u.error_at(
+                    "kind",
+                    Some(&d.kind),
+                    format!("unknown unit kind `{}`", d.kind),
+                )
+                .hint(hint),
+            );
+        }
+        if !is_absolute_url(&d.base_url) || !d.base_url.ends_with('/') {
+            sink.push(u.error_at("base_url", None, "base_url must be an absolute http(s) address ending in /")
+                .hint(format!("the address where the webmaster publishes this folder, e.g. https://example.gov.vn/{}/", u.slug)));
+        }
+        if let Some(parent) = &d.parent
+            && !unit_slugs.contains(&parent.as_str())
+        {
+            sink.push(
+                u.error_at(
+                    "parent",
+                    Some(parent),
+                    format!("unknown parent unit `{parent}`"),
+                )
+                .hint(unknown("units", parent, &unit_slugs)),
+            );
+        }
+        if let Some(logo) = &d.logo {
+            let path = p.root.join("content/units").join(&u.slug).join(logo);
+            if !path.is_file() {
+                sink.push(
+                    u.error_at(
+                        "logo",
+                        Some(logo),
+                        format!("logo file not found: content/units/{}/{logo}", u.slug),
+                    )
+                    .hint(
+                        "put the logo (SVG or PNG) in the unit's folder, or remove the `logo` line",
+                    ),
+                );
+            }
+        }
+        if let Some(zalo) = &d.zalo
+            && !is_absolute_url(zalo)
+        {
+            sink.push(
+                u.error_at("zalo", None, "zalo must be a full web address")
+                    .hint("e.g. https://zalo.me/..."),
+            );
+        }
+        let own: Vec<&str> = u.guides.iter().map(|g| g.doc.slug.as_str()).collect();
+        for x in &d.exclude {
+            if !central.contains(&x.as_str()) {
+                sink.push(
+                    u.error_at(
+                        "exclude",
+                        Some(x),
+                        format!("excluded guide `{x}` does not exist"),
+                    )
+                    .hint(unknown("guides", x, &central)),
+                );
+            } else if p.is_required(&d.kind, x) {
+                sink.push(u.error_at("exclude", Some(x), format!("`{x}` is required for every {} and cannot be excluded", p.kind_name(&d.kind)))
+                    .hint(format!("remove `{x}` from exclude; to change its content for this unit, write content/units/{}/guides/{x}.md", u.slug)));
+            } else if own.contains(&x.as_str()) {
+                sink.push(
+                    u.error_at(
+                        "exclude",
+                        Some(x),
+                        format!("`{x}` is both excluded and overridden by this unit"),
+                    )
+                    .hint("remove it from exclude, or delete the unit's own copy"),
+                );
+            }
+        }
+        for s in d.popular.iter().flatten() {
+            let available = (central.contains(&s.as_str()) && !d.exclude.contains(s))
+                || own.contains(&s.as_str());
+            if !available {
+                sink.push(
+                    u.error_at(
+                        "popular",
+                        Some(s),
+                        format!("popular guide `{s}` is not published by this unit"),
+                    )
+                    .hint(unknown("guides", s, &central)),
+                );
+            }
+        }
+        match colour::parse_hex(&d.colour) {
+            None => sink.push(
+                u.error_at("colour", None, format!("`{}` is not a colour", d.colour))
+                    .hint("write a hex colour in quotes, e.g. colour: \"#0b5394\""),
+            ),
+            Some(rgb) => {
+                let adjusted = colour::ensure_contrast_with_white(rgb);
+                if adjusted != rgb {
+                    let new = colour::to_hex(adjusted);
+                    sink.push(Diagnostic::warning(format!(
+                        "colour {} has contrast {:.2}:1 with white text, below the 4.5:1 that WCAG 2.1 AA requires; using {new} ({:.2}:1) instead",
+                        d.colour, colour::contrast_with_white(rgb), colour::contrast_with_white(adjusted)))
+                        .hint(format!("set `colour: \"{new}\"` or another darker colour to silence this"))
+                        .at(&u.source.path, &u.source.text, locate_key(&u.yaml(), "colour").map_or(1, |l| l.0), 1, 6));
+                    colours.insert(u.slug.clone(), new);
+                }
+            }
+        }
+    }
+    for u in &mut p.units {
+        if let Some(c) = colours.remove(&u.slug) {
+            u.colour = c;
+        }
+    }
+}
+
+pub fn is_absolute_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() > "https://".len()
+        && !s.contains(char::is_whitespace)
+}

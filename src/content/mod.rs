@@ -1,0 +1,13 @@
+//! The content tree: loading `content/` into typed values, with every problem
+//! reported as a located diagnostic.
+
+pub mod date;
+pub mod frontmatter;
+mod load;
+pub mod model;
+pub mod source;
+
+pub use date::Date;
+pub use load::{Project, load};
+pub use model::*;
+pub use source::Source;

@@ -1,0 +1,269 @@
+//! The content model: what editors write, as typed values. Field lists next
+//! to each struct are the schema that unknown-key checks use.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::date::Date;
+use super::frontmatter::Key;
+use super::source::Source;
+
+/// `content/site.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub slogan: String,
+    pub description: String,
+    pub base_url: String,
+    #[serde(deserialize_with = "ordered_map")]
+    pub unit_kinds: Vec<(String, String)>,
+    pub audiences: Vec<Term>,
+    pub categories: Vec<Term>,
+    #[serde(default)]
+    pub required: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub popular: Vec<String>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+}
+
+pub const SITE_KEYS: &[Key] = &[
+    Key("title", true),
+    Key("slogan", true),
+    Key("description", true),
+    Key("base_url", true),
+    Key("unit_kinds", true),
+    Key("audiences", true),
+    Key("categories", true),
+    Key("required", false),
+    Key("popular", false),
+    Key("theme", false),
+];
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+/// An audience or a category.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// `content/units/<slug>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitFile {
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    pub base_url: String,
+    pub colour: String,
+    #[serde(default)]
+    pub logo: Option<String>,
+    pub address: String,
+    pub hours: Vec<String>,
+    pub hotline: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub zalo: Option<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub popular: Option<Vec<String>>,
+}
+
+pub const UNIT_KEYS: &[Key] = &[
+    Key("name", true),
+    Key("short_name", true),
+    Key("kind", true),
+    Key("parent", false),
+    Key("base_url", true),
+    Key("colour", true),
+    Key("logo", false),
+    Key("address", true),
+    Key("hours", true),
+    Key("hotline", true),
+    Key("email", false),
+    Key("zalo", false),
+    Key("exclude", false),
+    Key("popular", false),
+];
+
+/// A guide's front matter (GOV.UK start page + step by step + confirmation).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideMeta {
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub not_for: Option<String>,
+    #[serde(default)]
+    pub procedure_code: Option<String>,
+    pub audiences: Vec<String>,
+    pub category: String,
+    #[serde(rename = "where")]
+    pub where_to_apply: String,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+    #[serde(default)]
+    pub documents: Vec<String>,
+    #[serde(default)]
+    pub fees: Vec<Fee>,
+    pub processing_time: ProcessingTime,
+    #[serde(default)]
+    pub after_you_apply: Option<String>,
+    #[serde(default)]
+    pub help: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    #[serde(default)]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    pub last_reviewed: Date,
+}
+
+pub const GUIDE_KEYS: &[Key] = &[
+    Key("title", true),
+    Key("summary", true),
+    Key("not_for", false),
+    Key("procedure_code", false),
+    Key("audiences", true),
+    Key("category", true),
+    Key("where", true),
+    Key("channels", false),
+    Key("prerequisites", false),
+    Key("documents", false),
+    Key("fees", false),
+    Key("processing_time", true),
+    Key("after_you_apply", false),
+    Key("help", false),
+    Key("legal_basis", false),
+    Key("related", false),
+    Key("owner", false),
+    Key("last_reviewed", true),
+];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    pub name: String,
+    pub amount: u64,
+    #[serde(default)]
+    pub online_amount: Option<u64>,
+    #[serde(default)]
+    pub exempt_if: Option<String>,
+    pub basis: String,
+    #[serde(default)]
+    pub valid_until: Option<Date>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessingTime {
+    pub text: String,
+    #[serde(default)]
+    pub basis: Option<String>,
+}
+
+/// A free page's front matter (`content/pages/*.md`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    pub summary: String,
+    pub last_reviewed: Date,
+}
+
+pub const PAGE_KEYS: &[Key] = &[
+    Key("title", true),
+    Key("summary", true),
+    Key("last_reviewed", true),
+];
+
+/// Where a guide comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Central,
+    /// Written by one unit: its own guide, or its override of a central one.
+    Unit(String),
+}
+
+/// A Markdown document with front matter: a guide or a free page.
+#[derive(Debug)]
+pub struct Doc<M> {
+    pub slug: String,
+    pub source: Arc<Source>,
+    pub meta: M,
+    /// Byte offset of the Markdown body in `source.text`.
+    pub body_offset: usize,
+    /// Front matter YAML, for locating keys in diagnostics.
+    pub yaml_range: (usize, usize),
+}
+
+impl<M> Doc<M> {
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_offset..]
+    }
+}
+
+pub type Page = Doc<PageMeta>;
+
+#[derive(Debug)]
+pub struct Guide {
+    pub doc: Doc<GuideMeta>,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub struct Unit {
+    pub slug: String,
+    pub source: Arc<Source>,
+    pub data: UnitFile,
+    /// The brand colour actually used (adjusted for contrast if needed).
+    pub colour: String,
+    /// Guides this unit adds or overrides, by slug.
+    pub guides: Vec<Guide>,
+}
+
+/// Deserialize a YAML mapping keeping the order the editor wrote.
+fn ordered_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a mapping of `slug: name` lines")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((k, v)) = map.next_entry::<String, String>()? {
+                out.push((k, v));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
+}

@@ -1,0 +1,22 @@
+//! sotay: one content tree of Vietnamese public-service guides in, a branded,
+//! self-contained microsite per unit (sở, phường, xã) out.
+//!
+//! The pipeline lives in [`build`]; `main.rs` only parses arguments and
+//! prints diagnostics.
+
+pub mod build;
+pub mod colour;
+pub mod content;
+pub mod diag;
+pub mod images;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod refs;
+pub mod render;
+pub mod resolve;
+pub mod text;
+pub mod theme;
+
+pub use build::{BuildFailure, BuildOptions, BuildReport, build};
+pub use diag::{Diagnostic, Severity};

@@ -1,0 +1,386 @@
+//! Checks built output the way a reader's browser would meet it: every
+//! relative link and anchor resolves to a file inside the folder (so it works
+//! from file:// and under any path), and no page loads anything from another
+//! origin. Used by the tests; `sotay check` will use it too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The page, relative to the checked folder.
+    pub page: PathBuf,
+    pub url: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} ({})",
+            self.page.display(),
+            self.url,
+            self.message
+        )
+    }
+}
+
+/// One attribute on one tag.
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub tag: String,
+    pub name: String,
+    pub value: String,
+    /// The tag's `rel` attribute, for `<link>`.
+    pub rel: String,
+}
+
+/// Tags and attributes of an HTML document (a small tokenizer: enough for
+/// the markup sotay writes and for hostile raw HTML that went through the
+/// sanitizer).
+pub fn attributes(html: &str) -> Vec<Attr> {
+    let mut out = Vec::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+            continue;
+        }
+        let name_len = html[i..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .unwrap_or(0);
+        if name_len == 0 {
+            continue;
+        }
+        let tag = html[i..i + name_len].to_ascii_lowercase();
+        i += name_len;
+        let mut attrs = Vec::new();
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let n = html[i..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(html.len() - i);
+            let name = html[i..i + n.max(1)].to_ascii_lowercase();
+            i += n.max(1);
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value = String::new();
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i] as char;
+                    let end = html[i + 1..].find(q).map_or(html.len(), |e| i + 1 + e);
+                    value = html[i + 1..end].to_owned();
+                    i = (end + 1).min(html.len());
+                } else {
+                    let end = html[i..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .map_or(html.len(), |e| i + e);
+                    value = html[i..end].to_owned();
+                    i = end;
+                }
+            }
+            attrs.push((name, decode(&value)));
+        }
+        let rel = attrs
+            .iter()
+            .find(|(n, _)| n == "rel")
+            .map(|(_, v)| v.to_ascii_lowercase())
+            .unwrap_or_default();
+        for (name, value) in attrs {
+            out.push(Attr {
+                tag: tag.clone(),
+                name,
+                value,
+                rel: rel.clone(),
+            });
+        }
+        if tag == "script" || tag == "style" {
+            let close = format!("</{tag}");
+            i = html[i..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |e| i + e);
+        }
+    }
+    out
+}
+
+fn decode(v: &str) -> String {
+    v.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// URLs an attribute points at (srcset holds several).
+fn urls(a: &Attr) -> Vec<String> {
+    match a.name.as_str() {
+        "href" | "src" | "action" | "poster" | "data" => vec![a.value.trim().to_owned()],
+        "srcset" => a
+            .value
+            .split(',')
+            .filter_map(|c| c.split_whitespace().next())
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn has_scheme(u: &str) -> bool {
+    u.starts_with("//")
+        || u.split_once(':').is_some_and(|(s, _)| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+}
+
+/// Whether the attribute makes the browser fetch something (not a link a
+/// reader may follow).
+fn is_resource(a: &Attr) -> bool {
+    match (a.tag.as_str(), a.name.as_str()) {
+        ("a" | "area", _) => false,
+        ("link", "href") => !matches!(
+            a.rel.as_str(),
+            "canonical" | "alternate" | "license" | "author" | "help"
+        ),
+        (_, "src" | "srcset" | "data" | "poster" | "action") => true,
+        _ => false,
+    }
+}
+
+/// Check every HTML page under `dir`: relative links and anchors resolve to
+/// files inside `dir`; resources come only from `dir` or `allowed_origins`.
+pub fn check(dir: &Path, allowed_origins: &[String]) -> Vec<Problem> {
+    let mut pages: BTreeMap<PathBuf, Vec<Attr>> = BTreeMap::new();
+    let mut css: Vec<(PathBuf, String)> = Vec::new();
+    for e in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_owned();
+        match e.path().extension().and_then(|x| x.to_str()) {
+            Some("html") => {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                pages.insert(rel, attributes(&text));
+            }
+            Some("css") => css.push((rel, std::fs::read_to_string(e.path()).unwrap_or_default())),
+            _ => {}
+        }
+    }
+    let ids: BTreeMap<&PathBuf, BTreeSet<&str>> = pages
+        .iter()
+        .map(|(p, attrs)| {
+            (
+                p,
+                attrs
+                    .iter()
+                    .filter(|a| a.name == "id" || (a.tag == "a" && a.name == "name"))
+                    .map(|a| a.value.as_str())
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let origin_ok = |u: &str| allowed_origins.iter().any(|o| u.starts_with(o.as_str()));
+    for (page, attrs) in &pages {
+        for a in attrs {
+            for u in urls(a) {
+                let problem = |m: &str| Problem {
+                    page: page.clone(),
+                    url: u.clone(),
+                    message: m.to_owned(),
+                };
+                if u.is_empty() {
+                    if a.tag == "a" || is_resource(a) {
+                        problems.push(problem("empty URL"));
+                    }
+                    continue;
+                }
+                if has_scheme(&u) {
+                    if is_resource(a) && !u.starts_with("data:") && !origin_ok(&u) {
+                        problems.push(problem("loads a resource from another origin"));
+                    }
+                    if u.to_ascii_lowercase().starts_with("javascript:") {
+                        problems.push(problem("javascript: URL"));
+                    }
+                    continue;
+                }
+                let (path_part, frag) = u.split_once('#').unwrap_or((&u, ""));
+                let path_part = path_part.split('?').next().unwrap_or("");
+                let target = if path_part.is_empty() {
+                    page.clone()
+                } else {
+                    let Some(t) = resolve(page, path_part) else {
+                        problems.push(problem(
+                            "leaves the folder: the link breaks when the folder is uploaded alone",
+                        ));
+                        continue;
+                    };
+                    t
+                };
+                if path_part.ends_with('/') || (!path_part.is_empty() && dir.join(&target).is_dir())
+                {
+                    problems.push(problem("links to a folder: opened from disk (file://) this shows a file list; link to index.html"));
+                    continue;
+                }
+                if !dir.join(&target).is_file() {
+                    problems.push(problem("target file does not exist"));
+                    continue;
+                }
+                if !frag.is_empty() {
+                    match ids.get(&target) {
+                        Some(set) if set.contains(frag) => {}
+                        Some(_) => {
+                            problems.push(problem("no element with this id on the target page"))
+                        }
+                        None => problems.push(problem("anchor on a page that is not HTML")),
+                    }
+                }
+            }
+        }
+    }
+    for (file, text) in css {
+        for (i, _) in text.match_indices("url(") {
+            let inner = text[i + 4..]
+                .split(')')
+                .next()
+                .unwrap_or("")
+                .trim_matches(['"', '\'', ' ']);
+            if has_scheme(inner) && !inner.starts_with("data:") && !origin_ok(inner) {
+                problems.push(Problem {
+                    page: file.clone(),
+                    url: inner.to_owned(),
+                    message: "stylesheet loads from another origin".into(),
+                });
+            }
+        }
+        if text.contains("@import") {
+            problems.push(Problem {
+                page: file.clone(),
+                url: "@import".into(),
+                message: "stylesheet imports another file".into(),
+            });
+        }
+    }
+    problems.sort();
+    problems
+}
+
+/// `page`-relative `url` as a path inside the checked folder; `None` if it
+/// climbs out.
+fn resolve(page: &Path, url: &str) -> Option<PathBuf> {
+    let base = page.parent().unwrap_or(Path::new(""));
+    let mut out: Vec<String> = base
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let url = url.strip_prefix("./").unwrap_or(url);
+    if url.starts_with('/') {
+        return None; // root-relative breaks under a sub-path
+    }
+    for part in url.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            p => out.push(percent_decode(p)),
+        }
+    }
+    Some(out.iter().collect())
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len() + 0
+            && i + 2 <= b.len() - 1
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizer_reads_quoted_unquoted_and_skips_scripts() {
+        let a = attributes(
+            r#"<a href="x.html#a" class=b>t</a><!-- <a href="no"> --><script>var s = "<img src='no'>";</script><img srcset="a.jpg 1x, b.jpg 2x" src='c.jpg'>"#,
+        );
+        let hrefs: Vec<_> = a
+            .iter()
+            .map(|a| (a.tag.as_str(), a.name.as_str(), a.value.as_str()))
+            .collect();
+        assert!(hrefs.contains(&("a", "href", "x.html#a")));
+        assert!(hrefs.contains(&("a", "class", "b")));
+        assert!(hrefs.contains(&("img", "src", "c.jpg")));
+        assert!(!hrefs.iter().any(|(_, _, v)| *v == "no"), "{hrefs:?}");
+    }
+
+    #[test]
+    fn finds_broken_links_anchors_and_foreign_resources() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("a")).unwrap();
+        std::fs::write(d.path().join("index.html"), r##"<p id="top"></p><a href="a/index.html#x">ok</a><a href="a/index.html#nope">bad anchor</a><a href="missing.html">missing</a><a href="a/">folder</a><a href="../out.html">out</a><a href="https://dichvucong.gov.vn">fine</a><img src="https://cdn.example.com/x.png"><link rel="stylesheet" href="https://fonts.example.com/a.css"><a href="#top">top</a>"##).unwrap();
+        std::fs::write(
+            d.path().join("a/index.html"),
+            r#"<h2 id="x">x</h2><img src="../index.html">"#,
+        )
+        .unwrap();
+        let p = check(d.path(), &[]);
+        let msgs: Vec<String> = p
+            .iter()
+            .map(|p| format!("{} {}", p.url, p.message))
+            .collect();
+        assert_eq!(p.len(), 6, "{msgs:#?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("a/index.html#nope no element"))
+        );
+        assert!(msgs.iter().any(|m| m.starts_with("missing.html target")));
+        assert!(msgs.iter().any(|m| m.starts_with("a/ links to a folder")));
+        assert!(msgs.iter().any(|m| m.starts_with("../out.html leaves")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("https://cdn.example.com/x.png loads"))
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("https://fonts.example.com/a.css loads"))
+        );
+    }
+}

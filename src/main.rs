@@ -1,0 +1,99 @@
+//! The `sotay` command: arguments in, diagnostics and a summary out.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sotay::{BuildOptions, Diagnostic};
+
+#[derive(Parser)]
+#[command(
+    name = "sotay",
+    version,
+    about = "Build Hanoi's online public-service guides into a microsite per unit"
+)]
+struct Cli {
+    /// Project folder (the one with content/ and themes/)
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build every unit's microsite (or only --unit ones) into public/
+    Build {
+        /// Output folder (default: public/ in the project)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build only this unit (repeatable), e.g. --unit phuong-ba-dinh
+        #[arg(long = "unit", value_name = "SLUG")]
+        units: Vec<String>,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+        /// Print only errors and warnings
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Build {
+            out,
+            units,
+            strict,
+            quiet,
+        } => {
+            let mut opts = BuildOptions::new(&cli.root);
+            if let Some(out) = out {
+                opts.out = out;
+            }
+            opts.units = units;
+            opts.strict = strict;
+            opts.progress = !quiet && std::io::stderr().is_terminal();
+            match sotay::build(&opts) {
+                Ok(report) => {
+                    print_all(&report.diagnostics, colour);
+                    if !quiet {
+                        eprintln!(
+                            "built {} units, {} pages, {} files ({:.1} MB) into {} in {:.2} s",
+                            report.units,
+                            report.pages,
+                            report.files,
+                            report.bytes as f64 / 1e6,
+                            opts.out.display(),
+                            report.seconds
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    print_all(&failure.diagnostics, colour);
+                    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+                    let warnings = failure.diagnostics.len() - errors;
+                    eprintln!(
+                        "build failed: {errors} error(s), {warnings} warning(s){}; the previous output was left as it was",
+                        if strict && errors == 0 {
+                            " (--strict treats warnings as errors)"
+                        } else {
+                            ""
+                        }
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn print_all(diagnostics: &[Diagnostic], colour: bool) {
+    for d in diagnostics {
+        eprintln!("{}", d.render(colour));
+    }
+}

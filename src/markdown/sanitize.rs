@@ -1,0 +1,89 @@
+//! Raw HTML in Markdown is allowed for editors' tables and the like, but it
+//! reaches other portals through widgets: ammonia removes scripts, event
+//! handlers, `javascript:` URLs and anything else outside the allow-list.
+
+use ammonia::{Builder, UrlRelative};
+
+const ALIGN: [&str; 3] = [
+    "text-align: left",
+    "text-align: center",
+    "text-align: right",
+];
+
+pub struct Sanitizer {
+    builder: Builder<'static>,
+}
+
+impl Default for Sanitizer {
+    fn default() -> Self {
+        let mut b = Builder::default();
+        b.add_tags(["input", "figure", "figcaption"])
+            .add_generic_attributes([
+                "class",
+                "id",
+                "role",
+                "aria-label",
+                "aria-hidden",
+                "lang",
+                "title",
+            ])
+            .add_tag_attributes(
+                "img",
+                ["srcset", "sizes", "width", "height", "loading", "decoding"],
+            )
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("td", ["colspan", "rowspan"])
+            .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+            // Table alignment, exactly as pulldown-cmark writes it; no other styles.
+            .add_tag_attribute_values("td", "style", ALIGN)
+            .add_tag_attribute_values("th", "style", ALIGN)
+            .url_schemes(["http", "https", "mailto", "tel"].into())
+            .url_relative(UrlRelative::PassThrough)
+            .link_rel(None)
+            .strip_comments(true)
+            // Pages make no requests to other origins: drop remote image sources.
+            .attribute_filter(|element, attribute, value| {
+                let remote = value.contains("://") || value.trim_start().starts_with("//");
+                if element == "img" && matches!(attribute, "src" | "srcset") && remote {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
+        Self { builder: b }
+    }
+}
+
+impl Sanitizer {
+    pub fn clean(&self, html: &str) -> String {
+        self.builder.clean(html).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_scripts_handlers_and_js_urls() {
+        let s = Sanitizer::default();
+        let out = s.clean(
+            r#"<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">b</a><img src="x.png" onerror="y()" alt="c"></p>"#,
+        );
+        assert!(!out.contains("script"), "{out}");
+        assert!(
+            !out.contains("onclick") && !out.contains("onerror"),
+            "{out}"
+        );
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains("alt=\"c\""), "{out}");
+        let remote = s.clean(r#"<img src="https://tracker.example.com/p.gif" alt="x">"#);
+        assert!(!remote.contains("tracker"), "{remote}");
+        let kept = s.clean(r#"<h2 id="buoc-1">x</h2><a href="tel:1022">1022</a>"#);
+        assert!(
+            kept.contains("id=\"buoc-1\"") && kept.contains("tel:1022"),
+            "{kept}"
+        );
+    }
+}

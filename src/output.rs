@@ -1,0 +1,249 @@
+//! Atomic output. A build writes into a staging folder beside the output and
+//! swaps it in only when everything succeeded, so a failed build leaves the
+//! previous site untouched. The output folder carries a marker file; sotay
+//! refuses to replace a folder it did not create, and never writes into
+//! content/, themes/ or assets/.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use crate::diag::Diagnostic;
+
+const MARKER: &str = ".sotay-output";
+
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    done: bool,
+}
+
+impl Staging {
+    /// Prepare to build into `target`, checking it is safe to replace.
+    pub fn begin(target: &Path, project_root: &Path) -> Result<Self, Diagnostic> {
+        let target = absolute(target);
+        let root = absolute(project_root);
+        for protected in ["content", "themes", "assets", "src", "tests", ".git"] {
+            let p = root.join(protected);
+            if target.starts_with(&p) || p.starts_with(&target) {
+                return Err(Diagnostic::error(format!(
+                    "refusing to write the site to {}: it would replace the project's {protected}/ folder",
+                    target.display()
+                ))
+                .hint("choose an output folder of its own, e.g. --out public"));
+            }
+        }
+        if target.is_file() {
+            return Err(
+                Diagnostic::error(format!("output path {} is a file", target.display()))
+                    .hint("choose a folder path with --out"),
+            );
+        }
+        if target.is_dir() && !target.join(MARKER).is_file() && dir_has_entries(&target) {
+            return Err(Diagnostic::error(format!(
+                "output folder {} exists and was not made by sotay; it would be replaced",
+                target.display()
+            ))
+            .hint("choose an empty or new folder with --out, or move that folder's files elsewhere first"));
+        }
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        std::fs::write(
+            dir.join(MARKER),
+            "Built by sotay. This folder is replaced on every build.\n",
+        )
+        .map_err(|e| io_error(&dir, e))?;
+        Ok(Self {
+            dir,
+            target,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            done: false,
+        })
+    }
+
+    /// Write one file; `rel` uses `/` separators and stays inside the output.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        debug_assert!(!rel.contains("..") && !rel.starts_with('/'), "{rel}");
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Replace the whole output folder with the staged one.
+    pub fn commit(mut self) -> io::Result<()> {
+        let old = self.sibling("old");
+        if self.target.exists() {
+            std::fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            // Put the previous output back before reporting.
+            if old.exists() {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e);
+        }
+        self.done = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Replace only the given top-level folders (one unit's build), keeping
+    /// the rest of the output as it is.
+    pub fn commit_parts(mut self, parts: &[String]) -> io::Result<()> {
+        if !self.target.exists() {
+            std::fs::create_dir_all(&self.target)?;
+            std::fs::copy(self.dir.join(MARKER), self.target.join(MARKER))?;
+        }
+        let trash = self.sibling("old");
+        std::fs::create_dir_all(&trash)?;
+        for part in parts {
+            let (new, cur) = (self.dir.join(part), self.target.join(part));
+            if cur.exists() {
+                std::fs::rename(&cur, trash.join(part))?;
+            }
+            std::fs::rename(&new, &cur)?;
+        }
+        self.done = true;
+        std::fs::remove_dir_all(&trash)?;
+        std::fs::remove_dir_all(&self.dir)?;
+        Ok(())
+    }
+
+    fn sibling(&self, what: &str) -> PathBuf {
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.target
+            .with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    // Resolve symlinks of the existing part so `content/../public` compares right.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|f| f.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(f), Some(parent)) => {
+                rest.push(f);
+                existing = parent.to_owned();
+            }
+            _ => return abs,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        out.push(part);
+    }
+    out
+}
+
+fn dir_has_entries(p: &Path) -> bool {
+    std::fs::read_dir(p)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false)
+}
+
+fn io_error(p: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::error(format!(
+        "cannot prepare the output folder {}: {e}",
+        p.display()
+    ))
+    .hint("check that the folder is writable and the disk is not full")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_protected_and_foreign_folders() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content")).unwrap();
+        assert!(Staging::begin(&root.path().join("content"), root.path()).is_err());
+        assert!(Staging::begin(&root.path().join("content/out"), root.path()).is_err());
+        assert!(Staging::begin(root.path(), root.path()).is_err());
+        let foreign = root.path().join("docs");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("a.txt"), "x").unwrap();
+        assert!(Staging::begin(&foreign, root.path()).is_err());
+    }
+
+    #[test]
+    fn commit_swaps_and_drop_cleans_up() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a/index.html", b"two").unwrap();
+        drop(s); // a failed build
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        let leftovers: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn commit_parts_keeps_other_units() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a/index.html", b"a1").unwrap();
+        s.write("b/index.html", b"b1").unwrap();
+        s.commit().unwrap();
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a/index.html", b"a2").unwrap();
+        s.commit_parts(&["a".into()]).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a2");
+        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"b1");
+    }
+}

@@ -1,0 +1,391 @@
+//! Cross-references inside content: steps, links between guides and pages
+//! (with anchors), and images. Checked centrally and for every unit, since a
+//! unit that excludes a guide breaks the links other guides make to it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::{Doc, Guide, GuideMeta, Origin, Project};
+use crate::diag::{Diagnostic, Sink, closest};
+use crate::markdown::{self, RESERVED_IDS, Scan, Target};
+
+/// Identifies a Markdown document in the project.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocKey {
+    Guide { unit: Option<String>, slug: String },
+    Page(String),
+}
+
+impl DocKey {
+    pub fn of(g: &Guide) -> Self {
+        let unit = match &g.origin {
+            Origin::Central => None,
+            Origin::Unit(u) => Some(u.clone()),
+        };
+        DocKey::Guide {
+            unit,
+            slug: g.doc.slug.clone(),
+        }
+    }
+}
+
+/// A scan of every document: its body and its Markdown front matter fields.
+pub struct Scans {
+    pub docs: HashMap<DocKey, DocScan>,
+}
+
+pub struct DocScan {
+    pub body: Scan,
+    /// (front matter key, scan of its Markdown value).
+    pub fields: Vec<(&'static str, Scan)>,
+}
+
+impl DocScan {
+    pub fn targets(&self) -> impl Iterator<Item = &Target> {
+        self.body.links.iter().map(|l| &l.item).chain(
+            self.fields
+                .iter()
+                .flat_map(|(_, s)| s.links.iter().map(|l| &l.item)),
+        )
+    }
+}
+
+/// Markdown-valued front matter fields of a guide.
+pub fn markdown_fields(m: &GuideMeta) -> Vec<(&'static str, &str)> {
+    let mut v = Vec::new();
+    if let Some(s) = &m.not_for {
+        v.push(("not_for", s.as_str()));
+    }
+    for s in &m.prerequisites {
+        v.push(("prerequisites", s.as_str()));
+    }
+    for s in &m.documents {
+        v.push(("documents", s.as_str()));
+    }
+    if let Some(s) = &m.after_you_apply {
+        v.push(("after_you_apply", s.as_str()));
+    }
+    if let Some(s) = &m.help {
+        v.push(("help", s.as_str()));
+    }
+    v
+}
+
+pub fn scan_all(p: &Project) -> Scans {
+    let guides = p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| u.guides.iter()));
+    let mut jobs: Vec<(DocKey, &str, Vec<(&'static str, &str)>)> = guides
+        .map(|g| (DocKey::of(g), g.doc.body(), markdown_fields(&g.doc.meta)))
+        .collect();
+    jobs.extend(
+        p.pages
+            .iter()
+            .map(|pg| (DocKey::Page(pg.slug.clone()), pg.body(), Vec::new())),
+    );
+    let docs = jobs
+        .into_par_iter()
+        .map(|(k, body, fields)| {
+            let body = markdown::scan(body);
+            let fields = fields
+                .into_iter()
+                .map(|(key, md)| (key, markdown::scan(md)))
+                .collect();
+            (k, DocScan { body, fields })
+        })
+        .collect();
+    Scans { docs }
+}
+
+/// What one context (central, or one unit) publishes.
+struct Published<'a> {
+    guides: BTreeMap<&'a str, DocKey>,
+    pages: BTreeSet<&'a str>,
+}
+
+impl<'a> Published<'a> {
+    fn central(p: &'a Project) -> Self {
+        Self {
+            guides: p
+                .guides
+                .iter()
+                .map(|g| (g.doc.slug.as_str(), DocKey::of(g)))
+                .collect(),
+            pages: p.pages.iter().map(|pg| pg.slug.as_str()).collect(),
+        }
+    }
+
+    fn unit(p: &'a Project, unit: &'a crate::content::Unit) -> Self {
+        let mut s = Self::central(p);
+        s.guides
+            .retain(|slug, _| !unit.data.exclude.iter().any(|x| x == slug));
+        for g in &unit.guides {
+            s.guides.insert(g.doc.slug.as_str(), DocKey::of(g));
+        }
+        s
+    }
+
+    /// Why `t` does not resolve here, or `None` when it does.
+    fn problem(&self, t: &Target, scans: &Scans) -> Option<(String, String)> {
+        let (slug, anchor, key, kind) = match t {
+            Target::Guide { slug, anchor } => (
+                slug,
+                anchor,
+                self.guides.get(slug.as_str()).cloned(),
+                "guide",
+            ),
+            Target::Page { slug, anchor } => (
+                slug,
+                anchor,
+                self.pages
+                    .contains(slug.as_str())
+                    .then(|| DocKey::Page(slug.clone())),
+                "page",
+            ),
+        };
+        let Some(key) = key else {
+            let known: Vec<&str> = if kind == "guide" {
+                self.guides.keys().copied().collect()
+            } else {
+                self.pages.iter().copied().collect()
+            };
+            let hint = match closest(slug, known.iter().copied()) {
+                Some(c) => format!("did you mean `{kind}:{c}`?"),
+                None => format!(
+                    "link to an existing {kind} by its file name, e.g. `{kind}:{}`",
+                    known.first().unwrap_or(&"ten-tep")
+                ),
+            };
+            return Some((
+                format!("link to a {kind} that does not exist: `{kind}:{slug}`"),
+                hint,
+            ));
+        };
+        let anchor = anchor.as_deref().filter(|a| !a.is_empty())?;
+        let ids = &scans.docs.get(&key)?.body.ids;
+        if ids.iter().any(|i| i == anchor) || RESERVED_IDS.contains(&anchor) {
+            return None;
+        }
+        let hint = match closest(anchor, ids.iter().map(String::as_str)) {
+            Some(c) => format!("did you mean `#{c}`?"),
+            None => format!(
+                "headings there: {}",
+                ids.iter()
+                    .map(|i| format!("#{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        Some((format!("no heading `#{anchor}` in {kind} `{slug}`"), hint))
+    }
+}
+
+fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
+    d.at_offset(
+        &doc.source.path,
+        &doc.source.text,
+        doc.body_offset + scan_offset,
+        len,
+    )
+}
+
+/// Check every document; returns the image files referenced, by absolute path.
+pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
+    let central = Published::central(p);
+    let mut images = BTreeSet::new();
+    let mut check_doc = |doc_key: &DocKey, doc: &dyn DocInfo, published: &Published| {
+        let Some(scan) = scans.docs.get(doc_key) else {
+            return;
+        };
+        for (offset, len, msg, hint) in &scan.body.problems {
+            sink.push(doc.at(
+                *offset,
+                *len,
+                Diagnostic::error(msg.clone()).hint(hint.clone()),
+            ));
+        }
+        for l in &scan.body.links {
+            if let Some((msg, hint)) = published.problem(&l.item, scans) {
+                sink.push(doc.at(l.offset, l.len, Diagnostic::error(msg).hint(hint)));
+            }
+        }
+        for (key, s) in &scan.fields {
+            for l in &s.links {
+                if let Some((msg, hint)) = published.problem(&l.item, scans) {
+                    sink.push(doc.at_key(key, Diagnostic::error(msg).hint(hint)));
+                }
+            }
+            for i in &s.images {
+                sink.push(
+                    doc.at_key(
+                        key,
+                        Diagnostic::error(format!(
+                            "images are not allowed in `{key}`: {}",
+                            i.item.src
+                        ))
+                        .hint("put images in the Markdown body"),
+                    ),
+                );
+            }
+        }
+        for img in &scan.body.images {
+            let src = &img.item.src;
+            let d = if img.item.alt.trim().is_empty() {
+                Some(Diagnostic::error(format!("image `{src}` has no alt text"))
+                    .hint("describe what the image shows for people who cannot see it: ![Màn hình đăng nhập VNeID](…)"))
+            } else if looks_like_file_name(&img.item.alt) {
+                Some(
+                    Diagnostic::error(format!(
+                        "alt text `{}` is a file name, not a description",
+                        img.item.alt
+                    ))
+                    .hint("describe what the image shows, in Vietnamese"),
+                )
+            } else if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+                Some(Diagnostic::error(format!("image `{src}` is not a file in the content folder"))
+                    .hint("save the image next to the Markdown file and link it by file name: pages must not load anything from other sites"))
+            } else {
+                match resolve_image(p, doc.dir(), src) {
+                    Ok(path) => {
+                        images.insert(path);
+                        None
+                    }
+                    Err(e) => Some(e),
+                }
+            };
+            if let Some(d) = d {
+                sink.push(doc.at(img.offset, img.len, d));
+            }
+        }
+    };
+    for g in &p.guides {
+        check_doc(&DocKey::of(g), &g.doc, &central);
+    }
+    for pg in &p.pages {
+        check_doc(&DocKey::Page(pg.slug.clone()), pg, &central);
+    }
+    for u in &p.units {
+        let published = Published::unit(p, u);
+        for g in &u.guides {
+            check_doc(&DocKey::of(g), &g.doc, &published);
+        }
+    }
+    images
+}
+
+/// Per unit: central documents whose links point at a guide the unit does
+/// not publish. Those links are rendered as plain text, with a warning.
+pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
+    for u in &p.units {
+        if u.data.exclude.is_empty() {
+            continue;
+        }
+        let published = Published::unit(p, u);
+        let docs = p
+            .guides
+            .iter()
+            .filter(|g| published.guides.get(g.doc.slug.as_str()) == Some(&DocKey::of(g)))
+            .map(|g| (DocKey::of(g), &g.doc as &dyn DocInfo))
+            .chain(
+                p.pages
+                    .iter()
+                    .map(|pg| (DocKey::Page(pg.slug.clone()), pg as &dyn DocInfo)),
+            );
+        for (key, doc) in docs {
+            let Some(scan) = scans.docs.get(&key) else {
+                continue;
+            };
+            for l in &scan.body.links {
+                if let Target::Guide { slug, .. } = &l.item
+                    && u.data.exclude.contains(slug)
+                {
+                    sink.push(doc.at(l.offset, l.len, Diagnostic::warning(format!(
+                        "links to `{slug}`, which unit `{}` excludes; the link is shown as plain text there", u.slug))
+                        .hint(format!("remove `{slug}` from exclude in content/units/{}.yaml, or accept the unlinked text", u.slug))
+                        .for_unit(&u.slug)));
+                }
+            }
+        }
+    }
+}
+
+/// The guide slugs a document links to that `available` lacks.
+pub fn missing_targets(scan: &DocScan, available: &dyn Fn(&str) -> bool) -> bool {
+    scan.targets()
+        .any(|t| matches!(t, Target::Guide { slug, .. } if !available(slug)))
+}
+
+fn looks_like_file_name(alt: &str) -> bool {
+    let a = alt.trim().to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"]
+        .iter()
+        .any(|e| a.ends_with(e))
+        || a.starts_with("img_")
+        || a.starts_with("screenshot")
+        || a.starts_with("image")
+}
+
+fn resolve_image(p: &Project, dir: &Path, src: &str) -> Result<PathBuf, Diagnostic> {
+    let src_path = src.split(['?', '#']).next().unwrap_or(src);
+    let path = dir.join(src_path);
+    let content = p
+        .root
+        .join("content")
+        .canonicalize()
+        .unwrap_or_else(|_| p.root.join("content"));
+    match path.canonicalize() {
+        Ok(abs) if abs.starts_with(&content) && abs.is_file() => {
+            let ext = abs
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if ["png", "jpg", "jpeg", "gif", "webp", "svg"].contains(&ext.as_str()) {
+                Ok(abs)
+            } else {
+                Err(
+                    Diagnostic::error(format!("`{src}` is not a supported image"))
+                        .hint("use PNG, JPEG, WebP, GIF or SVG"),
+                )
+            }
+        }
+        Ok(_) => Err(
+            Diagnostic::error(format!("image `{src}` is outside the content folder"))
+                .hint("copy the image into content/, next to the Markdown file"),
+        ),
+        Err(_) => Err(
+            Diagnostic::error(format!("image file not found: {src}")).hint(format!(
+                "the path is relative to this Markdown file; looked for {}",
+                path.strip_prefix(&p.root).unwrap_or(&path).display()
+            )),
+        ),
+    }
+}
+
+/// What checks need from a guide or a page.
+pub trait DocInfo: Sync {
+    fn at(&self, offset: usize, len: usize, d: Diagnostic) -> Diagnostic;
+    fn at_key(&self, key: &str, d: Diagnostic) -> Diagnostic;
+    fn dir(&self) -> &Path;
+}
+
+impl<M: Sync> DocInfo for Doc<M> {
+    fn at(&self, offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
+        located(self, offset, len, d)
+    }
+
+    fn at_key(&self, key: &str, d: Diagnostic) -> Diagnostic {
+        let (sev, msg, hint) = (d.severity, d.message.clone(), d.hint.clone());
+        let mut out = self.error_at(key, None, msg);
+        out.severity = sev;
+        out.hint = hint;
+        out
+    }
+
+    fn dir(&self) -> &Path {
+        self.source.abs.parent().unwrap_or(Path::new("."))
+    }
+}

@@ -1,0 +1,98 @@
+//! Files copied into each unit folder so it is self-contained: the theme's
+//! static files, the unit's logo, and the processed images its pages use.
+
+use std::collections::BTreeSet;
+
+use super::{Renderer, Shared, write};
+use crate::diag::Diagnostic;
+use crate::images::DIR;
+use crate::output::Staging;
+use crate::refs::DocKey;
+use crate::resolve::UnitSite;
+
+pub struct Assets;
+
+impl Renderer for Assets {
+    fn name(&self) -> &'static str {
+        "assets"
+    }
+
+    fn render(
+        &self,
+        site: &UnitSite,
+        sh: &Shared,
+        out: &Staging,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let slug = &site.unit.slug;
+        let mut files: Vec<(String, &[u8])> = Vec::new();
+        let mut errors = Vec::new();
+        for (name, bytes) in &sh.theme.static_files {
+            files.push((format!("{slug}/assets/{name}"), bytes));
+        }
+        let logo = match (&site.unit.data.logo, super::views::logo_path(site.unit)) {
+            (Some(logo), Some(rel)) => {
+                let path = site
+                    .project
+                    .root
+                    .join("content/units")
+                    .join(slug)
+                    .join(logo);
+                match std::fs::read(&path) {
+                    Ok(b) => Some((format!("{slug}/{rel}"), b)),
+                    Err(e) => {
+                        errors.push(
+                            Diagnostic::error(format!("cannot read logo: {e}")).in_file(&path),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        if let Some((rel, bytes)) = &logo {
+            files.push((rel.clone(), bytes));
+        }
+        // Only the images this unit's pages show.
+        let docs = site
+            .ordered()
+            .map(|g| (DocKey::of(g), &g.doc.source.abs))
+            .chain(
+                site.project
+                    .pages
+                    .iter()
+                    .map(|p| (DocKey::Page(p.slug.clone()), &p.source.abs)),
+            );
+        let mut seen = BTreeSet::new();
+        for (key, source) in docs {
+            let (Some(scan), Some(dir)) = (sh.scans.docs.get(&key), source.parent()) else {
+                continue;
+            };
+            for img in &scan.body.images {
+                let src = img.item.src.split(['?', '#']).next().unwrap_or("");
+                let Some(processed) = dir
+                    .join(src)
+                    .canonicalize()
+                    .ok()
+                    .and_then(|abs| sh.markdown.images.get(&abs))
+                else {
+                    continue;
+                };
+                for v in &processed.variants {
+                    if seen.insert(&v.file) {
+                        files.push((format!("{slug}/{DIR}/{}", v.file), &v.bytes));
+                    }
+                }
+            }
+        }
+        for (rel, bytes) in files {
+            if let Err(e) = write(out, &rel, bytes) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(0)
+        } else {
+            Err(errors)
+        }
+    }
+}

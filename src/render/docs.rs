@@ -1,0 +1,141 @@
+//! Markdown of guides and pages rendered to HTML once, then shared by every
+//! unit that publishes them unchanged. A unit that lacks a link target gets
+//! its own render, with that link as plain text.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::{Doc, Guide, Project};
+use crate::images::Processed;
+use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Target};
+use crate::refs::{DocKey, Scans, markdown_fields};
+
+/// Every page and guide sits two folders below the unit root.
+pub const DOC_ROOT: &str = "../../";
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RenderedDoc {
+    pub body: Rendered,
+    pub not_for: Option<String>,
+    pub prerequisites: Vec<String>,
+    pub documents: Vec<String>,
+    pub after_you_apply: Option<String>,
+    pub help: Option<String>,
+}
+
+/// The shared pieces of Markdown rendering.
+pub struct Markdown<'a> {
+    pub labels: AlertLabels,
+    pub highlighter: Highlighter,
+    pub sanitizer: Sanitizer,
+    pub images: &'a BTreeMap<PathBuf, Processed>,
+}
+
+impl Markdown<'_> {
+    /// Render one document for a context where `has_guide` tells which
+    /// guides exist and `pages` which free pages.
+    pub fn render<M>(
+        &self,
+        doc: &Doc<M>,
+        fields: &[(&'static str, &str)],
+        has_guide: &(dyn Fn(&str) -> bool + Sync),
+        has_page: &(dyn Fn(&str) -> bool + Sync),
+    ) -> RenderedDoc {
+        let link = |t: &Target| -> Option<String> {
+            let (kind_dir, slug, anchor, ok) = match t {
+                Target::Guide { slug, anchor } => ("huong-dan", slug, anchor, has_guide(slug)),
+                Target::Page { slug, anchor } => ("trang", slug, anchor, has_page(slug)),
+            };
+            let frag = anchor
+                .as_ref()
+                .filter(|a| !a.is_empty())
+                .map(|a| format!("#{a}"))
+                .unwrap_or_default();
+            ok.then(|| format!("{DOC_ROOT}{kind_dir}/{slug}/index.html{frag}"))
+        };
+        let dir = doc.source.abs.parent().unwrap_or(Path::new(".")).to_owned();
+        let image = move |src: &str, alt: &str| -> Option<String> {
+            let path = dir
+                .join(src.split(['?', '#']).next().unwrap_or(src))
+                .canonicalize()
+                .ok()?;
+            self.images.get(&path).map(|p| p.img_html(DOC_ROOT, alt))
+        };
+        let env = Env {
+            link: &link,
+            image: &image,
+            labels: &self.labels,
+            highlighter: &self.highlighter,
+            sanitizer: &self.sanitizer,
+        };
+        let mut out = RenderedDoc {
+            body: markdown::render(doc.body(), &env),
+            ..Default::default()
+        };
+        for (key, md) in fields {
+            match *key {
+                "not_for" => out.not_for = Some(markdown::render_inline(md, &env)),
+                "prerequisites" => out.prerequisites.push(markdown::render_inline(md, &env)),
+                "documents" => out.documents.push(markdown::render_inline(md, &env)),
+                "after_you_apply" => {
+                    out.after_you_apply = Some(markdown::render_fragment(md, &env))
+                }
+                "help" => out.help = Some(markdown::render_fragment(md, &env)),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Central renders of every document, and each unit's own guides.
+pub struct Docs {
+    pub rendered: HashMap<DocKey, RenderedDoc>,
+}
+
+impl Docs {
+    pub fn render_all(p: &Project, md: &Markdown, _scans: &Scans) -> Self {
+        let has_page = |s: &str| p.pages.iter().any(|pg| pg.slug == s);
+        let central_has = |s: &str| p.guide(s).is_some();
+        let mut jobs: Vec<(DocKey, &Guide, Option<&crate::content::Unit>)> =
+            p.guides.iter().map(|g| (DocKey::of(g), g, None)).collect();
+        for u in &p.units {
+            jobs.extend(u.guides.iter().map(|g| (DocKey::of(g), g, Some(u))));
+        }
+        let mut rendered: HashMap<DocKey, RenderedDoc> = jobs
+            .into_par_iter()
+            .map(|(key, g, unit)| {
+                let fields = markdown_fields(&g.doc.meta);
+                let doc = match unit {
+                    None => md.render(&g.doc, &fields, &central_has, &has_page),
+                    Some(u) => {
+                        let has = |s: &str| unit_has(p, u, s);
+                        md.render(&g.doc, &fields, &has, &has_page)
+                    }
+                };
+                (key, doc)
+            })
+            .collect();
+        let pages: Vec<(DocKey, RenderedDoc)> = p
+            .pages
+            .par_iter()
+            .map(|pg| {
+                (
+                    DocKey::Page(pg.slug.clone()),
+                    md.render(pg, &[], &central_has, &has_page),
+                )
+            })
+            .collect();
+        rendered.extend(pages);
+        Self { rendered }
+    }
+}
+
+/// Whether `unit` publishes a guide with this slug.
+pub fn unit_has(p: &Project, u: &crate::content::Unit, slug: &str) -> bool {
+    u.guides.iter().any(|g| g.doc.slug == slug)
+        || (p.guide(slug).is_some() && !u.data.exclude.iter().any(|x| x == slug))
+}

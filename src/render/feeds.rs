@@ -1,0 +1,104 @@
+//! Machine-readable files: sitemap.xml with absolute URLs from base_url, an
+//! Atom feed of guides by review date, and robots.txt pointing at the sitemap.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::pages::{PageKind, canonical, unit_pages};
+use super::views::{SiteView, UnitView};
+use super::{Renderer, Shared, write};
+use crate::diag::Diagnostic;
+use crate::output::Staging;
+use crate::resolve::UnitSite;
+
+pub struct Feeds;
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    updated: String,
+}
+
+impl Renderer for Feeds {
+    fn name(&self) -> &'static str {
+        "feeds"
+    }
+
+    fn render(
+        &self,
+        site: &UnitSite,
+        sh: &Shared,
+        out: &Staging,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let unit = site.unit;
+        let base = &unit.data.base_url;
+        let urls: Vec<SitemapUrl> = unit_pages(site)
+            .into_iter()
+            .filter(|(_, k)| !matches!(k, PageKind::NotFound))
+            .map(|(rel, k)| SitemapUrl {
+                loc: canonical(base, &rel),
+                lastmod: k.updated().map(|d| d.to_string()),
+            })
+            .collect();
+        let mut guides: Vec<_> = site.ordered().collect();
+        guides.sort_by(|a, b| {
+            b.doc
+                .meta
+                .last_reviewed
+                .cmp(&a.doc.meta.last_reviewed)
+                .then(a.doc.slug.cmp(&b.doc.slug))
+        });
+        let entries: Vec<Entry> = guides
+            .iter()
+            .map(|g| Entry {
+                title: &g.doc.meta.title,
+                summary: &g.doc.meta.summary,
+                url: canonical(base, &format!("huong-dan/{}/index.html", g.doc.slug)),
+                updated: g.doc.meta.last_reviewed.rfc3339(),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("site", &SiteView::new(site.project));
+        ctx.insert("unit", &UnitView::new(site.project, unit));
+        ctx.insert("t", &sh.theme.strings);
+        ctx.insert("urls", &urls);
+        ctx.insert("entries", &entries);
+        ctx.insert("feed_url", &format!("{base}atom.xml"));
+        ctx.insert(
+            "updated",
+            &entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "2025-07-01T00:00:00+07:00".into()),
+        );
+        let slug = &unit.slug;
+        let mut errors = Vec::new();
+        for (template, file) in [("sitemap.xml", "sitemap.xml"), ("atom.xml", "atom.xml")] {
+            match sh.template(template, &ctx, &format!("{slug}/{file}")) {
+                Ok(xml) => {
+                    if let Err(e) = write(out, &format!("{slug}/{file}"), xml.as_bytes()) {
+                        errors.push(e);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n");
+        if let Err(e) = write(out, &format!("{slug}/robots.txt"), robots.as_bytes()) {
+            errors.push(e);
+        }
+        if errors.is_empty() {
+            Ok(0)
+        } else {
+            Err(errors)
+        }
+    }
+}

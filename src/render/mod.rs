@@ -1,0 +1,70 @@
+//! Outputs. Each kind of output renders one unit's site behind the same small
+//! trait (in the spirit of mdBook's `Renderer`), so adding an output touches
+//! no other.
+
+pub mod assets;
+pub mod docs;
+pub mod feeds;
+pub mod hub;
+pub mod pages;
+pub mod views;
+
+use tera::Context;
+
+use crate::content::Project;
+use crate::diag::Diagnostic;
+use crate::output::Staging;
+use crate::refs::Scans;
+use crate::resolve::UnitSite;
+use crate::text::Collation;
+use crate::theme::Theme;
+use docs::{Docs, Markdown};
+
+/// What every renderer may read: parsed content, theme, shared renders.
+pub struct Shared<'a> {
+    pub project: &'a Project,
+    pub theme: &'a Theme,
+    pub markdown: &'a Markdown<'a>,
+    pub docs: &'a Docs,
+    pub scans: &'a Scans,
+    pub collation: &'a Collation,
+}
+
+impl Shared<'_> {
+    /// Render a template, turning a Tera error into a located diagnostic.
+    pub fn template(&self, name: &str, ctx: &Context, page: &str) -> Result<String, Diagnostic> {
+        self.theme.tera.render(name, ctx).map_err(|e| {
+            let d = self.theme.template_error(&self.project.root, &e);
+            let hint = d.hint.clone().unwrap_or_default();
+            d.hint(format!("{hint} (while rendering {page})"))
+        })
+    }
+}
+
+/// One kind of output for one unit.
+pub trait Renderer: Sync {
+    fn name(&self) -> &'static str;
+    /// Write this output's files under `<unit>/`; returns how many pages.
+    fn render(
+        &self,
+        site: &UnitSite,
+        shared: &Shared,
+        out: &Staging,
+    ) -> Result<usize, Vec<Diagnostic>>;
+}
+
+/// The outputs every unit gets, in order.
+pub fn renderers() -> Vec<Box<dyn Renderer>> {
+    vec![
+        Box::new(pages::Html),
+        Box::new(feeds::Feeds),
+        Box::new(assets::Assets),
+    ]
+}
+
+pub(crate) fn write(out: &Staging, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    out.write(rel, bytes).map_err(|e| {
+        Diagnostic::error(format!("cannot write {rel}: {e}"))
+            .hint("check free disk space and permissions of the output folder")
+    })
+}

@@ -1,0 +1,310 @@
+//! The microsite's HTML pages: home, guide list, one page per guide,
+//! audience and category pages, free pages and the 404 page.
+
+use rayon::prelude::*;
+use tera::Context;
+
+use super::docs::{RenderedDoc, unit_has};
+use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
+use super::{Renderer, Shared, write};
+use crate::content::{Date, Guide, Origin, Page, Term};
+use crate::diag::Diagnostic;
+use crate::output::Staging;
+use crate::refs::{DocKey, missing_targets};
+use crate::resolve::UnitSite;
+
+pub enum PageKind<'p> {
+    Home,
+    AllGuides,
+    Guide(&'p Guide),
+    Audience(&'p Term),
+    Category(&'p Term),
+    Page(&'p Page),
+    NotFound,
+}
+
+/// Every HTML page of a unit: (path under the unit folder, what it shows).
+pub fn unit_pages<'p>(site: &UnitSite<'p>) -> Vec<(String, PageKind<'p>)> {
+    let p = site.project;
+    let mut v = vec![
+        ("index.html".to_owned(), PageKind::Home),
+        ("huong-dan/index.html".to_owned(), PageKind::AllGuides),
+    ];
+    v.extend(site.ordered().map(|g| {
+        (
+            format!("huong-dan/{}/index.html", g.doc.slug),
+            PageKind::Guide(g),
+        )
+    }));
+    v.extend(p.site.audiences.iter().map(|a| {
+        (
+            format!("doi-tuong/{}/index.html", a.slug),
+            PageKind::Audience(a),
+        )
+    }));
+    v.extend(p.site.categories.iter().map(|c| {
+        (
+            format!("linh-vuc/{}/index.html", c.slug),
+            PageKind::Category(c),
+        )
+    }));
+    v.extend(
+        p.pages
+            .iter()
+            .map(|pg| (format!("trang/{}/index.html", pg.slug), PageKind::Page(pg))),
+    );
+    v.push(("404.html".to_owned(), PageKind::NotFound));
+    v
+}
+
+impl PageKind<'_> {
+    /// The date a page last changed in content, for sitemaps.
+    pub fn updated(&self) -> Option<Date> {
+        match self {
+            PageKind::Guide(g) => Some(g.doc.meta.last_reviewed),
+            PageKind::Page(pg) => Some(pg.meta.last_reviewed),
+            _ => None,
+        }
+    }
+}
+
+/// The public address of a page: base_url plus the path, without index.html.
+pub fn canonical(base_url: &str, rel: &str) -> String {
+    format!(
+        "{base_url}{}",
+        rel.strip_suffix("index.html").unwrap_or(rel)
+    )
+}
+
+fn root_prefix(rel: &str) -> String {
+    "../".repeat(rel.matches('/').count())
+}
+
+pub struct Html;
+
+#[derive(serde::Serialize)]
+struct Group<'a> {
+    term: TermView<'a>,
+    cards: Vec<Card<'a>>,
+}
+
+impl Renderer for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(
+        &self,
+        site: &UnitSite,
+        sh: &Shared,
+        out: &Staging,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let base = base_context(site, sh);
+        let pages = unit_pages(site);
+        let errors: Vec<Diagnostic> = pages
+            .par_iter()
+            .filter_map(|(rel, kind)| {
+                let html = render_page(site, sh, &base, rel, kind).and_then(|h| {
+                    write(out, &format!("{}/{rel}", site.unit.slug), h.as_bytes())?;
+                    Ok(())
+                });
+                html.err()
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(pages.len())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn base_context(site: &UnitSite, sh: &Shared) -> Context {
+    let p = site.project;
+    let mut ctx = Context::new();
+    ctx.insert("site", &SiteView::new(p));
+    ctx.insert("unit", &UnitView::new(p, site.unit));
+    ctx.insert("t", &sh.theme.strings);
+    let audiences: Vec<TermView> = p
+        .site
+        .audiences
+        .iter()
+        .map(|a| TermView::audience(a, site))
+        .collect();
+    let categories: Vec<TermView> = p
+        .site
+        .categories
+        .iter()
+        .map(|c| TermView::category(c, site))
+        .collect();
+    ctx.insert("audiences", &audiences);
+    ctx.insert("categories", &categories);
+    let pages: Vec<PageLink> = p
+        .pages
+        .iter()
+        .map(|pg| PageLink {
+            slug: &pg.slug,
+            title: &pg.meta.title,
+            url: format!("trang/{}/index.html", pg.slug),
+        })
+        .collect();
+    ctx.insert("pages", &pages);
+    ctx.insert(
+        "feedback_url",
+        &p.pages
+            .iter()
+            .find(|pg| pg.slug == "phan-hoi")
+            .map(|pg| format!("trang/{}/index.html", pg.slug)),
+    );
+    ctx
+}
+
+fn render_page(
+    site: &UnitSite,
+    sh: &Shared,
+    base: &Context,
+    rel: &str,
+    kind: &PageKind,
+) -> Result<String, Diagnostic> {
+    let p = site.project;
+    let unit = site.unit;
+    let mut ctx = base.clone();
+    let is_404 = matches!(kind, PageKind::NotFound);
+    // The 404 page is served at any depth, so it links absolutely to the unit.
+    let root = if is_404 {
+        unit.data.base_url.clone()
+    } else {
+        root_prefix(rel)
+    };
+    ctx.insert("root", &root);
+    ctx.insert("path", rel);
+    ctx.insert("canonical", &canonical(&unit.data.base_url, rel));
+    ctx.insert("hub_url", &format!("{root}../index.html"));
+    let page = format!("{}/{rel}", unit.slug);
+    let (template, title, description) = match kind {
+        PageKind::Home => {
+            ctx.insert("popular", &cards(site, site.popular().into_iter()));
+            let mut latest: Vec<&Guide> = site.ordered().collect();
+            latest.sort_by(|a, b| b.doc.meta.last_reviewed.cmp(&a.doc.meta.last_reviewed));
+            ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
+            ctx.insert("guide_count", &site.guides.len());
+            (
+                "home.html",
+                unit.data.short_name.clone(),
+                p.site.description.clone(),
+            )
+        }
+        PageKind::AllGuides => {
+            let groups: Vec<Group> = p
+                .site
+                .categories
+                .iter()
+                .map(|c| Group {
+                    term: TermView::category(c, site),
+                    cards: cards(
+                        site,
+                        site.ordered().filter(|g| g.doc.meta.category == c.slug),
+                    ),
+                })
+                .filter(|g| !g.cards.is_empty())
+                .collect();
+            ctx.insert("groups", &groups);
+            ctx.insert("guides", &cards(site, site.ordered()));
+            ctx.insert("term", &None::<()>);
+            let t = sh
+                .theme
+                .strings
+                .get("all_guides")
+                .cloned()
+                .unwrap_or_default();
+            ("list.html", t, p.site.description.clone())
+        }
+        PageKind::Audience(a) | PageKind::Category(a) => {
+            let is_audience = matches!(kind, PageKind::Audience(_));
+            let list = cards(
+                site,
+                site.ordered().filter(|g| {
+                    if is_audience {
+                        g.doc.meta.audiences.contains(&a.slug)
+                    } else {
+                        g.doc.meta.category == a.slug
+                    }
+                }),
+            );
+            let term = if is_audience {
+                TermView::audience(a, site)
+            } else {
+                TermView::category(a, site)
+            };
+            ctx.insert("term", &term);
+            ctx.insert("guides", &list);
+            ctx.insert("groups", &Vec::<()>::new());
+            ("list.html", a.name.clone(), a.description.clone())
+        }
+        PageKind::Guide(g) => {
+            let doc = rendered_for_unit(site, sh, g);
+            let view = GuideView::new(g, doc, site);
+            ctx.insert("guide", &view);
+            ctx.insert("is_override", &site.is_override(&g.doc.slug));
+            (
+                "guide.html",
+                g.doc.meta.title.clone(),
+                g.doc.meta.summary.clone(),
+            )
+        }
+        PageKind::Page(pg) => {
+            let key = DocKey::Page(pg.slug.clone());
+            let doc = if gaps(site, sh, &key) {
+                sh.markdown
+                    .render(pg, &[], &|s| unit_has(p, unit, s), &|s| {
+                        p.pages.iter().any(|x| x.slug == s)
+                    })
+            } else {
+                sh.docs.rendered.get(&key).cloned().unwrap_or_default()
+            };
+            ctx.insert("content", &doc.body);
+            ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
+            ("page.html", pg.meta.title.clone(), pg.meta.summary.clone())
+        }
+        PageKind::NotFound => {
+            let t = sh
+                .theme
+                .strings
+                .get("not_found_title")
+                .cloned()
+                .unwrap_or_default();
+            ("404.html", t, String::new())
+        }
+    };
+    ctx.insert("title", &title);
+    ctx.insert("description", &description);
+    sh.template(template, &ctx, &page)
+}
+
+/// Whether a document links to a guide this unit does not publish.
+fn gaps(site: &UnitSite, sh: &Shared, key: &DocKey) -> bool {
+    sh.scans
+        .docs
+        .get(key)
+        .is_some_and(|s| missing_targets(s, &|slug| site.guide(slug).is_some()))
+}
+
+/// A guide's HTML for this unit: the shared render unless this unit's
+/// exclusions break one of its links.
+fn rendered_for_unit(site: &UnitSite, sh: &Shared, g: &Guide) -> RenderedDoc {
+    let key = DocKey::of(g);
+    if g.origin == Origin::Central && gaps(site, sh, &key) {
+        let p = site.project;
+        let fields = crate::refs::markdown_fields(&g.doc.meta);
+        return sh
+            .markdown
+            .render(&g.doc, &fields, &|s| site.guide(s).is_some(), &|s| {
+                p.pages.iter().any(|x| x.slug == s)
+            });
+    }
+    sh.docs.rendered.get(&key).cloned().unwrap_or_default()
+}
+
+fn cards<'p>(site: &UnitSite<'p>, guides: impl Iterator<Item = &'p Guide>) -> Vec<Card<'p>> {
+    guides.map(|g| Card::new(g, site)).collect()
+}

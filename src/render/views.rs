@@ -1,0 +1,292 @@
+//! The values templates see. Everything is pre-formatted for Vietnamese
+//! readers (dates dd/mm/yyyy, đồng with dot separators) so templates stay
+//! simple. URLs are relative to the unit root; templates prefix `root`.
+
+use serde::Serialize;
+
+use super::docs::RenderedDoc;
+use crate::content::{Channel, Guide, Project, Term, Unit};
+use crate::markdown::Step;
+use crate::resolve::UnitSite;
+use crate::text::format_vnd;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub slogan: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(p: &'a Project) -> Self {
+        let s = &p.site;
+        Self {
+            title: &s.title,
+            slogan: &s.slogan,
+            description: &s.description,
+            base_url: &s.base_url,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct UnitView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub short_name: &'a str,
+    pub kind: &'a str,
+    pub kind_name: &'a str,
+    pub address: &'a str,
+    pub hours: &'a [String],
+    pub hotline: &'a str,
+    /// The hotline as a `tel:` target (digits and + only).
+    pub hotline_tel: String,
+    pub email: Option<&'a str>,
+    pub zalo: Option<&'a str>,
+    pub colour: &'a str,
+    /// Path of the logo relative to the unit root, if any.
+    pub logo: Option<String>,
+    pub base_url: &'a str,
+    pub url: String,
+}
+
+impl<'a> UnitView<'a> {
+    pub fn new(p: &'a Project, u: &'a Unit) -> Self {
+        let d = &u.data;
+        Self {
+            slug: &u.slug,
+            name: &d.name,
+            short_name: &d.short_name,
+            kind: &d.kind,
+            kind_name: p.kind_name(&d.kind),
+            address: &d.address,
+            hours: &d.hours,
+            hotline: &d.hotline,
+            hotline_tel: d
+                .hotline
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect(),
+            email: d.email.as_deref(),
+            zalo: d.zalo.as_deref(),
+            colour: &u.colour,
+            logo: logo_path(u),
+            base_url: &d.base_url,
+            url: format!("{}/index.html", u.slug),
+        }
+    }
+}
+
+/// Where the unit's logo is copied, relative to the unit root.
+pub fn logo_path(u: &Unit) -> Option<String> {
+    let logo = u.data.logo.as_ref()?;
+    let ext = std::path::Path::new(logo)
+        .extension()?
+        .to_string_lossy()
+        .to_ascii_lowercase();
+    Some(format!("assets/logo.{ext}"))
+}
+
+#[derive(Serialize, Clone)]
+pub struct TermView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+impl<'a> TermView<'a> {
+    pub fn audience(t: &'a Term, site: &UnitSite) -> Self {
+        let count = site
+            .ordered()
+            .filter(|g| g.doc.meta.audiences.contains(&t.slug))
+            .count();
+        Self {
+            slug: &t.slug,
+            name: &t.name,
+            description: &t.description,
+            url: format!("doi-tuong/{}/index.html", t.slug),
+            count,
+        }
+    }
+
+    pub fn category(t: &'a Term, site: &UnitSite) -> Self {
+        let count = site
+            .ordered()
+            .filter(|g| g.doc.meta.category == t.slug)
+            .count();
+        Self {
+            slug: &t.slug,
+            name: &t.name,
+            description: &t.description,
+            url: format!("linh-vuc/{}/index.html", t.slug),
+            count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageLink<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// A guide in a list.
+#[derive(Serialize, Clone)]
+pub struct Card<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub category: &'a str,
+    pub updated: String,
+    /// Written or changed by this unit.
+    pub local: bool,
+}
+
+impl<'a> Card<'a> {
+    pub fn new(g: &'a Guide, site: &UnitSite<'a>) -> Self {
+        let m = &g.doc.meta;
+        let category = site
+            .project
+            .site
+            .categories
+            .iter()
+            .find(|c| c.slug == m.category)
+            .map_or("", |c| c.name.as_str());
+        Self {
+            slug: &g.doc.slug,
+            title: &m.title,
+            summary: &m.summary,
+            url: guide_url(&g.doc.slug),
+            category,
+            updated: m.last_reviewed.display_vi(),
+            local: g.origin != crate::content::Origin::Central,
+        }
+    }
+}
+
+pub fn guide_url(slug: &str) -> String {
+    format!("huong-dan/{slug}/index.html")
+}
+
+#[derive(Serialize)]
+pub struct FeeView<'a> {
+    pub name: &'a str,
+    pub amount: String,
+    pub free: bool,
+    pub online_amount: Option<String>,
+    pub online_free: bool,
+    pub exempt_if: Option<&'a str>,
+    pub basis: &'a str,
+    pub valid_until: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct GuideView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub not_for: Option<String>,
+    pub procedure_code: Option<&'a str>,
+    pub audiences: Vec<TermView<'a>>,
+    pub category: Option<TermView<'a>>,
+    pub where_to_apply: &'a str,
+    pub channels: &'a [Channel],
+    pub prerequisites: Vec<String>,
+    pub documents: Vec<String>,
+    pub fees: Vec<FeeView<'a>>,
+    pub processing_time: &'a str,
+    pub processing_basis: Option<&'a str>,
+    pub intro: String,
+    pub steps: Vec<Step>,
+    pub rest: String,
+    pub after_you_apply: Option<String>,
+    pub help: Option<String>,
+    pub legal_basis: &'a [String],
+    pub related: Vec<Card<'a>>,
+    pub updated: String,
+    pub updated_iso: String,
+    pub local: bool,
+}
+
+impl<'a> GuideView<'a> {
+    pub fn new(g: &'a Guide, doc: RenderedDoc, site: &UnitSite<'a>) -> Self {
+        let m = &g.doc.meta;
+        let p = site.project;
+        let audiences = p
+            .site
+            .audiences
+            .iter()
+            .filter(|a| m.audiences.contains(&a.slug))
+            .map(|a| TermView::audience(a, site))
+            .collect();
+        let category = p
+            .site
+            .categories
+            .iter()
+            .find(|c| c.slug == m.category)
+            .map(|c| TermView::category(c, site));
+        let fees = m
+            .fees
+            .iter()
+            .map(|f| FeeView {
+                name: &f.name,
+                amount: format_vnd(f.amount),
+                free: f.amount == 0,
+                online_amount: f.online_amount.map(format_vnd),
+                online_free: f.online_amount == Some(0),
+                exempt_if: f.exempt_if.as_deref(),
+                basis: &f.basis,
+                valid_until: f.valid_until.map(|d| d.display_vi()),
+            })
+            .collect();
+        // Related: the editor's list first, then others in the same category.
+        let mut related: Vec<Card> = m
+            .related
+            .iter()
+            .filter_map(|s| site.guide(s))
+            .map(|r| Card::new(r, site))
+            .collect();
+        for other in site.ordered() {
+            if related.len() >= 4 {
+                break;
+            }
+            if other.doc.slug != g.doc.slug
+                && other.doc.meta.category == m.category
+                && !related.iter().any(|c| c.slug == other.doc.slug)
+            {
+                related.push(Card::new(other, site));
+            }
+        }
+        Self {
+            slug: &g.doc.slug,
+            title: &m.title,
+            summary: &m.summary,
+            not_for: doc.not_for,
+            procedure_code: m.procedure_code.as_deref(),
+            audiences,
+            category,
+            where_to_apply: &m.where_to_apply,
+            channels: &m.channels,
+            prerequisites: doc.prerequisites,
+            documents: doc.documents,
+            fees,
+            processing_time: &m.processing_time.text,
+            processing_basis: m.processing_time.basis.as_deref(),
+            intro: doc.body.intro,
+            steps: doc.body.steps,
+            rest: doc.body.rest,
+            after_you_apply: doc.after_you_apply,
+            help: doc.help,
+            legal_basis: &m.legal_basis,
+            related,
+            updated: m.last_reviewed.display_vi(),
+            updated_iso: m.last_reviewed.to_string(),
+            local: g.origin != crate::content::Origin::Central,
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Per-unit resolution: a unit's site is the central guides, minus the ones
+//! it excludes, with its overrides swapped in and its own guides added.
+
+use std::collections::BTreeMap;
+
+use crate::content::{Guide, Project, Unit};
+use crate::text::Collation;
+
+/// One unit's site, as a value: units resolve and render independently.
+pub struct UnitSite<'p> {
+    pub project: &'p Project,
+    pub unit: &'p Unit,
+    /// Published guides by slug.
+    pub guides: BTreeMap<&'p str, &'p Guide>,
+    /// Slugs in Vietnamese alphabetical order of their titles.
+    pub order: Vec<&'p str>,
+}
+
+impl<'p> UnitSite<'p> {
+    pub fn new(project: &'p Project, unit: &'p Unit, collation: &Collation) -> Self {
+        let mut guides: BTreeMap<&str, &Guide> = project
+            .guides
+            .iter()
+            .filter(|g| !unit.data.exclude.contains(&g.doc.slug))
+            .map(|g| (g.doc.slug.as_str(), g))
+            .collect();
+        for g in &unit.guides {
+            guides.insert(g.doc.slug.as_str(), g);
+        }
+        let mut order: Vec<&str> = guides.keys().copied().collect();
+        order.sort_by(|a, b| {
+            collation.compare(&guides[a].doc.meta.title, &guides[b].doc.meta.title)
+        });
+        Self {
+            project,
+            unit,
+            guides,
+            order,
+        }
+    }
+
+    pub fn guide(&self, slug: &str) -> Option<&'p Guide> {
+        self.guides.get(slug).copied()
+    }
+
+    /// Guides in alphabetical order.
+    pub fn ordered(&self) -> impl Iterator<Item = &'p Guide> + '_ {
+        self.order.iter().map(|s| self.guides[s])
+    }
+
+    /// Whether this unit publishes its own version of a central guide.
+    pub fn is_override(&self, slug: &str) -> bool {
+        self.unit.guides.iter().any(|g| g.doc.slug == slug) && self.project.guide(slug).is_some()
+    }
+
+    /// The guides shown as popular on the home page.
+    pub fn popular(&self) -> Vec<&'p Guide> {
+        let slugs = self
+            .unit
+            .data
+            .popular
+            .as_ref()
+            .unwrap_or(&self.project.site.popular);
+        slugs.iter().filter_map(|s| self.guide(s)).collect()
+    }
+}

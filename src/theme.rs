@@ -1,0 +1,154 @@
+//! The theme: Tera templates, the UI strings file (Vietnamese), and static
+//! files (CSS) copied into every unit folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Sink};
+use crate::markdown::AlertLabels;
+
+pub struct Theme {
+    pub dir: PathBuf,
+    pub tera: Tera,
+    pub strings: BTreeMap<String, String>,
+    /// (path under `assets/`, bytes), sorted.
+    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Template sources by name, for showing the line of a template error.
+    sources: BTreeMap<String, String>,
+}
+
+const STRINGS: &str = "strings.yaml";
+
+impl Theme {
+    pub fn load(root: &Path, name: &str, sink: &Sink) -> Option<Theme> {
+        let dir = root.join("themes").join(name);
+        let shown = dir.strip_prefix(root).unwrap_or(&dir).to_owned();
+        if !dir.is_dir() {
+            sink.push(Diagnostic::error(format!("theme folder {} not found", shown.display()))
+                .hint("copy themes/default from the sotay repository, or set `theme:` in content/site.yaml to an existing theme"));
+            return None;
+        }
+        let mut sources = BTreeMap::new();
+        let mut static_files = Vec::new();
+        for entry in WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            if let Some(name) = rel_str.strip_prefix("templates/") {
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(s) => {
+                        sources.insert(name.to_owned(), crate::text::nfc(&s));
+                    }
+                    Err(e) => sink.push(
+                        Diagnostic::error(format!("cannot read template: {e}"))
+                            .in_file(&shown.join(rel)),
+                    ),
+                }
+            } else if let Some(name) = rel_str.strip_prefix("static/") {
+                match std::fs::read(entry.path()) {
+                    Ok(b) => static_files.push((name.to_owned(), b)),
+                    Err(e) => sink.push(
+                        Diagnostic::error(format!("cannot read theme file: {e}"))
+                            .in_file(&shown.join(rel)),
+                    ),
+                }
+            }
+        }
+        let strings = load_strings(root, &dir.join(STRINGS), sink)?;
+        let mut tera = Tera::default();
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        {
+            let theme = Theme {
+                dir: dir.clone(),
+                tera: Tera::default(),
+                strings,
+                static_files,
+                sources,
+            };
+            sink.push(theme.template_error(root, &e));
+            return None;
+        }
+        Some(Theme {
+            dir,
+            tera,
+            strings,
+            static_files,
+            sources,
+        })
+    }
+
+    pub fn alert_labels(&self) -> AlertLabels {
+        let s = |k: &str, d: &str| self.strings.get(k).cloned().unwrap_or_else(|| d.to_owned());
+        AlertLabels {
+            note: s("alert_note", "Ghi chú"),
+            tip: s("alert_tip", "Mẹo"),
+            important: s("alert_important", "Quan trọng"),
+            warning: s("alert_warning", "Cảnh báo"),
+            caution: s("alert_caution", "Thận trọng"),
+        }
+    }
+
+    /// A Tera error as a diagnostic naming the template file and line.
+    pub fn template_error(&self, root: &Path, e: &tera::Error) -> Diagnostic {
+        let templates = self.dir.join("templates");
+        let shown = |name: &str| {
+            let p = templates.join(name);
+            p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p)
+        };
+        match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+                let span = r.span();
+                let src = self.sources.get(r.filename()).map(String::as_str).unwrap_or("");
+                let len = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+                Diagnostic::error(format!("{what}: {}", r.message()))
+                    .at(&shown(r.filename()), src, span.start_line, span.start_col + 1, len)
+                    .hint("fix the template; variables available to templates are listed in docs/ARCHITECTURE.md")
+            }
+            ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!("template extends `{parent}`, which does not exist"))
+                .in_file(&shown(current))
+                .hint("check the name in {% extends %}"),
+            ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` is missing from the theme"))
+                .in_file(&templates.join(name).strip_prefix(root).map(Path::to_path_buf).unwrap_or_default())
+                .hint("every theme needs: base.html, home.html, guide.html, list.html, page.html, 404.html, hub.html, sitemap.xml, atom.xml"),
+            _ => Diagnostic::error(format!("template error: {e}")),
+        }
+    }
+}
+
+fn load_strings(root: &Path, path: &Path, sink: &Sink) -> Option<BTreeMap<String, String>> {
+    let shown = path.strip_prefix(root).unwrap_or(path).to_owned();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => crate::text::nfc(&t),
+        Err(e) => {
+            sink.push(
+                Diagnostic::error(format!("cannot read the theme's UI strings: {e}"))
+                    .in_file(&shown)
+                    .hint("the theme needs strings.yaml with the Vietnamese UI texts"),
+            );
+            return None;
+        }
+    };
+    match yaml_serde::from_str::<BTreeMap<String, String>>(&text) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            sink.push(
+                Diagnostic::error(format!("invalid UI strings file: {e}"))
+                    .at(&shown, &text, line, col, 1)
+                    .hint("write one `key: \"text\"` per line"),
+            );
+            None
+        }
+    }
+}

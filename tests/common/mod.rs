@@ -1,0 +1,299 @@
+//! A small but complete project written into a temporary folder, with the
+//! repository's default theme, so each test can break one thing and build.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use sotay::{BuildFailure, BuildOptions, BuildReport};
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+pub const SITE: &str = r#"title: "Sổ tay thử nghiệm"
+slogan: "Hành chính thông minh - Tận tâm phục vụ"
+description: "Dự án nhỏ để kiểm thử."
+base_url: "https://sotay.example.vn/"
+unit_kinds:
+  so: "Sở"
+  phuong: "Phường"
+  xa: "Xã"
+audiences:
+  - slug: nguoi-dan
+    name: "Người dân"
+    description: "Mọi người dân."
+  - slug: doanh-nghiep
+    name: "Doanh nghiệp"
+    description: "Doanh nghiệp, hộ kinh doanh."
+categories:
+  - slug: ho-tich
+    name: "Hộ tịch"
+    description: "Khai sinh, khai tử."
+  - slug: cu-tru
+    name: "Cư trú"
+    description: "Thường trú, tạm trú."
+required:
+  phuong: [dang-ky-khai-sinh]
+  xa: [dang-ky-khai-sinh]
+popular: [dang-ky-khai-sinh, dang-ky-tam-tru]
+"#;
+
+pub fn unit(name: &str, short: &str, kind: &str, extra: &str) -> String {
+    format!(
+        r##"name: "{name}"
+short_name: "{short}"
+kind: {kind}
+base_url: "https://sotay.example.vn/{slug}/"
+colour: "#0b5394"
+address: "Bộ phận Một cửa, {short}"
+hours:
+  - "Thứ Hai đến Thứ Sáu: 8:00–17:00"
+hotline: "1022"
+{extra}"##,
+        slug = crate::common::slugify(short)
+    )
+}
+
+pub fn slugify(s: &str) -> String {
+    sotay::text::slugify(s)
+}
+
+pub const KHAI_SINH: &str = r#"---
+title: "Đăng ký khai sinh trực tuyến"
+summary: "Đăng ký khai sinh cho trẻ mà không cần đến Ủy ban."
+audiences: [nguoi-dan]
+category: ho-tich
+where: "Ủy ban nhân dân xã, phường nơi cư trú"
+documents:
+  - "Giấy chứng sinh"
+fees:
+  - name: "Lệ phí đăng ký khai sinh đúng hạn"
+    amount: 0
+    basis: "Luật Hộ tịch 2014"
+processing_time:
+  text: "Trong ngày"
+related: [dang-ky-tam-tru]
+last_reviewed: 2026-11-01
+---
+
+Hướng dẫn ngắn.
+
+## Bước 1: Đăng nhập Cổng Dịch vụ công
+
+Xem thêm [tạm trú](guide:dang-ky-tam-tru#buoc-1-chuan-bi-ho-so).
+
+![Màn hình đăng nhập](anh/dang-nhap.png)
+
+## Bước 2: Nộp hồ sơ
+
+> [!WARNING]
+> Không đưa mã OTP cho ai.
+
+## Lưu ý
+
+Xem [an toàn](page:an-toan).
+"#;
+
+pub const TAM_TRU: &str = r#"---
+title: "Đăng ký tạm trú"
+summary: "Đăng ký tạm trú trực tuyến."
+audiences: [nguoi-dan]
+category: cu-tru
+where: "Công an xã, phường"
+fees:
+  - name: "Lệ phí đăng ký tạm trú"
+    amount: 15000
+    online_amount: 7000
+    basis: "Thông tư 75/2022/TT-BTC"
+processing_time:
+  text: "3 ngày làm việc"
+last_reviewed: 2026-10-01
+---
+
+## Bước 1: Chuẩn bị hồ sơ
+
+Tờ khai.
+
+## Bước 2: Nộp hồ sơ
+
+Trên Cổng.
+"#;
+
+pub const HO_KINH_DOANH: &str = r#"---
+title: "Đăng ký hộ kinh doanh"
+summary: "Đăng ký hộ kinh doanh."
+audiences: [doanh-nghiep]
+category: cu-tru
+where: "Ủy ban nhân dân xã, phường"
+processing_time:
+  text: "3 ngày làm việc"
+last_reviewed: 2026-09-01
+---
+
+## Bước 1: Chuẩn bị
+
+Giấy tờ.
+"#;
+
+pub const PAGE: &str = r#"---
+title: "An toàn thông tin"
+summary: "Giữ an toàn tài khoản."
+last_reviewed: 2026-11-01
+---
+
+Không chia sẻ mã OTP. Xem [khai sinh](guide:dang-ky-khai-sinh).
+"#;
+
+impl Fixture {
+    pub fn new() -> Self {
+        let f = Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        copy_dir(
+            &repo().join("themes/default"),
+            &f.root().join("themes/default"),
+        );
+        f.write("content/site.yaml", SITE);
+        f.write(
+            "content/units/so-thu-nghiem.yaml",
+            &unit(
+                "Sở Thử nghiệm Hà Nội",
+                "Sở Thử nghiệm",
+                "so",
+                "exclude: [dang-ky-tam-tru]\n",
+            ),
+        );
+        f.write(
+            "content/units/phuong-ba-dinh.yaml",
+            &unit(
+                "Ủy ban nhân dân phường Ba Đình",
+                "Phường Ba Đình",
+                "phuong",
+                "",
+            ),
+        );
+        f.write(
+            "content/units/xa-ba-vi.yaml",
+            &unit("Ủy ban nhân dân xã Ba Vì", "Xã Ba Vì", "xa", ""),
+        );
+        f.write("content/guides/ho-tich/dang-ky-khai-sinh.md", KHAI_SINH);
+        f.write("content/guides/cu-tru/dang-ky-tam-tru.md", TAM_TRU);
+        f.write(
+            "content/guides/kinh-doanh/dang-ky-ho-kinh-doanh.md",
+            HO_KINH_DOANH,
+        );
+        f.write("content/pages/an-toan.md", PAGE);
+        // A unit override (same slug) and a unit-only guide.
+        f.write(
+            "content/units/xa-ba-vi/guides/dang-ky-tam-tru.md",
+            &TAM_TRU.replace(
+                "Trên Cổng.",
+                "Trên Cổng, hoặc nhờ Tổ công nghệ số cộng đồng ở thôn.",
+            ),
+        );
+        f.write(
+            "content/units/xa-ba-vi/guides/nho-to-cong-nghe-so.md",
+            &HO_KINH_DOANH
+                .replace("Đăng ký hộ kinh doanh", "Nhờ Tổ công nghệ số hỗ trợ")
+                .replace("Giấy tờ.", "Xem [khai sinh](guide:dang-ky-khai-sinh)."),
+        );
+        f.image("content/guides/ho-tich/anh/dang-nhap.png", 1080, 2340);
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read_out(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn image(&self, rel: &str, w: u32, h: u32) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+        })
+        .save(p)
+        .unwrap();
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions::new(self.root())
+    }
+
+    pub fn build(&self) -> Result<BuildReport, BuildFailure> {
+        sotay::build(&self.options())
+    }
+
+    pub fn build_ok(&self) -> BuildReport {
+        match self.build() {
+            Ok(r) => r,
+            Err(f) => panic!("build failed:\n{}", render(&f.diagnostics)),
+        }
+    }
+
+    /// The failed build's diagnostics, rendered as a user sees them.
+    pub fn build_err(&self) -> Vec<sotay::Diagnostic> {
+        match self.build() {
+            Ok(_) => panic!("build succeeded but should have failed"),
+            Err(f) => f.diagnostics,
+        }
+    }
+}
+
+pub fn render(ds: &[sotay::Diagnostic]) -> String {
+    ds.iter()
+        .map(|d| d.render(false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes, for byte-for-byte comparisons.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}

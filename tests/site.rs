@@ -1,0 +1,426 @@
+//! Building fixture projects: the pages a webmaster uploads exist, links
+//! resolve, nothing loads from another origin, output is deterministic.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn every_unit_gets_its_pages_and_the_hub_lists_them() {
+    let f = Fixture::new();
+    let report = f.build_ok();
+    assert_eq!(report.units, 3);
+    for unit in ["so-thu-nghiem", "phuong-ba-dinh", "xa-ba-vi"] {
+        for page in [
+            "index.html",
+            "huong-dan/index.html",
+            "huong-dan/dang-ky-khai-sinh/index.html",
+            "doi-tuong/nguoi-dan/index.html",
+            "doi-tuong/doanh-nghiep/index.html",
+            "linh-vuc/ho-tich/index.html",
+            "trang/an-toan/index.html",
+            "404.html",
+            "sitemap.xml",
+            "atom.xml",
+            "robots.txt",
+            "assets/style.css",
+        ] {
+            assert!(
+                f.out().join(unit).join(page).is_file(),
+                "{unit}/{page} missing"
+            );
+        }
+    }
+    let hub = f.read_out("index.html");
+    for (slug, name) in [
+        ("so-thu-nghiem", "Sở Thử nghiệm"),
+        ("phuong-ba-dinh", "Phường Ba Đình"),
+        ("xa-ba-vi", "Xã Ba Vì"),
+    ] {
+        assert!(
+            hub.contains(&format!("href=\"{slug}/index.html\"")),
+            "hub lacks {slug}"
+        );
+        assert!(hub.contains(name));
+    }
+}
+
+/// Origins a unit folder may load from: only its own (the 404 page links
+/// absolutely to it because it is served at any depth).
+fn own_origin(f: &Fixture, unit: &str) -> Vec<String> {
+    let yaml =
+        std::fs::read_to_string(f.root().join(format!("content/units/{unit}.yaml"))).unwrap();
+    let base = yaml
+        .lines()
+        .find_map(|l| l.strip_prefix("base_url: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_owned();
+    vec![base]
+}
+
+#[test]
+fn every_link_and_anchor_resolves_inside_each_unit_folder() {
+    let f = Fixture::new();
+    f.build_ok();
+    for unit in ["so-thu-nghiem", "phuong-ba-dinh", "xa-ba-vi"] {
+        let problems = sotay::links::check(&f.out().join(unit), &own_origin(&f, unit));
+        assert!(
+            problems.is_empty(),
+            "{unit}:\n{}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    let hub = sotay::links::check(&f.out(), &[]);
+    let hub: Vec<_> = hub
+        .into_iter()
+        .filter(|p| p.page.components().count() == 1)
+        .collect();
+    assert!(hub.is_empty(), "{hub:?}");
+}
+
+#[test]
+fn no_page_loads_anything_from_another_origin() {
+    let f = Fixture::new();
+    f.build_ok();
+    for unit in ["so-thu-nghiem", "phuong-ba-dinh", "xa-ba-vi"] {
+        let problems = sotay::links::check(&f.out().join(unit), &own_origin(&f, unit));
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    // An editor pastes an embed from elsewhere: the build refuses it, naming the line.
+    f.write(
+        "content/pages/an-toan.md",
+        &format!("{PAGE}\n<img src=\"https://tracker.example.com/p.gif\" alt=\"x\">\n"),
+    );
+    let errors = f.build_err();
+    let e = errors
+        .iter()
+        .find(|d| d.message.contains("tracker.example.com"))
+        .expect("remote image reported");
+    let loc = e.location.as_ref().unwrap();
+    assert_eq!(
+        (loc.file.to_str().unwrap(), loc.line),
+        ("content/pages/an-toan.md", 9)
+    );
+}
+
+#[test]
+fn raw_html_is_sanitised() {
+    let f = Fixture::new();
+    f.write(
+        "content/pages/an-toan.md",
+        &format!("{PAGE}\n<div onclick=\"steal()\">Nhấn</div>\n\n<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\">x</a> <iframe src=\"trang.html\"></iframe>\n"),
+    );
+    f.build_ok();
+    let page = f.read_out("xa-ba-vi/trang/an-toan/index.html");
+    assert!(page.contains("Nhấn"));
+    for bad in ["onclick", "<script", "javascript:", "<iframe"] {
+        assert!(!page.contains(bad), "{bad} survived");
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let f = Fixture::new();
+    f.build_ok();
+    let first = snapshot(&f.out());
+    f.build_ok();
+    let second = snapshot(&f.out());
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs between builds", a.0.display());
+    }
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_output_and_content_untouched() {
+    let f = Fixture::new();
+    f.build_ok();
+    let before = snapshot(&f.out());
+    f.write(
+        "content/guides/cu-tru/dang-ky-tam-tru.md",
+        &TAM_TRU.replace("title:", "titel:"),
+    );
+    let content_before = snapshot(&f.root().join("content"));
+    let errors = f.build_err();
+    assert!(!errors.is_empty());
+    assert_eq!(snapshot(&f.out()), before, "previous output changed");
+    assert_eq!(
+        snapshot(&f.root().join("content")),
+        content_before,
+        "content changed"
+    );
+    // No staging folders left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn unit_overrides_additions_and_exclusions_shape_each_site() {
+    let f = Fixture::new();
+    f.build_ok();
+    // xa-ba-vi overrides tạm trú and adds its own guide.
+    let own = f.read_out("xa-ba-vi/huong-dan/dang-ky-tam-tru/index.html");
+    assert!(
+        own.contains("Tổ công nghệ số cộng đồng"),
+        "override not used"
+    );
+    let central = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html");
+    assert!(!central.contains("Tổ công nghệ số cộng đồng"));
+    assert!(
+        f.out()
+            .join("xa-ba-vi/huong-dan/nho-to-cong-nghe-so/index.html")
+            .is_file()
+    );
+    assert!(
+        !f.out()
+            .join("phuong-ba-dinh/huong-dan/nho-to-cong-nghe-so/index.html")
+            .exists()
+    );
+    // so-thu-nghiem excludes tạm trú: no page, not listed, links to it unlinked.
+    assert!(
+        !f.out()
+            .join("so-thu-nghiem/huong-dan/dang-ky-tam-tru/index.html")
+            .exists()
+    );
+    let list = f.read_out("so-thu-nghiem/huong-dan/index.html");
+    assert!(!list.contains("dang-ky-tam-tru"));
+    let ks = f.read_out("so-thu-nghiem/huong-dan/dang-ky-khai-sinh/index.html");
+    assert!(
+        ks.contains("Xem thêm tạm trú") && !ks.contains("dang-ky-tam-tru/index.html"),
+        "excluded link should be plain text"
+    );
+}
+
+#[test]
+fn unit_data_flows_into_every_page() {
+    let f = Fixture::new();
+    f.write(
+        "content/units/phuong-ba-dinh.yaml",
+        &unit(
+            "Ủy ban nhân dân phường Ba Đình",
+            "Phường Ba Đình",
+            "phuong",
+            "email: \"motcua@example.vn\"\nzalo: \"https://zalo.me/000\"\n",
+        )
+        .replace("\"1022\"", "\"024 3823 0000\"")
+        .replace("#0b5394", "#8a1538"),
+    );
+    f.build_ok();
+    for e in walkdir::WalkDir::new(f.out().join("phuong-ba-dinh"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.path().extension().is_some_and(|x| x == "html") {
+            let html = std::fs::read_to_string(e.path()).unwrap();
+            let page = e.path().display();
+            assert!(
+                html.contains("Ủy ban nhân dân phường Ba Đình"),
+                "{page}: name"
+            );
+            assert!(
+                html.contains("href=\"tel:02438230000\"") && html.contains("024 3823 0000"),
+                "{page}: hotline"
+            );
+            assert!(
+                html.contains("Bộ phận Một cửa, Phường Ba Đình"),
+                "{page}: address"
+            );
+            assert!(html.contains("Thứ Hai đến Thứ Sáu"), "{page}: hours");
+            assert!(
+                html.contains("mailto:motcua@example.vn") && html.contains("https://zalo.me/000"),
+                "{page}: email, zalo"
+            );
+            assert!(html.contains("--brand:#8a1538"), "{page}: colour");
+            assert!(html.contains("lang=\"vi\""), "{page}: lang");
+        }
+    }
+}
+
+#[test]
+fn sitemap_and_feed_use_absolute_urls_from_base_url() {
+    let f = Fixture::new();
+    f.build_ok();
+    let sitemap = f.read_out("phuong-ba-dinh/sitemap.xml");
+    assert!(
+        sitemap.contains(
+            "<loc>https://sotay.example.vn/phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/</loc>"
+        ),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains("<lastmod>2026-11-01</lastmod>"));
+    let locs = sitemap.matches("<loc>").count();
+    assert!(
+        sitemap
+            .matches("<loc>https://sotay.example.vn/phuong-ba-dinh/")
+            .count()
+            == locs
+    );
+    let atom = f.read_out("phuong-ba-dinh/atom.xml");
+    assert!(
+        atom.contains(
+            "<id>https://sotay.example.vn/phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/</id>"
+        )
+    );
+    // Newest first.
+    let ks = atom.find("dang-ky-khai-sinh").unwrap();
+    let tt = atom.find("dang-ky-tam-tru").unwrap();
+    assert!(ks < tt, "feed not ordered by date");
+    assert!(atom.contains("<updated>2026-11-01T00:00:00+07:00</updated>"));
+}
+
+#[test]
+fn vietnamese_text_is_normalised_to_nfc() {
+    use unicode_normalization::UnicodeNormalization;
+    let f = Fixture::new();
+    let nfd: String = TAM_TRU
+        .replace(
+            "Đăng ký tạm trú trực tuyến.",
+            "Đăng ký tạm trú qua mạng, nhanh chóng.",
+        )
+        .nfd()
+        .collect();
+    f.write("content/guides/cu-tru/dang-ky-tam-tru.md", &nfd);
+    f.build_ok();
+    let html = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html");
+    assert!(
+        html.contains("Đăng ký tạm trú qua mạng, nhanh chóng."),
+        "NFC text missing"
+    );
+    assert!(html.nfc().collect::<String>() == html, "output is not NFC");
+    // Heading ids still fold correctly from decomposed input.
+    assert!(html.contains("id=\"buoc-1-chuan-bi-ho-so\""));
+}
+
+#[test]
+fn gfm_markdown_renders_accessibly() {
+    let f = Fixture::new();
+    f.write(
+        "content/pages/an-toan.md",
+        &format!("{PAGE}\n| Kênh | Số |\n|---|---:|\n| Đường dây nóng | 1022 |\n\n~~Cũ~~ mới.\n\n- [x] Đã có tài khoản\n- [ ] Chưa có\n\nXem nguồn[^1].\n\n[^1]: Luật Hộ tịch.\n\n> [!CAUTION]\n> Không bấm vào đường link lạ.\n\n```json\n{{\"hotline\": 1022}}\n```\n"),
+    );
+    f.build_ok();
+    let html = f.read_out("xa-ba-vi/trang/an-toan/index.html");
+    assert!(
+        html.contains("<table>") && html.contains("<th>Kênh</th>"),
+        "table"
+    );
+    assert!(html.contains("<del>Cũ</del>"), "strikethrough");
+    assert!(
+        html.contains("type=\"checkbox\"") && html.contains("disabled"),
+        "task list"
+    );
+    assert!(html.contains("class=\"footnote-definition\""), "footnotes");
+    assert!(
+        html.contains("class=\"callout callout--caution\" role=\"note\"")
+            && html.contains("Thận trọng"),
+        "alert"
+    );
+    assert!(
+        html.contains("<span class=\"hl-") && !html.contains("style=\"color"),
+        "highlighting uses classes"
+    );
+}
+
+#[test]
+fn images_are_resized_with_srcset_and_size() {
+    let f = Fixture::new();
+    f.build_ok();
+    let html = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html");
+    let img = html
+        .split("<img")
+        .nth(1)
+        .unwrap()
+        .split('>')
+        .next()
+        .unwrap();
+    assert!(
+        img.contains("srcset=") && img.contains("width=\"720\"") && img.contains("height=\"1560\""),
+        "{img}"
+    );
+    assert!(img.contains("alt=\"Màn hình đăng nhập\""));
+    // The 1080x2340 screenshot is not shipped at full size.
+    for e in std::fs::read_dir(f.out().join("phuong-ba-dinh/anh")).unwrap() {
+        let p = e.unwrap().path();
+        let (w, _) = image::image_dimensions(&p).unwrap();
+        assert!(w <= 720, "{} is {w}px wide", p.display());
+    }
+}
+
+#[test]
+fn a_guide_page_weighs_under_60_kb_with_its_css() {
+    let f = Fixture::new();
+    f.build_ok();
+    let html = std::fs::metadata(
+        f.out()
+            .join("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html"),
+    )
+    .unwrap()
+    .len();
+    let css = std::fs::metadata(f.out().join("phuong-ba-dinh/assets/style.css"))
+        .unwrap()
+        .len();
+    assert!(html + css < 60_000, "guide page is {} bytes", html + css);
+}
+
+#[test]
+fn build_one_unit_only_and_elsewhere() {
+    let f = Fixture::new();
+    let mut opts = f.options();
+    opts.out = f.root().join("elsewhere/site");
+    opts.units = vec!["phuong-ba-dinh".into()];
+    sotay::build(&opts).unwrap();
+    assert!(opts.out.join("phuong-ba-dinh/index.html").is_file());
+    assert!(!opts.out.join("xa-ba-vi").exists());
+    assert!(!f.out().exists(), "public/ written despite --out");
+    // A later single-unit build keeps the other units already there.
+    opts.units = vec![];
+    sotay::build(&opts).unwrap();
+    opts.units = vec!["xa-ba-vi".into()];
+    sotay::build(&opts).unwrap();
+    assert!(opts.out.join("phuong-ba-dinh/index.html").is_file());
+    assert!(opts.out.join("index.html").is_file());
+}
+
+#[test]
+fn light_unit_colours_are_darkened_with_a_warning() {
+    let f = Fixture::new();
+    f.write(
+        "content/units/xa-ba-vi.yaml",
+        &unit("Ủy ban nhân dân xã Ba Vì", "Xã Ba Vì", "xa", "").replace("#0b5394", "#4caf50"),
+    );
+    let report = f.build_ok();
+    let w = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("contrast"))
+        .expect("contrast warning");
+    assert_eq!(
+        w.location.as_ref().unwrap().file,
+        std::path::Path::new("content/units/xa-ba-vi.yaml")
+    );
+    let html = f.read_out("xa-ba-vi/index.html");
+    assert!(!html.contains("--brand:#4caf50"));
+    let used = html
+        .split("--brand:")
+        .nth(1)
+        .unwrap()
+        .split('}')
+        .next()
+        .unwrap();
+    let rgb = sotay::colour::parse_hex(used).unwrap();
+    assert!(sotay::colour::contrast_with_white(rgb) >= 4.5, "{used}");
+    // --strict turns the warning into a failure.
+    let mut opts = f.options();
+    opts.strict = true;
+    assert!(sotay::build(&opts).is_err());
+}
