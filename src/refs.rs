@@ -280,7 +280,7 @@ pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
 /// not publish. Those links are rendered as plain text, with a warning.
 pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
     for u in &p.units {
-        if u.data.exclude.is_empty() {
+        if u.data.exclude.is_empty() && u.guides.is_empty() {
             continue;
         }
         let published = Published::unit(p, u);
@@ -299,6 +299,22 @@ pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
                 continue;
             };
             for l in &scan.body.links {
+                // An anchor into a guide this unit overrides must exist in the override.
+                if let Target::Guide {
+                    slug,
+                    anchor: Some(a),
+                } = &l.item
+                    && let Some(over) = u.guides.iter().find(|g| &g.doc.slug == slug)
+                    && let Some(os) = scans.docs.get(&DocKey::of(over))
+                    && !a.is_empty()
+                    && !os.body.ids.iter().any(|i| i == a)
+                    && !RESERVED_IDS.contains(&a.as_str())
+                {
+                    sink.push(doc.at(l.offset, l.len, Diagnostic::error(format!(
+                        "links to `#{a}` in `{slug}`, but unit `{}` overrides that guide and its version has no such heading", u.slug))
+                        .hint(format!("keep the heading in {} or link without the anchor", over.doc.source.path.display()))
+                        .for_unit(&u.slug)));
+                }
                 if let Target::Guide { slug, .. } = &l.item
                     && u.data.exclude.contains(slug)
                 {

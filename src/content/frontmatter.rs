@@ -71,6 +71,8 @@ pub fn parse<T: DeserializeOwned>(
         }
     };
     let names: Vec<&str> = keys.iter().map(|k| k.0).collect();
+    // Keys explained by a misspelling ("did you mean"), not reported as missing too.
+    let mut explained = Vec::new();
     if let Some(m) = mapping {
         for k in m.keys() {
             let Some(name) = k.as_str() else {
@@ -86,7 +88,10 @@ pub fn parse<T: DeserializeOwned>(
             if !names.contains(&name) {
                 let (line, col) = locate_key(yaml, name).unwrap_or((yaml.first_line, 1));
                 let hint = match closest(name, names.iter().copied()) {
-                    Some(c) => format!("did you mean `{c}`? Allowed keys: {}", names.join(", ")),
+                    Some(c) => {
+                        explained.push(c);
+                        format!("did you mean `{c}`? Allowed keys: {}", names.join(", "))
+                    }
                     None => format!("allowed keys: {}", names.join(", ")),
                 };
                 problems.push(
@@ -97,7 +102,7 @@ pub fn parse<T: DeserializeOwned>(
             }
         }
     }
-    for key in keys.iter().filter(|k| k.1) {
+    for key in keys.iter().filter(|k| k.1 && !explained.contains(&k.0)) {
         let present = mapping.is_some_and(|m| m.get(key.0).is_some_and(|v| !v.is_null()));
         if !present {
             let line = yaml.first_line.saturating_sub(1).max(1);
@@ -228,10 +233,11 @@ mod tests {
             lines.contains(&("unknown key `color` in front matter".into(), 4)),
             "{lines:?}"
         );
+        // `titel` explains the missing `title`: no second error for it.
         assert!(
-            lines
+            !lines
                 .iter()
-                .any(|(m, _)| m.contains("missing required key `title`")),
+                .any(|(m, _)| m.contains("missing required key")),
             "{lines:?}"
         );
         assert!(
@@ -241,6 +247,10 @@ mod tests {
                 .unwrap()
                 .contains("did you mean `title`")
         );
+        let s = src("---\ntags: [a]\n---\n");
+        let (yaml, _) = split(&s).unwrap();
+        let errs = parse::<Meta>(&s, &yaml, KEYS, "front matter").unwrap_err();
+        assert!(errs[0].message.contains("missing required key `title`"));
     }
 
     #[test]

@@ -133,7 +133,26 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
             },
         }
     }
-    central.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
+    central.sort_by(|a, b| {
+        a.doc
+            .slug
+            .cmp(&b.doc.slug)
+            .then_with(|| a.doc.source.path.cmp(&b.doc.source.path))
+    });
+    central.dedup_by(|later, first| {
+        let dup = later.doc.slug == first.doc.slug;
+        if dup {
+            sink.push(
+                Diagnostic::error(format!("two guides share the file name `{}`", later.doc.slug))
+                    .in_file(&later.doc.source.path)
+                    .hint(format!(
+                        "the other is {}; the file name is the guide's web address, so rename one of them",
+                        first.doc.source.path.display()
+                    )),
+            );
+        }
+        dup
+    });
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
     for u in &mut units {
         u.guides.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
