@@ -33,7 +33,7 @@ pub struct Location {
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub hint: Option<String>,
     /// The unit a problem is specific to, e.g. an excluded guide still linked.
     pub unit: Option<String>,
@@ -63,13 +63,13 @@ impl Diagnostic {
             .lines()
             .nth(line.saturating_sub(1))
             .map(str::to_owned);
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: file.to_owned(),
             line: line.max(1),
             col: col.max(1),
             len: len.max(1),
             line_text,
-        });
+        }));
         self
     }
 
@@ -86,13 +86,13 @@ impl Diagnostic {
 
     /// Name the file only, when no line applies (a missing file, say).
     pub fn in_file(mut self, file: &Path) -> Self {
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: file.to_owned(),
             line: 0,
             col: 0,
             len: 0,
             line_text: None,
-        });
+        }));
         self
     }
 

@@ -318,9 +318,8 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%'
-            && i + 2 < b.len() + 0
-            && i + 2 <= b.len() - 1
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && i + 2 < b.len()
+            && let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
         {
             out.push(v);
             i += 3;

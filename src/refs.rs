@@ -78,7 +78,8 @@ pub fn scan_all(p: &Project) -> Scans {
         .guides
         .iter()
         .chain(p.units.iter().flat_map(|u| u.guides.iter()));
-    let mut jobs: Vec<(DocKey, &str, Vec<(&'static str, &str)>)> = guides
+    type Job<'a> = (DocKey, &'a str, Vec<(&'static str, &'a str)>);
+    let mut jobs: Vec<Job> = guides
         .map(|g| (DocKey::of(g), g.doc.body(), markdown_fields(&g.doc.meta)))
         .collect();
     jobs.extend(

@@ -689,8 +689,8 @@ fn validate(p: &mut Project, sink: &Sink) {
                 if adjusted != rgb {
                     let new = colour::to_hex(adjusted);
                     sink.push(Diagnostic::warning(format!(
-                        "colour {} has contrast {:.2}:1 with white text, below the 4.5:1 that WCAG 2.1 AA requires; using {new} ({:.2}:1) instead",
-                        d.colour, colour::contrast_with_white(rgb), colour::contrast_with_white(adjusted)))
+                        "colour {} has contrast {:.2}:1 with white; sotay needs {}:1 so that white text on it and links in it on light boxes reach WCAG 2.1 AA (4.5:1); using {new} ({:.2}:1) instead",
+                        d.colour, colour::contrast_with_white(rgb), colour::MIN_CONTRAST, colour::contrast_with_white(adjusted)))
                         .hint(format!("set `colour: \"{new}\"` or another darker colour to silence this"))
                         .at(&u.source.path, &u.source.text, locate_key(&u.yaml(), "colour").map_or(1, |l| l.0), 1, 6));
                     colours.insert(u.slug.clone(), new);

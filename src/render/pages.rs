@@ -185,7 +185,7 @@ fn render_page(
         PageKind::Home => {
             ctx.insert("popular", &cards(site, site.popular().into_iter()));
             let mut latest: Vec<&Guide> = site.ordered().collect();
-            latest.sort_by(|a, b| b.doc.meta.last_reviewed.cmp(&a.doc.meta.last_reviewed));
+            latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
             ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
             ctx.insert("guide_count", &site.guides.len());
             (

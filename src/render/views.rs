@@ -199,6 +199,8 @@ pub struct GuideView<'a> {
     pub prerequisites: Vec<String>,
     pub documents: Vec<String>,
     pub fees: Vec<FeeView<'a>>,
+    /// Whether any fee costs money (then readers are told to check the amount).
+    pub has_paid_fee: bool,
     pub processing_time: &'a str,
     pub processing_basis: Option<&'a str>,
     pub intro: String,
@@ -275,6 +277,10 @@ impl<'a> GuideView<'a> {
             prerequisites: doc.prerequisites,
             documents: doc.documents,
             fees,
+            has_paid_fee: m
+                .fees
+                .iter()
+                .any(|f| f.amount > 0 || f.online_amount.is_some_and(|o| o > 0)),
             processing_time: &m.processing_time.text,
             processing_basis: m.processing_time.basis.as_deref(),
             intro: doc.body.intro,
