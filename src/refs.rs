@@ -201,6 +201,10 @@ pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
         let Some(scan) = scans.docs.get(doc_key) else {
             return;
         };
+        if doc.is_guide() && scan.body.steps.is_empty() {
+            sink.push(doc.at(0, 0, Diagnostic::warning("guide has no steps")
+                .hint("write the steps as headings `## Bước 1: …`, `## Bước 2: …` so readers (and print, widgets) get a numbered step-by-step")));
+        }
         for (offset, len, msg, hint) in &scan.body.problems {
             sink.push(doc.at(
                 *offset,
@@ -387,9 +391,27 @@ pub trait DocInfo: Sync {
     fn at(&self, offset: usize, len: usize, d: Diagnostic) -> Diagnostic;
     fn at_key(&self, key: &str, d: Diagnostic) -> Diagnostic;
     fn dir(&self) -> &Path;
+    fn is_guide(&self) -> bool;
 }
 
-impl<M: Sync> DocInfo for Doc<M> {
+/// Guides and pages differ in what the checks expect of them.
+pub trait DocKind {
+    const IS_GUIDE: bool;
+}
+
+impl DocKind for GuideMeta {
+    const IS_GUIDE: bool = true;
+}
+
+impl DocKind for crate::content::PageMeta {
+    const IS_GUIDE: bool = false;
+}
+
+impl<M: Sync + DocKind> DocInfo for Doc<M> {
+    fn is_guide(&self) -> bool {
+        M::IS_GUIDE
+    }
+
     fn at(&self, offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
         located(self, offset, len, d)
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod a11y;
+
 use std::path::{Path, PathBuf};
 
 use sotay::{BuildFailure, BuildOptions, BuildReport};
