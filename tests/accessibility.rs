@@ -11,8 +11,20 @@ use common::*;
 fn the_audit_catches_what_it_claims_to() {
     let bad = "<html lang=\"en\"><h1>a</h1><h3>b</h3><img src=x><a href=y></a><p id=q></p><p id=q></p><a href=z>bấm vào đây</a>";
     let p = audit(bad);
-    for needle in ["lang", "skips", "alt", "skip link", "landmark", "duplicate id", "link without text", "vague link"] {
-        assert!(p.iter().any(|m| m.contains(needle)), "{needle} not caught: {p:?}");
+    for needle in [
+        "lang",
+        "skips",
+        "alt",
+        "skip link",
+        "landmark",
+        "duplicate id",
+        "link without text",
+        "vague link",
+    ] {
+        assert!(
+            p.iter().any(|m| m.contains(needle)),
+            "{needle} not caught: {p:?}"
+        );
     }
 }
 

@@ -10,7 +10,10 @@ use sotay::content::{Date, Origin, load};
 use sotay::diag::Sink;
 
 fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = secs / 86_400 + 719_468;
     let era = z.div_euclid(146_097);
@@ -21,7 +24,11 @@ fn today() -> Date {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
-    Date { year: y, month: m, day: d }
+    Date {
+        year: y,
+        month: m,
+        day: d,
+    }
 }
 
 #[test]
@@ -44,10 +51,24 @@ fn the_sample_builds_without_errors_or_warnings() {
             continue;
         }
         let unit = e.file_name().to_string_lossy().into_owned();
-        let yaml = std::fs::read_to_string(repo().join(format!("content/units/{unit}.yaml"))).unwrap();
-        let base = yaml.lines().find_map(|l| l.strip_prefix("base_url: ")).unwrap().trim_matches('"').to_owned();
+        let yaml =
+            std::fs::read_to_string(repo().join(format!("content/units/{unit}.yaml"))).unwrap();
+        let base = yaml
+            .lines()
+            .find_map(|l| l.strip_prefix("base_url: "))
+            .unwrap()
+            .trim_matches('"')
+            .to_owned();
         let problems = sotay::links::check(&e.path(), &[base]);
-        assert!(problems.is_empty(), "{unit}:\n{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+        assert!(
+            problems.is_empty(),
+            "{unit}:\n{}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
         let a11y = a11y::audit_dir(&e.path());
         assert!(a11y.is_empty(), "{unit}: {a11y:#?}");
     }
@@ -62,14 +83,56 @@ fn the_sample_covers_the_plan() {
     assert!(!sink.has_errors(), "{}", render(&sink.into_sorted()));
     assert!(p.guides.len() >= 12, "{} central guides", p.guides.len());
     let kinds: Vec<&str> = p.units.iter().map(|u| u.data.kind.as_str()).collect();
-    assert!(kinds.contains(&"so") && (kinds.contains(&"phuong") || kinds.contains(&"xa")), "{kinds:?}");
-    assert!(!kinds.iter().any(|k| ["quan", "huyen", "thi-xa"].contains(k)), "no district level since 1/7/2025");
-    let overrides = p.units.iter().flat_map(|u| &u.guides).filter(|g| p.guide(&g.doc.slug).is_some()).count();
-    let own = p.units.iter().flat_map(|u| &u.guides).filter(|g| p.guide(&g.doc.slug).is_none()).count();
-    assert!(overrides >= 1 && own >= 1, "overrides {overrides}, unit-only {own}");
-    assert!(p.units.iter().flat_map(|u| &u.guides).all(|g| matches!(g.origin, Origin::Unit(_))));
-    for topic in ["khai-sinh", "thuong-tru", "tam-tru", "can-cuoc", "lai-xe", "dinh-danh", "ho-so-truc-tuyen", "thanh-toan", "kinh-doanh", "doanh-nghiep", "thue", "bao-hiem"] {
-        assert!(p.guides.iter().any(|g| g.doc.slug.contains(topic)), "no guide about {topic}");
+    assert!(
+        kinds.contains(&"so") && (kinds.contains(&"phuong") || kinds.contains(&"xa")),
+        "{kinds:?}"
+    );
+    assert!(
+        !kinds
+            .iter()
+            .any(|k| ["quan", "huyen", "thi-xa"].contains(k)),
+        "no district level since 1/7/2025"
+    );
+    let overrides = p
+        .units
+        .iter()
+        .flat_map(|u| &u.guides)
+        .filter(|g| p.guide(&g.doc.slug).is_some())
+        .count();
+    let own = p
+        .units
+        .iter()
+        .flat_map(|u| &u.guides)
+        .filter(|g| p.guide(&g.doc.slug).is_none())
+        .count();
+    assert!(
+        overrides >= 1 && own >= 1,
+        "overrides {overrides}, unit-only {own}"
+    );
+    assert!(
+        p.units
+            .iter()
+            .flat_map(|u| &u.guides)
+            .all(|g| matches!(g.origin, Origin::Unit(_)))
+    );
+    for topic in [
+        "khai-sinh",
+        "thuong-tru",
+        "tam-tru",
+        "can-cuoc",
+        "lai-xe",
+        "dinh-danh",
+        "ho-so-truc-tuyen",
+        "thanh-toan",
+        "kinh-doanh",
+        "doanh-nghiep",
+        "thue",
+        "bao-hiem",
+    ] {
+        assert!(
+            p.guides.iter().any(|g| g.doc.slug.contains(topic)),
+            "no guide about {topic}"
+        );
     }
     for page in ["an-toan-thong-tin", "phan-hoi"] {
         assert!(p.pages.iter().any(|pg| pg.slug == page), "no page {page}");
@@ -77,15 +140,35 @@ fn the_sample_covers_the_plan() {
     assert_eq!(p.site.slogan, "Hành chính thông minh - Tận tâm phục vụ");
     // Facts must be true today: no fee past its end date, no guide unreviewed for a year.
     let today = today();
-    let year_ago = Date { year: today.year - 1, ..today };
-    for g in p.guides.iter().chain(p.units.iter().flat_map(|u| &u.guides)) {
+    let year_ago = Date {
+        year: today.year - 1,
+        ..today
+    };
+    for g in p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+    {
         for fee in &g.doc.meta.fees {
             if let Some(until) = fee.valid_until {
-                assert!(until >= today, "{}: fee `{}` expired on {until}", g.doc.source.path.display(), fee.name);
+                assert!(
+                    until >= today,
+                    "{}: fee `{}` expired on {until}",
+                    g.doc.source.path.display(),
+                    fee.name
+                );
             }
         }
-        assert!(g.doc.meta.last_reviewed > year_ago, "{} not reviewed for a year", g.doc.source.path.display());
-        assert!(g.doc.source.was_nfc, "{} is not NFC on disk", g.doc.source.path.display());
+        assert!(
+            g.doc.meta.last_reviewed > year_ago,
+            "{} not reviewed for a year",
+            g.doc.source.path.display()
+        );
+        assert!(
+            g.doc.source.was_nfc,
+            "{} is not NFC on disk",
+            g.doc.source.path.display()
+        );
     }
     assert!(Path::new(&repo().join("content/site.yaml")).is_file());
 }

@@ -424,3 +424,42 @@ fn light_unit_colours_are_darkened_with_a_warning() {
     opts.strict = true;
     assert!(sotay::build(&opts).is_err());
 }
+
+#[test]
+fn the_readme_example_guide_builds() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let example = readme
+        .split("```markdown\n")
+        .nth(1)
+        .expect("example in README")
+        .split("\n```\n")
+        .next()
+        .unwrap();
+    let f = Fixture::new();
+    f.write("content/guides/ho-tich/vi-du.md", &format!("{example}\n"));
+    f.image("content/guides/ho-tich/anh/dang-nhap.png", 1080, 2340);
+    f.write(
+        "content/guides/ho-tich/lien-thong-khai-sinh.md",
+        &TAM_TRU
+            .replace("Chuẩn bị hồ sơ", "Chọn dịch vụ")
+            .replace("category: cu-tru", "category: ho-tich"),
+    );
+    f.write("content/pages/phan-hoi.md", PAGE);
+    let site = SITE.replace("    description: \"Mọi người dân.\"\n", "    description: \"Mọi người dân.\"\n  - slug: nguoi-cao-tuoi\n    name: \"Người cao tuổi\"\n    description: \"Người từ 60 tuổi.\"\n");
+    f.write("content/site.yaml", &site);
+    let report = f.build_ok();
+    let about_example: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|l| l.file.ends_with("vi-du.md"))
+        })
+        .cloned()
+        .collect();
+    assert!(about_example.is_empty(), "{}", render(&about_example));
+    let html = f.read_out("phuong-ba-dinh/huong-dan/vi-du/index.html");
+    assert!(html.contains("Làm giấy khai sinh cho con trên điện thoại"));
+    assert!(html.contains("id=\"buoc-2-dien-to-khai-va-nop-ho-so\""));
+}

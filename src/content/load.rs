@@ -581,16 +581,23 @@ fn validate(p: &mut Project, sink: &Sink) {
 
     // units
     if p.units.is_empty() {
-        sink.push(Diagnostic::warning("no units: only the campaign hub will be built")
-            .hint("add a unit file, e.g. content/units/phuong-ba-dinh.yaml (see README.md)"));
+        sink.push(
+            Diagnostic::warning("no units: only the campaign hub will be built")
+                .hint("add a unit file, e.g. content/units/phuong-ba-dinh.yaml (see README.md)"),
+        );
     }
     let mut colours = BTreeMap::new();
     for u in &p.units {
         let d = &u.data;
         if RESERVED_UNIT_SLUGS.contains(&u.slug.as_str()) {
-            sink.push(Diagnostic::error(format!("`{}` cannot be a unit's file name: the output uses that folder name", u.slug))
+            sink.push(
+                Diagnostic::error(format!(
+                    "`{}` cannot be a unit's file name: the output uses that folder name",
+                    u.slug
+                ))
                 .in_file(&u.source.path)
-                .hint("rename the unit file, e.g. to the unit's name without diacritics"));
+                .hint("rename the unit file, e.g. to the unit's name without diacritics"),
+            );
         }
         if !kinds.contains(&d.kind.as_str()) {
             let hint = if ["quan", "huyen", "thi-xa"].contains(&d.kind.as_str()) {

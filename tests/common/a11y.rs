@@ -23,7 +23,10 @@ pub fn audit(html: &str) -> Vec<String> {
         }
     }
     if levels.iter().filter(|l| **l == 1).count() != 1 {
-        p.push(format!("{} h1 elements", levels.iter().filter(|l| **l == 1).count()));
+        p.push(format!(
+            "{} h1 elements",
+            levels.iter().filter(|l| **l == 1).count()
+        ));
     }
     for w in levels.windows(2) {
         if w[1] > w[0] + 1 {
@@ -31,12 +34,20 @@ pub fn audit(html: &str) -> Vec<String> {
         }
     }
     let attrs = sotay::links::attributes(html);
-    let imgs = attrs.iter().filter(|a| a.tag == "img" && a.name == "src").count();
-    let alts = attrs.iter().filter(|a| a.tag == "img" && a.name == "alt").count();
+    let imgs = attrs
+        .iter()
+        .filter(|a| a.tag == "img" && a.name == "src")
+        .count();
+    let alts = attrs
+        .iter()
+        .filter(|a| a.tag == "img" && a.name == "alt")
+        .count();
     if imgs != alts {
         p.push(format!("{} of {imgs} images have alt", alts));
     }
-    if !html.contains("<a class=\"skip\" href=\"#noi-dung\">") || !html.contains("<main id=\"noi-dung\"") {
+    if !html.contains("<a class=\"skip\" href=\"#noi-dung\">")
+        || !html.contains("<main id=\"noi-dung\"")
+    {
         p.push("no skip link to main".to_owned());
     }
     for landmark in ["<header", "<nav", "<main", "<footer"] {
@@ -52,10 +63,22 @@ pub fn audit(html: &str) -> Vec<String> {
     }
     // Every link has text (or an image with alt) a screen reader can read.
     for part in html.split("<a ").skip(1) {
-        let inner = part.split_once('>').map(|x| x.1).unwrap_or("").split("</a>").next().unwrap_or("");
+        let inner = part
+            .split_once('>')
+            .map(|x| x.1)
+            .unwrap_or("")
+            .split("</a>")
+            .next()
+            .unwrap_or("");
         let text: String = strip_tags(inner);
-        if text.trim().is_empty() && !part.split('>').next().unwrap_or("").contains("aria-label") && !inner.contains("alt=\"") {
-            p.push(format!("link without text: <a {}", &part[..part.len().min(60)]));
+        if text.trim().is_empty()
+            && !part.split('>').next().unwrap_or("").contains("aria-label")
+            && !inner.contains("alt=\"")
+        {
+            p.push(format!(
+                "link without text: <a {}",
+                &part[..part.len().min(60)]
+            ));
         }
         let t = text.trim().to_lowercase();
         if ["bấm vào đây", "tại đây", "click here", "xem thêm"].contains(&t.as_str()) {
@@ -82,16 +105,21 @@ fn strip_tags(s: &str) -> String {
 pub fn audit_dir(dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let mut pages = 0;
-    for e in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if e.path().extension().is_some_and(|x| x == "html") {
             pages += 1;
             let html = std::fs::read_to_string(e.path()).unwrap();
             for p in audit(&html) {
-                problems.push(format!("{}: {p}", e.path().strip_prefix(dir).unwrap().display()));
+                problems.push(format!(
+                    "{}: {p}",
+                    e.path().strip_prefix(dir).unwrap().display()
+                ));
             }
         }
     }
     assert!(pages > 0, "no pages under {}", dir.display());
     problems
 }
-
