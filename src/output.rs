@@ -57,6 +57,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
@@ -182,6 +183,27 @@ fn absolute(p: &Path) -> PathBuf {
     out
 }
 
+/// Remove staging and old folders left by a build that was killed (its
+/// process no longer exists), so interrupted builds do not pile up.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let pid = [".staging-", ".old-"]
+            .iter()
+            .find_map(|kind| file.strip_prefix(&format!(".{name}{kind}")));
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = Path::new("/proc").is_dir() && Path::new(&format!("/proc/{pid}")).exists();
+        if pid != std::process::id() && !alive && Path::new("/proc").is_dir() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 fn dir_has_entries(p: &Path) -> bool {
     std::fs::read_dir(p)
         .map(|mut d| d.next().is_some())
@@ -230,6 +252,16 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let stale = root.path().join(".public.staging-999999999");
+        std::fs::create_dir_all(&stale).unwrap();
+        let s = Staging::begin(&root.path().join("public"), root.path()).unwrap();
+        s.commit().unwrap();
+        assert!(!stale.exists());
     }
 
     #[test]
