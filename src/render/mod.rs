@@ -2,6 +2,7 @@
 //! trait (in the spirit of mdBook's `Renderer`), so adding an output touches
 //! no other.
 
+pub mod api;
 pub mod assets;
 pub mod docs;
 pub mod feeds;
@@ -59,6 +60,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(pages::Html),
         Box::new(feeds::Feeds),
         Box::new(assets::Assets),
+        Box::new(api::Api),
     ]
 }
 

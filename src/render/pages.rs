@@ -291,7 +291,7 @@ fn gaps(site: &UnitSite, sh: &Shared, key: &DocKey) -> bool {
 
 /// A guide's HTML for this unit: the shared render unless this unit's
 /// exclusions break one of its links.
-fn rendered_for_unit(site: &UnitSite, sh: &Shared, g: &Guide) -> RenderedDoc {
+pub(crate) fn rendered_for_unit(site: &UnitSite, sh: &Shared, g: &Guide) -> RenderedDoc {
     let key = DocKey::of(g);
     if g.origin == Origin::Central && gaps(site, sh, &key) {
         let p = site.project;
