@@ -14,7 +14,7 @@ use crate::images::{self, Processed};
 use crate::output::Staging;
 use crate::refs;
 use crate::render::docs::{Docs, Markdown};
-use crate::render::{self, Shared};
+use crate::render::{self, Shared, Stats};
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -50,6 +50,9 @@ impl BuildOptions {
 pub struct BuildReport {
     pub units: usize,
     pub pages: usize,
+    /// Search index bytes written and guides indexed, over all units.
+    pub search_bytes: u64,
+    pub search_docs: usize,
     pub files: usize,
     pub bytes: u64,
     pub seconds: f64,
@@ -143,21 +146,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .collect();
     let bar = progress_bar(opts.progress, selected.len());
     let renderers = render::renderers();
-    let pages: usize = selected
+    let stats = selected
         .par_iter()
         .map(|unit| {
             let site = UnitSite::new(&project, unit, &collation);
-            let mut pages = 0;
+            let mut stats = Stats::default();
             for r in &renderers {
                 match r.render(&site, &shared, &staging) {
-                    Ok(n) => pages += n,
+                    Ok(s) => stats += s,
                     Err(ds) => sink.extend(ds),
                 }
             }
             bar.inc(1);
-            pages
+            stats
         })
-        .sum();
+        .reduce(Stats::default, |mut a, b| {
+            a += b;
+            a
+        });
     bar.finish_and_clear();
     let full = opts.units.is_empty();
     if full && let Err(d) = render::hub::render(&shared, &staging) {
@@ -187,7 +193,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     lap("write", &mut stages);
     Ok(BuildReport {
         units: selected.len(),
-        pages: pages + usize::from(full),
+        pages: stats.pages + usize::from(full),
+        search_bytes: stats.search_bytes,
+        search_docs: stats.search_docs,
         files,
         bytes,
         seconds: start.elapsed().as_secs_f64(),

@@ -60,6 +60,14 @@ fn main() -> ExitCode {
             match sotay::build(&opts) {
                 Ok(report) => {
                     print_all(&report.diagnostics, colour);
+                    if !quiet && report.search_docs > 0 {
+                        eprintln!(
+                            "search index: {:.1} KB over {} guide pages ({:.1} KB per guide)",
+                            report.search_bytes as f64 / 1e3,
+                            report.search_docs,
+                            report.search_bytes as f64 / 1e3 / report.search_docs as f64
+                        );
+                    }
                     if !quiet {
                         eprintln!(
                             "built {} units, {} pages, {} files ({:.1} MB) into {} in {:.2} s",

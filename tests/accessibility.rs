@@ -9,7 +9,7 @@ use common::*;
 
 #[test]
 fn the_audit_catches_what_it_claims_to() {
-    let bad = "<html lang=\"en\"><h1>a</h1><h3>b</h3><img src=x><a href=y></a><p id=q></p><p id=q></p><a href=z>bấm vào đây</a>";
+    let bad = "<script>x()</script><html lang=\"en\"><h1>a</h1><h3>b</h3><img src=x><a href=y></a><p id=q></p><p id=q></p><a href=z>bấm vào đây</a>";
     let p = audit(bad);
     for needle in [
         "lang",

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::docs::RenderedDoc;
 use super::pages::canonical;
-use super::{Renderer, Shared, write};
+use super::{Renderer, Shared, Stats, write};
 use crate::content::{Channel, Guide, Origin, Project};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
@@ -126,7 +126,7 @@ impl Renderer for Api {
         site: &UnitSite,
         sh: &Shared,
         out: &Staging,
-    ) -> Result<usize, Vec<Diagnostic>> {
+    ) -> Result<Stats, Vec<Diagnostic>> {
         let p = site.project;
         let u = site.unit;
         let category = |g| category(p, g);
@@ -240,7 +240,7 @@ impl Renderer for Api {
         };
         put("index.json".into(), &index);
         if errors.is_empty() {
-            Ok(0)
+            Ok(Stats::default())
         } else {
             Err(errors)
         }

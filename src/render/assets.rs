@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Renderer, Shared, write};
+use super::{Renderer, Shared, Stats, write};
 use crate::diag::Diagnostic;
 use crate::images::DIR;
 use crate::output::Staging;
@@ -22,7 +22,7 @@ impl Renderer for Assets {
         site: &UnitSite,
         sh: &Shared,
         out: &Staging,
-    ) -> Result<usize, Vec<Diagnostic>> {
+    ) -> Result<Stats, Vec<Diagnostic>> {
         let slug = &site.unit.slug;
         let mut files: Vec<(String, &[u8])> = Vec::new();
         let mut errors = Vec::new();
@@ -90,7 +90,7 @@ impl Renderer for Assets {
             }
         }
         if errors.is_empty() {
-            Ok(0)
+            Ok(Stats::default())
         } else {
             Err(errors)
         }

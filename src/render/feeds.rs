@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::pages::{PageKind, canonical, unit_pages};
 use super::views::{SiteView, UnitView};
-use super::{Renderer, Shared, write};
+use super::{Renderer, Shared, Stats, write};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
 use crate::resolve::UnitSite;
@@ -37,7 +37,7 @@ impl Renderer for Feeds {
         site: &UnitSite,
         sh: &Shared,
         out: &Staging,
-    ) -> Result<usize, Vec<Diagnostic>> {
+    ) -> Result<Stats, Vec<Diagnostic>> {
         let unit = site.unit;
         let base = &unit.data.base_url;
         let urls: Vec<SitemapUrl> = unit_pages(site)
@@ -96,7 +96,7 @@ impl Renderer for Feeds {
             errors.push(e);
         }
         if errors.is_empty() {
-            Ok(0)
+            Ok(Stats::default())
         } else {
             Err(errors)
         }

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod feeds;
 pub mod hub;
 pub mod pages;
+pub mod search;
 pub mod views;
 
 use tera::Context;
@@ -42,16 +43,33 @@ impl Shared<'_> {
     }
 }
 
+/// What a renderer produced, summed over units for the build summary.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub pages: usize,
+    /// Bytes of search index written, and how many guides it covers.
+    pub search_bytes: u64,
+    pub search_docs: usize,
+}
+
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, o: Self) {
+        self.pages += o.pages;
+        self.search_bytes += o.search_bytes;
+        self.search_docs += o.search_docs;
+    }
+}
+
 /// One kind of output for one unit.
 pub trait Renderer: Sync {
     fn name(&self) -> &'static str;
-    /// Write this output's files under `<unit>/`; returns how many pages.
+    /// Write this output's files under `<unit>/`.
     fn render(
         &self,
         site: &UnitSite,
         shared: &Shared,
         out: &Staging,
-    ) -> Result<usize, Vec<Diagnostic>>;
+    ) -> Result<Stats, Vec<Diagnostic>>;
 }
 
 /// The outputs every unit gets, in order.
@@ -61,6 +79,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(feeds::Feeds),
         Box::new(assets::Assets),
         Box::new(api::Api),
+        Box::new(search::Search),
     ]
 }
 

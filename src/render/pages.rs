@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::docs::{RenderedDoc, unit_has};
 use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
-use super::{Renderer, Shared, write};
+use super::{Renderer, Shared, Stats, write};
 use crate::content::{Date, Guide, Origin, Page, Term};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
@@ -16,6 +16,7 @@ use crate::resolve::UnitSite;
 pub enum PageKind<'p> {
     Home,
     AllGuides,
+    Search,
     Guide(&'p Guide),
     Audience(&'p Term),
     Category(&'p Term),
@@ -29,6 +30,7 @@ pub fn unit_pages<'p>(site: &UnitSite<'p>) -> Vec<(String, PageKind<'p>)> {
     let mut v = vec![
         ("index.html".to_owned(), PageKind::Home),
         ("huong-dan/index.html".to_owned(), PageKind::AllGuides),
+        ("tim-kiem/index.html".to_owned(), PageKind::Search),
     ];
     v.extend(site.ordered().map(|g| {
         (
@@ -98,7 +100,7 @@ impl Renderer for Html {
         site: &UnitSite,
         sh: &Shared,
         out: &Staging,
-    ) -> Result<usize, Vec<Diagnostic>> {
+    ) -> Result<Stats, Vec<Diagnostic>> {
         let base = base_context(site, sh);
         let pages = unit_pages(site);
         let errors: Vec<Diagnostic> = pages
@@ -112,7 +114,10 @@ impl Renderer for Html {
             })
             .collect();
         if errors.is_empty() {
-            Ok(pages.len())
+            Ok(Stats {
+                pages: pages.len(),
+                ..Stats::default()
+            })
         } else {
             Err(errors)
         }
@@ -181,6 +186,7 @@ fn render_page(
     ctx.insert("canonical", &canonical(&unit.data.base_url, rel));
     ctx.insert("hub_url", &format!("{root}../index.html"));
     let page = format!("{}/{rel}", unit.slug);
+    let string = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
     let (template, title, description) = match kind {
         PageKind::Home => {
             ctx.insert("popular", &cards(site, site.popular().into_iter()));
@@ -194,7 +200,7 @@ fn render_page(
                 p.site.description.clone(),
             )
         }
-        PageKind::AllGuides => {
+        PageKind::AllGuides | PageKind::Search => {
             let groups: Vec<Group> = p
                 .site
                 .categories
@@ -211,13 +217,20 @@ fn render_page(
             ctx.insert("groups", &groups);
             ctx.insert("guides", &cards(site, site.ordered()));
             ctx.insert("term", &None::<()>);
-            let t = sh
-                .theme
-                .strings
-                .get("all_guides")
-                .cloned()
-                .unwrap_or_default();
-            ("list.html", t, p.site.description.clone())
+            if matches!(kind, PageKind::Search) {
+                ctx.insert("index_url", "chi-muc.js");
+                (
+                    "search.html",
+                    string("search_title"),
+                    p.site.description.clone(),
+                )
+            } else {
+                (
+                    "list.html",
+                    string("all_guides"),
+                    p.site.description.clone(),
+                )
+            }
         }
         PageKind::Audience(a) | PageKind::Category(a) => {
             let is_audience = matches!(kind, PageKind::Audience(_));
@@ -266,15 +279,7 @@ fn render_page(
             ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
             ("page.html", pg.meta.title.clone(), pg.meta.summary.clone())
         }
-        PageKind::NotFound => {
-            let t = sh
-                .theme
-                .strings
-                .get("not_found_title")
-                .cloned()
-                .unwrap_or_default();
-            ("404.html", t, String::new())
-        }
+        PageKind::NotFound => ("404.html", string("not_found_title"), String::new()),
     };
     ctx.insert("title", &title);
     ctx.insert("description", &description);

@@ -10,8 +10,12 @@ pub fn audit(html: &str) -> Vec<String> {
         p.push("html lang is not vi".to_owned());
     }
     let lower = html.to_ascii_lowercase();
-    if lower.contains("<script") {
-        p.push("page uses JavaScript".to_owned());
+    // Scripts may enhance a page (search) but only as external, deferred files.
+    for (i, _) in lower.match_indices("<script") {
+        let tag = &lower[i..i + lower[i..].find('>').unwrap_or(0)];
+        if !(tag.contains(" src=") && tag.contains(" defer")) {
+            p.push("inline or blocking script".to_owned());
+        }
     }
     // Headings in document order.
     let mut levels = Vec::new();

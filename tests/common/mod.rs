@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod a11y;
+pub mod browser;
 
 use std::path::{Path, PathBuf};
 
