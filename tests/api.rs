@@ -142,6 +142,18 @@ fn index_and_guide_documents_follow_the_schema() {
             .unwrap()
             .contains("Tổ công nghệ số")
     );
+    // Other sites read the HTML fields: links and images are absolute.
+    let ks = json(&f, "xa-ba-vi/api/v1/huong-dan/dang-ky-khai-sinh.json");
+    let step = ks["steps"][0]["html"].as_str().unwrap();
+    assert!(step.contains("href=\"https://sotay.example.vn/xa-ba-vi/huong-dan/dang-ky-tam-tru/index.html#buoc-1-chuan-bi-ho-so\""), "{step}");
+    assert!(
+        step.contains("src=\"https://sotay.example.vn/xa-ba-vi/anh/"),
+        "{step}"
+    );
+    assert!(
+        !step.contains("__SOTAY_ROOT__") && !step.contains("../"),
+        "{step}"
+    );
     // Excluded guides are absent from that unit's API.
     let so = json(&f, "so-thu-nghiem/api/v1/index.json");
     assert!(

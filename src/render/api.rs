@@ -149,7 +149,9 @@ impl Renderer for Api {
         // Guides in slug order: stable for clients diffing the API.
         for g in site.guides.values() {
             let m = &g.doc.meta;
-            let doc: RenderedDoc = super::pages::rendered_for_unit(site, sh, g);
+            // Other sites read this: links and images are absolute.
+            let doc: RenderedDoc =
+                super::pages::rendered_for_unit(site, sh, g).at_root(&u.data.base_url);
             let steps = doc
                 .body
                 .steps

@@ -10,11 +10,14 @@ use serde::Serialize;
 
 use crate::content::{Doc, Guide, Project};
 use crate::images::Processed;
-use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Target};
+use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Step, Target};
 use crate::refs::{DocKey, Scans, markdown_fields};
 
-/// Every page and guide sits two folders below the unit root.
-pub const DOC_ROOT: &str = "../../";
+/// Stands for the unit root in rendered Markdown. The same render serves the
+/// site (`../../`), embeds (`../../../`), and snippets and the JSON API used on
+/// other sites (the absolute `base_url`); `RenderedDoc::at_root` puts the right
+/// prefix in.
+pub const DOC_ROOT: &str = "__SOTAY_ROOT__/";
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RenderedDoc {
@@ -24,6 +27,35 @@ pub struct RenderedDoc {
     pub documents: Vec<String>,
     pub after_you_apply: Option<String>,
     pub help: Option<String>,
+}
+
+impl RenderedDoc {
+    /// This render with links and images prefixed by `root`.
+    pub fn at_root(&self, root: &str) -> RenderedDoc {
+        let fix = |s: &String| s.replace(DOC_ROOT, root);
+        let opt = |s: &Option<String>| s.as_ref().map(fix);
+        RenderedDoc {
+            body: Rendered {
+                intro: fix(&self.body.intro),
+                steps: self
+                    .body
+                    .steps
+                    .iter()
+                    .map(|st| Step {
+                        title_html: fix(&st.title_html),
+                        body: fix(&st.body),
+                        ..st.clone()
+                    })
+                    .collect(),
+                rest: fix(&self.body.rest),
+            },
+            not_for: opt(&self.not_for),
+            prerequisites: self.prerequisites.iter().map(fix).collect(),
+            documents: self.documents.iter().map(fix).collect(),
+            after_you_apply: opt(&self.after_you_apply),
+            help: opt(&self.help),
+        }
+    }
 }
 
 /// The shared pieces of Markdown rendering.

@@ -255,7 +255,7 @@ fn render_page(
             ("list.html", a.name.clone(), a.description.clone())
         }
         PageKind::Guide(g) => {
-            let doc = rendered_for_unit(site, sh, g);
+            let doc = rendered_for_unit(site, sh, g).at_root(&root);
             let view = GuideView::new(g, doc, site);
             ctx.insert("guide", &view);
             ctx.insert("is_override", &site.is_override(&g.doc.slug));
@@ -275,7 +275,7 @@ fn render_page(
             } else {
                 sh.docs.rendered.get(&key).cloned().unwrap_or_default()
             };
-            ctx.insert("content", &doc.body);
+            ctx.insert("content", &doc.at_root(&root).body);
             ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
             ("page.html", pg.meta.title.clone(), pg.meta.summary.clone())
         }
