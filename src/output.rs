@@ -90,6 +90,11 @@ impl Staging {
         Ok(())
     }
 
+    /// Where a staged file is, to read back what an earlier step wrote.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
     pub fn files(&self) -> usize {
         self.files.load(Ordering::Relaxed)
     }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod assets;
 pub mod docs;
+pub mod embed;
 pub mod feeds;
 pub mod hub;
 pub mod pages;
@@ -80,6 +81,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(assets::Assets),
         Box::new(api::Api),
         Box::new(search::Search),
+        Box::new(embed::Embed),
     ]
 }
 

@@ -124,7 +124,7 @@ impl Renderer for Html {
     }
 }
 
-fn base_context(site: &UnitSite, sh: &Shared) -> Context {
+pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
     let p = site.project;
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(p));

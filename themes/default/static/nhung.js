@@ -1,0 +1,18 @@
+/* sotay embed, inside the iframe: tell the host page our height so it can
+   size the iframe. Only a number leaves the frame; the host checks the
+   message's origin and source before using it. */
+(function () {
+  "use strict";
+  if (window.parent === window) return;
+  var last = 0;
+  function send() {
+    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (h !== last) {
+      last = h;
+      window.parent.postMessage({ type: "sotay:height", height: h }, "*");
+    }
+  }
+  if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
+  window.addEventListener("load", send);
+  send();
+})();
