@@ -123,6 +123,13 @@ impl Renderer for Embed {
             .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
 
+        // The fragment's stylesheet: a file, not inline, so a host page's
+        // `style-src` without 'unsafe-inline' still lets it apply.
+        emit(
+            format!("{DIR}/manh.css"),
+            Ok(format!("{shadow_css}:host{{--sotay-brand:{}}}\n", u.colour)),
+        );
+
         for g in site.ordered() {
             let slug = &g.doc.slug;
             let page_url = canonical(base, &format!("huong-dan/{slug}/index.html"));
@@ -139,7 +146,6 @@ impl Renderer for Embed {
             let mut fctx = ctx_base.clone();
             fctx.insert("guide", &GuideView::new(g, doc.at_root(base), site));
             fctx.insert("canonical", &page_url);
-            fctx.insert("css", &shadow_css);
             let frag = format!("{DIR}/huong-dan/{slug}/manh.html");
             emit(
                 frag.clone(),

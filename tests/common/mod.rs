@@ -5,6 +5,7 @@
 
 pub mod a11y;
 pub mod browser;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 
