@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::content::{Doc, Guide, GuideMeta, Origin, Project};
+use crate::content::{Doc, Guide, GuideMeta, Origin, Project, YamlFile};
 use crate::diag::{Diagnostic, Sink, closest};
 use crate::markdown::{self, RESERVED_IDS, Scan, Target};
 
@@ -417,11 +417,7 @@ impl<M: Sync + DocKind> DocInfo for Doc<M> {
     }
 
     fn at_key(&self, key: &str, d: Diagnostic) -> Diagnostic {
-        let (sev, msg, hint) = (d.severity, d.message.clone(), d.hint.clone());
-        let mut out = self.error_at(key, None, msg);
-        out.severity = sev;
-        out.hint = hint;
-        out
+        self.locate(key, None, d)
     }
 
     fn dir(&self) -> &Path {

@@ -51,24 +51,7 @@ fn the_sample_builds_without_errors_or_warnings() {
             continue;
         }
         let unit = e.file_name().to_string_lossy().into_owned();
-        let yaml =
-            std::fs::read_to_string(repo().join(format!("content/units/{unit}.yaml"))).unwrap();
-        let base = yaml
-            .lines()
-            .find_map(|l| l.strip_prefix("base_url: "))
-            .unwrap()
-            .trim_matches('"')
-            .to_owned();
-        let problems = sotay::links::check(&e.path(), &[base]);
-        assert!(
-            problems.is_empty(),
-            "{unit}:\n{}",
-            problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        assert_links_resolve(&repo(), public, &unit);
         let a11y = a11y::audit_dir(&e.path());
         assert!(a11y.is_empty(), "{unit}: {a11y:#?}");
     }

@@ -23,7 +23,7 @@ fn guide(title: &str, summary: &str) -> String {
 fn search(f: &Fixture, unit: &str, q: &str) -> (Vec<String>, String) {
     let page = f.out().join(unit).join("tim-kiem/index.html");
     let url = format!("{}?q={}", file_url(&page), q.replace(' ', "%20"));
-    let dom = dump_dom(&url, true);
+    let dom = dump_dom(&url);
     let list = dom
         .split("id=\"ket-qua\"")
         .nth(1)

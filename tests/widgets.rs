@@ -9,7 +9,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::browser::chromium;
+use common::browser::{command, dump_dom};
 use common::server::Server;
 use common::*;
 
@@ -125,29 +125,10 @@ fn snippet(s: &Setup, id: &str) -> String {
 fn run(url: &str, screenshot: &str) -> serde_json::Value {
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../widget-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
+    let dom = dump_dom(url);
     let profile = tempfile::tempdir().unwrap();
-    let base = |cmd: &mut std::process::Command| {
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=8000",
-            "--window-size=900,1400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()));
-    };
-    let mut dump = std::process::Command::new(chromium());
-    base(&mut dump);
-    let out = dump.arg("--dump-dom").arg(url).output().unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let mut shot = std::process::Command::new(chromium());
-    base(&mut shot);
-    shot.arg(format!("--screenshot={}", shots.join(screenshot).display()))
+    command(profile.path())
+        .arg(format!("--screenshot={}", shots.join(screenshot).display()))
         .arg(url)
         .output()
         .unwrap();

@@ -300,68 +300,49 @@ fn slug_of(src: &Source, sink: &Sink) -> Option<String> {
     None
 }
 
-impl<M> Doc<M> {
-    pub fn yaml(&self) -> Yaml<'_> {
+/// A YAML-backed file that diagnostics can point into, by key and value.
+pub trait YamlFile {
+    fn source(&self) -> &Source;
+    fn yaml(&self) -> Yaml<'_>;
+
+    /// `d`, placed at the value of `key` (or at the key when `value` is None).
+    fn locate(&self, key: &str, value: Option<&str>, d: Diagnostic) -> Diagnostic {
+        at_key(self.source(), &self.yaml(), key, value, d)
+    }
+
+    fn error_at(&self, key: &str, value: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        self.locate(key, value, Diagnostic::error(message))
+    }
+
+    fn warning_at(&self, key: &str, value: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        self.locate(key, value, Diagnostic::warning(message))
+    }
+}
+
+impl<M> YamlFile for Doc<M> {
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
+    fn yaml(&self) -> Yaml<'_> {
         let (start, len) = self.yaml_range;
         Yaml {
             text: &self.source.text[start..start + len],
             first_line: 2,
         }
     }
-
-    /// An error at the value of `key` (or at the key when `value` is None).
-    pub fn error_at(
-        &self,
-        key: &str,
-        value: Option<&str>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        at_key(
-            &self.source,
-            &self.yaml(),
-            key,
-            value,
-            Diagnostic::error(message),
-        )
-    }
-
-    pub fn warning_at(
-        &self,
-        key: &str,
-        value: Option<&str>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        at_key(
-            &self.source,
-            &self.yaml(),
-            key,
-            value,
-            Diagnostic::warning(message),
-        )
-    }
 }
 
-impl Unit {
+impl YamlFile for Unit {
+    fn source(&self) -> &Source {
+        &self.source
+    }
+
     fn yaml(&self) -> Yaml<'_> {
         Yaml {
             text: &self.source.text,
             first_line: 1,
         }
-    }
-
-    pub fn error_at(
-        &self,
-        key: &str,
-        value: Option<&str>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        at_key(
-            &self.source,
-            &self.yaml(),
-            key,
-            value,
-            Diagnostic::error(message),
-        )
     }
 }
 

@@ -8,6 +8,6 @@ pub mod model;
 pub mod source;
 
 pub use date::Date;
-pub use load::{Project, load};
+pub use load::{Project, YamlFile, load};
 pub use model::*;
 pub use source::Source;

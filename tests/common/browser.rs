@@ -14,9 +14,9 @@ pub fn chromium() -> String {
     bin
 }
 
-/// The serialised DOM of `url` after scripts ran (with JavaScript on or off).
-pub fn dump_dom(url: &str, javascript: bool) -> String {
-    let profile = tempfile::tempdir().unwrap();
+/// Headless Chromium with the flags this closed network needs (no
+/// background connections) and a fresh profile in `profile`.
+pub fn command(profile: &Path) -> Command {
     let mut cmd = Command::new(chromium());
     cmd.args([
         "--headless",
@@ -27,13 +27,17 @@ pub fn dump_dom(url: &str, javascript: bool) -> String {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--virtual-time-budget=5000",
+        "--virtual-time-budget=8000",
+        "--window-size=900,1400",
     ])
-    .arg(format!("--user-data-dir={}", profile.path().display()));
-    if !javascript {
-        cmd.arg("--blink-settings=scriptEnabled=false");
-    }
-    let out = cmd
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+/// The serialised DOM of `url` after its scripts ran.
+pub fn dump_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = command(profile.path())
         .arg("--dump-dom")
         .arg(url)
         .output()

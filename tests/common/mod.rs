@@ -301,3 +301,28 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// The base_url written in a unit's YAML file.
+pub fn base_url_of(root: &Path, unit: &str) -> String {
+    let yaml = std::fs::read_to_string(root.join(format!("content/units/{unit}.yaml"))).unwrap();
+    yaml.lines()
+        .find_map(|l| l.strip_prefix("base_url: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_owned()
+}
+
+/// Every relative link and anchor in a unit folder resolves inside it, and
+/// nothing loads from an origin other than the unit's own.
+pub fn assert_links_resolve(root: &Path, out: &Path, unit: &str) {
+    let problems = sotay::links::check(&out.join(unit), &[base_url_of(root, unit)]);
+    assert!(
+        problems.is_empty(),
+        "{unit}:\n{}",
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
