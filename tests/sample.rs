@@ -55,6 +55,16 @@ fn the_sample_builds_without_errors_or_warnings() {
         let a11y = a11y::audit_dir(&e.path());
         assert!(a11y.is_empty(), "{unit}: {a11y:#?}");
     }
+    // Every unit's webmaster page offers the widgets with previews, snippets and server settings.
+    let webmaster =
+        std::fs::read_to_string(public.join("phuong-ba-dinh/nhung-vao-cong-thong-tin/index.html"))
+            .unwrap();
+    assert!(webmaster.matches("class=\"widget__preview\"").count() >= 3);
+    assert!(webmaster.matches("data-copy").count() >= 5);
+    assert!(
+        webmaster.contains("frame-ancestors") && webmaster.contains("Access-Control-Allow-Origin")
+    );
+    assert!(webmaster.contains("class=\"hl-"), "snippets highlighted");
     let hub = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert!(hub.contains("Hành chính thông minh - Tận tâm phục vụ"));
 }

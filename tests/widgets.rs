@@ -30,11 +30,23 @@ fn host_headers(_: &str) -> Vec<(String, String)> {
 
 /// Runs in the host page: measures the widgets and writes a report.
 const CHECK_JS: &str = r#"
-setTimeout(function () {
+function wait(ms) { return new Promise(function (ok) { setTimeout(ok, ms); }); }
+setTimeout(async function () {
   var r = {};
   function style(el) { var s = getComputedStyle(el); return { font: s.fontFamily, color: s.color, display: s.display }; }
   var f = document.querySelector("iframe");
-  if (f) r.iframe = { styleHeight: f.style.height, height: Math.round(f.getBoundingClientRect().height) };
+  if (f) {
+    r.iframe = { styleHeight: f.style.height, height: Math.round(f.getBoundingClientRect().height) };
+    // Narrower: the content wraps and grows; wider again: it shrinks back.
+    f.style.maxWidth = "none";
+    f.style.width = "360px";
+    await wait(1500);
+    r.iframe.narrow = parseFloat(f.style.height);
+    r.iframe.narrowWidth = f.getBoundingClientRect().width;
+    f.style.width = "880px";
+    await wait(1500);
+    r.iframe.wide = parseFloat(f.style.height);
+  }
   var frag = document.querySelector(".sotay-nhung");
   if (frag) {
     var sr = frag.shadowRoot;
@@ -126,12 +138,27 @@ fn run(url: &str, screenshot: &str) -> serde_json::Value {
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../widget-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let dom = dump_dom(url);
+    // The screenshot run also logs the console, to catch errors and CSP refusals.
     let profile = tempfile::tempdir().unwrap();
-    command(profile.path())
+    let shot = command(profile.path())
+        .args(["--enable-logging=stderr", "--v=0"])
         .arg(format!("--screenshot={}", shots.join(screenshot).display()))
         .arg(url)
         .output()
         .unwrap();
+    let console: Vec<String> = String::from_utf8_lossy(&shot.stderr)
+        .lines()
+        .filter(|l| {
+            l.contains("CONSOLE")
+                && (l.contains("Uncaught") || l.contains("Refused") || l.contains("Error"))
+        })
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        console.is_empty(),
+        "console errors on {url}:\n{}",
+        console.join("\n")
+    );
     let report = dom
         .split("id=\"bao-cao\">")
         .nth(1)
@@ -139,7 +166,14 @@ fn run(url: &str, screenshot: &str) -> serde_json::Value {
         .split("</pre>")
         .next()
         .unwrap();
-    serde_json::from_str(&report.replace("&quot;", "\"").replace("&amp;", "&")).unwrap()
+    serde_json::from_str(
+        &report
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+    .unwrap()
 }
 
 fn assert_own_style(v: &serde_json::Value, what: &str) {
@@ -175,6 +209,16 @@ fn the_iframe_widget_resizes_to_its_content() {
     assert!(
         h > 300.0 && (h - 900.0).abs() > 1.0,
         "height {h} not taken from the content"
+    );
+    let (narrow, wide) = (
+        v["iframe"]["narrow"].as_f64().unwrap(),
+        v["iframe"]["wide"].as_f64().unwrap(),
+    );
+    // Reflowed at another width, the content changes height and the iframe
+    // follows it there and back (which way depends on text and images).
+    assert!(
+        (narrow - h).abs() > 10.0 && (wide - h).abs() < 2.0,
+        "iframe did not follow its content: {h} -> {narrow} -> {wide}: {v}"
     );
     assert_only_two_origins(&s, &v);
 }
@@ -221,4 +265,103 @@ fn list_and_search_widgets_render() {
         form.contains(&format!("action=\"{}tim-kiem/index.html\"", s.unit.url(""))),
         "{form}"
     );
+}
+
+/// Drives a page of the unit from a same-origin wrapper page (the test can
+/// reach into the frame), then reports what it saw.
+const DRIVER_JS: &str = r##"
+var f = document.getElementById("sut");
+var r = {};
+function wait(ms) { return new Promise(function (ok) { setTimeout(ok, ms); }); }
+f.addEventListener("load", async function () {
+  var d = f.contentDocument, w = f.contentWindow;
+  var errors = [];
+  w.addEventListener("error", function (e) { errors.push(String(e.message)); });
+  if (d.querySelector("[data-copy]")) {
+    await wait(300);
+    var b = d.querySelector("[data-copy]");
+    r.copyVisible = !b.hidden;
+    b.click();
+    await wait(1000);
+    r.copyLabel = b.textContent;
+    r.selection = String(w.getSelection());
+    r.snippet = b.parentNode.querySelector("pre").textContent;
+    r.highlighted = !!d.querySelector("pre.code span[class^='hl-']");
+    r.previews = d.querySelectorAll("iframe.widget__preview").length;
+  }
+  var q = d.getElementById("q");
+  if (q && d.getElementById("ket-qua")) {
+    q.focus();
+    r.focused = d.activeElement === q;
+    q.value = "dang ky khai sinh";
+    q.dispatchEvent(new w.Event("input", { bubbles: true }));
+    await wait(1500);
+    var first = d.querySelector("#ket-qua a");
+    r.first = first ? first.getAttribute("href") : null;
+    r.status = d.getElementById("trang-thai").textContent;
+    if (first) { first.focus(); r.resultFocusable = d.activeElement === first; }
+    q.focus();
+    q.dispatchEvent(new w.KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    await wait(100);
+    r.afterEscape = { value: q.value, hidden: d.getElementById("ket-qua").hidden };
+    q.value = "tam tru";
+    q.form.requestSubmit();
+    await wait(300);
+    var top = d.querySelector("#ket-qua a");
+    r.afterEnter = top ? top.getAttribute("href") : null;
+  }
+  r.errors = errors;
+  var out = document.createElement("pre");
+  out.id = "bao-cao";
+  out.textContent = JSON.stringify(r);
+  document.body.appendChild(out);
+});
+"##;
+
+fn drive(s: &Setup, page: &str, name: &str) -> serde_json::Value {
+    let dir = s.f.out().join("phuong-ba-dinh");
+    std::fs::write(dir.join("driver.js"), DRIVER_JS).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.html")),
+        format!("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>kiểm thử</title></head><body><iframe id=\"sut\" src=\"{page}\" width=\"900\" height=\"900\"></iframe><script src=\"driver.js\"></script></body></html>"),
+    )
+    .unwrap();
+    run(&s.unit.url(&format!("{name}.html")), &format!("{name}.png"))
+}
+
+#[test]
+fn the_webmaster_page_has_previews_highlighted_snippets_and_working_copy_buttons() {
+    let s = setup();
+    let v = drive(&s, "nhung-vao-cong-thong-tin/index.html", "webmaster");
+    assert_eq!(v["copyVisible"], true, "{v}");
+    // Copied, or (where the browser refuses clipboard access) the snippet is
+    // selected and the reader is told to press Ctrl+C.
+    let label = v["copyLabel"].as_str().unwrap();
+    if label != "Đã sao chép" {
+        assert!(label.starts_with("Đã chọn đoạn mã"), "{v}");
+        assert_eq!(v["selection"], v["snippet"], "{v}");
+    }
+    assert!(v["snippet"].as_str().unwrap().contains("<iframe"), "{v}");
+    assert_eq!(v["highlighted"], true, "{v}");
+    assert!(v["previews"].as_u64().unwrap() >= 3, "{v}");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+}
+
+#[test]
+fn search_works_from_the_keyboard() {
+    let s = setup();
+    let v = drive(&s, "tim-kiem/index.html", "search-keys");
+    assert_eq!(v["focused"], true, "{v}");
+    assert_eq!(
+        v["first"], "../huong-dan/dang-ky-khai-sinh/index.html",
+        "{v}"
+    );
+    assert_eq!(v["resultFocusable"], true, "{v}");
+    assert_eq!(v["afterEscape"]["value"], "", "{v}");
+    assert_eq!(v["afterEscape"]["hidden"], true, "{v}");
+    assert_eq!(
+        v["afterEnter"], "../huong-dan/dang-ky-tam-tru/index.html",
+        "{v}"
+    );
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
 }

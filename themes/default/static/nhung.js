@@ -14,5 +14,10 @@
   }
   if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
   window.addEventListener("load", send);
+  window.addEventListener("resize", send);
+  // A slow poll as well: old browsers have no ResizeObserver, and frames
+  // that are not being painted (background tabs, some headless modes) get
+  // no observer callbacks. Reading the height when nothing changed is cheap.
+  setInterval(send, 1000);
   send();
 })();

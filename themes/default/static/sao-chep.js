@@ -4,6 +4,7 @@
   "use strict";
   var me = document.currentScript;
   var done = (me && me.getAttribute("data-copied")) || "OK";
+  var selected = (me && me.getAttribute("data-selected")) || "Ctrl+C";
   Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (b) {
     var code = b.parentNode.querySelector("pre");
     if (!code) return;
@@ -11,7 +12,8 @@
     b.hidden = false;
     b.addEventListener("click", function () {
       var text = code.textContent;
-      function ok() { b.textContent = done; setTimeout(function () { b.textContent = label; }, 2000); }
+      function say(msg) { b.textContent = msg; setTimeout(function () { b.textContent = label; }, 4000); }
+      function ok() { say(done); }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(ok, fallback);
       } else {
@@ -23,7 +25,10 @@
         var s = window.getSelection();
         s.removeAllRanges();
         s.addRange(r);
-        try { if (document.execCommand("copy")) ok(); } catch (e) { /* text stays selected */ }
+        var copied = false;
+        try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+        // Not allowed to copy: the code stays selected for the reader to copy.
+        say(copied ? done : selected);
       }
     });
   });
