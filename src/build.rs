@@ -166,8 +166,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         });
     bar.finish_and_clear();
     let full = opts.units.is_empty();
-    if full && let Err(d) = render::hub::render(&shared, &staging) {
-        sink.push(d);
+    if full {
+        if let Err(d) = render::hub::render(&shared, &staging) {
+            sink.push(d);
+        }
+        let sites: Vec<UnitSite> = project
+            .units
+            .iter()
+            .map(|u| UnitSite::new(&project, u, &collation))
+            .collect();
+        if let Err(d) = render::report::render(&shared, &sites, &sink.snapshot(), &staging) {
+            sink.push(d);
+        }
     }
     lap("render", &mut stages);
     if sink.has_errors() {

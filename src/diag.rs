@@ -202,6 +202,11 @@ impl Sink {
         self.count(Severity::Error) > 0
     }
 
+    /// A copy of what has been collected so far.
+    pub fn snapshot(&self) -> Vec<Diagnostic> {
+        self.items.lock().expect("diagnostic sink poisoned").clone()
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.items
             .lock()

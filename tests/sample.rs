@@ -47,7 +47,14 @@ fn the_sample_builds_without_errors_or_warnings() {
     assert!(public.join("phuong-ba-dinh/index.html").is_file());
     for e in std::fs::read_dir(public).unwrap() {
         let e = e.unwrap();
-        if !e.file_type().unwrap().is_dir() || e.file_name() == "assets" {
+        if !e.file_type().unwrap().is_dir()
+            || !repo()
+                .join(format!(
+                    "content/units/{}.yaml",
+                    e.file_name().to_string_lossy()
+                ))
+                .is_file()
+        {
             continue;
         }
         let unit = e.file_name().to_string_lossy().into_owned();
@@ -164,4 +171,77 @@ fn the_sample_covers_the_plan() {
         );
     }
     assert!(Path::new(&repo().join("content/site.yaml")).is_file());
+}
+
+#[test]
+fn the_coverage_report_of_the_sample_matches_the_content() {
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = sotay::BuildOptions::new(repo());
+    opts.out = out.path().join("public");
+    sotay::build(&opts).unwrap_or_else(|f| panic!("{}", render(&f.diagnostics)));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(opts.out.join("bao-cao/bao-cao.json")).unwrap(),
+    )
+    .unwrap();
+    // Hand-written from content/site.yaml and content/units: 3 sở x 3 required guides,
+    // 4 phường and 2 xã x 10 each; nothing missing.
+    assert_eq!(json["totals"]["units"], 9);
+    assert_eq!(json["totals"]["complete_units"], 9);
+    assert_eq!(json["totals"]["required_cells"], 3 * 3 + 4 * 10 + 2 * 10);
+    assert_eq!(json["totals"]["published_cells"], 69);
+    let unit = |slug: &str| {
+        json["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["slug"] == slug)
+            .cloned()
+            .unwrap()
+    };
+    let columns: Vec<&str> = json["required_guides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let cell = |u: &serde_json::Value, guide: &str| {
+        u["cells"][columns.iter().position(|c| *c == guide).unwrap()].clone()
+    };
+    let hk = unit("phuong-hoan-kiem");
+    assert_eq!(cell(&hk, "dang-ky-tam-tru"), "overridden");
+    assert_eq!(cell(&hk, "dang-ky-khai-sinh"), "published");
+    assert_eq!(hk["overridden"], serde_json::json!(["dang-ky-tam-tru"]));
+    let bv = unit("xa-ba-vi");
+    assert_eq!(
+        bv["own_guides"],
+        serde_json::json!(["nho-to-cong-nghe-so-ho-tro"])
+    );
+    let so = unit("so-tu-phap");
+    assert_eq!(so["required"], 3);
+    assert_eq!(cell(&so, "dang-ky-khai-sinh"), "not-required");
+    assert_eq!(cell(&so, "nop-ho-so-truc-tuyen"), "published");
+    // Sở first, then phường, then xã (the order of unit_kinds).
+    let kinds: Vec<&str> = json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "so", "so", "so", "phuong", "phuong", "phuong", "phuong", "xa", "xa"
+        ]
+    );
+    let html = std::fs::read_to_string(opts.out.join("bao-cao/index.html")).unwrap();
+    assert!(
+        html.contains("<strong>9/9</strong> đơn vị đăng đủ các hướng dẫn bắt buộc"),
+        "summary line"
+    );
+    let problems = sotay::links::check(&opts.out, &[]);
+    let report_problems: Vec<_> = problems
+        .iter()
+        .filter(|p| p.page.starts_with("bao-cao"))
+        .collect();
+    assert!(report_problems.is_empty(), "{report_problems:?}");
 }

@@ -93,7 +93,10 @@ fn unaccented_and_mixed_tone_queries_find_the_right_guide() {
     // "tạm trú" is the title of one guide and only in the body of khai sinh.
     let (hits, _) = search(&f, unit, "tạm trú");
     assert_eq!(hits[0], "huong-dan/dang-ky-tam-tru/index.html", "{hits:?}");
-    assert!(hits.contains(&"huong-dan/dang-ky-khai-sinh/index.html".to_owned()), "body matches are found too: {hits:?}");
+    assert!(
+        hits.contains(&"huong-dan/dang-ky-khai-sinh/index.html".to_owned()),
+        "body matches are found too: {hits:?}"
+    );
     // Both tone placements match each other; the exact one ranks first.
     let (hits, _) = search(&f, unit, "hòa");
     assert_eq!(

@@ -9,6 +9,7 @@ pub mod embed;
 pub mod feeds;
 pub mod hub;
 pub mod pages;
+pub mod report;
 pub mod search;
 pub mod views;
 

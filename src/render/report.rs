@@ -1,0 +1,222 @@
+//! The coverage report for the coordinating centre, `bao-cao/`: which unit
+//! publishes which required guide (central, its own version, or missing),
+//! how fresh each guide is, and warnings per unit, as HTML and JSON. It
+//! reads no clock: ages are judged by `sotay check`, dates are shown here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::views::SiteView;
+use super::{Shared, write};
+use crate::diag::{Diagnostic, Severity};
+use crate::output::Staging;
+use crate::resolve::UnitSite;
+
+pub const DIR: &str = "bao-cao";
+
+#[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cell {
+    /// The central guide, as written.
+    Published,
+    /// The unit's own version of the guide.
+    Overridden,
+    /// Required for this kind of unit but not published. A successful build
+    /// never has one (excluding a required guide is an error); the format
+    /// keeps the case for reports made from partial data.
+    Missing,
+    /// Not required for this kind of unit (published or not).
+    NotRequired,
+}
+
+#[derive(Serialize)]
+struct UnitRow<'a> {
+    slug: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    kind_name: &'a str,
+    url: String,
+    required: usize,
+    published_required: usize,
+    complete: bool,
+    guides: usize,
+    own_guides: Vec<&'a str>,
+    overridden: Vec<&'a str>,
+    missing: Vec<&'a str>,
+    warnings: usize,
+    cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+struct Freshness<'a> {
+    slug: &'a str,
+    title: &'a str,
+    last_reviewed: String,
+    /// The earliest end date of its fees, if any fee has one.
+    fees_valid_until: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    units: usize,
+    complete_units: usize,
+    required_cells: usize,
+    published_cells: usize,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    /// Required guides (the matrix columns), in slug order.
+    required_guides: Vec<&'a str>,
+    units: Vec<UnitRow<'a>>,
+    freshness: Vec<Freshness<'a>>,
+    totals: Totals,
+}
+
+/// Write `bao-cao/index.html` and `bao-cao/bao-cao.json` at the output root.
+pub fn render(
+    sh: &Shared,
+    sites: &[UnitSite],
+    diagnostics: &[Diagnostic],
+    out: &Staging,
+) -> Result<(), Diagnostic> {
+    let p = sh.project;
+    let mut columns: Vec<&str> = p
+        .site
+        .required
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let mut units: Vec<UnitRow> = sites
+        .iter()
+        .map(|site| {
+            let u = site.unit;
+            let cells: Vec<Cell> = columns
+                .iter()
+                .map(|slug| {
+                    match (
+                        p.is_required(&u.data.kind, slug),
+                        site.guide(slug).is_some(),
+                        site.is_override(slug),
+                    ) {
+                        (false, _, _) => Cell::NotRequired,
+                        (true, false, _) => Cell::Missing,
+                        (true, true, true) => Cell::Overridden,
+                        (true, true, false) => Cell::Published,
+                    }
+                })
+                .collect();
+            let required = cells.iter().filter(|c| **c != Cell::NotRequired).count();
+            let missing: Vec<&str> = columns
+                .iter()
+                .zip(&cells)
+                .filter(|(_, c)| **c == Cell::Missing)
+                .map(|(s, _)| *s)
+                .collect();
+            let unit_dir = std::path::Path::new("content/units").join(&u.slug);
+            let unit_file = std::path::Path::new("content/units").join(format!("{}.yaml", u.slug));
+            let warnings = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .filter(|d| {
+                    d.unit.as_deref() == Some(u.slug.as_str())
+                        || d.location
+                            .as_ref()
+                            .is_some_and(|l| l.file.starts_with(&unit_dir) || l.file == unit_file)
+                })
+                .count();
+            UnitRow {
+                slug: &u.slug,
+                name: &u.data.short_name,
+                kind: &u.data.kind,
+                kind_name: p.kind_name(&u.data.kind),
+                url: format!("../{}/index.html", u.slug),
+                required,
+                published_required: required - missing.len(),
+                complete: missing.is_empty(),
+                guides: site.guides.len(),
+                own_guides: u
+                    .guides
+                    .iter()
+                    .filter(|g| p.guide(&g.doc.slug).is_none())
+                    .map(|g| g.doc.slug.as_str())
+                    .collect(),
+                overridden: u
+                    .guides
+                    .iter()
+                    .filter(|g| p.guide(&g.doc.slug).is_some())
+                    .map(|g| g.doc.slug.as_str())
+                    .collect(),
+                missing,
+                warnings,
+                cells,
+            }
+        })
+        .collect();
+    sh.collation.sort_by_key(&mut units, |r| r.name);
+    units.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
+    let mut freshness: Vec<Freshness> = p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+        .map(|g| Freshness {
+            slug: &g.doc.slug,
+            title: &g.doc.meta.title,
+            last_reviewed: g.doc.meta.last_reviewed.to_string(),
+            fees_valid_until: g
+                .doc
+                .meta
+                .fees
+                .iter()
+                .filter_map(|f| f.valid_until)
+                .min()
+                .map(|d| d.to_string()),
+        })
+        .collect();
+    freshness.sort_by(|a, b| {
+        a.last_reviewed
+            .cmp(&b.last_reviewed)
+            .then(a.slug.cmp(b.slug))
+    });
+    freshness.dedup_by(|a, b| a.slug == b.slug && a.last_reviewed == b.last_reviewed);
+    let totals = Totals {
+        units: units.len(),
+        complete_units: units.iter().filter(|u| u.complete).count(),
+        required_cells: units.iter().map(|u| u.required).sum(),
+        published_cells: units.iter().map(|u| u.published_required).sum(),
+    };
+    let titles: BTreeMap<&str, &str> = p
+        .guides
+        .iter()
+        .map(|g| (g.doc.slug.as_str(), g.doc.meta.title.as_str()))
+        .collect();
+    let report = Report {
+        version: 1,
+        required_guides: columns,
+        units,
+        freshness,
+        totals,
+    };
+    let json = serde_json::to_string_pretty(&report)
+        .map_err(|e| Diagnostic::error(format!("coverage report: {e}")))?;
+    write(
+        out,
+        &format!("{DIR}/bao-cao.json"),
+        format!("{json}\n").as_bytes(),
+    )?;
+    let mut ctx = Context::new();
+    ctx.insert("site", &SiteView::new(p));
+    ctx.insert("t", &sh.theme.strings);
+    ctx.insert("report", &report);
+    ctx.insert("titles", &titles);
+    ctx.insert("root", "../");
+    ctx.insert("canonical", &format!("{}{DIR}/", p.site.base_url));
+    let html = sh.template("report.html", &ctx, &format!("{DIR}/index.html"))?;
+    write(out, &format!("{DIR}/index.html"), html.as_bytes())
+}
