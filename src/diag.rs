@@ -37,6 +37,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The unit a problem is specific to, e.g. an excluded guide still linked.
     pub unit: Option<String>,
+    /// What kind of check found it (`stale`, `plain-language`, `links`…), for
+    /// summaries and for filtering in CI.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -47,6 +50,7 @@ impl Diagnostic {
             location: None,
             hint: None,
             unit: None,
+            code: None,
         }
     }
 
@@ -101,6 +105,11 @@ impl Diagnostic {
         self
     }
 
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
     pub fn for_unit(mut self, unit: &str) -> Self {
         self.unit = Some(unit.to_owned());
         self
@@ -125,6 +134,9 @@ impl Diagnostic {
         };
         let mut out = String::new();
         let _ = write!(out, "{}", paint(code, label));
+        if let Some(c) = self.code {
+            let _ = write!(out, "[{c}]");
+        }
         if let Some(unit) = &self.unit {
             let _ = write!(out, " [{unit}]");
         }

@@ -5,6 +5,7 @@
 //! prints diagnostics.
 
 pub mod build;
+pub mod check;
 pub mod colour;
 pub mod content;
 pub mod diag;

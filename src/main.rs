@@ -38,12 +38,74 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Check content without writing output: links and anchors of every unit site,
+    /// stale facts, plain-language and accessibility lints
+    Check {
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Judge stale facts as of this date (YYYY-MM-DD) instead of today
+        #[arg(long, value_parser = parse_date)]
+        today: Option<sotay::content::Date>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<sotay::content::Date, String> {
+    sotay::content::Date::parse(s)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::Check {
+            strict,
+            format,
+            today,
+        } => {
+            let opts = sotay::check::CheckOptions {
+                root: cli.root,
+                today: today.unwrap_or_else(sotay::content::Date::today),
+            };
+            let report = sotay::check::check(&opts);
+            let (errors, warnings) = (report.errors(), report.warnings());
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": report.diagnostics })
+                ),
+                Format::Human => {
+                    print_all(&report.diagnostics, colour);
+                    let kinds: Vec<String> = report
+                        .by_kind()
+                        .iter()
+                        .map(|(k, n)| format!("{n} {k}"))
+                        .collect();
+                    eprintln!(
+                        "check: {errors} error(s), {warnings} warning(s){}",
+                        if kinds.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", kinds.join(", "))
+                        }
+                    );
+                }
+            }
+            if errors > 0 || (strict && warnings > 0) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Command::Build {
             out,
             units,

@@ -130,7 +130,7 @@ fn a_link_to_a_missing_guide_or_heading_names_file_and_line() {
     );
     assert!(d.hint.as_deref().unwrap().contains("guide:dang-ky-tam-tru"));
     let d = find(&ds, "no heading `#buoc-9`");
-    assert_eq!(at(d), ("content/pages/an-toan.md".into(), 7, 27));
+    assert_eq!(at(d), ("content/pages/an-toan.md".into(), 7, 38));
 }
 
 #[test]

@@ -40,6 +40,36 @@ impl Date {
         Ok(Self { year, month, day })
     }
 
+    /// Today's date (UTC) from the system clock. Only `sotay check` uses it:
+    /// build output never depends on the clock.
+    pub fn today() -> Self {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = secs / 86_400 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Self { year, month, day }
+    }
+
+    /// Whole months from `self` to `later` (negative if `later` is earlier).
+    pub fn months_until(&self, later: &Date) -> i64 {
+        let months = (i64::from(later.year) * 12 + i64::from(later.month))
+            - (i64::from(self.year) * 12 + i64::from(self.month));
+        if later.day < self.day {
+            months - 1
+        } else {
+            months
+        }
+    }
+
     /// Vietnamese display form: 20/11/2026.
     pub fn display_vi(&self) -> String {
         format!("{:02}/{:02}/{}", self.day, self.month, self.year)
@@ -83,5 +113,9 @@ mod tests {
         assert!(Date::parse("2024-02-29").is_ok());
         assert!(Date::parse("20/11/2026").is_err());
         assert!(Date::parse("2026-13-01").is_err());
+        let a = Date::parse("2025-11-20").unwrap();
+        assert_eq!(a.months_until(&Date::parse("2026-11-20").unwrap()), 12);
+        assert_eq!(a.months_until(&Date::parse("2026-11-19").unwrap()), 11);
+        assert!(Date::today().year >= 2026);
     }
 }

@@ -28,6 +28,38 @@ pub struct SiteConfig {
     pub popular: Vec<String>,
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Settings of `sotay check` (plain-language limits, review age…).
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `check:` in site.yaml. Every key is optional; defaults suit Vietnamese
+/// public-service guides (GOV.UK's 25 words ≈ 35 syllables).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// A guide not reviewed for this many months is stale.
+    pub review_months: u32,
+    pub max_sentence_syllables: usize,
+    pub max_paragraph_sentences: usize,
+    pub max_steps: usize,
+    /// Words a step title may start with (verb first). Extends the built-in list.
+    pub step_verbs: Vec<String>,
+    /// Abbreviation -> expansion; each must be expanded on first use. Extends the built-in list.
+    pub abbreviations: BTreeMap<String, String>,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        Self {
+            review_months: 12,
+            max_sentence_syllables: 35,
+            max_paragraph_sentences: 5,
+            max_steps: 10,
+            step_verbs: Vec::new(),
+            abbreviations: BTreeMap::new(),
+        }
+    }
 }
 
 pub const SITE_KEYS: &[Key] = &[
@@ -41,6 +73,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("required", false),
     Key("popular", false),
     Key("theme", false),
+    Key("check", false),
 ];
 
 fn default_theme() -> String {

@@ -92,7 +92,7 @@ Xem thêm [tạm trú](guide:dang-ky-tam-tru#buoc-1-chuan-bi-ho-so).
 ## Bước 2: Nộp hồ sơ
 
 > [!WARNING]
-> Không đưa mã OTP cho ai.
+> Không đưa mã xác thực (OTP) cho ai.
 
 ## Lưu ý
 
@@ -146,7 +146,7 @@ summary: "Giữ an toàn tài khoản."
 last_reviewed: 2026-11-01
 ---
 
-Không chia sẻ mã OTP. Xem [khai sinh](guide:dang-ky-khai-sinh).
+Không chia sẻ mã xác thực (OTP). Xem [khai sinh](guide:dang-ky-khai-sinh).
 "#;
 
 impl Fixture {

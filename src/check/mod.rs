@@ -1,0 +1,204 @@
+//! `sotay check`: everything the build validates, without touching the
+//! output folder, plus what a build cannot judge: links and anchors across
+//! every built unit site, stale facts (which needs today's date), and
+//! plain-language and accessibility lints for editors.
+
+mod lints;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::build::{BuildOptions, build};
+use crate::content::{self, Date, Project, YamlFile};
+use crate::diag::{Diagnostic, Sink};
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub root: PathBuf,
+    /// The date stale facts are judged against (today by default).
+    pub today: Date,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// "2 stale, 1 plain-language" — counts by kind, for the summary line.
+    pub fn by_kind(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for d in &self.diagnostics {
+            *counts
+                .entry(d.code.unwrap_or("content").to_owned())
+                .or_default() += 1;
+        }
+        counts.into_iter().collect()
+    }
+}
+
+pub fn check(opts: &CheckOptions) -> CheckReport {
+    let mut diagnostics = Vec::new();
+    // Build into a private temporary folder: the real output stays as it is.
+    let tmp = private_dir();
+    let mut build_opts = BuildOptions::new(&opts.root);
+    build_opts.out = tmp.join("public");
+    match build(&build_opts) {
+        Ok(report) => {
+            diagnostics.extend(report.diagnostics);
+            diagnostics.extend(built_links(&build_opts.out, &opts.root));
+        }
+        Err(failure) => diagnostics.extend(failure.diagnostics),
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    let sink = Sink::default();
+    if let Some(project) = content::load(&opts.root, &sink) {
+        diagnostics.extend(stale(&project, opts.today));
+        let cfg = &project.site.check;
+        for g in project
+            .guides
+            .iter()
+            .chain(project.units.iter().flat_map(|u| &u.guides))
+        {
+            diagnostics.extend(lints::lint(&g.doc, cfg, true));
+        }
+        for pg in &project.pages {
+            diagnostics.extend(lints::lint(pg, cfg, false));
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.severity, &a.location, &a.message).cmp(&(b.severity, &b.location, &b.message))
+    });
+    diagnostics
+        .dedup_by(|a, b| a.message == b.message && a.location == b.location && a.unit == b.unit);
+    CheckReport { diagnostics }
+}
+
+/// A fresh folder under the system temp dir, unique per call (checks may run
+/// in parallel in one process, as tests do).
+fn private_dir() -> PathBuf {
+    let base = std::env::temp_dir();
+    let mut n = 0u32;
+    loop {
+        let dir = base.join(format!("sotay-check-{}-{n}", std::process::id()));
+        if std::fs::create_dir(&dir).is_ok() {
+            return dir;
+        }
+        n += 1;
+    }
+}
+
+/// Links and anchors in every built page (each unit folder on its own, so a
+/// link that leaves the folder is caught), and the hub and report.
+fn built_links(public: &std::path::Path, root: &std::path::Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(public) else {
+        return out;
+    };
+    let mut dirs: Vec<_> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    // The hub and the report link into unit folders: check them from the top.
+    for p in crate::links::check(public, &[]) {
+        let top = p
+            .page
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if p.page.components().count() == 1
+            || !root
+                .join("content/units")
+                .join(format!("{top}.yaml"))
+                .is_file()
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "built page {}: {} ({})",
+                    p.page.display(),
+                    p.url,
+                    p.message
+                ))
+                .code("links")
+                .hint("fix the theme template that wrote it"),
+            );
+        }
+    }
+    for dir in dirs {
+        let unit_file = root.join("content/units").join(format!("{dir}.yaml"));
+        if !unit_file.is_file() {
+            continue;
+        }
+        let origins = std::fs::read_to_string(&unit_file)
+            .ok()
+            .and_then(|y| {
+                y.lines().find_map(|l| {
+                    l.strip_prefix("base_url:")
+                        .map(|v| v.trim().trim_matches('"').to_owned())
+                })
+            })
+            .into_iter()
+            .collect::<Vec<_>>();
+        for p in crate::links::check(&public.join(&dir), &origins) {
+            out.push(
+                Diagnostic::error(format!(
+                    "built page {dir}/{}: {} ({})",
+                    p.page.display(),
+                    p.url,
+                    p.message
+                ))
+                .code("links")
+                .hint("fix the link in the content or the theme template that wrote it"),
+            );
+        }
+    }
+    out
+}
+
+/// Facts past their date: fees whose `valid_until` has passed, guides not
+/// reviewed for `check.review_months`.
+fn stale(p: &Project, today: Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let months = i64::from(p.site.check.review_months);
+    for g in p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+    {
+        let m = &g.doc.meta;
+        for f in &m.fees {
+            if let Some(until) = f.valid_until
+                && until < today
+            {
+                out.push(
+                    g.doc
+                        .locate("fees", Some(&until.to_string()), Diagnostic::warning(format!("fee `{}` was valid until {}; that date has passed", f.name, until.display_vi())))
+                        .code("stale")
+                        .hint("check the current amount on the Cổng Dịch vụ công quốc gia, then update amount, basis and valid_until"),
+                );
+            }
+        }
+        if m.last_reviewed.months_until(&today) >= months {
+            out.push(
+                g.doc
+                    .locate("last_reviewed", None, Diagnostic::warning(format!("guide last reviewed on {}, more than {months} months ago", m.last_reviewed.display_vi())))
+                    .code("stale")
+                    .hint("read it against the current procedure, fix what changed, and set last_reviewed to today"),
+            );
+        }
+    }
+    out
+}
