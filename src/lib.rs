@@ -16,6 +16,7 @@ pub mod output;
 pub mod refs;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod text;
 pub mod theme;
 

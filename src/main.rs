@@ -51,6 +51,31 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<sotay::content::Date>,
     },
+    /// Create a content file with every field explained (in Vietnamese)
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// File name (dang-ky-ket-hon) or title ("Đăng ký kết hôn")
+        name: String,
+        /// For a guide: write it for this unit only
+        #[arg(long)]
+        unit: Option<String>,
+        /// For a guide: its category; for a unit: its kind (so, phuong, xa…)
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Create a new project folder that builds
+    Init {
+        /// The new folder
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Guide,
+    Unit,
+    Page,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -67,6 +92,51 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::New {
+            kind,
+            name,
+            unit,
+            category,
+        } => {
+            let kind = match kind {
+                NewKind::Guide => sotay::scaffold::Kind::Guide,
+                NewKind::Unit => sotay::scaffold::Kind::Unit,
+                NewKind::Page => sotay::scaffold::Kind::Page,
+            };
+            let opts = sotay::scaffold::NewOptions {
+                root: cli.root,
+                kind,
+                name,
+                unit,
+                category,
+                today: sotay::content::Date::today(),
+            };
+            match sotay::scaffold::new(&opts) {
+                Ok(path) => {
+                    eprintln!("created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("{}", d.render(colour));
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Init { dir } => match sotay::scaffold::init(&dir, sotay::content::Date::today()) {
+            Ok(files) => {
+                eprintln!(
+                    "created {} files in {}; build it with: sotay build --root {}",
+                    files.len(),
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{}", d.render(colour));
+                ExitCode::FAILURE
+            }
+        },
         Command::Check {
             strict,
             format,

@@ -1,0 +1,289 @@
+//! `sotay new` and `sotay init`: files with every field documented in
+//! Vietnamese comments, and a new project that builds. Never overwrites.
+
+mod theme;
+
+use std::path::{Path, PathBuf};
+
+use crate::content::frontmatter::{Yaml, parse};
+use crate::content::{Date, SITE_KEYS, SiteConfig, Source};
+use crate::diag::Diagnostic;
+use crate::text::slugify;
+
+const GUIDE: &str = include_str!("guide.md");
+const PAGE: &str = include_str!("page.md");
+const UNIT: &str = include_str!("unit.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Guide,
+    Unit,
+    Page,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOptions {
+    pub root: PathBuf,
+    pub kind: Kind,
+    /// A slug (`dang-ky-ket-hon`) or a Vietnamese title (`Đăng ký kết hôn`).
+    pub name: String,
+    /// For a guide: write it for this unit only.
+    pub unit: Option<String>,
+    /// For a guide: its category; for a unit: its kind.
+    pub category: Option<String>,
+    pub today: Date,
+}
+
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter().fold(template.to_owned(), |t, (k, v)| {
+        t.replace(&format!("{{{{{k}}}}}"), v)
+    })
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if path.exists() {
+        return Err(
+            Diagnostic::error(format!("{} already exists", path.display())).hint(
+                "sotay never overwrites content: choose another name, or edit the existing file",
+            ),
+        );
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))
+}
+
+fn site(root: &Path) -> Result<SiteConfig, Diagnostic> {
+    let path = root.join("content/site.yaml");
+    let src = Source::read(root, &path).map_err(|d| {
+        d.hint("run sotay from a project folder, or create one with `sotay init DIR`")
+    })?;
+    let yaml = Yaml {
+        text: &src.text,
+        first_line: 1,
+    };
+    parse::<SiteConfig>(&src, &yaml, SITE_KEYS, "site.yaml").map_err(|mut ds| ds.remove(0))
+}
+
+/// Create one content file; returns its path.
+pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
+    let slug = slugify(&opts.name);
+    if slug.is_empty() {
+        return Err(
+            Diagnostic::error(format!("`{}` gives no usable file name", opts.name))
+                .hint("use letters or digits, e.g. dang-ky-ket-hon"),
+        );
+    }
+    let title = if slug == opts.name {
+        String::new()
+    } else {
+        opts.name.clone()
+    };
+    let today = opts.today.to_string();
+    let site = site(&opts.root)?;
+    let content = opts.root.join("content");
+    let (path, text) = match opts.kind {
+        Kind::Guide => {
+            let category = opts
+                .category
+                .clone()
+                .or_else(|| site.categories.first().map(|c| c.slug.clone()))
+                .unwrap_or_default();
+            if !site.categories.iter().any(|c| c.slug == category) {
+                let known: Vec<&str> = site.categories.iter().map(|c| c.slug.as_str()).collect();
+                return Err(
+                    Diagnostic::error(format!("unknown category `{category}`")).hint(format!(
+                        "categories in content/site.yaml: {}",
+                        known.join(", ")
+                    )),
+                );
+            }
+            let audience = site
+                .audiences
+                .first()
+                .map(|a| a.slug.clone())
+                .unwrap_or_default();
+            let title = if title.is_empty() {
+                "Tên hướng dẫn, bắt đầu bằng động từ".to_owned()
+            } else {
+                title
+            };
+            let path = match &opts.unit {
+                Some(u) => content
+                    .join("units")
+                    .join(u)
+                    .join("guides")
+                    .join(format!("{slug}.md")),
+                None => content
+                    .join("guides")
+                    .join(&category)
+                    .join(format!("{slug}.md")),
+            };
+            (
+                path,
+                fill(
+                    GUIDE,
+                    &[
+                        ("title", &title),
+                        ("audience", &audience),
+                        ("category", &category),
+                        ("today", &today),
+                    ],
+                ),
+            )
+        }
+        Kind::Page => {
+            let title = if title.is_empty() {
+                "Tên trang".to_owned()
+            } else {
+                title
+            };
+            (
+                content.join("pages").join(format!("{slug}.md")),
+                fill(PAGE, &[("title", &title), ("today", &today)]),
+            )
+        }
+        Kind::Unit => {
+            let kind = opts
+                .category
+                .clone()
+                .or_else(|| site.unit_kinds.first().map(|k| k.0.clone()))
+                .unwrap_or_default();
+            let title = if title.is_empty() {
+                "Tên đơn vị".to_owned()
+            } else {
+                title
+            };
+            (
+                content.join("units").join(format!("{slug}.yaml")),
+                fill(UNIT, &[("title", &title), ("kind", &kind), ("slug", &slug)]),
+            )
+        }
+    };
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// Create a new project in `dir` (which must be empty or absent) that builds.
+pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Diagnostic::error(format!("{} is not empty", dir.display()))
+            .hint("choose a new folder name"));
+    }
+    let mut written = Vec::new();
+    for (rel, bytes) in theme::FILES {
+        let path = dir.join("themes/default").join(rel);
+        std::fs::create_dir_all(path.parent().expect("theme files are in folders"))
+            .map_err(|e| Diagnostic::error(e.to_string()))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
+        written.push(path);
+    }
+    let files = [
+        ("content/site.yaml", SITE.to_owned()),
+        (".gitignore", "/public\n".to_owned()),
+        (
+            "content/units/phuong-mau.yaml",
+            fill(
+                UNIT,
+                &[
+                    ("title", "Phường Mẫu"),
+                    ("kind", "phuong"),
+                    ("slug", "phuong-mau"),
+                ],
+            ),
+        ),
+        (
+            "content/guides/dich-vu-cong-truc-tuyen/nop-ho-so-truc-tuyen.md",
+            fill(
+                GUIDE,
+                &[
+                    ("title", "Nộp hồ sơ trực tuyến"),
+                    ("audience", "nguoi-dan"),
+                    ("category", "dich-vu-cong-truc-tuyen"),
+                    ("today", &today.to_string()),
+                ],
+            ),
+        ),
+        (
+            "content/pages/gioi-thieu.md",
+            fill(
+                PAGE,
+                &[("title", "Giới thiệu"), ("today", &today.to_string())],
+            ),
+        ),
+    ];
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        write_new(&path, &text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+const SITE: &str = r#"# Cấu hình chung của chiến dịch. Xem README của sotay để biết từng mục.
+title: "Sổ tay dịch vụ công trực tuyến"
+slogan: "Hành chính thông minh - Tận tâm phục vụ"
+description: "Hướng dẫn từng bước, dễ hiểu để người dân tự làm thủ tục hành chính trên mạng."
+# Địa chỉ web của trang tổng hợp.
+base_url: "https://example.gov.vn/"
+# Loại đơn vị: slug -> tên hiển thị.
+unit_kinds:
+  so: "Sở"
+  phuong: "Phường"
+  xa: "Xã"
+audiences:
+  - slug: nguoi-dan
+    name: "Người dân"
+    description: "Mọi người dân muốn tự làm thủ tục hành chính trên mạng."
+  - slug: doanh-nghiep
+    name: "Doanh nghiệp, hộ kinh doanh"
+    description: "Người mở và điều hành doanh nghiệp, hộ kinh doanh."
+categories:
+  - slug: dich-vu-cong-truc-tuyen
+    name: "Dùng dịch vụ công trực tuyến"
+    description: "Những việc chung: nộp hồ sơ, theo dõi hồ sơ, thanh toán."
+# Hướng dẫn mọi đơn vị cùng loại phải đăng.
+required:
+  phuong: [nop-ho-so-truc-tuyen]
+# Hướng dẫn nổi bật trên trang chủ.
+popular: [nop-ho-so-truc-tuyen]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_theme_is_the_repository_theme() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        on_disk.sort();
+        let built_in: Vec<String> = theme::FILES.iter().map(|(p, _)| (*p).to_owned()).collect();
+        assert_eq!(
+            built_in, on_disk,
+            "regenerate src/scaffold/theme.rs when theme files are added or removed"
+        );
+        for (rel, bytes) in theme::FILES {
+            assert_eq!(std::fs::read(dir.join(rel)).unwrap(), *bytes, "{rel}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! `sotay init` makes a project that builds; `sotay new` adds files that
+//! build, explained in Vietnamese comments, and never overwrites.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn sotay(args: &[&str], root: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_then_new_files_build_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("du-an");
+    let out = Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let build = sotay(&["build"], &dir);
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(
+        dir.join("public/phuong-mau/huong-dan/nop-ho-so-truc-tuyen/index.html")
+            .is_file()
+    );
+
+    for args in [
+        vec!["new", "guide", "Đăng ký kết hôn"],
+        vec!["new", "page", "lien-he"],
+        vec!["new", "unit", "Xã Mẫu", "--category", "xa"],
+        vec!["new", "guide", "ho-tro-tai-nha", "--unit", "phuong-mau"],
+    ] {
+        let o = sotay(&args, &dir);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let guide = std::fs::read_to_string(
+        dir.join("content/guides/dich-vu-cong-truc-tuyen/dang-ky-ket-hon.md"),
+    )
+    .unwrap();
+    assert!(guide.contains("title: \"Đăng ký kết hôn\""));
+    assert!(
+        guide.contains("# Tên hướng dẫn: bắt đầu bằng động từ"),
+        "fields are explained"
+    );
+    assert!(dir.join("content/units/xa-mau.yaml").is_file());
+    assert!(
+        dir.join("content/units/phuong-mau/guides/ho-tro-tai-nha.md")
+            .is_file()
+    );
+    let build = sotay(&["build", "--strict"], &dir);
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(dir.join("public/xa-mau/trang/lien-he/index.html").is_file());
+
+    // Never overwrite.
+    let before = std::fs::read(dir.join("content/pages/lien-he.md")).unwrap();
+    let again = sotay(&["new", "page", "lien-he"], &dir);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read(dir.join("content/pages/lien-he.md")).unwrap(),
+        before
+    );
+    let not_empty = Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(not_empty.status.code(), Some(1));
+}
+
+#[test]
+fn new_guide_rejects_an_unknown_category() {
+    let f = Fixture::new();
+    let o = sotay(
+        &["new", "guide", "dang-ky-ket-hon", "--category", "ho-tic"],
+        f.root(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown category `ho-tic`"));
+}
