@@ -17,6 +17,7 @@ pub mod refs;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod text;
 pub mod theme;
 

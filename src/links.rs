@@ -312,7 +312,7 @@ fn resolve(page: &Path, url: &str) -> Option<PathBuf> {
     Some(out.iter().collect())
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -64,6 +64,12 @@ enum Command {
         #[arg(long)]
         category: Option<String>,
     },
+    /// Build, serve on 127.0.0.1, rebuild and reload the page on every change
+    Serve {
+        /// Port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Create a new project folder that builds
     Init {
         /// The new folder
@@ -92,6 +98,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
+        Command::Serve { port } => match sotay::serve::serve(&sotay::serve::ServeOptions {
+            root: cli.root,
+            port,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(d) => {
+                eprintln!("{}", d.render(colour));
+                ExitCode::FAILURE
+            }
+        },
         Command::New {
             kind,
             name,

@@ -209,6 +209,30 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
+/// Remove `<temp>/<prefix><pid>…` folders of sotay processes that are gone
+/// (a `serve` stopped with Ctrl+C leaves its folder behind).
+pub fn remove_dead_temp(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id()
+            && Path::new("/proc").is_dir()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 fn dir_has_entries(p: &Path) -> bool {
     std::fs::read_dir(p)
         .map(|mut d| d.next().is_some())

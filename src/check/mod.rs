@@ -87,6 +87,7 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
 /// A fresh folder under the system temp dir, unique per call (checks may run
 /// in parallel in one process, as tests do).
 fn private_dir() -> PathBuf {
+    crate::output::remove_dead_temp("sotay-check-");
     let base = std::env::temp_dir();
     let mut n = 0u32;
     loop {
