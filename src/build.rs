@@ -54,6 +54,8 @@ pub struct BuildReport {
     pub search_bytes: u64,
     pub search_docs: usize,
     pub files: usize,
+    /// Files with the same bytes as in the previous output (linked, not rewritten).
+    pub unchanged: usize,
     pub bytes: u64,
     pub seconds: f64,
     pub stages: Vec<(&'static str, f64)>,
@@ -184,7 +186,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(fail(sink)); // dropping the staging folder removes it
     }
 
-    let (files, bytes) = (staging.files(), staging.bytes());
+    let (files, unchanged, bytes) = (staging.files(), staging.unchanged(), staging.bytes());
     let committed = if full {
         staging.commit()
     } else {
@@ -207,6 +209,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         search_bytes: stats.search_bytes,
         search_docs: stats.search_docs,
         files,
+        unchanged,
         bytes,
         seconds: start.elapsed().as_secs_f64(),
         stages,

@@ -218,10 +218,11 @@ fn main() -> ExitCode {
                     }
                     if !quiet {
                         eprintln!(
-                            "built {} units, {} pages, {} files ({:.1} MB) into {} in {:.2} s",
+                            "built {} units, {} pages, {} files ({} changed, {:.1} MB) into {} in {:.2} s",
                             report.units,
                             report.pages,
                             report.files,
+                            report.files - report.unchanged,
                             report.bytes as f64 / 1e6,
                             opts.out.display(),
                             report.seconds

@@ -16,6 +16,7 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     files: AtomicUsize,
+    unchanged: AtomicUsize,
     bytes: AtomicU64,
     done: bool,
 }
@@ -72,6 +73,7 @@ impl Staging {
             dir,
             target,
             files: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             done: false,
         })
@@ -84,10 +86,25 @@ impl Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&path, bytes)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
+        // Same bytes as the current output: link the existing file instead of
+        // writing it, so an unchanged file keeps its identity and date (what
+        // servers, rsync and caches look at) and the disk does less work.
+        let current = self.target.join(rel);
+        if std::fs::metadata(&current).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(&current).is_ok_and(|old| old == bytes)
+            && std::fs::hard_link(&current, &path).is_ok()
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        std::fs::write(&path, bytes)
+    }
+
+    /// Files whose bytes were the same as in the previous output.
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
     }
 
     /// Where a staged file is, to read back what an earlier step wrote.
@@ -291,6 +308,27 @@ mod tests {
         let s = Staging::begin(&root.path().join("public"), root.path()).unwrap();
         s.commit().unwrap();
         assert!(!stale.exists());
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_identity() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.write("b.html", b"old").unwrap();
+        s.commit().unwrap();
+        let inode = |f: &str| std::fs::metadata(out.join(f)).unwrap().ino();
+        let (a, b) = (inode("a.html"), inode("b.html"));
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.write("b.html", b"new").unwrap();
+        assert_eq!(s.unchanged(), 1);
+        s.commit().unwrap();
+        assert_eq!(inode("a.html"), a, "unchanged file was rewritten");
+        assert_ne!(inode("b.html"), b);
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"new");
     }
 
     #[test]

@@ -448,3 +448,42 @@ fn the_readme_example_guide_builds() {
     assert!(html.contains("Làm giấy khai sinh cho con trên điện thoại"));
     assert!(html.contains("id=\"buoc-2-dien-to-khai-va-nop-ho-so\""));
 }
+
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::new();
+    let first = f.build_ok();
+    assert_eq!(first.unchanged, 0);
+    let inode = |rel: &str| std::fs::metadata(f.out().join(rel)).unwrap().ino();
+    let css = inode("phuong-ba-dinh/assets/style.css");
+    let khai_sinh = inode("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html");
+    let tam_tru = inode("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html");
+    // Nothing changed: nothing is rewritten.
+    let again = f.build_ok();
+    assert_eq!(
+        again.unchanged, again.files,
+        "an unchanged build rewrote files"
+    );
+    // One guide's text changed: its pages change, unrelated files keep their identity.
+    f.write(
+        "content/guides/cu-tru/dang-ky-tam-tru.md",
+        &TAM_TRU.replace("Trên Cổng.", "Trên Cổng Dịch vụ công quốc gia."),
+    );
+    let edit = f.build_ok();
+    assert_ne!(
+        inode("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html"),
+        tam_tru
+    );
+    assert_eq!(inode("phuong-ba-dinh/assets/style.css"), css);
+    assert_eq!(
+        inode("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html"),
+        khai_sinh
+    );
+    let changed = edit.files - edit.unchanged;
+    assert!(
+        changed > 0 && changed * 5 < edit.files,
+        "{changed} of {} files rewritten",
+        edit.files
+    );
+}
