@@ -104,6 +104,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let scans = refs::scan_all(&project);
     let image_paths = refs::check(&project, &scans, &sink);
     refs::unit_link_gaps(&project, &scans, &sink);
+    crate::messages::validate(&project, &sink);
     lap("load", &mut stages);
 
     let images = process_images(&project, image_paths, &sink);

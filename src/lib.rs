@@ -12,6 +12,7 @@ pub mod diag;
 pub mod images;
 pub mod links;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod refs;
 pub mod render;

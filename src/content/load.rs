@@ -27,6 +27,8 @@ pub struct Project {
     pub guides: Vec<Guide>,
     /// Free pages, sorted by slug.
     pub pages: Vec<Page>,
+    /// Message templates, sorted by slug.
+    pub messages: Vec<crate::messages::Message>,
 }
 
 impl Project {
@@ -158,6 +160,28 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         u.guides.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let messages: Vec<Option<crate::messages::Message>> = files
+        .messages
+        .par_iter()
+        .map(|path| {
+            let src = read(root, path, sink)?;
+            let yaml = Yaml {
+                text: &src.text,
+                first_line: 1,
+            };
+            let meta = parse(&src, &yaml, crate::messages::MESSAGE_KEYS, "message", sink)?;
+            let slug = slug_of(&src, sink)?;
+            let len = src.text.len();
+            Some(Doc {
+                slug,
+                meta,
+                body_offset: len,
+                yaml_range: (0, len),
+                source: Arc::new(src),
+            })
+        })
+        .collect();
+    let messages: Vec<crate::messages::Message> = messages.into_iter().flatten().collect();
 
     let mut project = Project {
         root: root.to_owned(),
@@ -166,6 +190,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         units,
         guides: central,
         pages,
+        messages,
     };
     validate(&mut project, sink);
     Some(project)
@@ -176,6 +201,7 @@ struct Files {
     /// (owning unit for unit guides, path)
     guides: Vec<(Option<String>, PathBuf)>,
     pages: Vec<PathBuf>,
+    messages: Vec<PathBuf>,
 }
 
 fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
@@ -183,6 +209,7 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
         units: Vec::new(),
         guides: Vec::new(),
         pages: Vec::new(),
+        messages: Vec::new(),
     };
     let walk = WalkDir::new(content).sort_by_file_name().into_iter();
     for entry in walk.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
@@ -223,6 +250,7 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
             ),
             (Some("guides"), _, "md") => files.guides.push((None, path)),
             (Some("pages"), 2, "md") => files.pages.push(path),
+            (Some("messages"), 2, "yaml") => files.messages.push(path),
             _ => {} // images and data beside the content are read when referenced
         }
     }
@@ -328,7 +356,9 @@ impl<M> YamlFile for Doc<M> {
         let (start, len) = self.yaml_range;
         Yaml {
             text: &self.source.text[start..start + len],
-            first_line: 2,
+            // Front matter starts on line 2 (after `---`); a YAML file (a
+            // message) on line 1.
+            first_line: if start == 0 { 1 } else { 2 },
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod embed;
 pub mod feeds;
 pub mod hub;
+pub mod messages;
 pub mod pages;
 pub mod report;
 pub mod search;
@@ -83,6 +84,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(api::Api),
         Box::new(search::Search),
         Box::new(embed::Embed),
+        Box::new(messages::Messages),
     ]
 }
 

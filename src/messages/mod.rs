@@ -1,0 +1,559 @@
+//! Message templates (`content/messages/*.yaml`): one text, rendered for
+//! every unit and channel — SMS (accented and "không dấu", with segment
+//! counts), Zalo ZNS, email and loudspeaker scripts — and checked against
+//! each channel's rules.
+
+pub mod placeholders;
+pub mod sms;
+pub mod speech;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::frontmatter::Key;
+use crate::content::{Doc, Project, Unit, YamlFile};
+use crate::diag::{Diagnostic, Sink};
+use placeholders::{Placeholder, key, snake};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Sms,
+    Zns,
+    Email,
+    Loudspeaker,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageFile {
+    pub purpose: String,
+    pub audiences: Vec<String>,
+    pub channels: Vec<Channel>,
+    /// A guide whose title and address the message may use.
+    #[serde(default)]
+    pub guide: Option<String>,
+    /// Advertising SMS (Decree 91/2020/NĐ-CP): `[QC]` prefix and an opt-out footer.
+    #[serde(default)]
+    pub advertising: bool,
+    #[serde(default)]
+    pub opt_out: Option<String>,
+    #[serde(default = "default_max_segments")]
+    pub max_sms_segments: usize,
+    /// Values the sender fills per recipient: name -> maximum length.
+    #[serde(default)]
+    pub sender_fields: BTreeMap<String, usize>,
+    pub body: String,
+    #[serde(default)]
+    pub sms: Option<String>,
+    #[serde(default)]
+    pub zns: Option<Zns>,
+    #[serde(default)]
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub loudspeaker: Option<String>,
+}
+
+fn default_max_segments() -> usize {
+    2
+}
+
+pub const MESSAGE_KEYS: &[Key] = &[
+    Key("purpose", true),
+    Key("audiences", true),
+    Key("channels", true),
+    Key("guide", false),
+    Key("advertising", false),
+    Key("opt_out", false),
+    Key("max_sms_segments", false),
+    Key("sender_fields", false),
+    Key("body", true),
+    Key("sms", false),
+    Key("zns", false),
+    Key("email", false),
+    Key("loudspeaker", false),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zns {
+    pub title: String,
+    /// Paragraphs; the shared body split at blank lines when absent.
+    #[serde(default)]
+    pub paragraphs: Vec<String>,
+    #[serde(default)]
+    pub buttons: Vec<Button>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Button {
+    pub text: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Email {
+    pub subject: String,
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+pub type Message = Doc<MessageFile>;
+
+/// Values a unit gives to placeholders, by normalised name.
+pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String> {
+    let mut v = BTreeMap::new();
+    let mut put = |names: &[&str], value: String| {
+        for n in names {
+            v.insert(key(n), value.clone());
+        }
+    };
+    put(&["ten don vi"], u.data.name.clone());
+    put(&["ten ngan", "ten don vi ngan"], u.data.short_name.clone());
+    put(&["duong day nong"], u.data.hotline.clone());
+    put(&["dia chi"], u.data.address.clone());
+    put(&["gio lam viec"], u.data.hours.join("; "));
+    put(&["trang web"], u.data.base_url.clone());
+    put(&["khau hieu"], p.site.slogan.clone());
+    put(&["ten chien dich"], p.site.title.clone());
+    if let Some(g) = m.guide.as_ref().and_then(|s| p.guide(s)) {
+        put(&["ten huong dan"], g.doc.meta.title.clone());
+        put(
+            &["duong dan", "lien ket"],
+            format!("{}huong-dan/{}/", u.data.base_url, g.doc.slug),
+        );
+    }
+    v
+}
+
+const UNIT_NAMES: &[&str] = &[
+    "ten don vi",
+    "ten ngan",
+    "ten don vi ngan",
+    "duong day nong",
+    "dia chi",
+    "gio lam viec",
+    "trang web",
+];
+const CAMPAIGN_NAMES: &[&str] = &["khau hieu", "ten chien dich"];
+const GUIDE_NAMES: &[&str] = &["ten huong dan", "duong dan", "lien ket"];
+
+/// Every text of a message with the key it sits under.
+fn texts(m: &MessageFile) -> Vec<(&'static str, &str)> {
+    let mut t = vec![("body", m.body.as_str())];
+    if let Some(s) = &m.sms {
+        t.push(("sms", s));
+    }
+    if let Some(z) = &m.zns {
+        t.push(("zns", &z.title));
+        t.extend(z.paragraphs.iter().map(|p| ("zns", p.as_str())));
+        t.extend(z.buttons.iter().map(|b| ("zns", b.url.as_str())));
+    }
+    if let Some(e) = &m.email {
+        t.push(("email", &e.subject));
+        if let Some(b) = &e.body {
+            t.push(("email", b));
+        }
+    }
+    if let Some(l) = &m.loudspeaker {
+        t.push(("loudspeaker", l));
+    }
+    t
+}
+
+/// Unit-independent checks: placeholders have a value source, channels have
+/// what they need.
+pub fn validate(p: &Project, sink: &Sink) {
+    let audiences: Vec<&str> = p.site.audiences.iter().map(|a| a.slug.as_str()).collect();
+    for msg in &p.messages {
+        let m = &msg.meta;
+        for a in &m.audiences {
+            if !audiences.contains(&a.as_str()) {
+                sink.push(
+                    msg.error_at("audiences", Some(a), format!("unknown audience `{a}`"))
+                        .hint(format!("known audiences: {}", audiences.join(", "))),
+                );
+            }
+        }
+        if let Some(g) = &m.guide
+            && p.guide(g).is_none()
+        {
+            sink.push(
+                msg.error_at("guide", Some(g), format!("guide `{g}` does not exist"))
+                    .hint("use a central guide's file name"),
+            );
+        }
+        if m.advertising && m.opt_out.as_deref().is_none_or(|o| o.trim().is_empty()) {
+            sink.push(
+                msg.error_at(
+                    "advertising",
+                    None,
+                    "an advertising SMS needs opt-out instructions",
+                )
+                .hint("add `opt_out: \"Tu choi nhan tin soan TC gui ...\"` (Decree 91/2020/NĐ-CP)"),
+            );
+        }
+        if m.channels.contains(&Channel::Zns) && m.zns.is_none() {
+            sink.push(
+                msg.error_at(
+                    "channels",
+                    Some("zns"),
+                    "channel zns needs a `zns:` block with a title",
+                )
+                .hint("add `zns: {title: \"…\"}`; paragraphs default to the body"),
+            );
+        }
+        if m.channels.contains(&Channel::Email) && m.email.is_none() {
+            sink.push(
+                msg.error_at(
+                    "channels",
+                    Some("email"),
+                    "channel email needs an `email:` block with a subject",
+                )
+                .hint("add `email: {subject: \"…\"}`"),
+            );
+        }
+        let sender: Vec<String> = m.sender_fields.keys().map(|k| key(k)).collect();
+        let known: Vec<String> = UNIT_NAMES
+            .iter()
+            .chain(CAMPAIGN_NAMES)
+            .chain(GUIDE_NAMES)
+            .map(|n| key(n))
+            .collect();
+        for (field, text) in texts(m) {
+            for ph in placeholders::find(text) {
+                if GUIDE_NAMES.iter().any(|n| key(n) == ph.key) && m.guide.is_none() {
+                    sink.push(
+                        msg.error_at(
+                            field,
+                            Some(&ph.raw),
+                            format!(
+                                "placeholder (({})) has no value: the message names no guide",
+                                ph.raw
+                            ),
+                        )
+                        .hint("add `guide: <slug>` to take the guide's title and address"),
+                    );
+                } else if !known.contains(&ph.key) && !sender.contains(&ph.key) {
+                    sink.push(msg.error_at(field, Some(&ph.raw), format!("unknown placeholder (({}))", ph.raw)).hint(format!(
+                        "unit and campaign values: {}; guide values (with `guide:`): {}; or declare it under sender_fields with a maximum length",
+                        UNIT_NAMES.iter().chain(CAMPAIGN_NAMES).map(|n| format!("(({n}))")).collect::<Vec<_>>().join(", "),
+                        GUIDE_NAMES.iter().map(|n| format!("(({n}))")).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// One rendered text of one message for one channel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rendered {
+    pub message: String,
+    pub channel: Channel,
+    pub variant: &'static str,
+    pub text: String,
+    pub encoding: Option<sms::Encoding>,
+    pub characters: usize,
+    pub segments: Option<usize>,
+    /// Values the sender fills in, as the gateway expects them.
+    pub sender_fields: Vec<String>,
+}
+
+/// Render a message for a unit; channel rule violations go to `errors`.
+pub fn render(p: &Project, u: &Unit, msg: &Message, errors: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+    let m = &msg.meta;
+    let vals = values(p, u, m);
+    let sender: BTreeMap<String, (String, usize)> = m
+        .sender_fields
+        .iter()
+        .map(|(k, n)| (key(k), (k.clone(), *n)))
+        .collect();
+    let fill = |text: &str, keep: &dyn Fn(&Placeholder, usize) -> String| -> String {
+        placeholders::replace(text, |ph| match (vals.get(&ph.key), sender.get(&ph.key)) {
+            (Some(v), _) => match &ph.conditional {
+                Some(t) if placeholders::truthy(v) => t.clone(),
+                Some(_) => String::new(),
+                None => v.clone(),
+            },
+            (None, Some((_, max))) => keep(ph, *max),
+            (None, None) => String::new(),
+        })
+    };
+    let sender_list = |text: &str| -> Vec<String> {
+        let mut v: Vec<String> = placeholders::find(text)
+            .into_iter()
+            .filter(|ph| sender.contains_key(&ph.key))
+            .map(|ph| ph.raw)
+            .collect();
+        v.dedup();
+        v
+    };
+    let mut out = Vec::new();
+    let slug = msg.slug.clone();
+    let err =
+        |field: &str, d: Diagnostic| msg.locate(field, None, d).for_unit(&u.slug).code("message");
+    for ch in &m.channels {
+        match ch {
+            Channel::Sms => {
+                let (field, src) = match &m.sms {
+                    Some(s) => ("sms", s.as_str()),
+                    None => ("body", m.body.as_str()),
+                };
+                let wrap = |t: String| {
+                    if m.advertising {
+                        format!("[QC] {t} {}", m.opt_out.as_deref().unwrap_or(""))
+                    } else {
+                        t
+                    }
+                };
+                let kept = wrap(sms::sanitise(
+                    fill(src, &|ph, _| format!("(({}))", ph.raw)).trim(),
+                ));
+                // Count with every sender value at its maximum length: the worst case.
+                let worst = wrap(sms::sanitise(fill(src, &|_, max| "x".repeat(max)).trim()));
+                for (variant, text, counted) in [
+                    ("co-dau", kept.clone(), worst.clone()),
+                    ("khong-dau", sms::khong_dau(&kept), sms::khong_dau(&worst)),
+                ] {
+                    let (enc, n, parts) = sms::segments(&counted);
+                    if variant == "khong-dau" && parts > m.max_sms_segments {
+                        errors.push(err(field, Diagnostic::error(format!(
+                            "SMS for {} is {parts} parts ({n} characters without diacritics, counting sender fields at their maximum), over the limit of {}",
+                            u.data.short_name, m.max_sms_segments
+                        )).hint(format!("shorten the text, or raise max_sms_segments (each part is billed); one part holds 160 characters, {} with more parts", 153))));
+                    }
+                    out.push(Rendered {
+                        message: slug.clone(),
+                        channel: *ch,
+                        variant,
+                        text,
+                        encoding: Some(enc),
+                        characters: n,
+                        segments: Some(parts),
+                        sender_fields: sender_list(src),
+                    });
+                }
+            }
+            Channel::Zns => {
+                let Some(z) = &m.zns else { continue };
+                let zfill = |t: &str| fill(t, &|ph, _| format!("<{}>", snake(&ph.raw)));
+                let title = zfill(&z.title);
+                let paragraphs: Vec<String> = if z.paragraphs.is_empty() {
+                    m.body
+                        .split("\n\n")
+                        .map(|p| zfill(p.trim()))
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                } else {
+                    z.paragraphs.iter().map(|p| zfill(p)).collect()
+                };
+                let mut check = |ok: bool, msg_text: String, hint: &str| {
+                    if !ok {
+                        errors.push(err(
+                            "zns",
+                            Diagnostic::error(msg_text).hint(hint.to_owned()),
+                        ));
+                    }
+                };
+                let tlen = title.chars().count();
+                check(
+                    (9..=65).contains(&tlen),
+                    format!(
+                        "ZNS title is {tlen} characters for {}; Zalo allows 9 to 65",
+                        u.data.short_name
+                    ),
+                    "shorten the title",
+                );
+                for p in &paragraphs {
+                    let n = p.chars().count();
+                    check(
+                        (9..=400).contains(&n),
+                        format!("ZNS paragraph of {n} characters; Zalo allows 9 to 400"),
+                        "split or shorten the paragraph",
+                    );
+                    let lower = p.to_lowercase();
+                    check(
+                        !(lower.contains("http")
+                            || lower.contains("www.")
+                            || lower.contains(".vn")
+                            || lower.contains(".com")),
+                        format!("ZNS paragraph contains a web address: \"{p}\""),
+                        "Zalo rejects links in the text: put the address in a button (zns.buttons)",
+                    );
+                    let hotline: String = u
+                        .data
+                        .hotline
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect();
+                    let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+                    let long_run = p
+                        .split(|c: char| !c.is_ascii_digit() && c != ' ' && c != '.')
+                        .any(|r| r.chars().filter(char::is_ascii_digit).count() >= 8);
+                    check(
+                        !(long_run
+                            || (!hotline.is_empty()
+                                && digits.contains(&hotline)
+                                && p.contains(&u.data.hotline))),
+                        format!("ZNS paragraph contains a phone number: \"{p}\""),
+                        "Zalo rejects phone numbers in the text: put it in a button",
+                    );
+                }
+                let params: std::collections::BTreeSet<String> = std::iter::once(&z.title)
+                    .chain(&z.paragraphs)
+                    .chain(std::iter::once(&m.body).filter(|_| z.paragraphs.is_empty()))
+                    .flat_map(|t| placeholders::find(t))
+                    .filter(|ph| sender.contains_key(&ph.key))
+                    .map(|ph| snake(&ph.raw))
+                    .collect();
+                check(
+                    params.len() <= 10,
+                    format!(
+                        "ZNS template has {} parameters; Zalo allows 10",
+                        params.len()
+                    ),
+                    "use fewer sender fields",
+                );
+                check(
+                    z.buttons.len() <= 2,
+                    format!("ZNS has {} buttons; Zalo allows 2", z.buttons.len()),
+                    "keep at most two buttons",
+                );
+                for b in &z.buttons {
+                    let n = b.text.chars().count();
+                    check(
+                        (5..=30).contains(&n),
+                        format!(
+                            "ZNS button text \"{}\" is {n} characters; Zalo allows 5 to 30",
+                            b.text
+                        ),
+                        "shorten the button text",
+                    );
+                }
+                let buttons: Vec<String> = z
+                    .buttons
+                    .iter()
+                    .map(|b| format!("{} -> {}", b.text, zfill(&b.url)))
+                    .collect();
+                let text = format!(
+                    "{title}\n\n{}\n\n{}",
+                    paragraphs.join("\n\n"),
+                    buttons.join("\n")
+                );
+                out.push(Rendered {
+                    message: slug.clone(),
+                    channel: *ch,
+                    variant: "zns",
+                    characters: text.chars().count(),
+                    text: text.trim().to_owned(),
+                    encoding: None,
+                    segments: None,
+                    sender_fields: params.into_iter().collect(),
+                });
+            }
+            Channel::Email => {
+                let Some(e) = &m.email else { continue };
+                let keep = |ph: &Placeholder, _: usize| format!("(({}))", ph.raw);
+                let subject = fill(&e.subject, &keep);
+                let body = fill(e.body.as_deref().unwrap_or(&m.body), &keep);
+                out.push(Rendered {
+                    message: slug.clone(),
+                    channel: *ch,
+                    variant: "subject",
+                    characters: subject.chars().count(),
+                    text: subject,
+                    encoding: None,
+                    segments: None,
+                    sender_fields: sender_list(&e.subject),
+                });
+                out.push(Rendered {
+                    message: slug.clone(),
+                    channel: *ch,
+                    variant: "text",
+                    characters: body.chars().count(),
+                    text: body.clone(),
+                    encoding: None,
+                    segments: None,
+                    sender_fields: sender_list(e.body.as_deref().unwrap_or(&m.body)),
+                });
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&body));
+                let html = crate::markdown::Sanitizer::default().clean(&html);
+                out.push(Rendered {
+                    message: slug.clone(),
+                    channel: *ch,
+                    variant: "html",
+                    characters: html.chars().count(),
+                    text: html,
+                    encoding: None,
+                    segments: None,
+                    sender_fields: Vec::new(),
+                });
+            }
+            Channel::Loudspeaker => {
+                let src = m.loudspeaker.as_deref().unwrap_or(&m.body);
+                let text = speech::spoken(
+                    &fill(src, &|ph, _| format!("(({}))", ph.raw))
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+                out.push(Rendered {
+                    message: slug.clone(),
+                    channel: *ch,
+                    variant: "loa",
+                    characters: text.chars().count(),
+                    text,
+                    encoding: None,
+                    segments: None,
+                    sender_fields: sender_list(src),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// CSV for Excel (UTF-8 with BOM), one row per message, channel and variant.
+pub fn csv(rows: &[Rendered]) -> String {
+    let esc = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from(
+        "\u{feff}message,channel,variant,encoding,characters,segments,sender_fields,text\r\n",
+    );
+    for r in rows {
+        let enc = match r.encoding {
+            Some(sms::Encoding::Gsm7) => "gsm7",
+            Some(sms::Encoding::Ucs2) => "ucs2",
+            None => "",
+        };
+        let channel = serde_json::to_value(r.channel)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        out.push_str(
+            &[
+                esc(&r.message),
+                channel,
+                r.variant.to_owned(),
+                enc.to_owned(),
+                r.characters.to_string(),
+                r.segments.map(|s| s.to_string()).unwrap_or_default(),
+                esc(&r.sender_fields.join(" ")),
+                esc(&r.text),
+            ]
+            .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    out
+}

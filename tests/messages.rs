@@ -1,0 +1,212 @@
+//! Message templates: rendered per unit and channel, checked against each
+//! channel's rules, written as CSV and JSON for gateways.
+
+mod common;
+
+use common::*;
+
+const MSG: &str = r#"purpose: "Thông báo hồ sơ"
+audiences: [nguoi-dan]
+channels: [sms, zns, email, loudspeaker]
+guide: dang-ky-tam-tru
+sender_fields:
+  ma ho so: 20
+body: |
+  ((ten ngan)): Hồ sơ ((ma ho so)) đã xong. Hỗ trợ: ((duong day nong)).
+zns:
+  title: "Thông báo kết quả hồ sơ"
+  paragraphs:
+    - "((ten don vi)) thông báo hồ sơ ((Mã hồ sơ)) của bạn đã có kết quả."
+  buttons:
+    - text: "Xem hướng dẫn"
+      url: "((duong dan))"
+email:
+  subject: "Hồ sơ ((ma ho so)) đã xong"
+loudspeaker: "Xem tại dichvucong.gov.vn hoặc gọi ((duong day nong))."
+"#;
+
+fn rows(f: &Fixture, unit: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value =
+        serde_json::from_str(&f.read_out(&format!("{unit}/tin-nhan/tin-nhan.json"))).unwrap();
+    v["messages"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_message_is_rendered_for_every_unit_and_channel() {
+    let f = Fixture::new();
+    f.write("content/messages/thong-bao.yaml", MSG);
+    f.build_ok();
+    let r = rows(&f, "xa-ba-vi");
+    let get = |ch: &str, variant: &str| {
+        r.iter()
+            .find(|x| x["channel"] == ch && x["variant"] == variant)
+            .unwrap_or_else(|| panic!("{ch}/{variant}"))
+            .clone()
+    };
+    let accented = get("sms", "co-dau");
+    assert_eq!(
+        accented["text"],
+        "Xã Ba Vì: Hồ sơ ((ma ho so)) đã xong. Hỗ trợ: 1022."
+    );
+    assert_eq!(accented["encoding"], "ucs2");
+    let folded = get("sms", "khong-dau");
+    assert_eq!(
+        folded["text"],
+        "Xa Ba Vi: Ho so ((ma ho so)) da xong. Ho tro: 1022."
+    );
+    assert_eq!(folded["encoding"], "gsm7");
+    assert_eq!(folded["segments"], 1);
+    assert_eq!(folded["sender_fields"], serde_json::json!(["ma ho so"]));
+    let zns = get("zns", "zns");
+    let text = zns["text"].as_str().unwrap();
+    assert!(text.contains("hồ sơ <ma_ho_so> của bạn"), "{text}");
+    assert!(
+        text.contains(
+            "Xem hướng dẫn -> https://sotay.example.vn/xa-ba-vi/huong-dan/dang-ky-tam-tru/"
+        ),
+        "{text}"
+    );
+    assert_eq!(zns["sender_fields"], serde_json::json!(["ma_ho_so"]));
+    assert_eq!(
+        get("email", "subject")["text"],
+        "Hồ sơ ((ma ho so)) đã xong"
+    );
+    assert!(
+        get("email", "html")["text"]
+            .as_str()
+            .unwrap()
+            .contains("<p>")
+    );
+    assert_eq!(
+        get("loudspeaker", "loa")["text"],
+        "Xem tại dichvucong chấm gov chấm vn hoặc gọi một không hai hai."
+    );
+    // Other units get their own values.
+    assert!(
+        rows(&f, "phuong-ba-dinh")[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Phường Ba Đình:")
+    );
+    let csv = f.read_out("xa-ba-vi/tin-nhan/tin-nhan.csv");
+    assert!(
+        csv.starts_with(
+            "\u{feff}message,channel,variant,encoding,characters,segments,sender_fields,text\r\n"
+        ),
+        "BOM and header"
+    );
+    assert!(csv.contains("thong-bao,sms,khong-dau,gsm7,"));
+}
+
+#[test]
+fn over_long_sms_fails_naming_the_file_line_and_unit() {
+    let f = Fixture::new();
+    let long = "Đây là một thông báo rất dài. ".repeat(12);
+    f.write("content/messages/dai.yaml", &format!("purpose: \"Dài\"\naudiences: [nguoi-dan]\nchannels: [sms]\nmax_sms_segments: 1\nbody: \"{long}\"\n"));
+    let ds = f.build_err();
+    let d = ds
+        .iter()
+        .find(|d| d.message.contains("over the limit of 1"))
+        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    let loc = d.location.as_ref().unwrap();
+    assert_eq!(
+        (loc.file.to_str().unwrap(), loc.line),
+        ("content/messages/dai.yaml", 5)
+    );
+    assert!(d.unit.is_some());
+}
+
+#[test]
+fn channel_rules_and_placeholders_are_checked() {
+    let f = Fixture::new();
+    f.write(
+        "content/messages/loi.yaml",
+        "purpose: \"Lỗi\"\naudiences: [nguoi-dan]\nchannels: [sms, zns]\nbody: \"Xin chào ((ten nguoi nhan)), xem ((duong dan)).\"\nzns:\n  title: \"Ngắn\"\n  paragraphs:\n    - \"Vào https://dichvucong.gov.vn để xem chi tiết hồ sơ.\"\n",
+    );
+    let ds = f.build_err();
+    let unknown = ds
+        .iter()
+        .find(|d| d.message.contains("unknown placeholder ((ten nguoi nhan))"))
+        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    assert_eq!(unknown.location.as_ref().unwrap().line, 4);
+    assert!(unknown.hint.as_deref().unwrap().contains("sender_fields"));
+    assert!(
+        ds.iter()
+            .any(|d| d.message.contains("((duong dan)) has no value")),
+        "{}",
+        render(&ds)
+    );
+    // With the placeholders fixed, the ZNS rules apply per unit.
+    f.write(
+        "content/messages/loi.yaml",
+        "purpose: \"Lỗi\"\naudiences: [nguoi-dan]\nchannels: [sms, zns]\nbody: \"Xin chào.\"\nzns:\n  title: \"Ngắn\"\n  paragraphs:\n    - \"Vào https://dichvucong.gov.vn để xem chi tiết hồ sơ.\"\n",
+    );
+    let ds = f.build_err();
+    assert!(
+        ds.iter()
+            .any(|d| d.message.contains("ZNS title is 4 characters")),
+        "{}",
+        render(&ds)
+    );
+    assert!(
+        ds.iter()
+            .any(|d| d.message.contains("contains a web address")),
+        "{}",
+        render(&ds)
+    );
+}
+
+#[test]
+fn advertising_sms_carries_the_label_and_opt_out() {
+    let f = Fixture::new();
+    f.write("content/messages/qc.yaml", "purpose: \"Quảng bá\"\naudiences: [nguoi-dan]\nchannels: [sms]\nadvertising: true\nbody: \"Làm thủ tục trên mạng.\"\n");
+    assert!(
+        f.build_err()
+            .iter()
+            .any(|d| d.message.contains("needs opt-out instructions"))
+    );
+    f.write("content/messages/qc.yaml", "purpose: \"Quảng bá\"\naudiences: [nguoi-dan]\nchannels: [sms]\nadvertising: true\nopt_out: \"Tu choi: soan TC gui 1022\"\nbody: \"Làm thủ tục trên mạng.\"\n");
+    f.build_ok();
+    let r = rows(&f, "phuong-ba-dinh");
+    assert_eq!(
+        r[1]["text"],
+        "[QC] Lam thu tuc tren mang. Tu choi: soan TC gui 1022"
+    );
+    // 53 characters; `[` and `]` are GSM extended characters and count two each.
+    assert_eq!(r[1]["characters"], 55);
+}
+
+#[test]
+fn the_sample_writes_messages_for_every_unit() {
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = sotay::BuildOptions::new(repo());
+    opts.out = out.path().join("public");
+    sotay::build(&opts).unwrap_or_else(|f| panic!("{}", render(&f.diagnostics)));
+    let units: Vec<String> = std::fs::read_dir(repo().join("content/units"))
+        .unwrap()
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".yaml")
+                .map(str::to_owned)
+        })
+        .collect();
+    assert!(units.len() >= 8);
+    for u in units {
+        let csv = std::fs::read_to_string(opts.out.join(&u).join("tin-nhan/tin-nhan.csv")).unwrap();
+        for id in [
+            "khau-hieu",
+            "nhac-dung-dich-vu-cong",
+            "thong-bao-ho-so",
+            "canh-bao-otp",
+            "moi-buoi-huong-dan",
+            "moi-khao-sat",
+        ] {
+            assert!(
+                csv.contains(&format!("\r\n{id},sms,khong-dau,gsm7,")),
+                "{u}: {id}"
+            );
+        }
+    }
+}
