@@ -105,6 +105,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let image_paths = refs::check(&project, &scans, &sink);
     refs::unit_link_gaps(&project, &scans, &sink);
     crate::messages::validate(&project, &sink);
+    crate::shortlinks::codes(&project, &opts.out, &sink);
     lap("load", &mut stages);
 
     let images = process_images(&project, image_paths, &sink);

@@ -210,3 +210,52 @@ fn the_sample_writes_messages_for_every_unit() {
         }
     }
 }
+
+#[test]
+fn short_links_redirect_and_never_change() {
+    let f = Fixture::new();
+    f.write("content/messages/ngan.yaml", "purpose: \"Ngắn\"\naudiences: [nguoi-dan]\nchannels: [sms]\nguide: dang-ky-tam-tru\nbody: \"Xem ((duong dan ngan))\"\n");
+    f.build_ok();
+    let record: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&f.read_out("xa-ba-vi/g/index.json")).unwrap();
+    let (code, _) = record
+        .iter()
+        .find(|(_, s)| *s == "dang-ky-tam-tru")
+        .unwrap();
+    let page = f.read_out(&format!("xa-ba-vi/g/{code}/index.html"));
+    assert!(
+        page.contains(
+            "http-equiv=\"refresh\" content=\"0; url=../../huong-dan/dang-ky-tam-tru/index.html\""
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"../../huong-dan/dang-ky-tam-tru/index.html\">"),
+        "visible link"
+    );
+    let sms = rows(&f, "xa-ba-vi")[0]["text"].as_str().unwrap().to_owned();
+    assert!(sms.ends_with(&format!("/xa-ba-vi/g/{code}/")), "{sms}");
+    assert_links_resolve(f.root(), &f.out(), "xa-ba-vi");
+    // Changing a published code is an error that names the old one.
+    f.write(
+        "content/guides/cu-tru/dang-ky-tam-tru.md",
+        &TAM_TRU.replace("last_reviewed:", "short: moi1\nlast_reviewed:"),
+    );
+    let ds = f.build_err();
+    let d = ds
+        .iter()
+        .find(|d| d.message.contains("would change"))
+        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap()
+            .contains(&format!("short: {code}"))
+    );
+    // Recording the old code explicitly is fine.
+    f.write(
+        "content/guides/cu-tru/dang-ky-tam-tru.md",
+        &TAM_TRU.replace("last_reviewed:", &format!("short: {code}\nlast_reviewed:")),
+    );
+    f.build_ok();
+}

@@ -199,6 +199,11 @@ fn unit_data_flows_into_every_page() {
         if e.path().extension().is_some_and(|x| x == "html") {
             let html = std::fs::read_to_string(e.path()).unwrap();
             let page = e.path().display();
+            if e.path().components().any(|c| c.as_os_str() == "g") {
+                // Short-link redirects name the unit and nothing else.
+                assert!(html.contains("Phường Ba Đình"), "{page}: name");
+                continue;
+            }
             if e.path().components().any(|c| c.as_os_str() == "nhung") {
                 // Embeds carry the brand, short name and hotline only.
                 assert!(html.contains("Phường Ba Đình"), "{page}: name");

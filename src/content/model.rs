@@ -165,6 +165,9 @@ pub struct GuideMeta {
     pub related: Vec<String>,
     #[serde(default)]
     pub owner: Option<String>,
+    /// Short-link code (`/g/<code>/`); derived from the slug when absent.
+    #[serde(default)]
+    pub short: Option<String>,
     pub last_reviewed: Date,
 }
 
@@ -186,6 +189,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("legal_basis", false),
     Key("related", false),
     Key("owner", false),
+    Key("short", false),
     Key("last_reviewed", true),
 ];
 

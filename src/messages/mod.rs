@@ -125,6 +125,10 @@ pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String
             &["duong dan", "lien ket"],
             format!("{}huong-dan/{}/", u.data.base_url, g.doc.slug),
         );
+        put(
+            &["duong dan ngan"],
+            format!("{}g/{}/", u.data.base_url, crate::shortlinks::code(p, g)),
+        );
     }
     v
 }
@@ -139,7 +143,7 @@ const UNIT_NAMES: &[&str] = &[
     "trang web",
 ];
 const CAMPAIGN_NAMES: &[&str] = &["khau hieu", "ten chien dich"];
-const GUIDE_NAMES: &[&str] = &["ten huong dan", "duong dan", "lien ket"];
+const GUIDE_NAMES: &[&str] = &["ten huong dan", "duong dan", "lien ket", "duong dan ngan"];
 
 /// Every text of a message with the key it sits under.
 fn texts(m: &MessageFile) -> Vec<(&'static str, &str)> {

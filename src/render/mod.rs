@@ -12,6 +12,7 @@ pub mod messages;
 pub mod pages;
 pub mod report;
 pub mod search;
+pub mod short;
 pub mod views;
 
 use tera::Context;
@@ -85,6 +86,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(search::Search),
         Box::new(embed::Embed),
         Box::new(messages::Messages),
+        Box::new(short::ShortLinks),
     ]
 }
 

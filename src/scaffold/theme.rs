@@ -79,6 +79,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/list.html"),
     ),
     (
+        "templates/messages.html",
+        include_bytes!("../../themes/default/templates/messages.html"),
+    ),
+    (
         "templates/page.html",
         include_bytes!("../../themes/default/templates/page.html"),
     ),
@@ -93,6 +97,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/partials/crumbs.html",
         include_bytes!("../../themes/default/templates/partials/crumbs.html"),
+    ),
+    (
+        "templates/redirect.html",
+        include_bytes!("../../themes/default/templates/redirect.html"),
     ),
     (
         "templates/report.html",

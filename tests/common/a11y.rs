@@ -132,7 +132,7 @@ pub fn audit_dir(dir: &Path) -> Vec<String> {
                 .strip_prefix(dir)
                 .unwrap()
                 .components()
-                .any(|c| c.as_os_str() == "nhung");
+                .any(|c| c.as_os_str() == "nhung" || c.as_os_str() == "g"); // embeds and short-link redirects
             for p in audit_as(&html, embedded) {
                 problems.push(format!(
                     "{}: {p}",
