@@ -82,6 +82,7 @@ enum NewKind {
     Guide,
     Unit,
     Page,
+    Message,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -118,6 +119,7 @@ fn main() -> ExitCode {
                 NewKind::Guide => sotay::scaffold::Kind::Guide,
                 NewKind::Unit => sotay::scaffold::Kind::Unit,
                 NewKind::Page => sotay::scaffold::Kind::Page,
+                NewKind::Message => sotay::scaffold::Kind::Message,
             };
             let opts = sotay::scaffold::NewOptions {
                 root: cli.root,

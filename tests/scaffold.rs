@@ -46,6 +46,7 @@ fn init_then_new_files_build_cleanly() {
         vec!["new", "page", "lien-he"],
         vec!["new", "unit", "Xã Mẫu", "--category", "xa"],
         vec!["new", "guide", "ho-tro-tai-nha", "--unit", "phuong-mau"],
+        vec!["new", "message", "Nhắc nộp hồ sơ trên mạng"],
     ] {
         let o = sotay(&args, &dir);
         assert!(
@@ -65,6 +66,10 @@ fn init_then_new_files_build_cleanly() {
     );
     assert!(dir.join("content/units/xa-mau.yaml").is_file());
     assert!(
+        dir.join("content/messages/nhac-nop-ho-so-tren-mang.yaml")
+            .is_file()
+    );
+    assert!(
         dir.join("content/units/phuong-mau/guides/ho-tro-tai-nha.md")
             .is_file()
     );
@@ -75,6 +80,11 @@ fn init_then_new_files_build_cleanly() {
         String::from_utf8_lossy(&build.stderr)
     );
     assert!(dir.join("public/xa-mau/trang/lien-he/index.html").is_file());
+    assert!(
+        std::fs::read_to_string(dir.join("public/xa-mau/tin-nhan/tin-nhan.csv"))
+            .unwrap()
+            .contains("nhac-nop-ho-so-tren-mang,sms,khong-dau")
+    );
 
     // Never overwrite.
     let before = std::fs::read(dir.join("content/pages/lien-he.md")).unwrap();

@@ -13,12 +13,14 @@ use crate::text::slugify;
 const GUIDE: &str = include_str!("guide.md");
 const PAGE: &str = include_str!("page.md");
 const UNIT: &str = include_str!("unit.yaml");
+const MESSAGE: &str = include_str!("message.yaml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Guide,
     Unit,
     Page,
+    Message,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +146,22 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
             (
                 content.join("pages").join(format!("{slug}.md")),
                 fill(PAGE, &[("title", &title), ("today", &today)]),
+            )
+        }
+        Kind::Message => {
+            let audience = site
+                .audiences
+                .first()
+                .map(|a| a.slug.clone())
+                .unwrap_or_default();
+            let title = if title.is_empty() {
+                "Mục đích của tin nhắn".to_owned()
+            } else {
+                title
+            };
+            (
+                content.join("messages").join(format!("{slug}.yaml")),
+                fill(MESSAGE, &[("title", &title), ("audience", &audience)]),
             )
         }
         Kind::Unit => {
