@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Deterministic synthetic corpus for the sotay benchmark: U units x G guides
+of Vietnamese procedure guides (diacritics, tables, callouts, links between
+guides, a few images, a few unit overrides), written twice: as a sotay
+project and as the same pages laid out the Hugo way (one content mount of
+the shared guides per unit, so Hugo renders every guide once per unit, as
+sotay must).
+
+    python3 bench/corpus.py --units 10 --guides 100 --out /tmp/bench-10x100
+"""
+import argparse
+import os
+import random
+import shutil
+import struct
+import zlib
+
+WORDS = ("đăng ký khai sinh thường trú tạm trú căn cước định danh điện tử hồ sơ trực tuyến lệ phí "
+         "thanh toán ủy ban nhân dân phường xã người dân bộ phận một cửa cổng dịch vụ công quốc gia "
+         "tài khoản mức hai giấy tờ chứng minh nơi ở hợp pháp kết quả bản điện tử theo dõi bổ sung "
+         "cán bộ tiếp nhận xử lý thời hạn ngày làm việc đường dây nóng hỗ trợ bảo hiểm xã hội thuế").split()
+VERBS = ["Chuẩn bị", "Đăng nhập", "Chọn", "Điền", "Đính kèm", "Nộp", "Theo dõi", "Nhận", "Kiểm tra", "Thanh toán"]
+CATS = [("ho-tich", "Hộ tịch"), ("cu-tru", "Cư trú"), ("can-cuoc", "Căn cước"), ("kinh-doanh", "Kinh doanh"), ("thue", "Thuế")]
+
+
+def sentence(rng, n):
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def para(rng, sentences=3):
+    return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
+
+
+def png(path, w, h, seed):
+    """A small valid PNG (solid colour + stripes), without any library."""
+    rows = []
+    for y in range(h):
+        row = bytearray([0])
+        for x in range(w):
+            v = (x * 7 + y * 3 + seed * 11) % 256
+            row += bytes([v, (v * 3) % 256, 200])
+        rows.append(bytes(row))
+    raw = b"".join(rows)
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+    data += chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def guide_body(rng, i, g, with_image):
+    parts = [para(rng, 2), "> [!WARNING]\n> Không đọc mã xác thực (OTP) cho bất kỳ ai."]
+    steps = rng.randint(3, 6)
+    for s in range(1, steps + 1):
+        text = para(rng, rng.randint(2, 4))
+        parts.append(f"## Bước {s}: {rng.choice(VERBS)} {rng.choice(WORDS)} {rng.choice(WORDS)}\n\n{text}")
+        if s == 1:
+            parts.append("- " + sentence(rng, 8) + "\n- " + sentence(rng, 8) + "\n- " + sentence(rng, 8))
+        if s == 2:
+            other = (i + 1 + rng.randrange(g - 1)) % g
+            parts.append(f"Xem thêm [hướng dẫn liên quan](guide:g{other:04d}).")
+        if s == 2 and with_image:
+            parts.append(f"![Màn hình bước {s} của hướng dẫn {i}](anh/g{i:04d}.png)")
+    parts.append("## Lưu ý\n\n| Trường hợp | Lệ phí |\n|---|---:|\n| Nộp trực tiếp | 20.000 đ |\n| Nộp trực tuyến | 10.000 đ |")
+    return "\n\n".join(parts) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--units", type=int, required=True)
+    ap.add_argument("--guides", type=int, required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--theme", default=os.path.join(os.path.dirname(__file__), "..", "themes"))
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    shutil.rmtree(a.out, ignore_errors=True)
+    s = os.path.join(a.out, "sotay")
+    h = os.path.join(a.out, "hugo")
+    os.makedirs(os.path.join(s, "content", "units"))
+    os.makedirs(os.path.join(s, "content", "pages"))
+    shutil.copytree(a.theme, os.path.join(s, "themes"))
+
+    cats = "\n".join(f"  - slug: {c}\n    name: \"{n}\"\n    description: \"{n}.\"" for c, n in CATS)
+    with open(os.path.join(s, "content", "site.yaml"), "w") as f:
+        f.write(f'''title: "Sổ tay thử tải"
+slogan: "Hành chính thông minh - Tận tâm phục vụ"
+description: "Bộ dữ liệu tổng hợp để đo tốc độ."
+base_url: "https://bench.example.vn/"
+unit_kinds:
+  phuong: "Phường"
+  xa: "Xã"
+audiences:
+  - slug: nguoi-dan
+    name: "Người dân"
+    description: "Mọi người dân."
+categories:
+{cats}
+''')
+    with open(os.path.join(s, "content", "pages", "gioi-thieu.md"), "w") as f:
+        f.write('---\ntitle: "Giới thiệu"\nsummary: "Giới thiệu."\nlast_reviewed: 2026-11-01\n---\n\n' + para(rng, 3) + "\n")
+
+    guides = []
+    for i in range(a.guides):
+        cat = CATS[i % len(CATS)][0]
+        title = f"{rng.choice(VERBS)} {sentence(rng, 5)[:-1].lower()} {i}"
+        with_image = i % 10 == 0
+        body = guide_body(rng, i, a.guides, with_image)
+        front = (f'---\ntitle: "{title}"\nsummary: "{sentence(rng, 14)}"\naudiences: [nguoi-dan]\ncategory: {cat}\n'
+                 f'where: "Ủy ban nhân dân xã, phường"\nfees:\n  - name: "Lệ phí"\n    amount: 20000\n    online_amount: 10000\n'
+                 f'    basis: "Thông tư 75/2022/TT-BTC"\nprocessing_time:\n  text: "3 ngày làm việc"\nlast_reviewed: 2026-10-{1 + i % 28:02d}\n---\n\n')
+        d = os.path.join(s, "content", "guides", cat)
+        os.makedirs(os.path.join(d, "anh"), exist_ok=True)
+        with open(os.path.join(d, f"g{i:04d}.md"), "w") as f:
+            f.write(front + body)
+        if with_image:
+            png(os.path.join(d, "anh", f"g{i:04d}.png"), 540, 1170, i)
+        guides.append((i, cat, title, body))
+
+    units = []
+    for u in range(a.units):
+        kind = "phuong" if u % 3 else "xa"
+        slug = f"{kind}-{u:03d}"
+        units.append(slug)
+        with open(os.path.join(s, "content", "units", f"{slug}.yaml"), "w") as f:
+            f.write(f'name: "Ủy ban nhân dân {kind} số {u}"\nshort_name: "{"Phường" if kind == "phuong" else "Xã"} số {u}"\nkind: {kind}\n'
+                    f'base_url: "https://bench.example.vn/{slug}/"\ncolour: "#0b5394"\naddress: "Bộ phận Một cửa"\nhours: ["8:00–17:00"]\nhotline: "1022"\n')
+        if u % 10 == 0:  # a few unit overrides
+            i, cat, title, body = guides[u % a.guides]
+            d = os.path.join(s, "content", "units", slug, "guides")
+            os.makedirs(d, exist_ok=True)
+            src = open(os.path.join(s, "content", "guides", cat, f"g{i:04d}.md")).read()
+            with open(os.path.join(d, f"g{i:04d}.md"), "w") as f:
+                f.write(src.replace("## Lưu ý", "## Lưu ý riêng của đơn vị\n\n" + para(rng, 1) + "\n\n## Lưu ý"))
+            if i % 10 == 0:
+                os.makedirs(os.path.join(d, "anh"), exist_ok=True)
+                shutil.copy(os.path.join(s, "content", "guides", cat, "anh", f"g{i:04d}.png"), os.path.join(d, "anh"))
+
+    # The same pages for Hugo: shared guides mounted once per unit.
+    shared = os.path.join(h, "shared")
+    os.makedirs(shared)
+    for i, cat, title, body in guides:
+        body = body.replace("(guide:", "(/__U__/huong-dan/").replace("(anh/", "(/anh/")
+        with open(os.path.join(shared, f"g{i:04d}.md"), "w") as f:
+            f.write(f'---\ntitle: "{title}"\ncategories: ["{cat}"]\ndate: 2026-10-{1 + i % 28:02d}\n---\n\n{body}')
+    os.makedirs(os.path.join(h, "static", "anh"))
+    for i, cat, _, _ in guides:
+        if i % 10 == 0:
+            shutil.copy(os.path.join(s, "content", "guides", cat, "anh", f"g{i:04d}.png"), os.path.join(h, "static", "anh"))
+    mounts = []
+    for slug in units:
+        os.makedirs(os.path.join(h, "content", slug), exist_ok=True)
+        with open(os.path.join(h, "content", slug, "_index.md"), "w") as f:
+            f.write(f'---\ntitle: "{slug}"\nhotline: "1022"\n---\n')
+        mounts.append(f'[[module.mounts]]\nsource = "shared"\ntarget = "content/{slug}/huong-dan"\n')
+    mounts.append('[[module.mounts]]\nsource = "content"\ntarget = "content"\n')
+    mounts.append('[[module.mounts]]\nsource = "static"\ntarget = "static"\n')
+    with open(os.path.join(h, "config.toml"), "w") as f:
+        f.write('baseURL = "https://bench.example.vn/"\nlanguageCode = "vi"\ntitle = "Sổ tay thử tải"\n'
+                'disableKinds = ["taxonomy", "term"]\n[markup.goldmark.renderer]\nunsafe = true\n'
+                '[markup.goldmark.extensions]\ntable = true\nstrikethrough = true\ntaskList = true\n' + "".join(mounts))
+    lay = os.path.join(h, "layouts", "_default")
+    os.makedirs(lay)
+    css = open(os.path.join(s, "themes", "default", "static", "style.css")).read()
+    os.makedirs(os.path.join(h, "static", "assets"), exist_ok=True)
+    with open(os.path.join(h, "static", "assets", "style.css"), "w") as f:
+        f.write(css)
+    with open(os.path.join(lay, "baseof.html"), "w") as f:
+        f.write('<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+                '<title>{{ .Title }}</title><link rel="stylesheet" href="/assets/style.css"></head><body><a class="skip" href="#noi-dung">Bỏ qua</a>'
+                '<header class="masthead"><p>{{ with .Section }}{{ . }}{{ end }}</p><nav><a href="/">Trang chủ</a></nav></header>'
+                '<main id="noi-dung">{{ block "main" . }}{{ end }}</main><footer class="footer"><p>Hành chính thông minh - Tận tâm phục vụ</p>'
+                '<p>Đường dây nóng 1022</p></footer></body></html>')
+    with open(os.path.join(lay, "single.html"), "w") as f:
+        f.write('{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ replace .Content "/__U__/" (printf "/%s/" .Section) | safeHTML }}'
+                '<p>Cập nhật: {{ .Date.Format "02/01/2006" }}</p></article>{{ end }}')
+    with open(os.path.join(lay, "list.html"), "w") as f:
+        f.write('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .RegularPagesRecursive }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
+    print(f"corpus: {a.units} units x {a.guides} guides in {a.out}")
+
+
+if __name__ == "__main__":
+    main()
