@@ -210,6 +210,17 @@ fn main() -> ExitCode {
             match sotay::build(&opts) {
                 Ok(report) => {
                     print_all(&report.diagnostics, colour);
+                    if report.stages.first().is_some_and(|s| s.0 == "unchanged") {
+                        if !quiet {
+                            eprintln!(
+                                "nothing changed since the last build: {} files in {} are up to date ({:.2} s)",
+                                report.files,
+                                opts.out.display(),
+                                report.seconds
+                            );
+                        }
+                        return ExitCode::SUCCESS;
+                    }
                     if !quiet && report.search_docs > 0 {
                         eprintln!(
                             "search index: {:.1} KB over {} guide pages ({:.1} KB per guide)",

@@ -107,6 +107,15 @@ impl Staging {
         self.unchanged.load(Ordering::Relaxed)
     }
 
+    /// Record facts about this build in the output's marker file (read back
+    /// by the next build to skip work when nothing changed).
+    pub fn set_marker(&self, facts: &str) -> io::Result<()> {
+        std::fs::write(
+            self.dir.join(MARKER),
+            format!("Built by sotay. This folder is replaced on every build.\n{facts}"),
+        )
+    }
+
     /// Where a staged file is, to read back what an earlier step wrote.
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
@@ -248,6 +257,11 @@ pub fn remove_dead_temp(prefix: &str) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// The facts the previous build recorded in `target`'s marker file.
+pub fn previous_marker(target: &Path) -> Option<String> {
+    std::fs::read_to_string(target.join(MARKER)).ok()
 }
 
 fn dir_has_entries(p: &Path) -> bool {

@@ -492,3 +492,41 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
         edit.files
     );
 }
+
+#[test]
+fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
+    let f = Fixture::new();
+    // No warnings, so the fast path applies.
+    f.write(
+        "content/units/so-thu-nghiem.yaml",
+        &unit("Sở Thử nghiệm Hà Nội", "Sở Thử nghiệm", "so", ""),
+    );
+    let first = f.build_ok();
+    assert!(
+        first.diagnostics.is_empty(),
+        "{}",
+        render(&first.diagnostics)
+    );
+    let again = f.build_ok();
+    assert_eq!(again.stages.first().map(|s| s.0), Some("unchanged"));
+    assert_eq!(
+        (again.files, again.unchanged, again.pages),
+        (first.files, first.files, first.pages)
+    );
+    // A file deleted by hand is noticed and the output rebuilt.
+    std::fs::remove_file(f.out().join("xa-ba-vi/index.html")).unwrap();
+    let repaired = f.build_ok();
+    assert_ne!(repaired.stages.first().map(|s| s.0), Some("unchanged"));
+    assert!(f.out().join("xa-ba-vi/index.html").is_file());
+    // An edit is built.
+    f.write(
+        "content/pages/an-toan.md",
+        &PAGE.replace("Không chia sẻ", "Tuyệt đối không chia sẻ"),
+    );
+    let edited = f.build_ok();
+    assert_ne!(edited.stages.first().map(|s| s.0), Some("unchanged"));
+    assert!(
+        f.read_out("xa-ba-vi/trang/an-toan/index.html")
+            .contains("Tuyệt đối không chia sẻ")
+    );
+}
