@@ -10,25 +10,7 @@ use sotay::content::{Date, Origin, load};
 use sotay::diag::Sink;
 
 fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = secs / 86_400 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
-    Date {
-        year: y,
-        month: m,
-        day: d,
-    }
+    Date::today()
 }
 
 #[test]

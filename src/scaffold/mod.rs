@@ -87,6 +87,18 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
     let today = opts.today.to_string();
     let site = site(&opts.root)?;
     let content = opts.root.join("content");
+    let title_or = |default: &str| {
+        if title.is_empty() {
+            default.to_owned()
+        } else {
+            title.clone()
+        }
+    };
+    let audience = site
+        .audiences
+        .first()
+        .map(|a| a.slug.clone())
+        .unwrap_or_default();
     let (path, text) = match opts.kind {
         Kind::Guide => {
             let category = opts
@@ -103,16 +115,7 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
                     )),
                 );
             }
-            let audience = site
-                .audiences
-                .first()
-                .map(|a| a.slug.clone())
-                .unwrap_or_default();
-            let title = if title.is_empty() {
-                "Tên hướng dẫn, bắt đầu bằng động từ".to_owned()
-            } else {
-                title
-            };
+            let title = title_or("Tên hướng dẫn, bắt đầu bằng động từ");
             let path = match &opts.unit {
                 Some(u) => content
                     .join("units")
@@ -138,27 +141,14 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
             )
         }
         Kind::Page => {
-            let title = if title.is_empty() {
-                "Tên trang".to_owned()
-            } else {
-                title
-            };
+            let title = title_or("Tên trang");
             (
                 content.join("pages").join(format!("{slug}.md")),
                 fill(PAGE, &[("title", &title), ("today", &today)]),
             )
         }
         Kind::Message => {
-            let audience = site
-                .audiences
-                .first()
-                .map(|a| a.slug.clone())
-                .unwrap_or_default();
-            let title = if title.is_empty() {
-                "Mục đích của tin nhắn".to_owned()
-            } else {
-                title
-            };
+            let title = title_or("Mục đích của tin nhắn");
             (
                 content.join("messages").join(format!("{slug}.yaml")),
                 fill(MESSAGE, &[("title", &title), ("audience", &audience)]),
@@ -170,11 +160,7 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
                 .clone()
                 .or_else(|| site.unit_kinds.first().map(|k| k.0.clone()))
                 .unwrap_or_default();
-            let title = if title.is_empty() {
-                "Tên đơn vị".to_owned()
-            } else {
-                title
-            };
+            let title = title_or("Tên đơn vị");
             (
                 content.join("units").join(format!("{slug}.yaml")),
                 fill(UNIT, &[("title", &title), ("kind", &kind), ("slug", &slug)]),
