@@ -144,7 +144,7 @@ impl Staging {
         }
         self.done = true;
         if old.exists() {
-            std::fs::remove_dir_all(&old)?;
+            remove_in_background(&old);
         }
         Ok(())
     }
@@ -166,7 +166,7 @@ impl Staging {
             std::fs::rename(&new, &cur)?;
         }
         self.done = true;
-        std::fs::remove_dir_all(&trash)?;
+        remove_in_background(&trash);
         std::fs::remove_dir_all(&self.dir)?;
         Ok(())
     }
@@ -233,6 +233,28 @@ fn remove_stale(parent: &Path, name: &str) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// Delete a replaced output tree without making the user wait: the new
+/// output is already in place, so on Unix a detached `rm -rf` does it (a
+/// leftover of a killed one is cleaned by the next build); elsewhere, now.
+fn remove_in_background(dir: &Path) {
+    #[cfg(unix)]
+    {
+        let spawned = std::process::Command::new("rm")
+            .arg("-rf")
+            .arg(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut child) = spawned {
+            // Reap it when it ends (matters in a long-running `serve`).
+            std::thread::spawn(move || child.wait());
+            return;
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Remove `<temp>/<prefix><pid>…` folders of sotay processes that are gone
