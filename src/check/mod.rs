@@ -126,16 +126,7 @@ fn built_links(public: &std::path::Path, root: &std::path::Path) -> Vec<Diagnost
                 .join(format!("{top}.yaml"))
                 .is_file()
         {
-            out.push(
-                Diagnostic::error(format!(
-                    "built page {}: {} ({})",
-                    p.page.display(),
-                    p.url,
-                    p.message
-                ))
-                .code("links")
-                .hint("fix the theme template that wrote it"),
-            );
+            out.push(link_error("", &p, "fix the theme template that wrote it"));
         }
     }
     for dir in dirs {
@@ -154,19 +145,25 @@ fn built_links(public: &std::path::Path, root: &std::path::Path) -> Vec<Diagnost
             .into_iter()
             .collect::<Vec<_>>();
         for p in crate::links::check(&public.join(&dir), &origins) {
-            out.push(
-                Diagnostic::error(format!(
-                    "built page {dir}/{}: {} ({})",
-                    p.page.display(),
-                    p.url,
-                    p.message
-                ))
-                .code("links")
-                .hint("fix the link in the content or the theme template that wrote it"),
-            );
+            out.push(link_error(
+                &format!("{dir}/"),
+                &p,
+                "fix the link in the content or the theme template that wrote it",
+            ));
         }
     }
     out
+}
+
+fn link_error(prefix: &str, p: &crate::links::Problem, hint: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "built page {prefix}{}: {} ({})",
+        p.page.display(),
+        p.url,
+        p.message
+    ))
+    .code("links")
+    .hint(hint)
 }
 
 /// Facts past their date: fees whose `valid_until` has passed, guides not
