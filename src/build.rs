@@ -142,7 +142,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         sanitizer: Default::default(),
         images: &images,
     };
-    let docs = Docs::render_all(&project, &markdown, &scans);
+    let docs = Docs::render_all(&project, &markdown);
     let collation = Collation::default();
     let shared = Shared {
         project: &project,

@@ -37,6 +37,13 @@ fn hash_name(bytes: &[u8]) -> String {
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The file an image reference in a document in `dir` points at, if it exists.
+pub fn referenced_file(dir: &Path, src: &str) -> Option<std::path::PathBuf> {
+    dir.join(src.split(['?', '#']).next().unwrap_or(src))
+        .canonicalize()
+        .ok()
+}
+
 pub fn process(path: &Path) -> Result<Processed, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
     let hash = hash_name(&bytes);

@@ -48,6 +48,9 @@ impl CheckReport {
 
 pub fn check(opts: &CheckOptions) -> CheckReport {
     let mut diagnostics = Vec::new();
+    // Loaded once for the unit list, stale facts and lints; the build below
+    // reports the loading problems, so these are not repeated.
+    let project = content::load(&opts.root, &Sink::default());
     // Build into a private temporary folder: the real output stays as it is.
     let tmp = private_dir();
     let mut build_opts = BuildOptions::new(&opts.root);
@@ -55,15 +58,16 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     match build(&build_opts) {
         Ok(report) => {
             diagnostics.extend(report.diagnostics);
-            diagnostics.extend(built_links(&build_opts.out, &opts.root));
+            if let Some(p) = &project {
+                diagnostics.extend(built_links(&build_opts.out, p));
+            }
         }
         Err(failure) => diagnostics.extend(failure.diagnostics),
     }
     let _ = std::fs::remove_dir_all(&tmp);
 
-    let sink = Sink::default();
-    if let Some(project) = content::load(&opts.root, &sink) {
-        diagnostics.extend(stale(&project, opts.today));
+    if let Some(project) = &project {
+        diagnostics.extend(stale(project, opts.today));
         let cfg = &project.site.check;
         for g in project
             .guides
@@ -101,53 +105,32 @@ fn private_dir() -> PathBuf {
 
 /// Links and anchors in every built page (each unit folder on its own, so a
 /// link that leaves the folder is caught), and the hub and report.
-fn built_links(public: &std::path::Path, root: &std::path::Path) -> Vec<Diagnostic> {
+fn built_links(public: &std::path::Path, p: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(public) else {
-        return out;
-    };
-    let mut dirs: Vec<_> = entries
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    dirs.sort();
     // The hub and the report link into unit folders: check them from the top.
-    for p in crate::links::check(public, &[]) {
-        let top = p
+    for problem in crate::links::check(public, &[]) {
+        let top = problem
             .page
             .components()
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
-        if p.page.components().count() == 1
-            || !root
-                .join("content/units")
-                .join(format!("{top}.yaml"))
-                .is_file()
-        {
-            out.push(link_error("", &p, "fix the theme template that wrote it"));
+        if problem.page.components().count() == 1 || p.unit(&top).is_none() {
+            out.push(link_error(
+                "",
+                &problem,
+                "fix the theme template that wrote it",
+            ));
         }
     }
-    for dir in dirs {
-        let unit_file = root.join("content/units").join(format!("{dir}.yaml"));
-        if !unit_file.is_file() {
-            continue;
-        }
-        let origins = std::fs::read_to_string(&unit_file)
-            .ok()
-            .and_then(|y| {
-                y.lines().find_map(|l| {
-                    l.strip_prefix("base_url:")
-                        .map(|v| v.trim().trim_matches('"').to_owned())
-                })
-            })
-            .into_iter()
-            .collect::<Vec<_>>();
-        for p in crate::links::check(&public.join(&dir), &origins) {
+    for u in &p.units {
+        for problem in crate::links::check(
+            &public.join(&u.slug),
+            std::slice::from_ref(&u.data.base_url),
+        ) {
             out.push(link_error(
-                &format!("{dir}/"),
-                &p,
+                &format!("{}/", u.slug),
+                &problem,
                 "fix the link in the content or the theme template that wrote it",
             ));
         }

@@ -82,13 +82,8 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         .units
         .par_iter()
         .map(|path| {
-            let src = read(root, path, sink)?;
-            let yaml = Yaml {
-                text: &src.text,
-                first_line: 1,
-            };
-            let data = parse::<UnitFile>(&src, &yaml, UNIT_KEYS, "unit file", sink)?;
-            let slug = slug_of(&src, sink)?;
+            let (data, slug, src) =
+                read_yaml_file::<UnitFile>(root, path, UNIT_KEYS, "unit file", sink)?;
             Some(Unit {
                 slug,
                 colour: data.colour.clone(),
@@ -164,13 +159,8 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         .messages
         .par_iter()
         .map(|path| {
-            let src = read(root, path, sink)?;
-            let yaml = Yaml {
-                text: &src.text,
-                first_line: 1,
-            };
-            let meta = parse(&src, &yaml, crate::messages::MESSAGE_KEYS, "message", sink)?;
-            let slug = slug_of(&src, sink)?;
+            let (meta, slug, src) =
+                read_yaml_file(root, path, crate::messages::MESSAGE_KEYS, "message", sink)?;
             let len = src.text.len();
             Some(Doc {
                 slug,
@@ -301,6 +291,24 @@ fn read_doc<M: DeserializeOwned>(
         yaml_range,
         source: Arc::new(src),
     })
+}
+
+/// A whole-file YAML document (a unit, a message): parsed value, slug, source.
+fn read_yaml_file<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    keys: &[Key],
+    what: &str,
+    sink: &Sink,
+) -> Option<(T, String, Source)> {
+    let src = read(root, path, sink)?;
+    let yaml = Yaml {
+        text: &src.text,
+        first_line: 1,
+    };
+    let value = parse::<T>(&src, &yaml, keys, what, sink)?;
+    let slug = slug_of(&src, sink)?;
+    Some((value, slug, src))
 }
 
 /// The slug is the file name: lowercase ASCII letters, digits and `-`.

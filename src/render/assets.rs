@@ -68,11 +68,7 @@ impl Renderer for Assets {
                 continue;
             };
             for img in &scan.body.images {
-                let src = img.item.src.split(['?', '#']).next().unwrap_or("");
-                let Some(processed) = dir
-                    .join(src)
-                    .canonicalize()
-                    .ok()
+                let Some(processed) = crate::images::referenced_file(dir, &img.item.src)
                     .and_then(|abs| sh.markdown.images.get(&abs))
                 else {
                     continue;

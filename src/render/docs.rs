@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::content::{Doc, Guide, Project};
 use crate::images::Processed;
 use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Step, Target};
-use crate::refs::{DocKey, Scans, markdown_fields};
+use crate::refs::{DocKey, markdown_fields};
 
 /// Stands for the unit root in rendered Markdown. The same render serves the
 /// site (`../../`), embeds (`../../../`), and snippets and the JSON API used on
@@ -90,10 +90,7 @@ impl Markdown<'_> {
         };
         let dir = doc.source.abs.parent().unwrap_or(Path::new(".")).to_owned();
         let image = move |src: &str, alt: &str| -> Option<String> {
-            let path = dir
-                .join(src.split(['?', '#']).next().unwrap_or(src))
-                .canonicalize()
-                .ok()?;
+            let path = crate::images::referenced_file(&dir, src)?;
             self.images.get(&path).map(|p| p.img_html(DOC_ROOT, alt))
         };
         let env = Env {
@@ -129,7 +126,7 @@ pub struct Docs {
 }
 
 impl Docs {
-    pub fn render_all(p: &Project, md: &Markdown, _scans: &Scans) -> Self {
+    pub fn render_all(p: &Project, md: &Markdown) -> Self {
         let has_page = |s: &str| p.pages.iter().any(|pg| pg.slug == s);
         let central_has = |s: &str| p.guide(s).is_some();
         let mut jobs: Vec<(DocKey, &Guide, Option<&crate::content::Unit>)> =
