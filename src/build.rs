@@ -53,6 +53,10 @@ pub struct BuildReport {
     /// Search index bytes written and guides indexed, over all units.
     pub search_bytes: u64,
     pub search_docs: usize,
+    /// PDFs written, laid out this build (the rest came from the cache), seconds.
+    pub pdfs: usize,
+    pub pdfs_rendered: usize,
+    pub pdf_seconds: f64,
     pub files: usize,
     /// Files with the same bytes as in the previous output (linked, not rewritten).
     pub unchanged: usize,
@@ -151,6 +155,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         docs: &docs,
         scans: &scans,
         collation: &collation,
+        sink: &sink,
     };
     lap("markdown", &mut stages);
 
@@ -232,6 +237,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         pages: stats.pages + usize::from(full),
         search_bytes: stats.search_bytes,
         search_docs: stats.search_docs,
+        pdfs: stats.pdfs,
+        pdfs_rendered: stats.pdfs_rendered,
+        pdf_seconds: stats.pdf_seconds,
         files,
         unchanged,
         bytes,
@@ -298,6 +306,9 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
         pages: n("pages")?,
         search_bytes: 0,
         search_docs: 0,
+        pdfs: 0,
+        pdfs_rendered: 0,
+        pdf_seconds: 0.0,
         files: n("files")?,
         unchanged: n("files")?,
         bytes: fact("bytes").and_then(|v| v.parse().ok())?,

@@ -14,6 +14,7 @@ pub mod links;
 pub mod markdown;
 pub mod messages;
 pub mod output;
+pub mod print;
 pub mod refs;
 pub mod render;
 pub mod resolve;

@@ -18,6 +18,10 @@ pub struct Theme {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// Template sources by name, for showing the line of a template error.
     sources: BTreeMap<String, String>,
+    /// Print templates and their settings (`print/*.typ`, `print/formats.yaml`).
+    pub print_files: BTreeMap<String, String>,
+    /// The parsed `print/formats.yaml`; `None` when the theme makes no PDFs.
+    pub print: Option<crate::print::formats::Formats>,
 }
 
 const STRINGS: &str = "strings.yaml";
@@ -33,6 +37,7 @@ impl Theme {
         }
         let mut sources = BTreeMap::new();
         let mut static_files = Vec::new();
+        let mut print_files = BTreeMap::new();
         for entry in WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
@@ -53,6 +58,16 @@ impl Theme {
                             .in_file(&shown.join(rel)),
                     ),
                 }
+            } else if let Some(name) = rel_str.strip_prefix("print/") {
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        print_files.insert(name.to_owned(), crate::text::nfc(&text));
+                    }
+                    Err(e) => sink.push(
+                        Diagnostic::error(format!("cannot read print template: {e}"))
+                            .in_file(&shown.join(rel)),
+                    ),
+                }
             } else if let Some(name) = rel_str.strip_prefix("static/") {
                 match std::fs::read(entry.path()) {
                     Ok(b) => static_files.push((name.to_owned(), b)),
@@ -63,6 +78,14 @@ impl Theme {
                 }
             }
         }
+        let print = crate::print::formats::Formats::load(
+            &print_files,
+            &shown.to_string_lossy().replace('\\', "/"),
+        )
+        .unwrap_or_else(|d| {
+            sink.push(d);
+            None
+        });
         let strings = load_strings(root, &dir.join(STRINGS), sink)?;
         let mut tera = Tera::default();
         if let Err(e) =
@@ -74,6 +97,8 @@ impl Theme {
                 strings,
                 static_files,
                 sources,
+                print_files: BTreeMap::new(),
+                print: None,
             };
             sink.push(theme.template_error(root, &e));
             return None;
@@ -84,6 +109,8 @@ impl Theme {
             strings,
             static_files,
             sources,
+            print,
+            print_files,
         })
     }
 

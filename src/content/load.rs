@@ -29,11 +29,26 @@ pub struct Project {
     pub pages: Vec<Page>,
     /// Message templates, sorted by slug.
     pub messages: Vec<crate::messages::Message>,
+    /// Print-shop profiles, sorted by slug.
+    pub print_shops: Vec<Doc<PrintShop>>,
 }
 
 impl Project {
     pub fn unit(&self, slug: &str) -> Option<&Unit> {
         self.units.iter().find(|u| u.slug == slug)
+    }
+
+    /// The print-shop profile for a unit's press PDFs: the unit's own, the
+    /// site's, or the built-in default.
+    pub fn print_shop(&self, unit: &Unit) -> (String, PrintShop) {
+        let name = unit
+            .data
+            .print_shop
+            .as_ref()
+            .or(self.site.print_shop.as_ref());
+        name.and_then(|n| self.print_shops.iter().find(|s| &s.slug == n))
+            .map(|s| (s.slug.clone(), s.meta.clone()))
+            .unwrap_or_else(|| ("mac-dinh".to_owned(), PrintShop::default()))
     }
 
     pub fn guide(&self, slug: &str) -> Option<&Guide> {
@@ -172,6 +187,22 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         })
         .collect();
     let messages: Vec<crate::messages::Message> = messages.into_iter().flatten().collect();
+    let print_shops: Vec<Doc<PrintShop>> = files
+        .print_shops
+        .iter()
+        .filter_map(|path| {
+            let (meta, slug, src) =
+                read_yaml_file(root, path, PRINT_SHOP_KEYS, "print shop", sink)?;
+            let len = src.text.len();
+            Some(Doc {
+                slug,
+                meta,
+                body_offset: len,
+                yaml_range: (0, len),
+                source: Arc::new(src),
+            })
+        })
+        .collect();
 
     let mut project = Project {
         root: root.to_owned(),
@@ -181,6 +212,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         guides: central,
         pages,
         messages,
+        print_shops,
     };
     validate(&mut project, sink);
     Some(project)
@@ -192,6 +224,7 @@ struct Files {
     guides: Vec<(Option<String>, PathBuf)>,
     pages: Vec<PathBuf>,
     messages: Vec<PathBuf>,
+    print_shops: Vec<PathBuf>,
 }
 
 fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
@@ -200,6 +233,7 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
         guides: Vec::new(),
         pages: Vec::new(),
         messages: Vec::new(),
+        print_shops: Vec::new(),
     };
     let walk = WalkDir::new(content).sort_by_file_name().into_iter();
     for entry in walk.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
@@ -241,6 +275,7 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
             (Some("guides"), _, "md") => files.guides.push((None, path)),
             (Some("pages"), 2, "md") => files.pages.push(path),
             (Some("messages"), 2, "yaml") => files.messages.push(path),
+            (Some("print"), 2, "yaml") => files.print_shops.push(path),
             _ => {} // images and data beside the content are read when referenced
         }
     }
@@ -736,6 +771,64 @@ fn validate(p: &mut Project, sink: &Sink) {
     for u in &mut p.units {
         if let Some(c) = colours.remove(&u.slug) {
             u.colour = c;
+        }
+    }
+    validate_print_shops(p, sink);
+}
+
+/// Print-shop profiles hold values a press accepts, and every profile a unit
+/// or site.yaml names exists.
+fn validate_print_shops(p: &Project, sink: &Sink) {
+    for shop in &p.print_shops {
+        let m = &shop.meta;
+        if !BLEEDS_MM.contains(&m.bleed_mm) {
+            sink.push(
+                shop.error_at(
+                    "bleed_mm",
+                    Some(&m.bleed_mm.to_string()),
+                    format!("bleed of {} mm is not offered", m.bleed_mm),
+                )
+                .hint("use 0, 1, 3 or 5 (ask the print shop; 3 is the most common)"),
+            );
+        }
+        if !MARKS.contains(&m.marks.as_str()) {
+            let hint = match crate::diag::closest(&m.marks, MARKS.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`? marks are none, crop or crop+registration"),
+                None => "marks are none, crop or crop+registration".to_owned(),
+            };
+            sink.push(
+                shop.error_at(
+                    "marks",
+                    Some(&m.marks),
+                    format!("unknown marks `{}`", m.marks),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    let known: Vec<&str> = p.print_shops.iter().map(|s| s.slug.as_str()).collect();
+    let missing = |name: &str| {
+        let hint = match crate::diag::closest(name, known.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("create content/print/{name}.yaml with name, bleed_mm and marks"),
+        };
+        (
+            format!("no print shop `{name}` (no content/print/{name}.yaml)"),
+            hint,
+        )
+    };
+    if let Some(name) = &p.site.print_shop
+        && !known.contains(&name.as_str())
+    {
+        let (msg, hint) = missing(name);
+        sink.push(site_error(p, "print_shop", Some(name), msg).hint(hint));
+    }
+    for u in &p.units {
+        if let Some(name) = &u.data.print_shop
+            && !known.contains(&name.as_str())
+        {
+            let (msg, hint) = missing(name);
+            sink.push(u.error_at("print_shop", Some(name), msg).hint(hint));
         }
     }
 }

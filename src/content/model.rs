@@ -31,6 +31,10 @@ pub struct SiteConfig {
     /// Settings of `sotay check` (plain-language limits, review age…).
     #[serde(default)]
     pub check: CheckConfig,
+    /// The print-shop profile (`content/print/<slug>.yaml`) for press PDFs,
+    /// unless a unit names its own.
+    #[serde(default)]
+    pub print_shop: Option<String>,
 }
 
 /// `check:` in site.yaml. Every key is optional; defaults suit Vietnamese
@@ -74,6 +78,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("popular", false),
     Key("theme", false),
     Key("check", false),
+    Key("print_shop", false),
 ];
 
 fn default_theme() -> String {
@@ -113,6 +118,9 @@ pub struct UnitFile {
     pub exclude: Vec<String>,
     #[serde(default)]
     pub popular: Option<Vec<String>>,
+    /// This unit's print shop (`content/print/<slug>.yaml`).
+    #[serde(default)]
+    pub print_shop: Option<String>,
 }
 
 pub const UNIT_KEYS: &[Key] = &[
@@ -130,7 +138,49 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("zalo", false),
     Key("exclude", false),
     Key("popular", false),
+    Key("print_shop", false),
 ];
+
+/// `content/print/<slug>.yaml`: what one print shop needs in a press PDF.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintShop {
+    pub name: String,
+    /// Bleed on every side, in mm: 0, 1, 3 or 5.
+    pub bleed_mm: u32,
+    /// `none`, `crop` or `crop+registration`.
+    pub marks: String,
+    /// Write the guide's review date as the PDF's date (no date otherwise,
+    /// so the same input gives the same bytes either way).
+    #[serde(default)]
+    pub date: bool,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+pub const PRINT_SHOP_KEYS: &[Key] = &[
+    Key("name", true),
+    Key("bleed_mm", true),
+    Key("marks", true),
+    Key("date", false),
+    Key("notes", false),
+];
+
+pub const BLEEDS_MM: &[u32] = &[0, 1, 3, 5];
+pub const MARKS: &[&str] = &["none", "crop", "crop+registration"];
+
+impl Default for PrintShop {
+    /// Used when the project defines no print shop: what most shops accept.
+    fn default() -> Self {
+        Self {
+            name: "Mặc định (xén 3 mm, dấu cắt)".into(),
+            bleed_mm: 3,
+            marks: "crop".into(),
+            date: false,
+            notes: None,
+        }
+    }
+}
 
 /// A guide's front matter (GOV.UK start page + step by step + confirmation).
 #[derive(Debug, Deserialize)]

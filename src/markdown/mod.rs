@@ -38,7 +38,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "thong-tin-them",
 ];
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -112,7 +112,7 @@ pub struct Scan {
 }
 
 /// Parse "Bước 3: Nộp hồ sơ" into (3, "Nộp hồ sơ").
-fn parse_step(text: &str) -> Option<(usize, String)> {
+pub(crate) fn parse_step(text: &str) -> Option<(usize, String)> {
     let folded = fold(text);
     let rest = folded.strip_prefix("buoc ")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -380,7 +380,7 @@ fn heading_number(l: HeadingLevel) -> usize {
     l as usize
 }
 
-fn plain_text(events: &[Event]) -> String {
+pub(crate) fn plain_text(events: &[Event]) -> String {
     let mut s = String::new();
     for e in events {
         if let Event::Text(t) | Event::Code(t) = e {
@@ -391,7 +391,7 @@ fn plain_text(events: &[Event]) -> String {
 }
 
 /// Drop "Bước N:" from a step title: the page numbers steps itself.
-fn strip_step_prefix(mut inner: Vec<Event>) -> Vec<Event> {
+pub(crate) fn strip_step_prefix(mut inner: Vec<Event>) -> Vec<Event> {
     if let Some(Event::Text(t)) = inner.first()
         && let Some((_, title)) = parse_step(t)
     {
@@ -498,7 +498,7 @@ fn transform<'a>(parser: Parser<'a>, env: &Env) -> Vec<Event<'a>> {
     out
 }
 
-fn alert(kind: BlockQuoteKind, l: &AlertLabels) -> (&'static str, &str) {
+pub(crate) fn alert(kind: BlockQuoteKind, l: &AlertLabels) -> (&'static str, &str) {
     match kind {
         BlockQuoteKind::Note => ("note", &l.note),
         BlockQuoteKind::Tip => ("tip", &l.tip),

@@ -34,6 +34,8 @@ pub struct Shared<'a> {
     pub docs: &'a Docs,
     pub scans: &'a Scans,
     pub collation: &'a Collation,
+    /// Where renderers report warnings that do not stop the build.
+    pub sink: &'a crate::diag::Sink,
 }
 
 impl Shared<'_> {
@@ -54,6 +56,11 @@ pub struct Stats {
     /// Bytes of search index written, and how many guides it covers.
     pub search_bytes: u64,
     pub search_docs: usize,
+    /// PDFs written, how many were laid out (not from the cache), and the
+    /// seconds spent on them (summed over threads).
+    pub pdfs: usize,
+    pub pdfs_rendered: usize,
+    pub pdf_seconds: f64,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -61,6 +68,9 @@ impl std::ops::AddAssign for Stats {
         self.pages += o.pages;
         self.search_bytes += o.search_bytes;
         self.search_docs += o.search_docs;
+        self.pdfs += o.pdfs;
+        self.pdfs_rendered += o.pdfs_rendered;
+        self.pdf_seconds += o.pdf_seconds;
     }
 }
 
@@ -87,6 +97,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(embed::Embed),
         Box::new(messages::Messages),
         Box::new(short::ShortLinks),
+        Box::new(crate::print::Print::default()),
     ]
 }
 

@@ -1,0 +1,474 @@
+//! The generated `/main.typ` of each document: it imports the theme's
+//! template and calls it with one dictionary of data. Text fields are Typst
+//! string literals; Markdown fields are Typst markup from `markup.rs`.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use super::formats::Format;
+use super::markup::{self, Env, lit};
+use super::qr;
+use crate::content::{Guide, Unit};
+use crate::diag::Diagnostic;
+use crate::markdown::Target;
+use crate::render::Shared;
+use crate::resolve::UnitSite;
+
+/// Stands for the base text size in a generated source; replaced per try.
+pub const SIZE: &str = "__SOTAY_SIZE__";
+/// Stands for the number of notes pages padding the handbook.
+pub const PAD: &str = "__SOTAY_PAD__";
+
+/// Print resolution a press needs.
+const MIN_DPI: f64 = 300.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// For the web: RGB, tagged (PDF/UA-1), links, no bleed.
+    Download,
+    /// For the print shop: CMYK, bleed and marks, no links.
+    Press,
+}
+
+impl Variant {
+    pub fn options(self) -> typst_pdf::PdfOptions {
+        let mut o = typst_pdf::PdfOptions {
+            creator: typst::foundations::Smart::Custom(Some(format!(
+                "sotay {}",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            ..Default::default()
+        };
+        match self {
+            Variant::Download => {
+                o.standards =
+                    typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::Ua_1]).expect("UA-1");
+            }
+            Variant::Press => o.tagged = false,
+        }
+        o
+    }
+}
+
+/// A document to compile: its main source and the images it uses.
+pub struct Doc {
+    pub source: String,
+    pub images: Vec<(String, Vec<u8>)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A panel name from a template, in the words of the error message.
+pub fn panel_name(panel: &str) -> String {
+    match panel {
+        "flap" => "the inside flap: fee, time, place and what to prepare".into(),
+        "back" => "the back panel: help, contact and the security reminder".into(),
+        "cover" => "the cover".into(),
+        "pages" => "its pages: the steps and what happens next".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// `cmyk(..)` from per cent values.
+fn cmyk(c: [f32; 4]) -> String {
+    format!("cmyk({}%, {}%, {}%, {}%)", c[0], c[1], c[2], c[3])
+}
+
+/// A unit colour as CMYK (naive conversion; the unit's RGB is contrast-checked).
+fn rgb_to_cmyk(hex: &str) -> [f32; 4] {
+    let (r, g, b) = crate::colour::parse_hex(hex).unwrap_or((11, 83, 148));
+    let (r, g, b) = (r as f32 / 255.0, g as f32 / 255.0, b as f32 / 255.0);
+    let k = 1.0 - r.max(g).max(b);
+    if k >= 0.999 {
+        return [0.0, 0.0, 0.0, 100.0];
+    }
+    let f = |x: f32| (((1.0 - x - k) / (1.0 - k)) * 100.0).round();
+    [f(r), f(g), f(b), (k * 100.0).round()]
+}
+
+fn colours(shared: &Shared, unit: &Unit, v: Variant) -> String {
+    let press = &shared.theme.print.as_ref().expect("print settings").colours;
+    match v {
+        Variant::Press => {
+            let brand = rgb_to_cmyk(&unit.colour);
+            let tint = brand.map(|x| (x * 0.1).round());
+            format!(
+                "(brand: {}, ink: {}, paper: cmyk(0%, 0%, 0%, 0%), tint: {}, alert: {}, rule: {}, registration: cmyk(100%, 100%, 100%, 100%))",
+                cmyk(brand),
+                cmyk(press.ink),
+                cmyk(tint),
+                cmyk(press.alert),
+                cmyk(press.rule)
+            )
+        }
+        Variant::Download => {
+            let (r, g, b) = crate::colour::parse_hex(&unit.colour).unwrap_or((11, 83, 148));
+            let mix = |x: u8| 255 - ((255 - x as u16) / 10) as u8;
+            format!(
+                "(brand: rgb({r}, {g}, {b}), ink: rgb(26, 26, 26), paper: rgb(255, 255, 255), tint: rgb({}, {}, {}), alert: rgb(179, 38, 30), rule: rgb(166, 166, 166), registration: rgb(0, 0, 0))",
+                mix(r),
+                mix(g),
+                mix(b)
+            )
+        }
+    }
+}
+
+/// Imports and the helpers the generated markup calls.
+fn prelude(shared: &Shared, unit: &Unit, template: &str, v: Variant, section_level: u8) -> String {
+    format!(
+        "#import \"/print/lib.typ\": *\n#import \"/print/{template}\": render\n\
+         #let colours = {}\n\
+         #let md-callout(kind, label, body) = callout((colours: colours), kind, label, body)\n\
+         #let md-task(done) = task(colours.ink)\n\
+         #let md-heading(body) = section-head((colours: colours, section-level: {section_level}), body)\n\
+         #let md-image(path, alt, width) = align(center, image(path, width: width, alt: alt))\n",
+        colours(shared, unit, v)
+    )
+}
+
+fn opt_markup(s: Option<&str>) -> String {
+    match s {
+        Some(m) if !m.trim().is_empty() => format!("[{m}]"),
+        _ => "none".into(),
+    }
+}
+
+fn opt_lit(s: Option<&str>) -> String {
+    s.map_or_else(|| "none".into(), lit)
+}
+
+fn unit_dict(u: &Unit) -> String {
+    let d = &u.data;
+    let hours: String = d.hours.iter().map(|h| format!("{},", lit(h))).collect();
+    format!(
+        "(name: {}, short-name: {}, address: {}, hours: ({hours}), hotline: {}, zalo: {}, email: {})",
+        lit(&d.name),
+        lit(&d.short_name),
+        lit(&d.address),
+        lit(&d.hotline),
+        opt_lit(d.zalo.as_deref()),
+        opt_lit(d.email.as_deref()),
+    )
+}
+
+fn date_expr(d: Option<crate::content::Date>) -> String {
+    match d {
+        Some(d) => format!(
+            "datetime(year: {}, month: {}, day: {})",
+            d.year, d.month, d.day
+        ),
+        None => "none".into(),
+    }
+}
+
+/// Document-level settings shared by every format.
+fn doc_settings(
+    site: &UnitSite,
+    shared: &Shared,
+    v: Variant,
+    title: &str,
+    date: crate::content::Date,
+) -> String {
+    let (_, shop) = site.project.print_shop(site.unit);
+    let (bleed, marks, links, date) = match v {
+        Variant::Download => (0, "none".to_owned(), true, None),
+        Variant::Press => (
+            shop.bleed_mm,
+            shop.marks.clone(),
+            false,
+            shop.date.then_some(date),
+        ),
+    };
+    let security = shared
+        .theme
+        .strings
+        .get("print_security")
+        .cloned()
+        .unwrap_or_default();
+    format!(
+        "doc-title: {}, author: {}, keywords: ({},), date: {}, colours: colours, bleed: {bleed}mm, marks: {}, links: {links}, size: {SIZE}, slogan: {}, security: {}, site-title: {}, unit: {},",
+        lit(title),
+        lit(&site.unit.data.name),
+        lit(&site.project.site.title),
+        date_expr(date),
+        lit(&marks),
+        lit(&site.project.site.slogan),
+        lit(&security),
+        lit(&site.project.site.title),
+        unit_dict(site.unit),
+    )
+}
+
+/// The fields of one guide, as dictionary entries (without parentheses).
+fn guide_fields(site: &UnitSite, shared: &Shared, g: &Guide, env: &Env) -> String {
+    let m = &g.doc.meta;
+    let p = site.project;
+    let body = markup::body(&g.doc.source.text[g.doc.body_offset..], env);
+    let audiences: String = p
+        .site
+        .audiences
+        .iter()
+        .filter(|a| m.audiences.contains(&a.slug))
+        .map(|a| format!("{},", lit(&a.name)))
+        .collect();
+    let needs: String = m
+        .prerequisites
+        .iter()
+        .chain(&m.documents)
+        .map(|n| format!("[{}],", markup::fragment(n, env)))
+        .collect();
+    let steps: String = body
+        .steps
+        .iter()
+        .map(|s| {
+            format!(
+                "(title: [{}], body: [{}], lead: [{}]),",
+                s.title, s.body, s.lead
+            )
+        })
+        .collect();
+    let url = format!("{}huong-dan/{}/", site.unit.data.base_url, g.doc.slug);
+    let short = format!(
+        "{}g/{}/",
+        site.unit.data.base_url,
+        crate::shortlinks::code(p, g)
+    );
+    let short_shown = short
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let qr = qr::typst_dict(&url).unwrap_or_else(|_| "(modules: 1, runs: ())".into());
+    let _ = shared;
+    format!(
+        "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, needs: ({needs}), intro: {}, steps: ({steps}), after: {}, rest: {}, help: {}, url: {}, short-url: {}, short-url-href: {}, qr: {qr},",
+        lit(&format!("g-{}", g.doc.slug)),
+        lit(&m.title),
+        lit(&m.summary),
+        opt_markup(
+            m.not_for
+                .as_deref()
+                .map(|s| markup::fragment(s, env))
+                .as_deref()
+        ),
+        fee_markup(g),
+        lit(&m.processing_time.text),
+        lit(&m.where_to_apply),
+        opt_markup(body.intro.as_deref()),
+        opt_markup(
+            m.after_you_apply
+                .as_deref()
+                .map(|s| markup::fragment(s, env))
+                .as_deref()
+        ),
+        opt_markup(body.rest.as_deref()),
+        opt_markup(
+            m.help
+                .as_deref()
+                .map(|s| markup::fragment(s, env))
+                .as_deref()
+        ),
+        lit(&url),
+        lit(short_shown),
+        lit(&short),
+    )
+}
+
+/// "Miễn phí", or each fee with its amount (and the online amount if lower).
+fn fee_markup(g: &Guide) -> String {
+    let fees = &g.doc.meta.fees;
+    if fees.is_empty()
+        || fees
+            .iter()
+            .all(|f| f.amount == 0 && f.online_amount.unwrap_or(0) == 0)
+    {
+        return "Miễn phí".into();
+    }
+    let amount = |a: u64| {
+        if a == 0 {
+            "miễn phí".to_owned()
+        } else {
+            crate::text::format_vnd(a)
+        }
+    };
+    fees.iter()
+        .map(|f| {
+            let mut s = format!("{}: {}", f.name, amount(f.amount));
+            if let Some(o) = f.online_amount.filter(|o| *o != f.amount) {
+                let _ = write!(s, " (nộp trực tuyến: {})", amount(o));
+            }
+            markup::escape(&s)
+        })
+        .collect::<Vec<_>>()
+        .join(" #linebreak() ")
+}
+
+/// A leaflet of one guide in one format.
+pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Variant) -> Doc {
+    let labels = shared.theme.alert_labels();
+    let env = Env {
+        label: &|_| None,
+        image: &|_, _| None,
+        clickable: v == Variant::Download,
+        labels: &labels,
+    };
+    let mut s = prelude(shared, site.unit, &f.template, v, 2);
+    let title = format!("{} – {}", g.doc.meta.title, f.name);
+    let _ = writeln!(
+        s,
+        "#render(({} section-level: 2, {}))",
+        doc_settings(site, shared, v, &title, g.doc.meta.last_reviewed),
+        guide_fields(site, shared, g, &env)
+    );
+    Doc {
+        source: s,
+        images: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// The unit's handbook: every guide it publishes, grouped by the first of
+/// its audiences in site order, with `PAD` notes pages before the back cover.
+pub fn handbook(
+    site: &UnitSite,
+    shared: &Shared,
+    f: &Format,
+    v: Variant,
+    warned: &Mutex<HashSet<PathBuf>>,
+) -> Doc {
+    let p = site.project;
+    let labels = shared.theme.alert_labels();
+    let images: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
+    let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let mut groups = String::new();
+    let mut latest = None;
+    for a in &p.site.audiences {
+        let guides: Vec<&Guide> = site
+            .ordered()
+            .filter(|g| {
+                p.site
+                    .audiences
+                    .iter()
+                    .find(|x| g.doc.meta.audiences.contains(&x.slug))
+                    .is_some_and(|first| first.slug == a.slug)
+            })
+            .collect();
+        if guides.is_empty() {
+            continue;
+        }
+        let mut entries = String::new();
+        for g in guides {
+            latest = latest.max(Some(g.doc.meta.last_reviewed));
+            let dir = g
+                .doc
+                .source
+                .path
+                .parent()
+                .map(|d| p.root.join(d))
+                .unwrap_or_default();
+            let image =
+                |src: &str, alt: &str| place_image(&dir, src, alt, g, &images, &warnings, warned);
+            let label = |t: &Target| match t {
+                Target::Guide { slug, .. } if site.guide(slug).is_some() => {
+                    Some(format!("g-{slug}"))
+                }
+                _ => None,
+            };
+            let env = Env {
+                label: &label,
+                image: &image,
+                clickable: v == Variant::Download,
+                labels: &labels,
+            };
+            let _ = write!(entries, "({}),", guide_fields(site, shared, g, &env));
+        }
+        let _ = write!(groups, "(name: {}, guides: ({entries})),", lit(&a.name));
+    }
+    let mut s = prelude(shared, site.unit, &f.template, v, 3);
+    let title = format!("{} – {}", f.name, site.unit.data.name);
+    let date = latest.unwrap_or(crate::content::Date {
+        year: 2025,
+        month: 7,
+        day: 1,
+    });
+    let _ = writeln!(
+        s,
+        "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups}), pad: {PAD}))",
+        doc_settings(site, shared, v, &title, date),
+        lit("Sổ tay hướng dẫn thủ tục hành chính trực tuyến"),
+        lit(&p.site.description),
+    );
+    Doc {
+        source: s,
+        images: images.into_inner().expect("images"),
+        warnings: warnings.into_inner().expect("warnings"),
+    }
+}
+
+/// Place a guide image in the handbook: tall screenshots 45 mm wide, others
+/// the text width; warn when that prints below 300 dpi.
+fn place_image(
+    dir: &std::path::Path,
+    src: &str,
+    alt: &str,
+    g: &Guide,
+    images: &Mutex<Vec<(String, Vec<u8>)>>,
+    warnings: &Mutex<Vec<Diagnostic>>,
+    warned: &Mutex<HashSet<PathBuf>>,
+) -> Option<String> {
+    if src.starts_with("http://") || src.starts_with("https://") {
+        return None;
+    }
+    let path = crate::images::referenced_file(dir, src)?;
+    let bytes = std::fs::read(&path).ok()?;
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if !matches!(
+        ext.as_str(),
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg"
+    ) {
+        return None;
+    }
+    let name = format!(
+        "{}.{ext}",
+        super::hex(&Sha256::digest(&bytes))[..16].to_owned()
+    );
+    let width_mm = match image::image_dimensions(&path) {
+        Ok((w, h)) => {
+            let mm: f64 = if h as f64 > 1.4 * w as f64 {
+                45.0
+            } else {
+                110.0
+            };
+            let dpi = w as f64 / (mm / 25.4);
+            if dpi < MIN_DPI && warned.lock().expect("warned").insert(path.clone()) {
+                let need = (MIN_DPI * mm / 25.4).ceil();
+                warnings.lock().expect("warnings").push(
+                    Diagnostic::warning(format!(
+                        "image {src} would print at {dpi:.0} dpi in the handbook ({mm:.0} mm wide)"
+                    ))
+                    .in_file(&g.doc.source.path)
+                    .hint(format!(
+                        "print needs 300 dpi: use a version at least {need:.0} pixels wide"
+                    ))
+                    .code("print"),
+                );
+            }
+            mm
+        }
+        Err(_) => 110.0, // SVG: vector, any size prints sharp
+    };
+    let alt = if alt.trim().is_empty() {
+        format!("Hình minh họa: {}", g.doc.meta.title)
+    } else {
+        alt.to_owned()
+    };
+    images.lock().expect("images").push((name.clone(), bytes));
+    Some(format!(
+        "#md-image({}, {}, {width_mm}mm)\n",
+        lit(&format!("/img/{name}")),
+        lit(&alt)
+    ))
+}

@@ -1,0 +1,96 @@
+//! The theme's print settings (`print/formats.yaml`): which formats exist,
+//! the text sizes sotay may try, and the press colours.
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+
+pub const FILE: &str = "formats.yaml";
+/// Smallest legible size for a leaflet a citizen reads, in points.
+pub const MIN_SIZE: f32 = 8.0;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Formats {
+    pub formats: Vec<Format>,
+    pub sizes: Vec<f32>,
+    pub colours: PressColours,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub slug: String,
+    pub name: String,
+    pub template: String,
+    /// `leaflet` (one per guide) or `handbook` (one per unit).
+    pub kind: String,
+    /// Pages a leaflet must have; more means its content overflowed.
+    #[serde(default)]
+    pub pages: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PressColours {
+    pub ink: [f32; 4],
+    pub alert: [f32; 4],
+    pub rule: [f32; 4],
+}
+
+impl Formats {
+    /// Parse and check the theme's settings; `None` when the theme has no
+    /// print folder (then the build makes no PDFs).
+    pub fn load(
+        files: &std::collections::BTreeMap<String, String>,
+        theme_dir: &str,
+    ) -> Result<Option<Formats>, Diagnostic> {
+        let Some(text) = files.get(FILE) else {
+            return Ok(None);
+        };
+        let path = format!("{theme_dir}/print/{FILE}");
+        let f: Formats = yaml_serde::from_str(text).map_err(|e| {
+            let line = e.location().map_or(1, |l| l.line());
+            Diagnostic::error(format!("print settings: {e}"))
+                .at(std::path::Path::new(&path), text, line, 1, 1)
+                .hint("see the comments in themes/default/print/formats.yaml")
+        })?;
+        let bad = |msg: String, hint: &str| {
+            Err(Diagnostic::error(msg)
+                .in_file(std::path::Path::new(&path))
+                .hint(hint.to_owned()))
+        };
+        if f.sizes.is_empty() || f.sizes.iter().any(|s| *s < MIN_SIZE) {
+            return bad(
+                format!("print sizes must be listed and at least {MIN_SIZE} pt"),
+                "text smaller than 8 pt is too small for many readers; shorten the content instead",
+            );
+        }
+        for fmt in &f.formats {
+            if !files.contains_key(&fmt.template) {
+                return bad(
+                    format!(
+                        "format `{}` uses missing template `{}`",
+                        fmt.slug, fmt.template
+                    ),
+                    "add the .typ file beside formats.yaml or fix the name",
+                );
+            }
+            if !matches!(fmt.kind.as_str(), "leaflet" | "handbook") {
+                return bad(
+                    format!("format `{}` has unknown kind `{}`", fmt.slug, fmt.kind),
+                    "kind is leaflet (one per guide) or handbook (one per unit)",
+                );
+            }
+        }
+        Ok(Some(f))
+    }
+
+    pub fn leaflets(&self) -> impl Iterator<Item = &Format> {
+        self.formats.iter().filter(|f| f.kind == "leaflet")
+    }
+
+    pub fn handbook(&self) -> Option<&Format> {
+        self.formats.iter().find(|f| f.kind == "handbook")
+    }
+}

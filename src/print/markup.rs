@@ -1,0 +1,381 @@
+//! Guide Markdown to Typst markup, from pulldown-cmark events. Text is
+//! escaped so that no character of the guide can start Typst syntax; blocks
+//! become function calls (`#list(..)`, `#md-callout(..)`) so that nothing
+//! depends on indentation. The helpers called here (`md-callout`, `md-task`,
+//! `md-image`, `md-heading`) are defined in the generated `/main.typ`.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::markdown::{AlertLabels, Target, alert, options, parse_step, plain_text};
+
+/// A Typst string literal.
+pub fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for Typst markup: every ASCII punctuation mark that could start
+/// markup (`#`, `*`, `_`, `$`, `@`, `<`, `[`, `//`, `-`, `=`, `+`, `~`, digits
+/// followed by `.`, URLs…) is escaped with a backslash, which Typst accepts
+/// before any character. Straight quotes stay, so Typst sets them as “ ”.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '"' | '\'' => out.push(c),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How links and images come out in this document.
+pub struct Env<'a> {
+    /// A Typst label (`g-slug`) for a link to another guide in the same
+    /// document, or `None` to print the link text alone.
+    pub label: &'a dyn Fn(&Target) -> Option<String>,
+    /// A Typst expression placing an image (`#md-image(..)`), or `None` to leave it out.
+    pub image: &'a dyn Fn(&str, &str) -> Option<String>,
+    /// Whether web links are clickable (download PDF) or written out (press).
+    pub clickable: bool,
+    pub labels: &'a AlertLabels,
+}
+
+/// A step in Typst markup: its title, its whole body, and its first
+/// paragraph (for formats that show steps at a glance).
+#[derive(Debug, Default, PartialEq)]
+pub struct Step {
+    pub title: String,
+    pub body: String,
+    pub lead: String,
+}
+
+/// A guide body split like the web page: intro, numbered steps, the rest.
+#[derive(Debug, Default, PartialEq)]
+pub struct Body {
+    pub intro: Option<String>,
+    pub steps: Vec<Step>,
+    pub rest: Option<String>,
+}
+
+pub fn body(md: &str, env: &Env) -> Body {
+    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    let mut out = Body::default();
+    let mut section = 0; // 0 intro, 1 steps, 2 rest
+    let mut buf: Vec<Event> = Vec::new();
+    let flush = |section: i32, buf: &mut Vec<Event>, out: &mut Body| {
+        let lead = match buf
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        {
+            Some(end) if matches!(buf.first(), Some(Event::Start(Tag::Paragraph))) => {
+                convert(buf[..=end].to_vec(), env).trim().to_owned()
+            }
+            _ => String::new(),
+        };
+        let text = convert(std::mem::take(buf), env);
+        let text = (!text.trim().is_empty()).then_some(text);
+        match section {
+            0 => out.intro = text,
+            1 => {
+                if let Some(s) = out.steps.last_mut() {
+                    s.body = text.unwrap_or_default();
+                    s.lead = lead;
+                }
+            }
+            _ => out.rest = text,
+        }
+    };
+    let mut iter = events.into_iter();
+    while let Some(ev) = iter.next() {
+        let Event::Start(Tag::Heading { level, .. }) = ev else {
+            buf.push(ev);
+            continue;
+        };
+        let inner: Vec<Event> = iter
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .collect();
+        let text = plain_text(&inner);
+        if level == HeadingLevel::H2
+            && section < 2
+            && let Some((_, title)) = parse_step(&text)
+        {
+            flush(section, &mut buf, &mut out);
+            section = 1;
+            out.steps.push(Step {
+                title: escape(&title),
+                ..Step::default()
+            });
+            continue;
+        }
+        if level == HeadingLevel::H2 && section == 1 {
+            flush(section, &mut buf, &mut out);
+            section = 2;
+        }
+        buf.push(Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+        buf.extend(inner);
+        buf.push(Event::End(TagEnd::Heading(level)));
+    }
+    flush(section, &mut buf, &mut out);
+    out
+}
+
+/// A short Markdown text (a front matter field) as Typst markup.
+pub fn fragment(md: &str, env: &Env) -> String {
+    convert(Parser::new_ext(md, options()).collect(), env)
+        .trim()
+        .to_owned()
+}
+
+fn convert(events: Vec<Event>, env: &Env) -> String {
+    let mut out = String::new();
+    // Closing text for each open link (written-out URL in print).
+    let mut links: Vec<String> = Vec::new();
+    let mut iter = events.into_iter();
+    while let Some(ev) = iter.next() {
+        match ev {
+            Event::Text(t) => out.push_str(&escape(&t)),
+            Event::Code(t) => {
+                out.push_str("#raw(");
+                out.push_str(&lit(&t));
+                out.push(')');
+            }
+            Event::SoftBreak => out.push('\n'),
+            Event::HardBreak => out.push_str("#linebreak()\n"),
+            Event::Rule => out.push_str("\n#line(length: 100%, stroke: 0.5pt)\n"),
+            Event::TaskListMarker(done) => out.push_str(if done {
+                "#md-task(true) "
+            } else {
+                "#md-task(false) "
+            }),
+            Event::FootnoteReference(l) => {
+                out.push_str("#super[");
+                out.push_str(&escape(&l));
+                out.push(']');
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {}
+            Event::InlineMath(t) | Event::DisplayMath(t) => out.push_str(&escape(&t)),
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {}
+                Tag::Heading { .. } => out.push_str("#md-heading["),
+                Tag::BlockQuote(kind) => match kind {
+                    Some(k) => {
+                        let (name, label) = alert(k, env.labels);
+                        out.push_str(&format!("#md-callout({}, {})[", lit(name), lit(label)));
+                    }
+                    None => out.push_str("#quote(block: true)["),
+                },
+                Tag::CodeBlock(kind) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => l.split_whitespace().next().map(str::to_owned),
+                        CodeBlockKind::Indented => None,
+                    };
+                    let mut code = String::new();
+                    for e in iter.by_ref() {
+                        match e {
+                            Event::Text(t) => code.push_str(&t),
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
+                        }
+                    }
+                    out.push_str("#raw(block: true, ");
+                    if let Some(l) = lang.filter(|l| !l.is_empty()) {
+                        out.push_str(&format!("lang: {}, ", lit(&l)));
+                    }
+                    out.push_str(&lit(code.trim_end()));
+                    out.push_str(")\n");
+                }
+                Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
+                Tag::List(None) => out.push_str("#list("),
+                Tag::Item => out.push('['),
+                Tag::FootnoteDefinition(l) => {
+                    out.push_str("#block[#super[");
+                    out.push_str(&escape(&l));
+                    out.push_str("] ");
+                }
+                Tag::Table(aligns) => out.push_str(&format!("#table(columns: {}, ", aligns.len())),
+                Tag::TableHead => out.push_str("table.header("),
+                Tag::TableRow => {}
+                Tag::TableCell => out.push('['),
+                Tag::Emphasis => out.push_str("#emph["),
+                Tag::Strong => out.push_str("#strong["),
+                Tag::Strikethrough => out.push_str("#strike["),
+                Tag::Superscript => out.push_str("#super["),
+                Tag::Subscript => out.push_str("#sub["),
+                Tag::Link { dest_url, .. } => {
+                    let url = dest_url.to_string();
+                    if let Some(target) = Target::parse(&url)
+                        && !url.starts_with("http")
+                    {
+                        match (env.label)(&target) {
+                            Some(label) => {
+                                out.push_str(&format!("#link(<{label}>)["));
+                                links.push("]".into());
+                            }
+                            None => links.push(String::new()),
+                        }
+                    } else if url.starts_with("http://") || url.starts_with("https://") {
+                        if env.clickable {
+                            out.push_str(&format!("#link({})[", lit(&url)));
+                            links.push("]".into());
+                        } else {
+                            // Print: the reader needs the address itself.
+                            let shown = url.trim_end_matches('/').to_owned();
+                            let shown = shown
+                                .strip_prefix("https://")
+                                .or_else(|| shown.strip_prefix("http://"))
+                                .unwrap_or(&shown)
+                                .to_owned();
+                            links.push(format!("\u{0}{shown}"));
+                        }
+                    } else {
+                        links.push(String::new());
+                    }
+                }
+                Tag::Image { dest_url, .. } => {
+                    let mut alt = Vec::new();
+                    for e in iter.by_ref() {
+                        if matches!(e, Event::End(TagEnd::Image)) {
+                            break;
+                        }
+                        alt.push(e);
+                    }
+                    let alt = plain_text(&alt);
+                    if let Some(call) = (env.image)(&dest_url, &alt) {
+                        out.push_str(&call);
+                    }
+                }
+                Tag::HtmlBlock
+                | Tag::MetadataBlock(_)
+                | Tag::DefinitionList
+                | Tag::DefinitionListTitle
+                | Tag::DefinitionListDefinition => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph => out.push_str("\n\n"),
+                TagEnd::Heading(_) => out.push_str("]\n"),
+                TagEnd::BlockQuote(_) => out.push_str("]\n"),
+                TagEnd::List(_) => out.push_str(")\n"),
+                TagEnd::Item => out.push_str("],"),
+                TagEnd::FootnoteDefinition => out.push_str("]\n"),
+                TagEnd::Table => out.push_str(")\n"),
+                TagEnd::TableHead => out.push_str("),"),
+                TagEnd::TableCell => out.push_str("],"),
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript => out.push(']'),
+                TagEnd::Link => {
+                    let close = links.pop().unwrap_or_default();
+                    match close.strip_prefix('\u{0}') {
+                        Some(shown) => {
+                            // Write the address unless the text already is it.
+                            if !out.ends_with(&escape(shown)) {
+                                out.push_str(" \\(");
+                                out.push_str(&escape(shown));
+                                out.push_str("\\)");
+                            }
+                        }
+                        None => out.push_str(&close),
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> AlertLabels {
+        AlertLabels {
+            note: "Ghi chú".into(),
+            tip: "Mẹo".into(),
+            important: "Quan trọng".into(),
+            warning: "Cảnh báo".into(),
+            caution: "Thận trọng".into(),
+        }
+    }
+
+    fn env(labels: &AlertLabels) -> Env<'_> {
+        Env {
+            label: &|_| None,
+            image: &|_, _| None,
+            clickable: false,
+            labels,
+        }
+    }
+
+    #[test]
+    fn escapes_every_markup_character() {
+        let s = escape("#*_`$@<>[]{}()~/-=+.:;!?,%&|^ \\ a // b -- c ... 1. x");
+        for (i, c) in s.char_indices() {
+            if c.is_ascii_punctuation() && c != '\\' {
+                assert_eq!(&s[i - 1..i], "\\", "{c} in {s} not escaped");
+            }
+        }
+        assert!(escape("Đăng ký \"khai sinh\"").contains("\"khai sinh\""));
+    }
+
+    #[test]
+    fn string_literals_escape_quotes_and_backslashes() {
+        assert_eq!(lit("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+    }
+
+    #[test]
+    fn splits_steps_like_the_web_page() {
+        let l = labels();
+        let b = body(
+            "Mở đầu.\n\n## Bước 1: Đăng nhập\n\nVào *trang*.\n\n## Bước 2: Nộp\n\n- a\n- b\n\n## Lưu ý\n\nHết.",
+            &env(&l),
+        );
+        assert_eq!(b.intro.as_deref().map(str::trim), Some("Mở đầu\\."));
+        assert_eq!(b.steps.len(), 2);
+        assert_eq!(b.steps[0].title, "Đăng nhập");
+        assert!(b.steps[0].body.contains("#emph[trang]"));
+        assert_eq!(b.steps[0].lead, "Vào #emph[trang]\\.");
+        assert!(b.steps[1].body.contains("#list([a],[b],)"));
+        assert_eq!(b.steps[1].lead, "");
+        let rest = b.rest.expect("rest");
+        assert!(rest.starts_with("#md-heading[Lưu ý]"), "{rest}");
+    }
+
+    #[test]
+    fn press_links_write_the_address_and_alerts_become_callouts() {
+        let l = labels();
+        let s = fragment(
+            "Mở [Cổng](https://dichvucong.gov.vn/) hoặc <https://a.vn>.\n\n> [!WARNING]\n> Không đọc mã OTP.",
+            &env(&l),
+        );
+        assert!(s.contains("Cổng \\(dichvucong\\.gov\\.vn\\)"), "{s}");
+        assert!(!s.contains("a\\.vn \\(a\\.vn\\)"), "{s}");
+        assert!(s.contains("#md-callout(\"warning\", \"Cảnh báo\")["), "{s}");
+    }
+}

@@ -1,0 +1,358 @@
+//! Print: leaflet PDFs per guide and a handbook per unit, laid out by Typst
+//! (in-process, deterministic) from the theme's `print/*.typ` templates.
+//!
+//! Every document comes in two versions: a download PDF (RGB, tagged,
+//! PDF/UA-1, clickable links, `in-an/`) and a press PDF (CMYK with K-only
+//! black, bleed and marks from the unit's print-shop profile, `in-an/nha-in/`).
+//! Content that does not fit is retried at the theme's smaller sizes down to
+//! 8 pt, then fails the build naming the guide. Rendered PDFs are cached by a
+//! hash of their whole input in `.sotay-cache/pdf/`, so an unchanged leaflet is
+//! never laid out twice.
+
+mod document;
+pub mod formats;
+pub mod markup;
+mod qr;
+mod world;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use sha2::{Digest, Sha256};
+
+use crate::diag::Diagnostic;
+use crate::output::Staging;
+use crate::render::{Renderer, Shared, Stats, write};
+use crate::resolve::UnitSite;
+pub use document::Variant;
+use formats::Format;
+use world::{Failure, PrintWorld};
+
+/// Where a guide's leaflet is, under the unit folder.
+pub fn leaflet_path(guide: &str, format: &str, variant: Variant) -> String {
+    match variant {
+        Variant::Download => format!("in-an/{guide}-{format}.pdf"),
+        Variant::Press => format!("in-an/nha-in/{guide}-{format}.pdf"),
+    }
+}
+
+/// Where a unit's handbook is, under the unit folder.
+pub fn handbook_path(format: &str, unit: &str, variant: Variant) -> String {
+    match variant {
+        Variant::Download => format!("in-an/{format}-{unit}.pdf"),
+        Variant::Press => format!("in-an/nha-in/{format}-{unit}.pdf"),
+    }
+}
+
+/// The print renderer; holds Typst worlds for reuse (fonts and the standard
+/// library are loaded once per world, one world per worker at a time).
+#[derive(Default)]
+pub struct Print {
+    worlds: Mutex<Vec<(String, PrintWorld)>>,
+    /// Images already warned about for low resolution (once per build).
+    warned: Mutex<HashSet<PathBuf>>,
+}
+
+impl Renderer for Print {
+    fn name(&self) -> &'static str {
+        "print"
+    }
+
+    fn render(
+        &self,
+        site: &UnitSite,
+        shared: &Shared,
+        out: &Staging,
+    ) -> Result<Stats, Vec<Diagnostic>> {
+        let Some(formats) = &shared.theme.print else {
+            return Ok(Stats::default());
+        };
+        let theme_key = theme_key(shared);
+        let mut world = self.take_world(shared, &theme_key);
+        let started = Instant::now();
+        let mut job = Job {
+            site,
+            shared,
+            out,
+            world: &mut world,
+            theme_key: &theme_key,
+            stats: Stats::default(),
+            errors: Vec::new(),
+            warned: &self.warned,
+        };
+        for g in site.ordered() {
+            for f in formats.leaflets() {
+                for v in [Variant::Download, Variant::Press] {
+                    job.leaflet(g, f, v, &formats.sizes);
+                }
+            }
+        }
+        if let Some(f) = formats.handbook() {
+            for v in [Variant::Download, Variant::Press] {
+                job.handbook(f, v, formats.sizes[0]);
+            }
+        }
+        let (mut stats, errors) = (job.stats, job.errors);
+        stats.pdf_seconds = started.elapsed().as_secs_f64();
+        self.worlds.lock().expect("pool").push((theme_key, world));
+        if errors.is_empty() {
+            Ok(stats)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl Print {
+    fn take_world(&self, shared: &Shared, key: &str) -> PrintWorld {
+        let mut pool = self.worlds.lock().expect("pool");
+        if let Some(i) = pool.iter().position(|(k, _)| k == key) {
+            return pool.swap_remove(i).1;
+        }
+        drop(pool);
+        PrintWorld::new(
+            shared
+                .theme
+                .print_files
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+    }
+}
+
+/// A hash of the theme's print files and the tool: part of every cache key.
+fn theme_key(shared: &Shared) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    for (k, v) in &shared.theme.print_files {
+        h.update(k);
+        h.update([0]);
+        h.update(v);
+        h.update([0]);
+    }
+    hex(&h.finalize())
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+struct Job<'a, 'p> {
+    site: &'a UnitSite<'p>,
+    shared: &'a Shared<'a>,
+    out: &'a Staging,
+    world: &'a mut PrintWorld,
+    theme_key: &'a str,
+    stats: Stats,
+    errors: Vec<Diagnostic>,
+    warned: &'a Mutex<HashSet<PathBuf>>,
+}
+
+impl Job<'_, '_> {
+    fn leaflet(&mut self, g: &crate::content::Guide, f: &Format, v: Variant, sizes: &[f32]) {
+        let doc = document::leaflet(self.site, self.shared, g, f, v);
+        let rel = format!(
+            "{}/{}",
+            self.site.unit.slug,
+            leaflet_path(&g.doc.slug, &f.slug, v)
+        );
+        let result = self.produce(&doc.source, &doc.images, v, sizes, |pages| {
+            f.pages.is_none_or(|n| pages == n)
+        });
+        match result {
+            Ok(pdf) => self.emit(&rel, &pdf),
+            Err(Failure::Overflow(panel)) => self.errors.push(
+                Diagnostic::error(format!(
+                    "guide `{}` does not fit the {} ({}) even at {} pt",
+                    g.doc.slug,
+                    f.name,
+                    document::panel_name(&panel),
+                    sizes.last().copied().unwrap_or(formats::MIN_SIZE)
+                ))
+                .in_file(&g.doc.source.path)
+                .hint("shorten the steps, the list of documents or the help text; the web page keeps everything, the leaflet must fit its panels")
+                .for_unit(&self.site.unit.slug),
+            ),
+            Err(Failure::Error { file, line, message }) => {
+                self.errors.push(template_error(self.shared, &file, line, &message, &rel))
+            }
+        }
+    }
+
+    fn handbook(&mut self, f: &Format, v: Variant, size: f32) {
+        let rel = format!(
+            "{}/{}",
+            self.site.unit.slug,
+            handbook_path(&f.slug, &self.site.unit.slug, v)
+        );
+        let doc = document::handbook(self.site, self.shared, f, v, self.warned);
+        for w in doc.warnings {
+            self.shared.sink.push(w.for_unit(&self.site.unit.slug));
+        }
+        let key = self.cache_key(&doc.source, v, &[size]);
+        if let Some(pdf) = cache_get(self.shared, &key) {
+            self.emit(&rel, &pdf);
+            return;
+        }
+        // Lay out once to count pages, then again with notes pages that
+        // make the count a multiple of 4 (saddle stitching).
+        let result = self
+            .compile(&doc.source, &doc.images, v, size, 0)
+            .and_then(|(pdf, pages)| match (4 - pages % 4) % 4 {
+                0 => Ok((pdf, pages)),
+                pad => self.compile(&doc.source, &doc.images, v, size, pad),
+            });
+        match result {
+            Ok((pdf, pages)) if pages % 4 == 0 => {
+                cache_put(self.shared, &key, &pdf);
+                self.emit(&rel, &pdf);
+            }
+            Ok((_, pages)) => self.errors.push(
+                Diagnostic::error(format!(
+                    "the handbook of {} has {pages} pages after padding, not a multiple of 4",
+                    self.site.unit.slug
+                ))
+                .hint(
+                    "each notes page of the handbook template (h.pad) must fill exactly one page",
+                ),
+            ),
+            Err(Failure::Overflow(panel)) => self.errors.push(Diagnostic::error(format!(
+                "the handbook of {} overflows its {panel}",
+                self.site.unit.slug
+            ))),
+            Err(Failure::Error {
+                file,
+                line,
+                message,
+            }) => self
+                .errors
+                .push(template_error(self.shared, &file, line, &message, &rel)),
+        }
+    }
+
+    fn emit(&mut self, rel: &str, pdf: &[u8]) {
+        match write(self.out, rel, pdf) {
+            Ok(()) => self.stats.pdfs += 1,
+            Err(d) => self.errors.push(d),
+        }
+    }
+
+    /// Render (or take from the cache) a document whose page count `ok` accepts,
+    /// trying each size in turn.
+    fn produce(
+        &mut self,
+        source: &str,
+        images: &[(String, Vec<u8>)],
+        v: Variant,
+        sizes: &[f32],
+        ok: impl Fn(usize) -> bool,
+    ) -> Result<Vec<u8>, Failure> {
+        let key = self.cache_key(source, v, sizes);
+        if let Some(pdf) = cache_get(self.shared, &key) {
+            return Ok(pdf);
+        }
+        let mut last = Failure::Overflow("pages".into());
+        for size in sizes {
+            match self.compile(source, images, v, *size, 0) {
+                Ok((pdf, pages)) if ok(pages) => {
+                    cache_put(self.shared, &key, &pdf);
+                    return Ok(pdf);
+                }
+                Ok(_) => last = Failure::Overflow("pages".into()),
+                Err(Failure::Overflow(p)) => last = Failure::Overflow(p),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    fn cache_key(&self, source: &str, v: Variant, sizes: &[f32]) -> String {
+        let mut h = Sha256::new();
+        h.update(self.theme_key);
+        h.update(format!("{v:?}{sizes:?}"));
+        h.update(source);
+        hex(&h.finalize())
+    }
+
+    fn compile(
+        &mut self,
+        source: &str,
+        images: &[(String, Vec<u8>)],
+        v: Variant,
+        size: f32,
+        pad: usize,
+    ) -> Result<(Vec<u8>, usize), Failure> {
+        for (name, bytes) in images {
+            self.world.add_image(name, bytes);
+        }
+        let main = source
+            .replace(document::SIZE, &format!("{size}pt"))
+            .replace(document::PAD, &pad.to_string());
+        let doc = self.world.compile(&main);
+        // Without eviction Typst's memo cache grows about 1 MB per document.
+        typst::comemo::evict(10);
+        let doc = doc?;
+        let pages = doc.pages().len();
+        let pdf = typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {
+            file: "main.typ".into(),
+            line: 0,
+            message: errs
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        })?;
+        self.stats.pdfs_rendered += 1;
+        Ok((pdf, pages))
+    }
+}
+
+fn cache_dir(shared: &Shared) -> PathBuf {
+    shared.project.root.join(".sotay-cache").join("pdf")
+}
+
+fn cache_get(shared: &Shared, key: &str) -> Option<Vec<u8>> {
+    let pdf = std::fs::read(cache_dir(shared).join(format!("{key}.pdf"))).ok()?;
+    // A truncated or foreign file is not a PDF Typst wrote: render again.
+    (pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"))
+        .then_some(pdf)
+}
+
+/// Store a rendered PDF; a cache that cannot be written only costs speed.
+fn cache_put(shared: &Shared, key: &str, pdf: &[u8]) {
+    let dir = cache_dir(shared);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
+    if std::fs::write(&tmp, pdf).is_ok() {
+        let _ = std::fs::rename(&tmp, dir.join(format!("{key}.pdf")));
+    }
+}
+
+fn template_error(
+    shared: &Shared,
+    file: &str,
+    line: usize,
+    message: &str,
+    rel: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error(format!("print template: {message}"));
+    match file.strip_prefix("print/") {
+        Some(name) => {
+            let path = shared.theme.dir.join("print").join(name);
+            let shown = path
+                .strip_prefix(&shared.project.root)
+                .unwrap_or(&path)
+                .to_owned();
+            let text = shared.theme.print_files.get(name).cloned().unwrap_or_default();
+            d.at(&shown, &text, line.max(1), 1, 1)
+                .hint(format!("while making {rel}"))
+        }
+        None => d.hint(format!(
+            "while making {rel}; this is a bug in sotay's print data, please report it with the guide"
+        )),
+    }
+}
