@@ -229,6 +229,15 @@ fn main() -> ExitCode {
                             report.search_bytes as f64 / 1e3 / report.search_docs as f64
                         );
                     }
+                    if !quiet && report.pdfs > 0 {
+                        eprintln!(
+                            "print: {} PDFs ({} laid out, {} from the cache) in {:.2} s of work over all threads",
+                            report.pdfs,
+                            report.pdfs_rendered,
+                            report.pdfs.saturating_sub(report.pdfs_rendered),
+                            report.pdf_seconds
+                        );
+                    }
                     if !quiet {
                         eprintln!(
                             "built {} units, {} pages, {} files ({} changed, {:.1} MB) into {} in {:.2} s",

@@ -36,6 +36,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "lien-he",
     "chu-thich",
     "thong-tin-them",
+    "tai-lieu-in",
 ];
 
 pub(crate) fn options() -> Options {

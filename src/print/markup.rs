@@ -154,8 +154,19 @@ fn convert(events: Vec<Event>, env: &Env) -> String {
     let mut out = String::new();
     // Closing text for each open link (written-out URL in print).
     let mut links: Vec<String> = Vec::new();
-    let mut iter = events.into_iter();
-    while let Some(ev) = iter.next() {
+    // Lists whose first item is a task get checkboxes instead of bullets.
+    let task_lists: Vec<usize> = (0..events.len())
+        .filter(|&i| {
+            matches!(events[i], Event::Start(Tag::List(_)))
+                && matches!(events.get(i + 1), Some(Event::Start(Tag::Item)))
+                && matches!(events.get(i + 2), Some(Event::TaskListMarker(_)))
+        })
+        .collect();
+    let mut iter = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (task_lists.contains(&i), e));
+    while let Some((task_list, ev)) = iter.next() {
         match ev {
             Event::Text(t) => out.push_str(&escape(&t)),
             Event::Code(t) => {
@@ -194,7 +205,7 @@ fn convert(events: Vec<Event>, env: &Env) -> String {
                         CodeBlockKind::Indented => None,
                     };
                     let mut code = String::new();
-                    for e in iter.by_ref() {
+                    for (_, e) in iter.by_ref() {
                         match e {
                             Event::Text(t) => code.push_str(&t),
                             Event::End(TagEnd::CodeBlock) => break,
@@ -209,6 +220,9 @@ fn convert(events: Vec<Event>, env: &Env) -> String {
                     out.push_str(")\n");
                 }
                 Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
+                Tag::List(None) if task_list => {
+                    out.push_str("#list(marker: [], body-indent: 0pt, ")
+                }
                 Tag::List(None) => out.push_str("#list("),
                 Tag::Item => out.push('['),
                 Tag::FootnoteDefinition(l) => {
@@ -257,7 +271,7 @@ fn convert(events: Vec<Event>, env: &Env) -> String {
                 }
                 Tag::Image { dest_url, .. } => {
                     let mut alt = Vec::new();
-                    for e in iter.by_ref() {
+                    for (_, e) in iter.by_ref() {
                         if matches!(e, Event::End(TagEnd::Image)) {
                             break;
                         }

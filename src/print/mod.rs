@@ -30,6 +30,9 @@ pub use document::Variant;
 use formats::Format;
 use world::{Failure, PrintWorld};
 
+/// The unit's print page: every PDF, and the specs for the print shop.
+pub const INDEX: &str = "in-an/index.html";
+
 /// Where a guide's leaflet is, under the unit folder.
 pub fn leaflet_path(guide: &str, format: &str, variant: Variant) -> String {
     match variant {
@@ -94,6 +97,7 @@ impl Renderer for Print {
                 job.handbook(f, v, formats.sizes[0]);
             }
         }
+        job.index(formats);
         let (mut stats, errors) = (job.stats, job.errors);
         stats.pdf_seconds = started.elapsed().as_secs_f64();
         self.worlds.lock().expect("pool").push((theme_key, world));
@@ -206,6 +210,7 @@ impl Job<'_, '_> {
             });
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
+                self.stats.pdfs_rendered += 1;
                 cache_put(self.shared, &key, &pdf);
                 self.emit(&rel, &pdf);
             }
@@ -229,6 +234,107 @@ impl Job<'_, '_> {
             }) => self
                 .errors
                 .push(template_error(self.shared, &file, line, &message, &rel)),
+        }
+    }
+
+    /// `in-an/index.html`: links to every PDF and what the print shop needs.
+    fn index(&mut self, formats: &formats::Formats) {
+        use serde_json::json;
+        let site = self.site;
+        let unit = &site.unit.slug;
+        let mut ctx = crate::render::pages::base_context(site, self.shared);
+        ctx.insert("root", "../");
+        ctx.insert("path", INDEX);
+        ctx.insert(
+            "canonical",
+            &crate::render::pages::canonical(&site.unit.data.base_url, INDEX),
+        );
+        ctx.insert("hub_url", "../../index.html");
+        let t = |k: &str| {
+            self.shared
+                .theme
+                .strings
+                .get(k)
+                .cloned()
+                .unwrap_or_default()
+        };
+        ctx.insert("title", &t("print_title"));
+        ctx.insert("description", &t("print_lead"));
+        let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
+        ctx.insert("formats", &names);
+        let guides: Vec<serde_json::Value> = site
+            .ordered()
+            .map(|g| {
+                let leaflets: Vec<serde_json::Value> = formats
+                    .leaflets()
+                    .map(|f| {
+                        json!({
+                            "name": f.name,
+                            "download": leaflet_path(&g.doc.slug, &f.slug, Variant::Download),
+                            "press": leaflet_path(&g.doc.slug, &f.slug, Variant::Press),
+                        })
+                    })
+                    .collect();
+                json!({
+                    "title": g.doc.meta.title,
+                    "url": format!("huong-dan/{}/index.html", g.doc.slug),
+                    "leaflets": leaflets,
+                })
+            })
+            .collect();
+        ctx.insert("guides", &guides);
+        ctx.insert(
+            "handbook",
+            &formats.handbook().map(|f| {
+                json!({
+                    "name": f.name,
+                    "download": handbook_path(&f.slug, unit, Variant::Download),
+                    "press": handbook_path(&f.slug, unit, Variant::Press),
+                })
+            }),
+        );
+        let (_, shop) = site.project.print_shop(site.unit);
+        let marks = match shop.marks.as_str() {
+            "none" => "Không có dấu",
+            "crop" => "Dấu cắt ở bốn góc, nằm ngoài phần lề xén",
+            _ => "Dấu cắt và dấu chồng màu, nằm ngoài phần lề xén",
+        };
+        let spec = |term: &str, value: String| json!({"term": term, "value": value});
+        let specs = vec![
+            spec("Nhà in", shop.name.clone()),
+            spec(
+                "Khổ",
+                names.join("; ")
+                    + &formats
+                        .handbook()
+                        .map(|f| format!("; {} (số trang chia hết cho 4)", f.name))
+                        .unwrap_or_default(),
+            ),
+            spec(
+                "Lề xén (bleed)",
+                format!(
+                    "{} mm mỗi cạnh; TrimBox trong PDF đúng khổ thành phẩm",
+                    shop.bleed_mm
+                ),
+            ),
+            spec("Dấu", marks.to_owned()),
+            spec(
+                "Màu",
+                "CMYK; chữ đen và mã QR chỉ in bản K (đen 100%)".to_owned(),
+            ),
+            spec(
+                "Phông chữ",
+                "Be Vietnam Pro, nhúng trong tệp PDF".to_owned(),
+            ),
+        ];
+        ctx.insert("specs", &specs);
+        let page = format!("{unit}/{INDEX}");
+        match self.shared.template("print.html", &ctx, &page) {
+            Ok(html) => match write(self.out, &page, html.as_bytes()) {
+                Ok(()) => self.stats.pages += 1,
+                Err(d) => self.errors.push(d),
+            },
+            Err(d) => self.errors.push(d),
         }
     }
 
@@ -257,6 +363,7 @@ impl Job<'_, '_> {
         for size in sizes {
             match self.compile(source, images, v, *size, 0) {
                 Ok((pdf, pages)) if ok(pages) => {
+                    self.stats.pdfs_rendered += 1;
                     cache_put(self.shared, &key, &pdf);
                     return Ok(pdf);
                 }
@@ -304,7 +411,6 @@ impl Job<'_, '_> {
                 .collect::<Vec<_>>()
                 .join("; "),
         })?;
-        self.stats.pdfs_rendered += 1;
         Ok((pdf, pages))
     }
 }

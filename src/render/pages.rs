@@ -154,6 +154,7 @@ pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
         })
         .collect();
     ctx.insert("pages", &pages);
+    ctx.insert("printing", &print_links(site, sh));
     ctx.insert(
         "feedback_url",
         &p.pages
@@ -259,6 +260,19 @@ fn render_page(
             let view = GuideView::new(g, doc, site);
             ctx.insert("guide", &view);
             ctx.insert("is_override", &site.is_override(&g.doc.slug));
+            let leaflets: Vec<serde_json::Value> = sh
+                .theme
+                .print
+                .iter()
+                .flat_map(|f| f.leaflets())
+                .map(|f| {
+                    serde_json::json!({
+                        "name": f.name,
+                        "url": crate::print::leaflet_path(&g.doc.slug, &f.slug, crate::print::Variant::Download),
+                    })
+                })
+                .collect();
+            ctx.insert("leaflets", &leaflets);
             (
                 "guide.html",
                 g.doc.meta.title.clone(),
@@ -284,6 +298,19 @@ fn render_page(
     ctx.insert("title", &title);
     ctx.insert("description", &description);
     sh.template(template, &ctx, &page)
+}
+
+/// The handbook and the print page, when the theme makes PDFs.
+fn print_links(site: &UnitSite, sh: &Shared) -> Option<serde_json::Value> {
+    let formats = sh.theme.print.as_ref()?;
+    Some(serde_json::json!({
+        "index": crate::print::INDEX,
+        "handbook": formats.handbook().map(|f| crate::print::handbook_path(
+            &f.slug,
+            &site.unit.slug,
+            crate::print::Variant::Download
+        )),
+    }))
 }
 
 /// Whether a document links to a guide this unit does not publish.

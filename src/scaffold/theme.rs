@@ -3,6 +3,26 @@
 
 pub const FILES: &[(&str, &[u8])] = &[
     (
+        "print/formats.yaml",
+        include_bytes!("../../themes/default/print/formats.yaml"),
+    ),
+    (
+        "print/lib.typ",
+        include_bytes!("../../themes/default/print/lib.typ"),
+    ),
+    (
+        "print/so-tay.typ",
+        include_bytes!("../../themes/default/print/so-tay.typ"),
+    ),
+    (
+        "print/to-gap-ba.typ",
+        include_bytes!("../../themes/default/print/to-gap-ba.typ"),
+    ),
+    (
+        "print/to-roi-a5.typ",
+        include_bytes!("../../themes/default/print/to-roi-a5.typ"),
+    ),
+    (
         "static/nhung-manh.css",
         include_bytes!("../../themes/default/static/nhung-manh.css"),
     ),
@@ -97,6 +117,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/partials/crumbs.html",
         include_bytes!("../../themes/default/templates/partials/crumbs.html"),
+    ),
+    (
+        "templates/print.html",
+        include_bytes!("../../themes/default/templates/print.html"),
     ),
     (
         "templates/redirect.html",

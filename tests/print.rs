@@ -1,0 +1,439 @@
+//! Print PDFs as a print shop and a reader check them: page boxes in mm,
+//! embedded fonts, the Vietnamese text, the QR code, the handbook's contents
+//! and page count, and the errors an editor sees. Needs poppler-utils
+//! (`.ci/run` installs it); a missing tool fails the test.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Fixture, render};
+
+const PT_PER_MM: f64 = 72.0 / 25.4;
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("{tool} is needed for the print tests (apt-get install poppler-utils): {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// (width, height) in mm of a box from `pdfinfo -box`, first page.
+fn pdf_box(pdf: &Path, name: &str) -> Option<(f64, f64, f64, f64)> {
+    let info = poppler("pdfinfo", &["-box", pdf.to_str().unwrap()]);
+    let line = info.lines().find(|l| l.starts_with(&format!("{name}:")))?;
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|x| x.parse::<f64>().unwrap() / PT_PER_MM)
+        .collect();
+    Some((v[0], v[1], v[2] - v[0], v[3] - v[1]))
+}
+
+fn pages(pdf: &Path) -> usize {
+    poppler("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count")
+}
+
+fn text(pdf: &Path, page: Option<usize>) -> String {
+    let mut args = vec![];
+    let p = page.map(|p| p.to_string());
+    if let Some(p) = &p {
+        args.extend(["-f", p.as_str(), "-l", p.as_str()]);
+    }
+    args.extend([pdf.to_str().unwrap(), "-"]);
+    poppler("pdftotext", &args)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 0.2
+}
+
+#[test]
+fn every_format_has_its_trim_size_with_and_without_bleed() {
+    let f = Fixture::new();
+    f.write(
+        "content/print/in-nhanh.yaml",
+        "name: \"In nhanh Ba Đình\"\nbleed_mm: 5\nmarks: crop+registration\n",
+    );
+    f.write(
+        "content/print/khong-xen.yaml",
+        "name: \"In văn phòng\"\nbleed_mm: 0\nmarks: none\n",
+    );
+    let unit = "content/units/phuong-ba-dinh.yaml";
+    let text_of = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &format!("{text_of}print_shop: in-nhanh\n"));
+    let unit = "content/units/xa-ba-vi.yaml";
+    let text_of = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &format!("{text_of}print_shop: khong-xen\n"));
+    f.build_ok();
+    let out = f.out();
+    let formats = [
+        ("dang-ky-khai-sinh-to-gap-ba", 297.0, 210.0),
+        ("dang-ky-khai-sinh-to-roi-a5", 148.0, 210.0),
+    ];
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        let mut docs: Vec<(String, f64, f64)> = formats
+            .iter()
+            .map(|(n, w, h)| (n.to_string(), *w, *h))
+            .collect();
+        docs.push((format!("so-tay-{unit}"), 148.0, 210.0));
+        for (name, w, h) in &docs {
+            // Download: exactly the trim size, no bleed.
+            let dl = out.join(format!("{unit}/in-an/{name}.pdf"));
+            let (_, _, mw, mh) = pdf_box(&dl, "MediaBox").unwrap();
+            assert!(close(mw, *w) && close(mh, *h), "{dl:?}: {mw}x{mh} mm");
+            // Press: trim + bleed (+ a 9 mm zone for marks), TrimBox at the trim size.
+            let press = out.join(format!("{unit}/in-an/nha-in/{name}.pdf"));
+            let (bleed, zone) = match unit {
+                "phuong-ba-dinh" => (5.0, 9.0),
+                "xa-ba-vi" => (0.0, 0.0),
+                _ => (3.0, 9.0), // the built-in default profile
+            };
+            let (_, _, mw, mh) = pdf_box(&press, "MediaBox").unwrap();
+            let edge = 2.0 * (bleed + zone);
+            assert!(
+                close(mw, w + edge) && close(mh, h + edge),
+                "{press:?}: media {mw}x{mh} mm, want {}x{}",
+                w + edge,
+                h + edge
+            );
+            let (tx, ty, tw, th) = pdf_box(&press, "TrimBox").unwrap();
+            assert!(close(tw, *w) && close(th, *h), "{press:?}: trim {tw}x{th}");
+            assert!(close(tx, bleed + zone) && close(ty, bleed + zone));
+        }
+        assert_eq!(
+            pages(&out.join(format!("{unit}/in-an/{}.pdf", formats[0].0))),
+            2
+        );
+        assert_eq!(
+            pages(&out.join(format!("{unit}/in-an/{}.pdf", formats[1].0))),
+            2
+        );
+    }
+}
+
+#[test]
+fn fonts_are_embedded_and_the_text_is_the_guides_vietnamese() {
+    let f = Fixture::new();
+    f.build_ok();
+    for rel in [
+        "phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-gap-ba.pdf",
+        "phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-roi-a5.pdf",
+        "phuong-ba-dinh/in-an/so-tay-phuong-ba-dinh.pdf",
+    ] {
+        let pdf = f.out().join(rel);
+        let fonts = poppler("pdffonts", &[pdf.to_str().unwrap()]);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{rel}: no fonts");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            // name type... emb sub uni object ID: emb is 5th from the end.
+            assert_eq!(cols[cols.len() - 5], "yes", "{rel}: not embedded: {row}");
+            assert!(row.contains("BeVietnamPro"), "{rel}: {row}");
+        }
+        let t = text(&pdf, None);
+        let joined = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        for want in [
+            "Đăng ký khai sinh trực tuyến",
+            "Đăng nhập Cổng Dịch vụ công",
+            "Nộp hồ sơ",
+            "Ủy ban nhân dân phường Ba Đình",
+            "Hành chính thông minh - Tận tâm phục vụ",
+            "mã OTP",
+        ] {
+            assert!(
+                joined.contains(want),
+                "{rel}: missing {want:?} in\n{joined}"
+            );
+        }
+        use unicode_normalization::UnicodeNormalization;
+        assert_eq!(t.nfc().collect::<String>(), t, "{rel}: text is not NFC");
+    }
+}
+
+#[test]
+fn the_qr_code_decodes_to_the_guide_page() {
+    let f = Fixture::new();
+    f.build_ok();
+    for (rel, page) in [
+        ("phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-gap-ba.pdf", 1),
+        (
+            "phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-roi-a5.pdf",
+            1,
+        ),
+    ] {
+        let pdf = f.out().join(rel);
+        let png = f.root().join("qr");
+        let p = page.to_string();
+        poppler(
+            "pdftoppm",
+            &[
+                "-r",
+                "300",
+                "-gray",
+                "-png",
+                "-singlefile",
+                "-f",
+                &p,
+                "-l",
+                &p,
+                pdf.to_str().unwrap(),
+                png.to_str().unwrap(),
+            ],
+        );
+        let img = image::open(f.root().join("qr.png")).unwrap().to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        let urls: Vec<String> = grids
+            .iter()
+            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+            .collect();
+        assert_eq!(
+            urls,
+            vec!["https://sotay.example.vn/phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/"],
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn the_handbook_pads_to_four_and_its_contents_point_to_the_right_pages() {
+    let f = Fixture::new();
+    f.build_ok();
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        for rel in [
+            format!("{unit}/in-an/so-tay-{unit}.pdf"),
+            format!("{unit}/in-an/nha-in/so-tay-{unit}.pdf"),
+        ] {
+            let pdf = f.out().join(&rel);
+            let n = pages(&pdf);
+            assert_eq!(n % 4, 0, "{rel}: {n} pages");
+            let toc = text(&pdf, Some(2)).replace('\u{2060}', "");
+            assert!(toc.contains("Mục lục"), "{rel}: page 2 is not the contents");
+            let mut entries = 0;
+            for line in toc.lines() {
+                let line = line.trim();
+                let Some((title, num)) = line.rsplit_once(' ') else {
+                    continue;
+                };
+                let Ok(num) = num.parse::<usize>() else {
+                    continue;
+                };
+                let title = title.trim_end_matches(['.', ' ']).trim();
+                if title.is_empty() {
+                    continue;
+                }
+                entries += 1;
+                let page = text(&pdf, Some(num));
+                let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(
+                    flat.contains(title),
+                    "{rel}: contents say {title:?} is on page {num}, which reads:\n{flat}"
+                );
+            }
+            // Audiences and the guides under them.
+            assert!(
+                entries >= 3,
+                "{rel}: contents has {entries} entries:\n{toc}"
+            );
+        }
+    }
+    // xa-ba-vi's own guide is in its handbook.
+    let t = text(&f.out().join("xa-ba-vi/in-an/so-tay-xa-ba-vi.pdf"), None);
+    assert!(t.contains("Nhờ Tổ công nghệ số hỗ trợ"));
+}
+
+#[test]
+fn every_typst_special_character_prints_as_written() {
+    let f = Fixture::new();
+    let specials = r"Ký hiệu: \#nhãn \*sao\* \_gạch\_ $x$ @ref \<thẻ> \[a\] {b} ~ / \\ = + 1. 2) -- ... // /\* %& | ^ !? `lệnh`";
+    f.write(
+        "content/guides/ho-tich/dang-ky-khai-sinh.md",
+        &common::KHAI_SINH.replace(
+            "## Bước 2: Nộp hồ sơ\n",
+            &format!("## Bước 2: Nộp hồ sơ\n\n{specials}\n"),
+        ),
+    );
+    f.build_ok();
+    let want = "Ký hiệu: #nhãn *sao* _gạch_ $x$ @ref <thẻ> [a] {b} ~ / \\ = + 1. 2) -- ... // /* %& | ^ !? lệnh";
+    for rel in [
+        "phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-gap-ba.pdf",
+        "phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-roi-a5.pdf",
+    ] {
+        let t = text(&f.out().join(rel), None);
+        let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(want), "{rel}: want\n{want}\nin\n{flat}");
+    }
+}
+
+#[test]
+fn a_guide_too_long_for_its_leaflet_fails_naming_the_guide_and_file() {
+    let f = Fixture::new();
+    let mut long =
+        common::KHAI_SINH.replace("## Lưu ý", "## Bước 3: Chờ kết quả\n\nChờ.\n\n## Lưu ý");
+    let para = "Đọc kỹ từng dòng trên màn hình, kiểm tra lại họ tên, ngày sinh, số định danh cá nhân và nơi cư trú trước khi bấm nút tiếp tục. ".repeat(6);
+    for n in 4..=16 {
+        long = long.replace(
+            "## Lưu ý",
+            &format!("## Bước {n}: Kiểm tra thông tin lần {n}\n\n{para}\n\n## Lưu ý"),
+        );
+    }
+    f.write("content/guides/ho-tich/dang-ky-khai-sinh.md", &long);
+    let errors = f.build_err();
+    let shown = render(&errors);
+    assert!(
+        shown.contains("guide `dang-ky-khai-sinh` does not fit the Tờ gấp ba A4")
+            && shown.contains("content/guides/ho-tich/dang-ky-khai-sinh.md")
+            && shown.contains("8 pt"),
+        "{shown}"
+    );
+    // The previous output is untouched: nothing was built.
+    assert!(!f.out().join("phuong-ba-dinh/in-an").exists());
+}
+
+#[test]
+fn same_input_gives_the_same_pdf_bytes() {
+    // Two separate projects (two caches), the same content.
+    let a = Fixture::new();
+    let b = Fixture::new();
+    a.build_ok();
+    b.build_ok();
+    for rel in [
+        "phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-gap-ba.pdf",
+        "phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-roi-a5.pdf",
+        "xa-ba-vi/in-an/so-tay-xa-ba-vi.pdf",
+    ] {
+        let x = std::fs::read(a.out().join(rel)).unwrap();
+        let y = std::fs::read(b.out().join(rel)).unwrap();
+        assert!(x == y, "{rel} differs between two builds");
+        // No creation date unless a print-shop profile asks for it.
+        assert!(!x.windows(13).any(|w| w == b"/CreationDate"), "{rel}");
+    }
+}
+
+#[test]
+fn a_second_build_takes_pdfs_from_the_cache_and_an_edit_redoes_only_its_guide() {
+    let f = Fixture::new();
+    let first = f.build_ok();
+    assert!(first.pdfs > 0 && first.pdfs_rendered == first.pdfs);
+    // Edit one guide's text: its leaflets and the handbooks that hold it are redone.
+    let g = "content/guides/cu-tru/dang-ky-tam-tru.md";
+    let old = std::fs::read_to_string(f.root().join(g)).unwrap();
+    f.write(g, &old.replace("Trên Cổng.", "Trên Cổng Dịch vụ công."));
+    let second = f.build_ok();
+    assert_eq!(second.pdfs, first.pdfs);
+    assert!(
+        second.pdfs_rendered > 0 && second.pdfs_rendered < first.pdfs / 2,
+        "{} of {} laid out again",
+        second.pdfs_rendered,
+        second.pdfs
+    );
+    // A corrupt cache entry is ignored, not printed.
+    for e in std::fs::read_dir(f.root().join(".sotay-cache/pdf")).unwrap() {
+        std::fs::write(e.unwrap().path(), b"not a pdf").unwrap();
+    }
+    f.write(g, &old);
+    let third = f.build_ok();
+    assert_eq!(third.pdfs_rendered, third.pdfs);
+    let pdf = std::fs::read(
+        f.out()
+            .join("phuong-ba-dinh/in-an/dang-ky-tam-tru-to-gap-ba.pdf"),
+    )
+    .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn guide_pages_and_the_home_page_link_to_the_pdfs() {
+    let f = Fixture::new();
+    f.build_ok();
+    let page = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html");
+    assert!(page.contains("Tải tờ rơi (PDF)"));
+    assert!(
+        page.contains("href=\"../../in-an/dang-ky-khai-sinh-to-gap-ba.pdf\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"../../in-an/dang-ky-khai-sinh-to-roi-a5.pdf\""));
+    let home = f.read_out("phuong-ba-dinh/index.html");
+    assert!(
+        home.contains("href=\"in-an/so-tay-phuong-ba-dinh.pdf\""),
+        "{home}"
+    );
+    assert!(home.contains("href=\"in-an/index.html\""));
+    let index = f.read_out("phuong-ba-dinh/in-an/index.html");
+    assert!(index.contains("nha-in/dang-ky-khai-sinh-to-gap-ba.pdf"));
+    assert!(index.contains("3 mm"), "{index}");
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        common::assert_links_resolve(f.root(), &f.out(), unit);
+    }
+}
+
+#[test]
+fn the_download_pdf_is_tagged_with_title_author_and_language() {
+    let f = Fixture::new();
+    f.build_ok();
+    let pdf = f
+        .out()
+        .join("phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-gap-ba.pdf");
+    let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(info.contains("Title:           Đăng ký khai sinh trực tuyến – Tờ gấp ba A4"));
+    assert!(info.contains("Author:          Ủy ban nhân dân phường Ba Đình"));
+    let bytes = std::fs::read(&pdf).unwrap();
+    let has = |s: &[u8]| bytes.windows(s.len()).any(|w| w == s);
+    assert!(has(b"pdfuaid"), "no PDF/UA identification");
+    assert!(has(b"/Lang"), "no document language");
+    // The press version is the print shop's: no tags needed, no links.
+    let press = f
+        .out()
+        .join("phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-gap-ba.pdf");
+    let info = poppler("pdfinfo", &[press.to_str().unwrap()]);
+    assert!(info.contains("Tagged:          no"), "{info}");
+}
+
+#[test]
+fn bad_print_shop_profiles_are_errors_with_file_and_line() {
+    let f = Fixture::new();
+    f.write(
+        "content/print/in-nhanh.yaml",
+        "name: \"In nhanh\"\nbleed_mm: 2\nmarks: crops\n",
+    );
+    let unit = "content/units/xa-ba-vi.yaml";
+    let text_of = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &format!("{text_of}print_shop: in-nhan\n"));
+    let shown = render(&f.build_err());
+    assert!(shown.contains("content/print/in-nhanh.yaml:2"), "{shown}");
+    assert!(shown.contains("bleed of 2 mm is not offered"), "{shown}");
+    assert!(
+        shown.contains("content/print/in-nhanh.yaml:3") && shown.contains("did you mean `crop`?"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("no print shop `in-nhan`") && shown.contains("did you mean `in-nhanh`?"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_low_resolution_image_warns_for_print() {
+    let f = Fixture::new();
+    // 300 px wide, landscape: placed 110 mm wide in the handbook = 69 dpi.
+    f.image("content/guides/ho-tich/anh/dang-nhap.png", 300, 200);
+    let report = f.build_ok();
+    let shown = render(&report.diagnostics);
+    assert!(
+        shown.contains("would print at 69 dpi")
+            && shown.contains("content/guides/ho-tich/dang-ky-khai-sinh.md"),
+        "{shown}"
+    );
+}
