@@ -14,7 +14,7 @@ use crate::images::{self, Processed};
 use crate::output::Staging;
 use crate::refs;
 use crate::render::docs::{Docs, Markdown};
-use crate::render::{self, Shared, Stats};
+use crate::render::{self, Renderer, Shared, Stats};
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -185,6 +185,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             a
         });
     bar.finish_and_clear();
+    lap("render", &mut stages);
+
+    // PDFs, as a stage of their own: Typst uses rayon inside, so timing it
+    // inside the per-unit loop above would count stolen work.
+    let print = crate::print::Print::default();
+    let mut stats = stats;
+    stats += selected
+        .par_iter()
+        .map(|unit| {
+            let site = UnitSite::new(&project, unit, &collation);
+            match print.render(&site, &shared, &staging) {
+                Ok(s) => s,
+                Err(ds) => {
+                    sink.extend(ds);
+                    Stats::default()
+                }
+            }
+        })
+        .reduce(Stats::default, |mut a, b| {
+            a += b;
+            a
+        });
+    lap("print", &mut stages);
     if full {
         if let Err(d) = render::hub::render(&shared, &staging) {
             sink.push(d);
@@ -198,7 +221,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             sink.push(d);
         }
     }
-    lap("render", &mut stages);
+    lap("hub", &mut stages);
     if sink.has_errors() {
         return Err(fail(sink)); // dropping the staging folder removes it
     }
@@ -239,7 +262,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,
         pdfs_rendered: stats.pdfs_rendered,
-        pdf_seconds: stats.pdf_seconds,
+        pdf_seconds: stages
+            .iter()
+            .find(|(n, _)| *n == "print")
+            .map_or(0.0, |s| s.1),
         files,
         unchanged,
         bytes,

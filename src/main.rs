@@ -231,11 +231,11 @@ fn main() -> ExitCode {
                     }
                     if !quiet && report.pdfs > 0 {
                         eprintln!(
-                            "print: {} PDFs ({} laid out, {} from the cache) in {:.2} s of work over all threads",
+                            "print: {} PDFs in {:.2} s ({} laid out, {} unchanged from the cache)",
                             report.pdfs,
+                            report.pdf_seconds,
                             report.pdfs_rendered,
-                            report.pdfs.saturating_sub(report.pdfs_rendered),
-                            report.pdf_seconds
+                            report.pdfs.saturating_sub(report.pdfs_rendered)
                         );
                     }
                     if !quiet {

@@ -302,6 +302,28 @@ fn a_guide_too_long_for_its_leaflet_fails_naming_the_guide_and_file() {
 }
 
 #[test]
+fn too_many_documents_for_the_flap_fail_naming_the_panel() {
+    let f = Fixture::new();
+    let docs: String = (1..=40)
+        .map(|i| {
+            format!("  - \"Bản sao giấy tờ số {i} có chứng thực của cơ quan có thẩm quyền\"\n")
+        })
+        .collect();
+    f.write(
+        "content/guides/ho-tich/dang-ky-khai-sinh.md",
+        &common::KHAI_SINH.replace(
+            "documents:\n  - \"Giấy chứng sinh\"\n",
+            &format!("documents:\n{docs}"),
+        ),
+    );
+    let shown = render(&f.build_err());
+    assert!(
+        shown.contains("does not fit the Tờ gấp ba A4 (the inside flap: fee, time, place and what to prepare) even at 8 pt"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn same_input_gives_the_same_pdf_bytes() {
     // Two separate projects (two caches), the same content.
     let a = Fixture::new();

@@ -18,7 +18,6 @@ mod world;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
@@ -74,7 +73,6 @@ impl Renderer for Print {
         };
         let theme_key = theme_key(shared);
         let mut world = self.take_world(shared, &theme_key);
-        let started = Instant::now();
         let mut job = Job {
             site,
             shared,
@@ -87,8 +85,14 @@ impl Renderer for Print {
         };
         for g in site.ordered() {
             for f in formats.leaflets() {
+                // Both variants lay out alike: the press one starts at the
+                // size the download one needed, and is skipped if that failed.
+                let mut start = 0;
                 for v in [Variant::Download, Variant::Press] {
-                    job.leaflet(g, f, v, &formats.sizes);
+                    match job.leaflet(g, f, v, &formats.sizes[start..]) {
+                        Some(i) => start += i,
+                        None => break,
+                    }
                 }
             }
         }
@@ -98,8 +102,7 @@ impl Renderer for Print {
             }
         }
         job.index(formats);
-        let (mut stats, errors) = (job.stats, job.errors);
-        stats.pdf_seconds = started.elapsed().as_secs_f64();
+        let (stats, errors) = (job.stats, job.errors);
         self.worlds.lock().expect("pool").push((theme_key, world));
         if errors.is_empty() {
             Ok(stats)
@@ -155,7 +158,15 @@ struct Job<'a, 'p> {
 }
 
 impl Job<'_, '_> {
-    fn leaflet(&mut self, g: &crate::content::Guide, f: &Format, v: Variant, sizes: &[f32]) {
+    /// Render one leaflet; the index in `sizes` it fitted at (0 when it came
+    /// from the cache), or `None` after reporting an error.
+    fn leaflet(
+        &mut self,
+        g: &crate::content::Guide,
+        f: &Format,
+        v: Variant,
+        sizes: &[f32],
+    ) -> Option<usize> {
         let doc = document::leaflet(self.site, self.shared, g, f, v);
         let rel = format!(
             "{}/{}",
@@ -166,7 +177,10 @@ impl Job<'_, '_> {
             f.pages.is_none_or(|n| pages == n)
         });
         match result {
-            Ok(pdf) => self.emit(&rel, &pdf),
+            Ok((pdf, fitted)) => {
+                self.emit(&rel, &pdf);
+                return Some(fitted);
+            }
             Err(Failure::Overflow(panel)) => self.errors.push(
                 Diagnostic::error(format!(
                     "guide `{}` does not fit the {} ({}) even at {} pt",
@@ -183,6 +197,7 @@ impl Job<'_, '_> {
                 self.errors.push(template_error(self.shared, &file, line, &message, &rel))
             }
         }
+        None
     }
 
     fn handbook(&mut self, f: &Format, v: Variant, size: f32) {
@@ -354,18 +369,18 @@ impl Job<'_, '_> {
         v: Variant,
         sizes: &[f32],
         ok: impl Fn(usize) -> bool,
-    ) -> Result<Vec<u8>, Failure> {
+    ) -> Result<(Vec<u8>, usize), Failure> {
         let key = self.cache_key(source, v, sizes);
         if let Some(pdf) = cache_get(self.shared, &key) {
-            return Ok(pdf);
+            return Ok((pdf, 0));
         }
         let mut last = Failure::Overflow("pages".into());
-        for size in sizes {
+        for (i, size) in sizes.iter().enumerate() {
             match self.compile(source, images, v, *size, 0) {
                 Ok((pdf, pages)) if ok(pages) => {
                     self.stats.pdfs_rendered += 1;
                     cache_put(self.shared, &key, &pdf);
-                    return Ok(pdf);
+                    return Ok((pdf, i));
                 }
                 Ok(_) => last = Failure::Overflow("pages".into()),
                 Err(Failure::Overflow(p)) => last = Failure::Overflow(p),

@@ -56,11 +56,9 @@ pub struct Stats {
     /// Bytes of search index written, and how many guides it covers.
     pub search_bytes: u64,
     pub search_docs: usize,
-    /// PDFs written, how many were laid out (not from the cache), and the
-    /// seconds spent on them (summed over threads).
+    /// PDFs written, and how many were laid out (not from the cache).
     pub pdfs: usize,
     pub pdfs_rendered: usize,
-    pub pdf_seconds: f64,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -70,7 +68,6 @@ impl std::ops::AddAssign for Stats {
         self.search_docs += o.search_docs;
         self.pdfs += o.pdfs;
         self.pdfs_rendered += o.pdfs_rendered;
-        self.pdf_seconds += o.pdf_seconds;
     }
 }
 
@@ -97,7 +94,6 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(embed::Embed),
         Box::new(messages::Messages),
         Box::new(short::ShortLinks),
-        Box::new(crate::print::Print::default()),
     ]
 }
 
