@@ -57,6 +57,9 @@ pub struct BuildReport {
     pub pdfs: usize,
     pub pdfs_rendered: usize,
     pub pdf_seconds: f64,
+    /// Pictures (infographics, posters, link previews) written, and seconds.
+    pub images: usize,
+    pub image_seconds: f64,
     pub files: usize,
     /// Files with the same bytes as in the previous output (linked, not rewritten).
     pub unchanged: usize,
@@ -208,6 +211,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             a
         });
     lap("print", &mut stages);
+
+    // Infographics, social images and link previews.
+    let visuals = crate::visual::Visuals::default();
+    stats += selected
+        .par_iter()
+        .map(|unit| {
+            let site = UnitSite::new(&project, unit, &collation);
+            match visuals.render(&site, &shared, &staging) {
+                Ok(s) => s,
+                Err(ds) => {
+                    sink.extend(ds);
+                    Stats::default()
+                }
+            }
+        })
+        .reduce(Stats::default, |mut a, b| {
+            a += b;
+            a
+        });
+    lap("visuals", &mut stages);
     if full {
         if let Err(d) = render::hub::render(&shared, &staging) {
             sink.push(d);
@@ -265,6 +288,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         pdf_seconds: stages
             .iter()
             .find(|(n, _)| *n == "print")
+            .map_or(0.0, |s| s.1),
+        images: stats.images,
+        image_seconds: stages
+            .iter()
+            .find(|(n, _)| *n == "visuals")
             .map_or(0.0, |s| s.1),
         files,
         unchanged,
@@ -335,6 +363,8 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
         pdfs: 0,
         pdfs_rendered: 0,
         pdf_seconds: 0.0,
+        images: 0,
+        image_seconds: 0.0,
         files: n("files")?,
         unchanged: n("files")?,
         bytes: fact("bytes").and_then(|v| v.parse().ok())?,

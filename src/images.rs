@@ -89,6 +89,29 @@ pub fn process(path: &Path) -> Result<Processed, String> {
     })
 }
 
+/// A PNG from an opaque premultiplied RGBA canvas (a rendered picture):
+/// stored as RGB, since every pixel is opaque.
+pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, String> {
+    let rgb: Vec<u8> = rgba
+        .chunks_exact(4)
+        .flat_map(|p| {
+            // Undo premultiplication for the rare pixel that is not opaque.
+            let a = u16::from(p[3]).max(1);
+            let un = |c: u8| ((u16::from(c) * 255 + a / 2) / a).min(255) as u8;
+            if p[3] == 255 {
+                [p[0], p[1], p[2]]
+            } else {
+                [un(p[0]), un(p[1]), un(p[2])]
+            }
+        })
+        .collect();
+    let img = image::RgbImage::from_raw(width, height, rgb).ok_or("canvas size mismatch")?;
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 fn encode(img: &DynamicImage, alpha: bool) -> Result<(Vec<u8>, &'static str), String> {
     let mut out = Vec::new();
     if alpha {

@@ -23,6 +23,7 @@ pub mod serve;
 pub mod shortlinks;
 pub mod text;
 pub mod theme;
+pub mod visual;
 
 pub use build::{BuildFailure, BuildOptions, BuildReport, build};
 pub use diag::{Diagnostic, Severity};

@@ -229,6 +229,12 @@ fn main() -> ExitCode {
                             report.search_bytes as f64 / 1e3 / report.search_docs as f64
                         );
                     }
+                    if !quiet && report.images > 0 {
+                        eprintln!(
+                            "images: {} infographics, posters and link previews in {:.2} s",
+                            report.images, report.image_seconds
+                        );
+                    }
                     if !quiet && report.pdfs > 0 {
                         eprintln!(
                             "print: {} PDFs in {:.2} s ({} laid out, {} unchanged from the cache)",

@@ -361,7 +361,7 @@ fn a_second_build_takes_pdfs_from_the_cache_and_an_edit_redoes_only_its_guide() 
         second.pdfs
     );
     // A corrupt cache entry is ignored, not printed.
-    for e in std::fs::read_dir(f.root().join(".sotay-cache/pdf")).unwrap() {
+    for e in std::fs::read_dir(f.root().join(".sotay-cache/render")).unwrap() {
         std::fs::write(e.unwrap().path(), b"not a pdf").unwrap();
     }
     f.write(g, &old);

@@ -31,6 +31,8 @@ pub struct Project {
     pub messages: Vec<crate::messages::Message>,
     /// Print-shop profiles, sorted by slug.
     pub print_shops: Vec<Doc<PrintShop>>,
+    /// Infographic specs, sorted by slug.
+    pub infographics: Vec<Doc<InfographicSpec>>,
 }
 
 impl Project {
@@ -190,18 +192,12 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     let print_shops: Vec<Doc<PrintShop>> = files
         .print_shops
         .iter()
-        .filter_map(|path| {
-            let (meta, slug, src) =
-                read_yaml_file(root, path, PRINT_SHOP_KEYS, "print shop", sink)?;
-            let len = src.text.len();
-            Some(Doc {
-                slug,
-                meta,
-                body_offset: len,
-                yaml_range: (0, len),
-                source: Arc::new(src),
-            })
-        })
+        .filter_map(|path| yaml_doc(root, path, PRINT_SHOP_KEYS, "print shop", sink))
+        .collect();
+    let infographics: Vec<Doc<InfographicSpec>> = files
+        .infographics
+        .iter()
+        .filter_map(|path| yaml_doc(root, path, INFOGRAPHIC_KEYS, "infographic", sink))
         .collect();
 
     let mut project = Project {
@@ -213,6 +209,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         pages,
         messages,
         print_shops,
+        infographics,
     };
     validate(&mut project, sink);
     Some(project)
@@ -225,6 +222,7 @@ struct Files {
     pages: Vec<PathBuf>,
     messages: Vec<PathBuf>,
     print_shops: Vec<PathBuf>,
+    infographics: Vec<PathBuf>,
 }
 
 fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
@@ -234,6 +232,7 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
         pages: Vec::new(),
         messages: Vec::new(),
         print_shops: Vec::new(),
+        infographics: Vec::new(),
     };
     let walk = WalkDir::new(content).sort_by_file_name().into_iter();
     for entry in walk.filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.')) {
@@ -276,6 +275,7 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
             (Some("pages"), 2, "md") => files.pages.push(path),
             (Some("messages"), 2, "yaml") => files.messages.push(path),
             (Some("print"), 2, "yaml") => files.print_shops.push(path),
+            (Some("infographics"), 2, "yaml") => files.infographics.push(path),
             _ => {} // images and data beside the content are read when referenced
         }
     }
@@ -329,6 +329,25 @@ fn read_doc<M: DeserializeOwned>(
 }
 
 /// A whole-file YAML document (a unit, a message): parsed value, slug, source.
+/// A whole-file YAML document (print shop, infographic) as a `Doc`.
+fn yaml_doc<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    keys: &[Key],
+    what: &str,
+    sink: &Sink,
+) -> Option<Doc<T>> {
+    let (meta, slug, src) = read_yaml_file(root, path, keys, what, sink)?;
+    let len = src.text.len();
+    Some(Doc {
+        slug,
+        meta,
+        body_offset: len,
+        yaml_range: (0, len),
+        source: Arc::new(src),
+    })
+}
+
 fn read_yaml_file<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
@@ -774,6 +793,7 @@ fn validate(p: &mut Project, sink: &Sink) {
         }
     }
     validate_print_shops(p, sink);
+    crate::visual::validate(p, sink);
 }
 
 /// Print-shop profiles hold values a press accepts, and every profile a unit

@@ -182,6 +182,56 @@ impl Default for PrintShop {
     }
 }
 
+/// `content/infographics/<slug>.yaml`: a visual described once, drawn for
+/// every unit in every format it asks for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InfographicSpec {
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// A guide: the QR code leads to it, and its step titles are the steps
+    /// when `steps` is not given.
+    #[serde(default)]
+    pub guide: Option<String>,
+    #[serde(default)]
+    pub steps: Vec<InfographicStep>,
+    #[serde(default)]
+    pub callouts: Vec<String>,
+    /// `unit` (the unit's colour) or `theme` (the campaign's).
+    #[serde(default = "default_palette")]
+    pub palette: String,
+    /// Formats wanted; all when absent.
+    #[serde(default)]
+    pub formats: Vec<String>,
+    /// A short description for screen readers; generated when absent.
+    #[serde(default)]
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InfographicStep {
+    #[serde(default)]
+    pub icon: Option<String>,
+    pub text: String,
+}
+
+fn default_palette() -> String {
+    "unit".into()
+}
+
+pub const INFOGRAPHIC_KEYS: &[Key] = &[
+    Key("title", true),
+    Key("subtitle", false),
+    Key("guide", false),
+    Key("steps", false),
+    Key("callouts", false),
+    Key("palette", false),
+    Key("formats", false),
+    Key("alt", false),
+];
+
 /// A guide's front matter (GOV.UK start page + step by step + confirmation).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

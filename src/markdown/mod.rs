@@ -37,6 +37,12 @@ pub const RESERVED_IDS: &[&str] = &[
     "chu-thich",
     "thong-tin-them",
     "tai-lieu-in",
+    "do-hoa",
+    "noi-dung-hinh",
+    "tai-ve",
+    "so-tay",
+    "to-roi",
+    "nha-in",
 ];
 
 pub(crate) fn options() -> Options {

@@ -89,7 +89,7 @@ fn rgb_to_cmyk(hex: &str) -> [f32; 4] {
     [f(r), f(g), f(b), (k * 100.0).round()]
 }
 
-fn colours(shared: &Shared, unit: &Unit, v: Variant) -> String {
+pub(crate) fn colours(shared: &Shared, unit: &Unit, v: Variant) -> String {
     let press = &shared.theme.print.as_ref().expect("print settings").colours;
     match v {
         Variant::Press => {
@@ -141,7 +141,7 @@ fn opt_lit(s: Option<&str>) -> String {
     s.map_or_else(|| "none".into(), lit)
 }
 
-fn unit_dict(u: &Unit) -> String {
+pub(crate) fn unit_dict(u: &Unit) -> String {
     let d = &u.data;
     let hours: String = d.hours.iter().map(|h| format!("{},", lit(h))).collect();
     format!(
@@ -166,7 +166,7 @@ fn date_expr(d: Option<crate::content::Date>) -> String {
 }
 
 /// Document-level settings shared by every format.
-fn doc_settings(
+pub(crate) fn doc_settings(
     site: &UnitSite,
     shared: &Shared,
     v: Variant,

@@ -9,11 +9,11 @@
 //! hash of their whole input in `.sotay-cache/pdf/`, so an unchanged leaflet is
 //! never laid out twice.
 
-mod document;
+pub(crate) mod document;
 pub mod formats;
 pub mod markup;
 mod qr;
-mod world;
+pub(crate) mod world;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -28,6 +28,11 @@ use crate::resolve::UnitSite;
 pub use document::Variant;
 use formats::Format;
 use world::{Failure, PrintWorld};
+
+/// A QR code of `url` as the Typst dictionary the templates draw.
+pub(crate) fn qr_dict(url: &str) -> String {
+    qr::typst_dict(url).unwrap_or_else(|_| "none".into())
+}
 
 /// The unit's print page: every PDF, and the specs for the print shop.
 pub const INDEX: &str = "in-an/index.html";
@@ -130,7 +135,7 @@ impl Print {
 }
 
 /// A hash of the theme's print files and the tool: part of every cache key.
-fn theme_key(shared: &Shared) -> String {
+pub(crate) fn theme_key(shared: &Shared) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
     for (k, v) in &shared.theme.print_files {
@@ -142,7 +147,7 @@ fn theme_key(shared: &Shared) -> String {
     hex(&h.finalize())
 }
 
-fn hex(b: &[u8]) -> String {
+pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
@@ -431,25 +436,35 @@ impl Job<'_, '_> {
 }
 
 fn cache_dir(shared: &Shared) -> PathBuf {
-    shared.project.root.join(".sotay-cache").join("pdf")
+    shared.project.root.join(".sotay-cache").join("render")
 }
 
 fn cache_get(shared: &Shared, key: &str) -> Option<Vec<u8>> {
-    let pdf = std::fs::read(cache_dir(shared).join(format!("{key}.pdf"))).ok()?;
+    let pdf = cache_read(shared, key, "pdf")?;
     // A truncated or foreign file is not a PDF Typst wrote: render again.
     (pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"))
         .then_some(pdf)
 }
 
-/// Store a rendered PDF; a cache that cannot be written only costs speed.
 fn cache_put(shared: &Shared, key: &str, pdf: &[u8]) {
+    cache_write(shared, key, "pdf", pdf);
+}
+
+/// A cached render by key and extension.
+pub(crate) fn cache_read(shared: &Shared, key: &str, ext: &str) -> Option<Vec<u8>> {
+    std::fs::read(cache_dir(shared).join(format!("{key}.{ext}"))).ok()
+}
+
+/// Store a render (written whole, then renamed, so a reader never sees half
+/// a file); a cache that cannot be written only costs speed.
+pub(crate) fn cache_write(shared: &Shared, key: &str, ext: &str, bytes: &[u8]) {
     let dir = cache_dir(shared);
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
     let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, pdf).is_ok() {
-        let _ = std::fs::rename(&tmp, dir.join(format!("{key}.pdf")));
+    if std::fs::write(&tmp, bytes).is_ok() {
+        let _ = std::fs::rename(&tmp, dir.join(format!("{key}.{ext}")));
     }
 }
 

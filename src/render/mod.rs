@@ -59,6 +59,8 @@ pub struct Stats {
     /// PDFs written, and how many were laid out (not from the cache).
     pub pdfs: usize,
     pub pdfs_rendered: usize,
+    /// Pictures written (PNG, SVG, posters) by the visuals stage.
+    pub images: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -68,6 +70,7 @@ impl std::ops::AddAssign for Stats {
         self.search_docs += o.search_docs;
         self.pdfs += o.pdfs;
         self.pdfs_rendered += o.pdfs_rendered;
+        self.images += o.images;
     }
 }
 

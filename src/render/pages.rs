@@ -195,6 +195,23 @@ fn render_page(
             latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
             ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
             ctx.insert("guide_count", &site.guides.len());
+            let infographics: Vec<serde_json::Value> = p
+                .infographics
+                .iter()
+                .filter(|i| {
+                    i.meta
+                        .guide
+                        .as_ref()
+                        .is_none_or(|g| site.guide(g).is_some())
+                })
+                .map(|i| {
+                    serde_json::json!({
+                        "title": i.meta.title,
+                        "url": format!("{}/{}/index.html", crate::visual::DIR, i.slug),
+                    })
+                })
+                .collect();
+            ctx.insert("infographics", &infographics);
             (
                 "home.html",
                 unit.data.short_name.clone(),
@@ -273,6 +290,17 @@ fn render_page(
                 })
                 .collect();
             ctx.insert("leaflets", &leaflets);
+            if sh.theme.print_files.contains_key("xem-truoc.typ") {
+                ctx.insert(
+                    "og_image",
+                    &format!(
+                        "{}huong-dan/{}/{}",
+                        unit.data.base_url,
+                        g.doc.slug,
+                        crate::visual::PREVIEW
+                    ),
+                );
+            }
             (
                 "guide.html",
                 g.doc.meta.title.clone(),

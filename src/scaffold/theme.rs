@@ -7,6 +7,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/print/formats.yaml"),
     ),
     (
+        "print/infographic.typ",
+        include_bytes!("../../themes/default/print/infographic.typ"),
+    ),
+    (
         "print/lib.typ",
         include_bytes!("../../themes/default/print/lib.typ"),
     ),
@@ -21,6 +25,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "print/to-roi-a5.typ",
         include_bytes!("../../themes/default/print/to-roi-a5.typ"),
+    ),
+    (
+        "print/xem-truoc.typ",
+        include_bytes!("../../themes/default/print/xem-truoc.typ"),
     ),
     (
         "static/nhung-manh.css",
@@ -93,6 +101,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/hub.html",
         include_bytes!("../../themes/default/templates/hub.html"),
+    ),
+    (
+        "templates/infographic.html",
+        include_bytes!("../../themes/default/templates/infographic.html"),
     ),
     (
         "templates/list.html",

@@ -1,0 +1,657 @@
+//! Infographics and social images, drawn by the print engine so that print
+//! and pictures share one layout: each spec in `content/infographics/` is laid
+//! out once per unit and canvas, then exported as PNG (typst-render), SVG
+//! (typst-svg, for the web page) and poster PDFs (download and press). Every
+//! guide page also gets its link preview (`og:image`, 1200 x 630).
+//!
+//! Text fits by construction: the theme's `fit-text` shrinks each text within
+//! bounds and fails naming it; after layout, `layout_check` reads the frames
+//! and refuses any text outside the canvas or on top of other text.
+
+pub mod icons;
+mod layout;
+
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use crate::content::{Doc, InfographicSpec, Project};
+use crate::diag::{Diagnostic, Sink};
+use crate::output::Staging;
+use crate::print::document::{Variant, colours, doc_settings};
+use crate::print::markup::lit;
+use crate::print::world::{Failure, PrintWorld};
+use crate::render::{Shared, Stats, write};
+use crate::resolve::UnitSite;
+pub use layout::{TextBox, layout_check, text_boxes};
+
+/// A canvas an infographic can be drawn on.
+pub struct Canvas {
+    pub slug: &'static str,
+    pub name: &'static str,
+    /// Pixels (1 pt = 1 px) for pictures, millimetres for posters.
+    pub width: u32,
+    pub height: u32,
+    pub poster: bool,
+}
+
+pub const CANVASES: &[Canvas] = &[
+    Canvas {
+        slug: "vuong",
+        name: "Vuông 1080 × 1080 (Facebook, Zalo)",
+        width: 1080,
+        height: 1080,
+        poster: false,
+    },
+    Canvas {
+        slug: "doc",
+        name: "Dọc 1080 × 1920 (TikTok, Reels, Stories)",
+        width: 1080,
+        height: 1920,
+        poster: false,
+    },
+    Canvas {
+        slug: "ngang",
+        name: "Ngang 1920 × 1080 (màn hình LED)",
+        width: 1920,
+        height: 1080,
+        poster: false,
+    },
+    Canvas {
+        slug: "xem-truoc",
+        name: "Xem trước liên kết 1200 × 630",
+        width: 1200,
+        height: 630,
+        poster: false,
+    },
+    Canvas {
+        slug: "a3",
+        name: "Áp phích A3",
+        width: 297,
+        height: 420,
+        poster: true,
+    },
+    Canvas {
+        slug: "a2",
+        name: "Áp phích A2",
+        width: 420,
+        height: 594,
+        poster: true,
+    },
+];
+
+const TEMPLATE: &str = "infographic.typ";
+const PREVIEW_TEMPLATE: &str = "xem-truoc.typ";
+/// Where a unit's infographics go, and a guide's link preview.
+pub const DIR: &str = "do-hoa";
+pub const PREVIEW: &str = "xem-truoc.png";
+
+/// Check every spec against the project: guide, icons, formats, palette.
+pub fn validate(p: &Project, sink: &Sink) {
+    use crate::content::YamlFile;
+    for spec in &p.infographics {
+        let m = &spec.meta;
+        if let Some(g) = &m.guide {
+            let known = p.guide(g).is_some()
+                || p.units
+                    .iter()
+                    .any(|u| u.guides.iter().any(|x| &x.doc.slug == g));
+            if !known {
+                let all: Vec<&str> = p.guides.iter().map(|g| g.doc.slug.as_str()).collect();
+                let hint = crate::diag::closest(g, all.iter().copied()).map_or(
+                    "write the file name of a guide, without .md".to_owned(),
+                    |c| format!("did you mean `{c}`?"),
+                );
+                sink.push(
+                    spec.error_at("guide", Some(g), format!("unknown guide `{g}`"))
+                        .hint(hint),
+                );
+            }
+        } else if m.steps.is_empty() {
+            sink.push(
+                spec.error_at(
+                    "title",
+                    None,
+                    "an infographic needs `steps:` or a `guide:` to take them from",
+                )
+                .hint("add steps (icon and text) or name the guide this infographic is about"),
+            );
+        }
+        for s in &m.steps {
+            if let Some(icon) = &s.icon
+                && icons::svg(icon, "#000").is_none()
+            {
+                let mut close: Vec<(usize, &str)> = icons::names()
+                    .map(|n| (crate::diag::edit_distance(icon, n), n))
+                    .collect();
+                close.sort();
+                let near: Vec<String> = close
+                    .iter()
+                    .take(3)
+                    .map(|(_, n)| format!("`{n}`"))
+                    .collect();
+                sink.push(
+                    spec.error_at("icon", Some(icon), format!("unknown icon `{icon}`"))
+                        .hint(format!(
+                            "close matches: {}; every icon is listed in assets/icons/",
+                            near.join(", ")
+                        )),
+                );
+            }
+            if s.text.trim().is_empty() {
+                sink.push(spec.error_at("text", None, "a step has no text"));
+            }
+        }
+        for f in &m.formats {
+            if !CANVASES.iter().any(|c| c.slug == f) {
+                let hint = crate::diag::closest(f, CANVASES.iter().map(|c| c.slug))
+                    .map_or(String::new(), |c| format!("did you mean `{c}`? "));
+                sink.push(
+                    spec.error_at("formats", Some(f), format!("unknown format `{f}`"))
+                        .hint(format!(
+                            "{hint}formats: vuong, doc, ngang, xem-truoc, a3, a2"
+                        )),
+                );
+            }
+        }
+        if !matches!(m.palette.as_str(), "unit" | "theme") {
+            sink.push(
+                spec.error_at(
+                    "palette",
+                    Some(&m.palette),
+                    format!("unknown palette `{}`", m.palette),
+                )
+                .hint("palette is unit (the unit's colour) or theme (the campaign's)"),
+            );
+        }
+    }
+}
+
+/// The visuals stage for one unit.
+#[derive(Default)]
+pub struct Visuals {
+    worlds: Mutex<Vec<(String, PrintWorld)>>,
+}
+
+impl Visuals {
+    pub fn render(
+        &self,
+        site: &UnitSite,
+        shared: &Shared,
+        out: &Staging,
+    ) -> Result<Stats, Vec<Diagnostic>> {
+        let files = &shared.theme.print_files;
+        if !files.contains_key(TEMPLATE) && !files.contains_key(PREVIEW_TEMPLATE) {
+            return Ok(Stats::default());
+        }
+        let key = crate::print::theme_key(shared);
+        let mut world = {
+            let mut pool = self.worlds.lock().expect("pool");
+            match pool.iter().position(|(k, _)| *k == key) {
+                Some(i) => pool.swap_remove(i).1,
+                None => PrintWorld::new(files.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            }
+        };
+        let mut job = Job {
+            site,
+            shared,
+            out,
+            world: &mut world,
+            key: &key,
+            stats: Stats::default(),
+            errors: Vec::new(),
+        };
+        if files.contains_key(PREVIEW_TEMPLATE) {
+            for g in site.ordered() {
+                job.preview(g);
+            }
+        }
+        if files.contains_key(TEMPLATE) {
+            for spec in &site.project.infographics {
+                job.infographic(spec);
+            }
+        }
+        let (stats, errors) = (job.stats, job.errors);
+        self.worlds.lock().expect("pool").push((key, world));
+        if errors.is_empty() {
+            Ok(stats)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+struct Job<'a, 'p> {
+    site: &'a UnitSite<'p>,
+    shared: &'a Shared<'a>,
+    out: &'a Staging,
+    world: &'a mut PrintWorld,
+    key: &'a str,
+    stats: Stats,
+    errors: Vec<Diagnostic>,
+}
+
+/// A step as drawn: an icon (virtual path) or a number, and its text.
+struct DrawnStep {
+    icon: Option<String>,
+    text: String,
+}
+
+impl Job<'_, '_> {
+    fn unit_slug(&self) -> &str {
+        &self.site.unit.slug
+    }
+
+    /// Compile a source, check its layout, and export it; cached by input.
+    fn export(
+        &mut self,
+        source: &str,
+        ext: &str,
+        what: &str,
+        icons_used: &[String],
+    ) -> Result<Vec<u8>, Failure> {
+        let mut h = Sha256::new();
+        h.update(self.key);
+        h.update(ext);
+        h.update(source);
+        let key = crate::print::hex(&h.finalize());
+        if let Some(bytes) = crate::print::cache_read(self.shared, &key, ext) {
+            return Ok(bytes);
+        }
+        for name in icons_used {
+            if let Some(svg) = icons::svg(name, "#FFFFFF") {
+                self.world.add_image(&format!("icon-{name}.svg"), &svg);
+            }
+        }
+        let doc = self.world.compile(source);
+        typst::comemo::evict(10);
+        let doc = doc?;
+        if let Some(page) = doc.pages().first()
+            && let Err(problem) = layout_check(page)
+        {
+            return Err(Failure::Overflow(format!("{what}: {problem}")));
+        }
+        let bytes = match ext {
+            "png" => {
+                let page = &doc.pages()[0];
+                let pixmap = typst_render::render(
+                    page,
+                    &typst_render::RenderOptions {
+                        pixel_per_pt: typst::utils::Scalar::new(1.0),
+                        render_bleed: false,
+                    },
+                );
+                crate::images::encode_png(pixmap.width(), pixmap.height(), pixmap.data()).map_err(
+                    |e| Failure::Error {
+                        file: "main.typ".into(),
+                        line: 0,
+                        message: e,
+                    },
+                )?
+            }
+            "svg" => {
+                typst_svg::svg(&doc.pages()[0], &typst_svg::SvgOptions::default()).into_bytes()
+            }
+            _ => {
+                let v = if ext == "press.pdf" {
+                    Variant::Press
+                } else {
+                    Variant::Download
+                };
+                typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {
+                    file: "main.typ".into(),
+                    line: 0,
+                    message: errs
+                        .iter()
+                        .map(|e| e.message.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                })?
+            }
+        };
+        crate::print::cache_write(self.shared, &key, ext, &bytes);
+        Ok(bytes)
+    }
+
+    fn emit(&mut self, rel: &str, bytes: &[u8]) {
+        match write(self.out, &format!("{}/{rel}", self.unit_slug()), bytes) {
+            Ok(()) => self.stats.images += 1,
+            Err(d) => self.errors.push(d),
+        }
+    }
+
+    /// The link preview of a guide page.
+    fn preview(&mut self, g: &crate::content::Guide) {
+        let site = self.site;
+        let m = &g.doc.meta;
+        let v = Variant::Download;
+        let mut s = prelude(self.shared, site, PREVIEW_TEMPLATE, v, "unit");
+        let _ = writeln!(
+            s,
+            "#render(({} width: 1200pt, height: 630pt, title: {}, summary: {}))",
+            doc_settings(site, self.shared, v, &m.title, m.last_reviewed)
+                .replace(crate::print::document::SIZE, "10pt"),
+            lit(&m.title),
+            lit(&m.summary),
+        );
+        let rel = format!("huong-dan/{}/{PREVIEW}", g.doc.slug);
+        match self.export(&s, "png", "the link preview", &[]) {
+            Ok(png) => self.emit(&rel, &png),
+            Err(f) => {
+                let hint =
+                    "shorten the title or the summary; the link preview must show them whole";
+                let d = failure(f, &g.doc.source.path, &g.doc.source.text, None, hint);
+                self.errors.push(d.for_unit(self.unit_slug()));
+            }
+        }
+    }
+
+    fn infographic(&mut self, spec: &Doc<InfographicSpec>) {
+        let site = self.site;
+        let m = &spec.meta;
+        let guide = m.guide.as_deref().and_then(|g| site.guide(g));
+        if m.guide.is_some() && guide.is_none() {
+            return; // this unit does not publish the guide: no infographic of it
+        }
+        let steps: Vec<DrawnStep> = if m.steps.is_empty() {
+            guide
+                .map(|g| {
+                    crate::markdown::scan(&g.doc.source.text[g.doc.body_offset..])
+                        .steps
+                        .into_iter()
+                        .map(|s| DrawnStep {
+                            icon: None,
+                            text: s.item.title,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            m.steps
+                .iter()
+                .map(|s| DrawnStep {
+                    icon: s.icon.clone(),
+                    text: s.text.clone(),
+                })
+                .collect()
+        };
+        let icons_used: Vec<String> = steps
+            .iter()
+            .filter_map(|s| s.icon.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let canvases: Vec<&Canvas> = CANVASES
+            .iter()
+            .filter(|c| m.formats.is_empty() || m.formats.iter().any(|f| f == c.slug))
+            .collect();
+        let dir = format!("{DIR}/{}", spec.slug);
+        let mut made: Vec<(String, String)> = Vec::new();
+        for c in &canvases {
+            let variants: &[(Variant, &str)] = if c.poster {
+                &[(Variant::Download, "pdf"), (Variant::Press, "press.pdf")]
+            } else if c.slug == "vuong" {
+                &[(Variant::Download, "png"), (Variant::Download, "svg")]
+            } else {
+                &[(Variant::Download, "png")]
+            };
+            for (v, ext) in variants {
+                let source = infographic_source(self.shared, site, spec, &steps, guide, c, *v);
+                let rel = match (*ext, c.poster) {
+                    ("press.pdf", _) => format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
+                    ("pdf", _) => format!("{dir}/ap-phich-{}.pdf", c.slug),
+                    ("svg", _) => format!("{dir}/{}.svg", spec.slug),
+                    _ => format!("{dir}/{}-{}x{}.png", c.slug, c.width, c.height),
+                };
+                match self.export(&source, ext, c.name, &icons_used) {
+                    Ok(bytes) => {
+                        self.emit(&rel, &bytes);
+                        made.push((
+                            format!(
+                                "{} ({})",
+                                c.name,
+                                ext.trim_start_matches("press.").to_uppercase()
+                            ),
+                            rel,
+                        ));
+                    }
+                    Err(f) => {
+                        let hint = format!(
+                            "shorten this text: it does not fit the {} canvas even at its smallest size",
+                            c.name
+                        );
+                        let d = failure(f, &spec.source.path, &spec.source.text, Some(m), &hint);
+                        self.errors.push(d.for_unit(self.unit_slug()));
+                        return;
+                    }
+                }
+            }
+        }
+        self.page(spec, &steps, guide, &made);
+    }
+
+    /// `do-hoa/<slug>/index.html`: the SVG with its text alternative and downloads.
+    fn page(
+        &mut self,
+        spec: &Doc<InfographicSpec>,
+        steps: &[DrawnStep],
+        guide: Option<&crate::content::Guide>,
+        made: &[(String, String)],
+    ) {
+        use serde_json::json;
+        let site = self.site;
+        let m = &spec.meta;
+        let rel = format!("{DIR}/{}/index.html", spec.slug);
+        let mut ctx = crate::render::pages::base_context(site, self.shared);
+        ctx.insert("root", "../../");
+        ctx.insert("path", &rel);
+        ctx.insert(
+            "canonical",
+            &crate::render::pages::canonical(&site.unit.data.base_url, &rel),
+        );
+        ctx.insert("hub_url", "../../../index.html");
+        ctx.insert("title", &m.title);
+        ctx.insert("description", &m.subtitle.clone().unwrap_or_default());
+        let files: Vec<serde_json::Value> = made
+            .iter()
+            .map(|(name, path)| json!({"name": name, "url": path}))
+            .collect();
+        ctx.insert(
+            "infographic",
+            &json!({
+                "title": m.title,
+                "subtitle": m.subtitle,
+                "svg": made.iter().find(|(_, p)| p.ends_with(".svg")).map(|(_, p)| p.clone()),
+                "alt": alt_text(m, steps, site),
+                "steps": steps.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
+                "callouts": m.callouts,
+                "guide": guide.map(|g| json!({"title": g.doc.meta.title, "url": format!("huong-dan/{}/index.html", g.doc.slug)})),
+                "files": files,
+            }),
+        );
+        let page = format!("{}/{rel}", site.unit.slug);
+        match self.shared.template("infographic.html", &ctx, &page) {
+            Ok(html) => match write(self.out, &page, html.as_bytes()) {
+                Ok(()) => self.stats.pages += 1,
+                Err(d) => self.errors.push(d),
+            },
+            Err(d) => self.errors.push(d),
+        }
+    }
+}
+
+/// The short text alternative: what the picture says, in one paragraph.
+fn alt_text(m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String {
+    if let Some(a) = &m.alt {
+        return a.clone();
+    }
+    let mut s = m.title.clone();
+    if let Some(sub) = &m.subtitle {
+        let _ = write!(s, ". {sub}");
+    }
+    for (i, st) in steps.iter().enumerate() {
+        let _ = write!(s, ". Bước {}: {}", i + 1, st.text);
+    }
+    for c in &m.callouts {
+        let _ = write!(s, ". {c}");
+    }
+    let _ = write!(
+        s,
+        ". {}, đường dây nóng {}.",
+        site.unit.data.name, site.unit.data.hotline
+    );
+    s
+}
+
+fn prelude(shared: &Shared, site: &UnitSite, template: &str, v: Variant, palette: &str) -> String {
+    let mut colours = colours(shared, site.unit, v);
+    if palette == "theme" {
+        colours = colours.replacen(
+            "brand: rgb(",
+            "brand: rgb(11, 83, 148), unit-brand: rgb(",
+            1,
+        );
+        colours = colours.replacen(
+            "brand: cmyk(",
+            "brand: cmyk(93%, 44%, 0%, 42%), unit-brand: cmyk(",
+            1,
+        );
+    }
+    format!(
+        "#import \"/print/lib.typ\": *\n#import \"/print/{template}\": render\n#let colours = {colours}\n"
+    )
+}
+
+fn infographic_source(
+    shared: &Shared,
+    site: &UnitSite,
+    spec: &Doc<InfographicSpec>,
+    steps: &[DrawnStep],
+    guide: Option<&crate::content::Guide>,
+    c: &Canvas,
+    v: Variant,
+) -> String {
+    let m = &spec.meta;
+    let mut s = prelude(shared, site, TEMPLATE, v, &m.palette);
+    let unit_len = if c.poster { "mm" } else { "pt" };
+    let steps_t: String = steps
+        .iter()
+        .map(|st| {
+            format!(
+                "(icon: {}, text: {}),",
+                st.icon
+                    .as_ref()
+                    .map_or("none".to_owned(), |i| lit(&format!("/img/icon-{i}.svg"))),
+                lit(&st.text)
+            )
+        })
+        .collect();
+    let callouts: String = m.callouts.iter().map(|c| format!("{},", lit(c))).collect();
+    let (qr, url, short) = match guide {
+        Some(g) => {
+            let url = format!("{}huong-dan/{}/", site.unit.data.base_url, g.doc.slug);
+            let short = format!(
+                "{}g/{}/",
+                site.unit.data.base_url,
+                crate::shortlinks::code(site.project, g)
+            );
+            (crate::print::qr_dict(&url), url, short)
+        }
+        None => (
+            "none".to_owned(),
+            site.unit.data.base_url.clone(),
+            site.unit.data.base_url.clone(),
+        ),
+    };
+    let shown = short
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let date = guide.map_or(
+        crate::content::Date {
+            year: 2025,
+            month: 7,
+            day: 1,
+        },
+        |g| g.doc.meta.last_reviewed,
+    );
+    // Share of the canvas for the header band and the footer band.
+    // A link preview (1200 x 630) shows the headline, not the steps.
+    let compact = !c.poster && c.height < 700;
+    let (head, foot) = if compact {
+        (0.62, 0.3)
+    } else if c.width > c.height * 3 / 2 {
+        (0.36, 0.2)
+    } else if c.height > c.width * 5 / 4 {
+        (0.24, 0.14)
+    } else {
+        (0.23, 0.18)
+    };
+    let _ = writeln!(
+        s,
+        "#render(({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}))",
+        doc_settings(site, shared, v, &m.title, date).replace(crate::print::document::SIZE, "10pt"),
+        c.width,
+        c.height,
+        lit(&m.title),
+        m.subtitle.as_deref().map_or("none".to_owned(), lit),
+        lit(&url),
+        lit(&shown),
+        lit(&short),
+    );
+    s
+}
+
+/// A render failure as a diagnostic: an overflowing text is located in the
+/// spec (step N, callout N, the title…) and quoted.
+fn failure(
+    f: Failure,
+    path: &std::path::Path,
+    text: &str,
+    spec: Option<&InfographicSpec>,
+    hint: &str,
+) -> Diagnostic {
+    match f {
+        Failure::Overflow(what) => {
+            let name = what.rsplit(':').next().unwrap_or(&what).trim().to_owned();
+            let offending = spec.and_then(|m| {
+                let n = |p: &str| name.strip_prefix(p).and_then(|x| x.parse::<usize>().ok());
+                if let Some(i) = n("step-") {
+                    m.steps.get(i - 1).map(|s| s.text.clone())
+                } else if let Some(i) = n("callout-") {
+                    m.callouts.get(i - 1).cloned()
+                } else if name == "title" {
+                    Some(m.title.clone())
+                } else if name == "subtitle" {
+                    m.subtitle.clone()
+                } else {
+                    None
+                }
+            });
+            let d = Diagnostic::error(match &offending {
+                Some(t) => format!("text does not fit ({what}): \"{t}\""),
+                None => format!("text does not fit ({what})"),
+            });
+            let d = match offending
+                .as_deref()
+                .and_then(|t| text.find(t).map(|o| (o, t.len())))
+            {
+                Some((o, len)) => d.at_offset(path, text, o, len),
+                None => d.in_file(path),
+            };
+            d.hint(hint)
+        }
+        Failure::Error {
+            file,
+            line,
+            message,
+        } => Diagnostic::error(format!("image template {file}, line {line}: {message}"))
+            .in_file(path)
+            .hint(
+                "the theme's print templates could not draw this; check the template at that line",
+            ),
+    }
+}
