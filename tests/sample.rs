@@ -56,6 +56,46 @@ fn the_sample_builds_without_errors_or_warnings() {
     assert!(webmaster.contains("class=\"hl-"), "snippets highlighted");
     let hub = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert!(hub.contains("Hành chính thông minh - Tận tâm phục vụ"));
+
+    // Every picture of the sample has its canvas size; they are kept in
+    // target/sample-pictures/ for looking at.
+    let keep = repo().join("target/sample-pictures");
+    let _ = std::fs::remove_dir_all(&keep);
+    let mut pictures = 0;
+    for e in walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = e.path();
+        if path.extension().is_none_or(|x| x != "png")
+            || !path.to_string_lossy().contains("/do-hoa/") && !path.ends_with("xem-truoc.png")
+        {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let want = match name
+            .rsplit_once('-')
+            .map(|(_, s)| s.trim_end_matches(".png"))
+        {
+            _ if name == "xem-truoc.png" => (1200, 630),
+            Some(size) => {
+                let (w, h) = size.split_once('x').expect("WxH in the name");
+                (w.parse().unwrap(), h.parse().unwrap())
+            }
+            None => panic!("{name}"),
+        };
+        assert_eq!(image::image_dimensions(path).unwrap(), want, "{path:?}");
+        let rel = path.strip_prefix(public).unwrap();
+        std::fs::create_dir_all(keep.join(rel).parent().unwrap()).unwrap();
+        std::fs::copy(path, keep.join(rel)).unwrap();
+        pictures += 1;
+    }
+    // 3 infographics x 4 canvases in every unit, plus a preview per guide page.
+    assert!(
+        pictures >= 9 * 3 * 4 + report.search_docs,
+        "{pictures} pictures"
+    );
+    assert!(report.images > 0 && report.pdfs > 0);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::Target;
 use crate::render::Shared;
 use crate::resolve::UnitSite;
+use crate::theme::Theme;
 
 /// Stands for the base text size in a generated source; replaced per try.
 pub const SIZE: &str = "__SOTAY_SIZE__";
@@ -89,8 +90,9 @@ fn rgb_to_cmyk(hex: &str) -> [f32; 4] {
     [f(r), f(g), f(b), (k * 100.0).round()]
 }
 
-pub(crate) fn colours(shared: &Shared, unit: &Unit, v: Variant) -> String {
-    let press = &shared.theme.print.as_ref().expect("print settings").colours;
+pub(crate) fn colours(theme: &Theme, unit: &Unit, v: Variant) -> String {
+    let default = super::formats::PressColours::default();
+    let press = theme.print.as_ref().map_or(&default, |p| &p.colours);
     match v {
         Variant::Press => {
             let brand = rgb_to_cmyk(&unit.colour);
@@ -126,7 +128,7 @@ fn prelude(shared: &Shared, unit: &Unit, template: &str, v: Variant, section_lev
          #let md-task(done) = task(colours.ink)\n\
          #let md-heading(body) = section-head((colours: colours, section-level: {section_level}), body)\n\
          #let md-image(path, alt, width) = align(center, image(path, width: width, alt: alt))\n",
-        colours(shared, unit, v)
+        colours(shared.theme, unit, v)
     )
 }
 
@@ -168,7 +170,7 @@ fn date_expr(d: Option<crate::content::Date>) -> String {
 /// Document-level settings shared by every format.
 pub(crate) fn doc_settings(
     site: &UnitSite,
-    shared: &Shared,
+    theme: &Theme,
     v: Variant,
     title: &str,
     date: crate::content::Date,
@@ -183,8 +185,7 @@ pub(crate) fn doc_settings(
             shop.date.then_some(date),
         ),
     };
-    let security = shared
-        .theme
+    let security = theme
         .strings
         .get("print_security")
         .cloned()
@@ -320,7 +321,7 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
     let _ = writeln!(
         s,
         "#render(({} section-level: 2, {}))",
-        doc_settings(site, shared, v, &title, g.doc.meta.last_reviewed),
+        doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
         guide_fields(site, shared, g, &env)
     );
     Doc {
@@ -397,7 +398,7 @@ pub fn handbook(
     let _ = writeln!(
         s,
         "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups}), pad: {PAD}))",
-        doc_settings(site, shared, v, &title, date),
+        doc_settings(site, shared.theme, v, &title, date),
         lit("Sổ tay hướng dẫn thủ tục hành chính trực tuyến"),
         lit(&p.site.description),
     );

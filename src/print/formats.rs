@@ -38,6 +38,16 @@ pub struct PressColours {
     pub rule: [f32; 4],
 }
 
+impl Default for PressColours {
+    fn default() -> Self {
+        Self {
+            ink: [0.0, 0.0, 0.0, 100.0],
+            alert: [0.0, 95.0, 90.0, 15.0],
+            rule: [0.0, 0.0, 0.0, 35.0],
+        }
+    }
+}
+
 impl Formats {
     /// Parse and check the theme's settings; `None` when the theme has no
     /// print folder (then the build makes no PDFs).

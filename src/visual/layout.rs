@@ -80,3 +80,51 @@ pub fn layout_check(page: &Page) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::world::PrintWorld;
+
+    fn page(body: &str) -> Page {
+        let mut w = PrintWorld::new(std::iter::empty());
+        let src = format!(
+            "#set page(width: 200pt, height: 100pt, margin: 0pt)\n#set text(font: \"Be Vietnam Pro\", size: 12pt)\n{body}"
+        );
+        match w.compile(&src) {
+            Ok(doc) => doc.pages()[0].clone(),
+            Err(_) => panic!("does not compile: {body}"),
+        }
+    }
+
+    #[test]
+    fn text_inside_and_apart_passes() {
+        let p = page("#place(dx: 10pt, dy: 10pt)[Bước một]\n#place(dx: 10pt, dy: 50pt)[Bước hai]");
+        assert_eq!(layout_check(&p), Ok(()));
+        let texts: Vec<String> = text_boxes(&p).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts, ["Bước một", "Bước hai"]);
+    }
+
+    #[test]
+    fn text_off_the_canvas_fails() {
+        let p = page("#place(dx: 150pt, dy: 10pt)[Chữ tràn ra ngoài]");
+        assert!(
+            layout_check(&p)
+                .unwrap_err()
+                .contains("runs off the canvas")
+        );
+    }
+
+    #[test]
+    fn text_on_text_fails() {
+        let p = page("#place(dx: 10pt, dy: 10pt)[Ặ Ữ Ấ]\n#place(dx: 14pt, dy: 14pt)[Đè lên]");
+        assert!(layout_check(&p).unwrap_err().contains("overlaps"));
+    }
+
+    #[test]
+    fn stacked_marks_count_in_the_box() {
+        // Two lines set 1 em apart overlap once the marks above Ặ are counted.
+        let p = page("#place(dx: 10pt, dy: 30pt)[Ặ]\n#place(dx: 10pt, dy: 18pt)[g]");
+        assert!(layout_check(&p).is_err());
+    }
+}

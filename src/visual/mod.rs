@@ -25,6 +25,7 @@ use crate::print::markup::lit;
 use crate::print::world::{Failure, PrintWorld};
 use crate::render::{Shared, Stats, write};
 use crate::resolve::UnitSite;
+use crate::theme::Theme;
 pub use layout::{TextBox, layout_check, text_boxes};
 
 /// A canvas an infographic can be drawn on.
@@ -133,11 +134,10 @@ pub fn validate(p: &Project, sink: &Sink) {
                     .map(|(_, n)| format!("`{n}`"))
                     .collect();
                 sink.push(
-                    spec.error_at("icon", Some(icon), format!("unknown icon `{icon}`"))
-                        .hint(format!(
-                            "close matches: {}; every icon is listed in assets/icons/",
-                            near.join(", ")
-                        )),
+                    at_value(spec, "icon", icon, format!("unknown icon `{icon}`")).hint(format!(
+                        "close matches: {}; every icon is listed in assets/icons/",
+                        near.join(", ")
+                    )),
                 );
             }
             if s.text.trim().is_empty() {
@@ -166,6 +166,22 @@ pub fn validate(p: &Project, sink: &Sink) {
                 .hint("palette is unit (the unit's colour) or theme (the campaign's)"),
             );
         }
+    }
+}
+
+/// An error at `key: value` inside a list (where the key is not unique).
+fn at_value(spec: &Doc<InfographicSpec>, key: &str, value: &str, message: String) -> Diagnostic {
+    let text = &spec.source.text;
+    let found = [format!("{key}: {value}"), format!("{key}: \"{value}\"")]
+        .iter()
+        .find_map(|pat| {
+            let at = text.find(pat.as_str())?;
+            Some(at + pat.rfind(value)?)
+        });
+    let d = Diagnostic::error(message);
+    match found {
+        Some(o) => d.at_offset(&spec.source.path, text, o, value.len()),
+        None => d.in_file(&spec.source.path),
     }
 }
 
@@ -327,11 +343,11 @@ impl Job<'_, '_> {
         let site = self.site;
         let m = &g.doc.meta;
         let v = Variant::Download;
-        let mut s = prelude(self.shared, site, PREVIEW_TEMPLATE, v, "unit");
+        let mut s = prelude(self.shared.theme, site, PREVIEW_TEMPLATE, v, "unit");
         let _ = writeln!(
             s,
             "#render(({} width: 1200pt, height: 630pt, title: {}, summary: {}))",
-            doc_settings(site, self.shared, v, &m.title, m.last_reviewed)
+            doc_settings(site, self.shared.theme, v, &m.title, m.last_reviewed)
                 .replace(crate::print::document::SIZE, "10pt"),
             lit(&m.title),
             lit(&m.summary),
@@ -351,32 +367,10 @@ impl Job<'_, '_> {
     fn infographic(&mut self, spec: &Doc<InfographicSpec>) {
         let site = self.site;
         let m = &spec.meta;
-        let guide = m.guide.as_deref().and_then(|g| site.guide(g));
-        if m.guide.is_some() && guide.is_none() {
+        if m.guide.as_deref().is_some_and(|g| site.guide(g).is_none()) {
             return; // this unit does not publish the guide: no infographic of it
         }
-        let steps: Vec<DrawnStep> = if m.steps.is_empty() {
-            guide
-                .map(|g| {
-                    crate::markdown::scan(&g.doc.source.text[g.doc.body_offset..])
-                        .steps
-                        .into_iter()
-                        .map(|s| DrawnStep {
-                            icon: None,
-                            text: s.item.title,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        } else {
-            m.steps
-                .iter()
-                .map(|s| DrawnStep {
-                    icon: s.icon.clone(),
-                    text: s.text.clone(),
-                })
-                .collect()
-        };
+        let (steps, guide) = drawn_steps(site, spec);
         let icons_used: Vec<String> = steps
             .iter()
             .filter_map(|s| s.icon.clone())
@@ -398,7 +392,8 @@ impl Job<'_, '_> {
                 &[(Variant::Download, "png")]
             };
             for (v, ext) in variants {
-                let source = infographic_source(self.shared, site, spec, &steps, guide, c, *v);
+                let source =
+                    infographic_source(self.shared.theme, site, spec, &steps, guide, c, *v);
                 let rel = match (*ext, c.poster) {
                     ("press.pdf", _) => format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
                     ("pdf", _) => format!("{dir}/ap-phich-{}.pdf", c.slug),
@@ -482,6 +477,87 @@ impl Job<'_, '_> {
     }
 }
 
+/// The steps an infographic draws for a unit: its own, or the titles of the
+/// unit's version of its guide; and that guide.
+fn drawn_steps<'p>(
+    site: &UnitSite<'p>,
+    spec: &Doc<InfographicSpec>,
+) -> (Vec<DrawnStep>, Option<&'p crate::content::Guide>) {
+    let m = &spec.meta;
+    let guide = m.guide.as_deref().and_then(|g| site.guide(g));
+    let steps = if m.steps.is_empty() {
+        guide
+            .map(|g| {
+                crate::markdown::scan(&g.doc.source.text[g.doc.body_offset..])
+                    .steps
+                    .into_iter()
+                    .map(|s| DrawnStep {
+                        icon: None,
+                        text: s.item.title,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        m.steps
+            .iter()
+            .map(|s| DrawnStep {
+                icon: s.icon.clone(),
+                text: s.text.clone(),
+            })
+            .collect()
+    };
+    (steps, guide)
+}
+
+/// Lay out one infographic for one unit on one canvas, and return the
+/// canvas size and every text run on it (points): what tests read to prove
+/// the text stays inside the canvas and off other text.
+pub fn layout(
+    root: &std::path::Path,
+    unit: &str,
+    spec: &str,
+    canvas: &str,
+) -> Result<(f64, f64, Vec<TextBox>), String> {
+    let sink = Sink::default();
+    let project = crate::content::load(root, &sink).ok_or("the project does not load")?;
+    let theme = Theme::load(root, &project.site.theme, &sink).ok_or("the theme does not load")?;
+    let unit = project.unit(unit).ok_or(format!("no unit {unit}"))?;
+    let collation = crate::text::Collation::default();
+    let site = UnitSite::new(&project, unit, &collation);
+    let spec = project
+        .infographics
+        .iter()
+        .find(|s| s.slug == spec)
+        .ok_or(format!("no infographic {spec}"))?;
+    let c = CANVASES
+        .iter()
+        .find(|c| c.slug == canvas)
+        .ok_or(format!("no canvas {canvas}"))?;
+    let (steps, guide) = drawn_steps(&site, spec);
+    let source = infographic_source(&theme, &site, spec, &steps, guide, c, Variant::Download);
+    let mut world = PrintWorld::new(
+        theme
+            .print_files
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    for st in &steps {
+        if let Some(name) = &st.icon
+            && let Some(svg) = icons::svg(name, "#FFFFFF")
+        {
+            world.add_image(&format!("icon-{name}.svg"), &svg);
+        }
+    }
+    let doc = world.compile(&source).map_err(|f| match f {
+        Failure::Overflow(what) => format!("does not fit: {what}"),
+        Failure::Error { message, .. } => message,
+    })?;
+    let page = &doc.pages()[0];
+    let size = page.frame.size();
+    Ok((size.x.to_pt(), size.y.to_pt(), text_boxes(page)))
+}
+
 /// The short text alternative: what the picture says, in one paragraph.
 fn alt_text(m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String {
     if let Some(a) = &m.alt {
@@ -505,8 +581,8 @@ fn alt_text(m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String
     s
 }
 
-fn prelude(shared: &Shared, site: &UnitSite, template: &str, v: Variant, palette: &str) -> String {
-    let mut colours = colours(shared, site.unit, v);
+fn prelude(theme: &Theme, site: &UnitSite, template: &str, v: Variant, palette: &str) -> String {
+    let mut colours = colours(theme, site.unit, v);
     if palette == "theme" {
         colours = colours.replacen(
             "brand: rgb(",
@@ -525,7 +601,7 @@ fn prelude(shared: &Shared, site: &UnitSite, template: &str, v: Variant, palette
 }
 
 fn infographic_source(
-    shared: &Shared,
+    theme: &Theme,
     site: &UnitSite,
     spec: &Doc<InfographicSpec>,
     steps: &[DrawnStep],
@@ -534,7 +610,7 @@ fn infographic_source(
     v: Variant,
 ) -> String {
     let m = &spec.meta;
-    let mut s = prelude(shared, site, TEMPLATE, v, &m.palette);
+    let mut s = prelude(theme, site, TEMPLATE, v, &m.palette);
     let unit_len = if c.poster { "mm" } else { "pt" };
     let steps_t: String = steps
         .iter()
@@ -593,7 +669,7 @@ fn infographic_source(
     let _ = writeln!(
         s,
         "#render(({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}))",
-        doc_settings(site, shared, v, &m.title, date).replace(crate::print::document::SIZE, "10pt"),
+        doc_settings(site, theme, v, &m.title, date).replace(crate::print::document::SIZE, "10pt"),
         c.width,
         c.height,
         lit(&m.title),

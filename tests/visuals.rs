@@ -1,0 +1,219 @@
+//! Infographics, social images and link previews, checked as a user would:
+//! every raster has its size, text stays inside the canvas and off other text
+//! (read from the layout), a text that cannot fit fails at its line, the web
+//! page carries a text alternative, and guide pages have link previews.
+
+mod common;
+
+use common::{Fixture, render};
+
+const SPEC: &str = r#"title: "3 bước đăng ký khai sinh trực tuyến"
+subtitle: "Làm tại nhà, không mất lệ phí nếu đúng hạn."
+guide: dang-ky-khai-sinh
+steps:
+  - icon: login
+    text: "Đăng nhập Cổng Dịch vụ công quốc gia bằng tài khoản VNeID"
+  - icon: file-upload
+    text: "Điền tờ khai, đính kèm ảnh Giấy chứng sinh và nộp hồ sơ"
+  - icon: certificate
+    text: "Nhận Giấy khai sinh bản điện tử và bản giấy"
+callouts:
+  - "Không đọc mã OTP cho bất kỳ ai"
+"#;
+
+fn fixture() -> Fixture {
+    let f = Fixture::new();
+    f.write("content/infographics/khai-sinh.yaml", SPEC);
+    f
+}
+
+#[test]
+fn every_raster_has_its_size_and_the_posters_their_paper() {
+    let f = fixture();
+    f.build_ok();
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        let dir = f.out().join(format!("{unit}/do-hoa/khai-sinh"));
+        for (name, w, h) in [
+            ("vuong-1080x1080.png", 1080, 1080),
+            ("doc-1080x1920.png", 1080, 1920),
+            ("ngang-1920x1080.png", 1920, 1080),
+            ("xem-truoc-1200x630.png", 1200, 630),
+        ] {
+            let dims = image::image_dimensions(dir.join(name)).unwrap();
+            assert_eq!(dims, (w, h), "{unit}/{name}");
+        }
+        // Every guide page's link preview.
+        for g in ["dang-ky-khai-sinh", "dang-ky-ho-kinh-doanh"] {
+            let p = f.out().join(format!("{unit}/huong-dan/{g}/xem-truoc.png"));
+            assert_eq!(image::image_dimensions(&p).unwrap(), (1200, 630), "{p:?}");
+        }
+        assert!(dir.join("khai-sinh.svg").is_file());
+        for (pdf, w, h) in [
+            ("ap-phich-a3.pdf", 297.0, 420.0),
+            ("ap-phich-a2.pdf", 420.0, 594.0),
+        ] {
+            // The download poster's MediaBox is the paper size (poppler).
+            let out = std::process::Command::new("pdfinfo")
+                .arg(dir.join(pdf))
+                .output()
+                .expect("pdfinfo is needed (apt-get install poppler-utils)");
+            let info = String::from_utf8_lossy(&out.stdout);
+            let size = info
+                .lines()
+                .find_map(|l| l.strip_prefix("Page size:"))
+                .expect("page size");
+            let nums: Vec<f64> = size
+                .split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            let mm = |pt: f64| pt * 25.4 / 72.0;
+            assert!(
+                (mm(nums[0]) - w).abs() < 0.2 && (mm(nums[1]) - h).abs() < 0.2,
+                "{unit}/{pdf}: {size}"
+            );
+            assert!(dir.join("nha-in").join(pdf).is_file());
+        }
+    }
+    // xa-ba-vi's own guide has a preview too.
+    assert!(
+        f.out()
+            .join("xa-ba-vi/huong-dan/nho-to-cong-nghe-so/xem-truoc.png")
+            .is_file()
+    );
+}
+
+#[test]
+fn text_stays_inside_the_canvas_and_off_other_text_on_every_canvas() {
+    let f = fixture();
+    for canvas in ["vuong", "doc", "ngang", "xem-truoc", "a3", "a2"] {
+        for unit in ["phuong-ba-dinh", "so-thu-nghiem"] {
+            let (w, h, boxes) = sotay::visual::layout(f.root(), unit, "khai-sinh", canvas)
+                .unwrap_or_else(|e| panic!("{canvas}/{unit}: {e}"));
+            assert!(!boxes.is_empty());
+            for b in &boxes {
+                assert!(
+                    b.x0 >= -0.5 && b.y0 >= -0.5 && b.x1 <= w + 0.5 && b.y1 <= h + 0.5,
+                    "{canvas}/{unit}: {b:?} leaves the {w}x{h} canvas"
+                );
+            }
+            for (i, a) in boxes.iter().enumerate() {
+                for b in &boxes[i + 1..] {
+                    let apart = a.x1 <= b.x0 + 0.5
+                        || b.x1 <= a.x0 + 0.5
+                        || a.y1 <= b.y0 + 0.5
+                        || b.y1 <= a.y0 + 0.5;
+                    assert!(apart, "{canvas}/{unit}: {a:?} overlaps {b:?}");
+                }
+            }
+            let all: String = boxes
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains("khai sinh"), "{canvas}: {flat}");
+            if canvas != "xem-truoc" {
+                // Every step is drawn whole (the link preview shows the headline only).
+                for word in ["Đăng nhập", "tờ khai", "bản điện tử", "mã OTP"] {
+                    assert!(
+                        flat.contains(word),
+                        "{canvas}/{unit}: no {word:?} in {flat}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_step_too_long_fails_with_its_file_line_and_text() {
+    let f = Fixture::new();
+    let long = "Đọc kỹ từng dòng trên màn hình, kiểm tra họ tên, ngày sinh, số định danh cá nhân, nơi cư trú, quê quán, dân tộc, quốc tịch của cha, mẹ và của bé trước khi bấm nút tiếp tục, rồi đọc lại lần nữa thật chậm. ".repeat(3);
+    f.write(
+        "content/infographics/khai-sinh.yaml",
+        &SPEC.replace("Nhận Giấy khai sinh bản điện tử và bản giấy", long.trim()),
+    );
+    let shown = render(&f.build_err());
+    // The third step's text is on line 10 of the spec.
+    assert!(
+        shown.contains("content/infographics/khai-sinh.yaml:10:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("text does not fit")
+            && shown.contains("step-3")
+            && shown.contains("Đọc kỹ từng dòng"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_unknown_icon_lists_close_matches() {
+    let f = Fixture::new();
+    f.write(
+        "content/infographics/khai-sinh.yaml",
+        &SPEC.replace("icon: login", "icon: logn"),
+    );
+    let shown = render(&f.build_err());
+    assert!(
+        shown.contains("content/infographics/khai-sinh.yaml:5:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("unknown icon `logn`") && shown.contains("`login`"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_web_page_has_the_svg_with_a_text_alternative_and_downloads() {
+    let f = fixture();
+    f.build_ok();
+    let page = f.read_out("phuong-ba-dinh/do-hoa/khai-sinh/index.html");
+    let alt = page
+        .split("alt=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("img with alt");
+    for part in [
+        "3 bước đăng ký khai sinh trực tuyến",
+        "Bước 1: Đăng nhập Cổng Dịch vụ công quốc gia bằng tài khoản VNeID",
+        "Không đọc mã OTP cho bất kỳ ai",
+        "Ủy ban nhân dân phường Ba Đình",
+    ] {
+        assert!(alt.contains(part), "alt text lacks {part:?}: {alt}");
+    }
+    assert!(
+        page.contains("src=\"../../do-hoa/khai-sinh/khai-sinh.svg\""),
+        "{page}"
+    );
+    // The text alternative is on the page too, and every download resolves.
+    assert!(page.contains("<li>Điền tờ khai, đính kèm ảnh Giấy chứng sinh và nộp hồ sơ</li>"));
+    let svg = f.read_out("phuong-ba-dinh/do-hoa/khai-sinh/khai-sinh.svg");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("viewBox=\"0 0 1080 1080\""),
+        "{}",
+        &svg[..200]
+    );
+    let home = f.read_out("phuong-ba-dinh/index.html");
+    assert!(home.contains("href=\"do-hoa/khai-sinh/index.html\""));
+    common::assert_links_resolve(f.root(), &f.out(), "phuong-ba-dinh");
+}
+
+#[test]
+fn guide_pages_carry_open_graph_and_twitter_tags_with_absolute_urls() {
+    let f = Fixture::new();
+    f.build_ok();
+    let page = f.read_out("xa-ba-vi/huong-dan/dang-ky-khai-sinh/index.html");
+    for tag in [
+        "<meta property=\"og:image\" content=\"https://sotay.example.vn/xa-ba-vi/huong-dan/dang-ky-khai-sinh/xem-truoc.png\">",
+        "<meta property=\"og:image:width\" content=\"1200\">",
+        "<meta property=\"og:image:height\" content=\"630\">",
+        "<meta property=\"og:title\" content=\"Đăng ký khai sinh trực tuyến\">",
+        "<meta property=\"og:url\" content=\"https://sotay.example.vn/xa-ba-vi/huong-dan/dang-ky-khai-sinh/\">",
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+        "<meta name=\"twitter:image\" content=\"https://sotay.example.vn/xa-ba-vi/huong-dan/dang-ky-khai-sinh/xem-truoc.png\">",
+    ] {
+        assert!(page.contains(tag), "missing {tag}");
+    }
+}
