@@ -124,6 +124,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     refs::unit_link_gaps(&project, &scans, &sink);
     crate::messages::validate(&project, &sink);
     crate::shortlinks::codes(&project, &opts.out, &sink);
+    let datasets = crate::data::load(&project, &sink);
     lap("load", &mut stages);
 
     let images = process_images(&project, image_paths, &sink);
@@ -159,6 +160,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         scans: &scans,
         collation: &collation,
         sink: &sink,
+        datasets: &datasets,
     };
     lap("markdown", &mut stages);
 
@@ -233,6 +235,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     lap("visuals", &mut stages);
     if full {
         if let Err(d) = render::hub::render(&shared, &staging) {
+            sink.push(d);
+        }
+        if let Err(d) = render::charts::city(&shared, &staging) {
             sink.push(d);
         }
         let sites: Vec<UnitSite> = project

@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod colour;
 pub mod content;
+pub mod data;
 pub mod diag;
 pub mod images;
 pub mod links;

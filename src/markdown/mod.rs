@@ -43,6 +43,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "so-tay",
     "to-roi",
     "nha-in",
+    "ket-qua",
 ];
 
 pub(crate) fn options() -> Options {

@@ -39,6 +39,7 @@ pub fn render(sh: &Shared, out: &Staging) -> Result<(), Diagnostic> {
     ctx.insert("t", &sh.theme.strings);
     ctx.insert("groups", &groups);
     ctx.insert("unit_count", &p.units.len());
+    ctx.insert("has_results", &super::charts::has_city(sh.datasets));
     ctx.insert("root", "");
     ctx.insert("canonical", &p.site.base_url);
     let html = sh.template("hub.html", &ctx, "index.html")?;

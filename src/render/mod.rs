@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod charts;
 pub mod docs;
 pub mod embed;
 pub mod feeds;
@@ -36,6 +37,8 @@ pub struct Shared<'a> {
     pub collation: &'a Collation,
     /// Where renderers report warnings that do not stop the build.
     pub sink: &'a crate::diag::Sink,
+    /// Results data (`content/data/`), checked.
+    pub datasets: &'a [crate::data::Dataset],
 }
 
 impl Shared<'_> {
@@ -97,6 +100,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(embed::Embed),
         Box::new(messages::Messages),
         Box::new(short::ShortLinks),
+        Box::new(charts::Results),
     ]
 }
 

@@ -212,6 +212,8 @@ fn render_page(
                 })
                 .collect();
             ctx.insert("infographics", &infographics);
+            let has_results = sh.datasets.iter().any(|d| !d.series(&unit.slug).is_empty());
+            ctx.insert("results_url", &has_results.then_some(super::charts::PAGE));
             (
                 "home.html",
                 unit.data.short_name.clone(),

@@ -123,6 +123,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/partials/cards.html"),
     ),
     (
+        "templates/partials/charts.html",
+        include_bytes!("../../themes/default/templates/partials/charts.html"),
+    ),
+    (
         "templates/partials/contact.html",
         include_bytes!("../../themes/default/templates/partials/contact.html"),
     ),
@@ -141,6 +145,14 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/report.html",
         include_bytes!("../../themes/default/templates/report.html"),
+    ),
+    (
+        "templates/results-city.html",
+        include_bytes!("../../themes/default/templates/results-city.html"),
+    ),
+    (
+        "templates/results.html",
+        include_bytes!("../../themes/default/templates/results.html"),
     ),
     (
         "templates/search.html",

@@ -1,0 +1,288 @@
+//! Results data: `content/data/<name>.csv` (one row per month and unit) with
+//! `content/data/<name>.yaml` saying what to chart. The plan asks units to
+//! publish their results (share of dossiers filed online, satisfaction,
+//! people guided); sotay turns the table into accessible charts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::content::Project;
+use crate::diag::{Diagnostic, Sink};
+
+/// The unit column's value for figures of the whole city.
+pub const CITY: &str = "thanh-pho";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    pub title: String,
+    /// Where the figures come from (shown under every chart).
+    pub source: String,
+    pub charts: Vec<ChartSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    /// The CSV column charted.
+    pub column: String,
+    pub title: String,
+    /// `line` or `bar`.
+    pub kind: String,
+    /// Unit of the values: `%`, `người`, `hồ sơ`…
+    #[serde(default)]
+    pub unit: String,
+    /// A target drawn as a dashed line (e.g. the plan's 80 %).
+    #[serde(default)]
+    pub target: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub unit: String,
+    pub values: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub slug: String,
+    pub spec: DataSpec,
+    pub rows: Vec<Row>,
+}
+
+impl Dataset {
+    /// Rows of one unit (or `CITY`), by month.
+    pub fn series(&self, unit: &str) -> Vec<&Row> {
+        let mut rows: Vec<&Row> = self.rows.iter().filter(|r| r.unit == unit).collect();
+        rows.sort_by(|a, b| a.month.cmp(&b.month));
+        rows
+    }
+}
+
+const MONTH: &str = "thang";
+const UNIT: &str = "don_vi";
+
+/// Every dataset under content/data, checked; errors name file, row and column.
+pub fn load(p: &Project, sink: &Sink) -> Vec<Dataset> {
+    let dir = p.root.join("content/data");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut csvs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    csvs.sort();
+    csvs.iter()
+        .filter_map(|csv| load_one(p, csv, sink))
+        .collect()
+}
+
+fn shown(p: &Project, path: &Path) -> PathBuf {
+    path.strip_prefix(&p.root).unwrap_or(path).to_owned()
+}
+
+fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
+    let slug = csv_path.file_stem()?.to_string_lossy().into_owned();
+    let yaml_path = csv_path.with_extension("yaml");
+    let csv_shown = shown(p, csv_path);
+    let yaml_shown = shown(p, &yaml_path);
+    let Ok(yaml) = std::fs::read_to_string(&yaml_path) else {
+        sink.push(
+            Diagnostic::error(format!(
+                "{} has no {}",
+                csv_shown.display(),
+                yaml_shown.display()
+            ))
+            .in_file(&csv_shown)
+            .hint(
+                "add the YAML beside it: title, source and the charts (column, title, kind, unit)",
+            ),
+        );
+        return None;
+    };
+    let yaml = crate::text::nfc(&yaml);
+    let spec: DataSpec = match yaml_serde::from_str(&yaml) {
+        Ok(s) => s,
+        Err(e) => {
+            let line = e.location().map_or(1, |l| l.line());
+            sink.push(
+                Diagnostic::error(format!("chart settings: {e}"))
+                    .at(&yaml_shown, &yaml, line, 1, 1)
+                    .hint(
+                        "keys: title, source, charts (column, title, kind: line|bar, unit, target)",
+                    ),
+            );
+            return None;
+        }
+    };
+    let text = match std::fs::read(csv_path) {
+        Ok(b) => crate::text::nfc(String::from_utf8_lossy(&b).trim_start_matches('\u{feff}')),
+        Err(e) => {
+            sink.push(Diagnostic::error(format!("cannot read: {e}")).in_file(&csv_shown));
+            return None;
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => {
+            sink.push(
+                Diagnostic::error(format!("cannot read the header: {e}"))
+                    .at(&csv_shown, &text, 1, 1, 1),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    for need in [MONTH, UNIT] {
+        if !header.iter().any(|h| h == need) {
+            sink.push(
+                Diagnostic::error(format!("column `{need}` is missing"))
+                    .at(&csv_shown, &text, 1, 1, text.lines().next().map_or(1, |l| l.chars().count()))
+                    .hint("the first row names the columns: thang (YYYY-MM), don_vi (a unit's file name or thanh-pho), then the figures"),
+            );
+            ok = false;
+        }
+    }
+    for c in &spec.charts {
+        if !header.iter().any(|h| h == &c.column) {
+            let hint = crate::diag::closest(&c.column, header.iter().map(String::as_str))
+                .map_or(format!("columns: {}", header.join(", ")), |h| {
+                    format!("did you mean `{h}`?")
+                });
+            let line = yaml
+                .lines()
+                .position(|l| l.contains(&c.column))
+                .map_or(1, |i| i + 1);
+            sink.push(
+                Diagnostic::error(format!(
+                    "chart column `{}` is not in {}",
+                    c.column,
+                    csv_shown.display()
+                ))
+                .at(&yaml_shown, &yaml, line, 1, 1)
+                .hint(hint),
+            );
+            ok = false;
+        }
+        if !matches!(c.kind.as_str(), "line" | "bar") {
+            let line = yaml
+                .lines()
+                .position(|l| l.contains(&format!("kind: {}", c.kind)))
+                .map_or(1, |i| i + 1);
+            sink.push(
+                Diagnostic::error(format!("unknown chart kind `{}`", c.kind))
+                    .at(&yaml_shown, &yaml, line, 1, 1)
+                    .hint("kind is line (a trend over months) or bar (amounts per month)"),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let units: Vec<&str> = p.units.iter().map(|u| u.slug.as_str()).collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                sink.push(
+                    Diagnostic::error(format!("bad row: {e}")).at(&csv_shown, &text, line, 1, 1),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        let line = record.position().map_or(1, |p| p.line() as usize);
+        let cell = |name: &str| -> (usize, &str) {
+            let i = header.iter().position(|h| h == name).unwrap_or(0);
+            (i, record.get(i).unwrap_or(""))
+        };
+        let col_of = |i: usize| -> usize {
+            // 1-based character column of field i on its line.
+            let l = text.lines().nth(line - 1).unwrap_or("");
+            l.split(',')
+                .take(i)
+                .map(|f| f.chars().count() + 1)
+                .sum::<usize>()
+                + 1
+        };
+        let (_, month) = cell(MONTH);
+        let valid_month = month.len() == 7
+            && month.as_bytes()[4] == b'-'
+            && month[..4].parse::<u16>().is_ok()
+            && month[5..]
+                .parse::<u8>()
+                .is_ok_and(|m| (1..=12).contains(&m));
+        if !valid_month {
+            let (i, _) = cell(MONTH);
+            sink.push(
+                Diagnostic::error(format!(
+                    "row {line}, column {MONTH}: `{month}` is not a month"
+                ))
+                .at(
+                    &csv_shown,
+                    &text,
+                    line,
+                    col_of(i),
+                    month.chars().count().max(1),
+                )
+                .hint("write the month as YYYY-MM, e.g. 2026-10"),
+            );
+            ok = false;
+        }
+        let (ui, unit) = cell(UNIT);
+        if unit != CITY && !units.contains(&unit) {
+            let hint = crate::diag::closest(unit, units.iter().copied())
+                .map_or(format!("write a unit's file name or {CITY}"), |c| {
+                    format!("did you mean `{c}`?")
+                });
+            sink.push(
+                Diagnostic::error(format!("row {line}, column {UNIT}: unknown unit `{unit}`"))
+                    .at(
+                        &csv_shown,
+                        &text,
+                        line,
+                        col_of(ui),
+                        unit.chars().count().max(1),
+                    )
+                    .hint(hint),
+            );
+            ok = false;
+        }
+        let mut values = BTreeMap::new();
+        for c in &spec.charts {
+            let (i, raw) = cell(&c.column);
+            // Vietnamese decimal comma is welcome in a quoted cell: "58,1".
+            match raw.replace(',', ".").parse::<f64>() {
+                Ok(v) if v.is_finite() => {
+                    values.insert(c.column.clone(), v);
+                }
+                _ => {
+                    sink.push(
+                        Diagnostic::error(format!("row {line}, column {}: `{raw}` is not a number", c.column))
+                            .at(&csv_shown, &text, line, col_of(i), raw.chars().count().max(1))
+                            .hint("write digits only, with a point or a quoted comma for decimals (58.1 or \"58,1\"), no % sign"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        rows.push(Row {
+            month: month.to_owned(),
+            unit: unit.to_owned(),
+            values,
+        });
+    }
+    ok.then_some(Dataset { slug, spec, rows })
+}
