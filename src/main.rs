@@ -83,6 +83,7 @@ enum NewKind {
     Unit,
     Page,
     Message,
+    Infographic,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -120,6 +121,7 @@ fn main() -> ExitCode {
                 NewKind::Unit => sotay::scaffold::Kind::Unit,
                 NewKind::Page => sotay::scaffold::Kind::Page,
                 NewKind::Message => sotay::scaffold::Kind::Message,
+                NewKind::Infographic => sotay::scaffold::Kind::Infographic,
             };
             let opts = sotay::scaffold::NewOptions {
                 root: cli.root,

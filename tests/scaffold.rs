@@ -47,6 +47,7 @@ fn init_then_new_files_build_cleanly() {
         vec!["new", "unit", "Xã Mẫu", "--category", "xa"],
         vec!["new", "guide", "ho-tro-tai-nha", "--unit", "phuong-mau"],
         vec!["new", "message", "Nhắc nộp hồ sơ trên mạng"],
+        vec!["new", "infographic", "Nộp hồ sơ trên mạng"],
     ] {
         let o = sotay(&args, &dir);
         assert!(
@@ -80,6 +81,14 @@ fn init_then_new_files_build_cleanly() {
         String::from_utf8_lossy(&build.stderr)
     );
     assert!(dir.join("public/xa-mau/trang/lien-he/index.html").is_file());
+    // The new infographic is drawn for the new unit.
+    assert_eq!(
+        image::image_dimensions(
+            dir.join("public/xa-mau/do-hoa/nop-ho-so-tren-mang/vuong-1080x1080.png")
+        )
+        .unwrap(),
+        (1080, 1080)
+    );
     assert!(
         std::fs::read_to_string(dir.join("public/xa-mau/tin-nhan/tin-nhan.csv"))
             .unwrap()

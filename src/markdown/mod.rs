@@ -44,6 +44,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "to-roi",
     "nha-in",
     "ket-qua",
+    "ap-phich",
 ];
 
 pub(crate) fn options() -> Options {

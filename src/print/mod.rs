@@ -348,6 +348,38 @@ impl Job<'_, '_> {
             ),
         ];
         ctx.insert("specs", &specs);
+        let posters: Vec<serde_json::Value> = site
+            .project
+            .infographics
+            .iter()
+            .filter(|i| {
+                i.meta
+                    .guide
+                    .as_ref()
+                    .is_none_or(|g| site.guide(g).is_some())
+            })
+            .map(|i| {
+                let files: Vec<serde_json::Value> = crate::visual::CANVASES
+                    .iter()
+                    .filter(|c| {
+                        c.poster
+                            && (i.meta.formats.is_empty()
+                                || i.meta.formats.iter().any(|f| f == c.slug))
+                    })
+                    .map(|c| {
+                        let dir = format!("{}/{}", crate::visual::DIR, i.slug);
+                        json!({
+                            "name": c.name,
+                            "download": format!("{dir}/ap-phich-{}.pdf", c.slug),
+                            "press": format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
+                        })
+                    })
+                    .collect();
+                json!({"title": i.meta.title, "files": files})
+            })
+            .filter(|p| p["files"].as_array().is_some_and(|f| !f.is_empty()))
+            .collect();
+        ctx.insert("posters", &posters);
         let page = format!("{unit}/{INDEX}");
         match self.shared.template("print.html", &ctx, &page) {
             Ok(html) => match write(self.out, &page, html.as_bytes()) {

@@ -14,6 +14,7 @@ const GUIDE: &str = include_str!("guide.md");
 const PAGE: &str = include_str!("page.md");
 const UNIT: &str = include_str!("unit.yaml");
 const MESSAGE: &str = include_str!("message.yaml");
+const INFOGRAPHIC: &str = include_str!("infographic.yaml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -21,6 +22,7 @@ pub enum Kind {
     Unit,
     Page,
     Message,
+    Infographic,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +154,13 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
             (
                 content.join("messages").join(format!("{slug}.yaml")),
                 fill(MESSAGE, &[("title", &title), ("audience", &audience)]),
+            )
+        }
+        Kind::Infographic => {
+            let title = title_or("Tiêu đề đồ họa");
+            (
+                content.join("infographics").join(format!("{slug}.yaml")),
+                fill(INFOGRAPHIC, &[("title", &title)]),
             )
         }
         Kind::Unit => {
