@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// Build only this shard of the units (and, for shard 1, the hub).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl BuildOptions {
@@ -42,6 +44,7 @@ impl BuildOptions {
             units: Vec::new(),
             strict: false,
             progress: false,
+            shard: None,
         }
     }
 }
@@ -92,9 +95,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
 
     // Nothing changed since the last full build that had no warnings: done.
+    // `full`: the whole output folder is this build's (no --unit); `whole`:
+    // every unit, hub included (no --unit, no shard).
     let full = opts.units.is_empty();
+    let whole = full && opts.shard.is_none();
     let inputs = fingerprint(&opts.root);
-    if full
+    if whole
         && let Some(previous) = crate::output::previous_marker(&opts.out)
         && let Some(report) = unchanged_report(&previous, &inputs, start)
         && output_intact(&opts.out, report.files)
@@ -164,11 +170,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     lap("markdown", &mut stages);
 
+    let in_shard: Option<Vec<String>> = opts
+        .shard
+        .map(|s| crate::shard::split(&project, s.count).swap_remove(s.index - 1));
     let selected: Vec<&content::Unit> = project
         .units
         .iter()
         .filter(|u| opts.units.is_empty() || opts.units.contains(&u.slug))
+        .filter(|u| in_shard.as_ref().is_none_or(|s| s.contains(&u.slug)))
         .collect();
+    // The hub, the coverage report and the city's results span units: the
+    // whole build makes them, and so does shard 1.
+    let with_hub = full && opts.shard.is_none_or(|s| s.index == 1);
     let bar = progress_bar(opts.progress, selected.len());
     let renderers = render::renderers();
     let stats = selected
@@ -233,7 +246,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             a
         });
     lap("visuals", &mut stages);
-    if full {
+    if with_hub {
         if let Err(d) = render::hub::render(&shared, &staging) {
             sink.push(d);
         }
@@ -259,9 +272,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let facts = format!(
         "inputs: {inputs}\nunits: {}\npages: {}\nfiles: {files}\nbytes: {bytes}\nwarnings: {warnings}\n",
         selected.len(),
-        stats.pages + usize::from(full)
+        stats.pages + usize::from(with_hub)
     );
-    if let Err(e) = staging.set_marker(if full { &facts } else { "" }) {
+    if let Err(e) = staging.set_marker(if whole { &facts } else { "" }) {
         sink.push(Diagnostic::error(format!(
             "cannot write the output marker: {e}"
         )));
@@ -285,7 +298,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     lap("write", &mut stages);
     Ok(BuildReport {
         units: selected.len(),
-        pages: stats.pages + usize::from(full),
+        pages: stats.pages + usize::from(with_hub),
         search_bytes: stats.search_bytes,
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,

@@ -21,6 +21,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
+pub mod shard;
 pub mod shortlinks;
 pub mod text;
 pub mod theme;

@@ -37,6 +37,10 @@ enum Command {
         /// Print only errors and warnings
         #[arg(long, short)]
         quiet: bool,
+        /// Build shard K of N (e.g. 2/4): a fixed, balanced share of the units for one
+        /// runner of a CI matrix; shard 1 also builds the hub. Merge outputs by copying.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<sotay::shard::Shard>,
     },
     /// Check content without writing output: links and anchors of every unit site,
     /// stale facts, plain-language and accessibility lints
@@ -201,6 +205,7 @@ fn main() -> ExitCode {
             units,
             strict,
             quiet,
+            shard,
         } => {
             let mut opts = BuildOptions::new(&cli.root);
             if let Some(out) = out {
@@ -208,6 +213,7 @@ fn main() -> ExitCode {
             }
             opts.units = units;
             opts.strict = strict;
+            opts.shard = shard;
             opts.progress = !quiet && std::io::stderr().is_terminal();
             match sotay::build(&opts) {
                 Ok(report) => {

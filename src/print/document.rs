@@ -21,8 +21,6 @@ use crate::theme::Theme;
 
 /// Stands for the base text size in a generated source; replaced per try.
 pub const SIZE: &str = "__SOTAY_SIZE__";
-/// Stands for the number of notes pages padding the handbook.
-pub const PAD: &str = "__SOTAY_PAD__";
 
 /// Print resolution a press needs.
 const MIN_DPI: f64 = 300.0;
@@ -332,7 +330,7 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
 }
 
 /// The unit's handbook: every guide it publishes, grouped by the first of
-/// its audiences in site order, with `PAD` notes pages before the back cover.
+/// its audiences in site order.
 pub fn handbook(
     site: &UnitSite,
     shared: &Shared,
@@ -397,7 +395,7 @@ pub fn handbook(
     });
     let _ = writeln!(
         s,
-        "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups}), pad: {PAD}))",
+        "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups})))",
         doc_settings(site, shared.theme, v, &title, date),
         lit("Sổ tay hướng dẫn thủ tục hành chính trực tuyến"),
         lit(&p.site.description),

@@ -220,14 +220,8 @@ impl Job<'_, '_> {
             self.emit(&rel, &pdf);
             return;
         }
-        // Lay out once to count pages, then again with notes pages that
-        // make the count a multiple of 4 (saddle stitching).
-        let result = self
-            .compile(&doc.source, &doc.images, v, size, 0)
-            .and_then(|(pdf, pages)| match (4 - pages % 4) % 4 {
-                0 => Ok((pdf, pages)),
-                pad => self.compile(&doc.source, &doc.images, v, size, pad),
-            });
+        // The template pads with notes pages itself; the count is checked.
+        let result = self.compile(&doc.source, &doc.images, v, size);
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
@@ -240,7 +234,7 @@ impl Job<'_, '_> {
                     self.site.unit.slug
                 ))
                 .hint(
-                    "each notes page of the handbook template (h.pad) must fill exactly one page",
+                    "the handbook template must pad with notes pages that fill exactly one page each",
                 ),
             ),
             Err(Failure::Overflow(panel)) => self.errors.push(Diagnostic::error(format!(
@@ -413,7 +407,7 @@ impl Job<'_, '_> {
         }
         let mut last = Failure::Overflow("pages".into());
         for (i, size) in sizes.iter().enumerate() {
-            match self.compile(source, images, v, *size, 0) {
+            match self.compile(source, images, v, *size) {
                 Ok((pdf, pages)) if ok(pages) => {
                     self.stats.pdfs_rendered += 1;
                     cache_put(self.shared, &key, &pdf);
@@ -441,14 +435,11 @@ impl Job<'_, '_> {
         images: &[(String, Vec<u8>)],
         v: Variant,
         size: f32,
-        pad: usize,
     ) -> Result<(Vec<u8>, usize), Failure> {
         for (name, bytes) in images {
             self.world.add_image(name, bytes);
         }
-        let main = source
-            .replace(document::SIZE, &format!("{size}pt"))
-            .replace(document::PAD, &pad.to_string());
+        let main = source.replace(document::SIZE, &format!("{size}pt"));
         let doc = self.world.compile(&main);
         // Without eviction Typst's memo cache grows about 1 MB per document.
         typst::comemo::evict(10);

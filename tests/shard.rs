@@ -1,0 +1,110 @@
+//! `--shard K/N`: N runners each build a share of the units; copying their
+//! outputs together gives exactly the whole build.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::Fixture;
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .filter(|(p, _)| p != Path::new(".sotay-output"))
+        .collect()
+}
+
+#[test]
+fn shards_split_the_units_and_merge_into_the_whole_build() {
+    let f = Fixture::new();
+    f.write(
+        "content/units/phuong-hoan-kiem.yaml",
+        &common::unit(
+            "Ủy ban nhân dân phường Hoàn Kiếm",
+            "Phường Hoàn Kiếm",
+            "phuong",
+            "",
+        ),
+    );
+    let mut whole = f.options();
+    whole.out = f.root().join("whole");
+    sotay::build(&whole).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+
+    let mut merged = BTreeMap::new();
+    let mut seen_units = Vec::new();
+    for k in 1..=3 {
+        let mut o = f.options();
+        o.out = f.root().join(format!("shard-{k}"));
+        o.shard = Some(format!("{k}/3").parse().unwrap());
+        let report =
+            sotay::build(&o).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+        assert!(report.units >= 1, "shard {k} is empty");
+        let out = files(&o.out);
+        // Only shard 1 has the hub.
+        assert_eq!(
+            out.contains_key(Path::new("index.html")),
+            k == 1,
+            "shard {k}"
+        );
+        for unit in [
+            "so-thu-nghiem",
+            "phuong-ba-dinh",
+            "xa-ba-vi",
+            "phuong-hoan-kiem",
+        ] {
+            if o.out.join(unit).is_dir() {
+                seen_units.push(unit);
+            }
+        }
+        for (p, b) in out {
+            assert!(
+                merged.insert(p.clone(), b).is_none() || p.starts_with("assets"),
+                "{p:?} in two shards"
+            );
+        }
+    }
+    seen_units.sort();
+    assert_eq!(
+        seen_units,
+        [
+            "phuong-ba-dinh",
+            "phuong-hoan-kiem",
+            "so-thu-nghiem",
+            "xa-ba-vi"
+        ],
+        "each unit in exactly one shard"
+    );
+    let whole = files(&whole.out);
+    assert_eq!(
+        merged.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>(),
+        "merged shards have other files than the whole build"
+    );
+    for (p, b) in &whole {
+        assert!(
+            merged[p] == *b,
+            "{p:?} differs between the whole build and the shards"
+        );
+    }
+}
+
+#[test]
+fn the_split_is_stable_and_balanced() {
+    let f = Fixture::new();
+    let sink = sotay::diag::Sink::default();
+    let p = sotay::content::load(f.root(), &sink).expect("loads");
+    let a = sotay::shard::split(&p, 2);
+    let b = sotay::shard::split(&p, 2);
+    assert_eq!(a, b);
+    let sizes: Vec<usize> = a.iter().map(Vec::len).collect();
+    assert!(sizes.iter().all(|&n| n >= 1), "{a:?}");
+}
