@@ -195,6 +195,12 @@ fn the_web_page_has_the_svg_with_a_text_alternative_and_downloads() {
         "{}",
         &svg[..200]
     );
+    // The SVG carries its text alternative itself.
+    assert!(svg.contains("role=\"img\""));
+    assert!(
+        svg.contains("<title id=\"sotay-tieu-de\">3 bước đăng ký khai sinh trực tuyến</title>")
+    );
+    assert!(svg.contains("Bước 3: Nhận Giấy khai sinh bản điện tử và bản giấy"));
     let home = f.read_out("phuong-ba-dinh/index.html");
     assert!(home.contains("href=\"do-hoa/khai-sinh/index.html\""));
     common::assert_links_resolve(f.root(), &f.out(), "phuong-ba-dinh");

@@ -267,11 +267,16 @@ impl Job<'_, '_> {
         ext: &str,
         what: &str,
         icons_used: &[String],
+        label: Option<(&str, &str)>,
     ) -> Result<Vec<u8>, Failure> {
         let mut h = Sha256::new();
         h.update(self.key);
         h.update(ext);
         h.update(source);
+        if let Some((title, alt)) = label {
+            h.update(title);
+            h.update(alt);
+        }
         let key = crate::print::hex(&h.finalize());
         if let Some(bytes) = crate::print::cache_read(self.shared, &key, ext) {
             return Ok(bytes);
@@ -308,7 +313,12 @@ impl Job<'_, '_> {
                 )?
             }
             "svg" => {
-                typst_svg::svg(&doc.pages()[0], &typst_svg::SvgOptions::default()).into_bytes()
+                let svg = typst_svg::svg(&doc.pages()[0], &typst_svg::SvgOptions::default());
+                match label {
+                    Some((title, alt)) => labelled_svg(&svg, title, alt),
+                    None => svg,
+                }
+                .into_bytes()
             }
             _ => {
                 let v = if ext == "press.pdf" {
@@ -353,7 +363,7 @@ impl Job<'_, '_> {
             lit(&m.summary),
         );
         let rel = format!("huong-dan/{}/{PREVIEW}", g.doc.slug);
-        match self.export(&s, "png", "the link preview", &[]) {
+        match self.export(&s, "png", "the link preview", &[], None) {
             Ok(png) => self.emit(&rel, &png),
             Err(f) => {
                 let hint =
@@ -382,6 +392,7 @@ impl Job<'_, '_> {
             .filter(|c| m.formats.is_empty() || m.formats.iter().any(|f| f == c.slug))
             .collect();
         let dir = format!("{DIR}/{}", spec.slug);
+        let alt = alt_text(m, &steps, site);
         let mut made: Vec<(String, String)> = Vec::new();
         for c in &canvases {
             let variants: &[(Variant, &str)] = if c.poster {
@@ -400,7 +411,7 @@ impl Job<'_, '_> {
                     ("svg", _) => format!("{dir}/{}.svg", spec.slug),
                     _ => format!("{dir}/{}-{}x{}.png", c.slug, c.width, c.height),
                 };
-                match self.export(&source, ext, c.name, &icons_used) {
+                match self.export(&source, ext, c.name, &icons_used, Some((&m.title, &alt))) {
                     Ok(bytes) => {
                         self.emit(&rel, &bytes);
                         made.push((
@@ -556,6 +567,26 @@ pub fn layout(
     let page = &doc.pages()[0];
     let size = page.frame.size();
     Ok((size.x.to_pt(), size.y.to_pt(), text_boxes(page)))
+}
+
+/// The SVG with its text alternative inside: `role="img"`, a title and a
+/// description, so it is accessible wherever it is used, not only in our page.
+fn labelled_svg(svg: &str, title: &str, alt: &str) -> String {
+    let esc = crate::markdown::escape;
+    let Some(start) = svg.find("<svg") else {
+        return svg.to_owned();
+    };
+    let Some(end) = svg[start..].find('>').map(|i| start + i) else {
+        return svg.to_owned();
+    };
+    format!(
+        "{} role=\"img\" aria-labelledby=\"sotay-tieu-de sotay-mo-ta\">\
+         <title id=\"sotay-tieu-de\">{}</title><desc id=\"sotay-mo-ta\">{}</desc>{}",
+        &svg[..end],
+        esc(title),
+        esc(alt),
+        &svg[end + 1..]
+    )
 }
 
 /// The short text alternative: what the picture says, in one paragraph.
