@@ -131,6 +131,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     crate::messages::validate(&project, &sink);
     crate::shortlinks::codes(&project, &opts.out, &sink);
     let datasets = crate::data::load(&project, &sink);
+    let cache = crate::cache::RenderCache::new(&opts.root);
     lap("load", &mut stages);
 
     let images = process_images(&project, image_paths, &sink);
@@ -167,6 +168,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         collation: &collation,
         sink: &sink,
         datasets: &datasets,
+        cache: &cache,
     };
     lap("markdown", &mut stages);
 
@@ -294,6 +296,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .hint("check permissions of the output folder; the previous output was kept"),
         );
         return Err(fail(sink));
+    }
+    if whole {
+        // Keep one build's worth of rendered PDFs and pictures.
+        cache.prune();
     }
     lap("write", &mut stages);
     Ok(BuildReport {

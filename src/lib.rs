@@ -5,6 +5,7 @@
 //! prints diagnostics.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod colour;
 pub mod content;

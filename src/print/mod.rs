@@ -458,37 +458,12 @@ impl Job<'_, '_> {
     }
 }
 
-fn cache_dir(shared: &Shared) -> PathBuf {
-    shared.project.root.join(".sotay-cache").join("render")
-}
-
 fn cache_get(shared: &Shared, key: &str) -> Option<Vec<u8>> {
-    let pdf = cache_read(shared, key, "pdf")?;
-    // A truncated or foreign file is not a PDF Typst wrote: render again.
-    (pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n") || pdf.ends_with(b"%%EOF"))
-        .then_some(pdf)
+    shared.cache.read(key, "pdf")
 }
 
 fn cache_put(shared: &Shared, key: &str, pdf: &[u8]) {
-    cache_write(shared, key, "pdf", pdf);
-}
-
-/// A cached render by key and extension.
-pub(crate) fn cache_read(shared: &Shared, key: &str, ext: &str) -> Option<Vec<u8>> {
-    std::fs::read(cache_dir(shared).join(format!("{key}.{ext}"))).ok()
-}
-
-/// Store a render (written whole, then renamed, so a reader never sees half
-/// a file); a cache that cannot be written only costs speed.
-pub(crate) fn cache_write(shared: &Shared, key: &str, ext: &str, bytes: &[u8]) {
-    let dir = cache_dir(shared);
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() {
-        let _ = std::fs::rename(&tmp, dir.join(format!("{key}.{ext}")));
-    }
+    shared.cache.write(key, "pdf", pdf);
 }
 
 fn template_error(

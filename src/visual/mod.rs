@@ -278,7 +278,7 @@ impl Job<'_, '_> {
             h.update(alt);
         }
         let key = crate::print::hex(&h.finalize());
-        if let Some(bytes) = crate::print::cache_read(self.shared, &key, ext) {
+        if let Some(bytes) = self.shared.cache.read(&key, ext) {
             return Ok(bytes);
         }
         for name in icons_used {
@@ -337,7 +337,7 @@ impl Job<'_, '_> {
                 })?
             }
         };
-        crate::print::cache_write(self.shared, &key, ext, &bytes);
+        self.shared.cache.write(&key, ext, &bytes);
         Ok(bytes)
     }
 
