@@ -66,12 +66,12 @@ def main():
         runs = []
         for _ in range(n):
             shutil.rmtree(os.path.join(site, "public"), ignore_errors=True)
-            runs.append(timed([SOTAY, "--root", site, "build", "--quiet"]))
+            runs.append(timed([SOTAY, "--root", site, "build", "--quiet", "--html-only"]))
         results["sotay"] = median_of(runs)
         out = os.path.join(site, "public")
         pages_s = count_html(out)
         files_s = sum(len(fs) for _, _, fs in os.walk(out))
-        rebuild = median_of([timed([SOTAY, "--root", site, "build", "--quiet"]) for _ in range(n)])
+        rebuild = median_of([timed([SOTAY, "--root", site, "build", "--quiet", "--html-only"]) for _ in range(n)])
         floor = statistics.median(write_floor(out)[0] for _ in range(n))
         runs = []
         for _ in range(n):

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Build only this shard of the units (and, for shard 1, the hub).
     pub shard: Option<crate::shard::Shard>,
+    /// Web pages only: no PDFs, pictures or link previews (and no links to them).
+    pub html_only: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +47,7 @@ impl BuildOptions {
             strict: false,
             progress: false,
             shard: None,
+            html_only: false,
         }
     }
 }
@@ -99,7 +102,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // every unit, hub included (no --unit, no shard).
     let full = opts.units.is_empty();
     let whole = full && opts.shard.is_none();
-    let inputs = fingerprint(&opts.root);
+    let inputs = fingerprint(&opts.root, opts.html_only);
     if whole
         && let Some(previous) = crate::output::previous_marker(&opts.out)
         && let Some(report) = unchanged_report(&previous, &inputs, start)
@@ -169,6 +172,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         sink: &sink,
         datasets: &datasets,
         cache: &cache,
+        html_only: opts.html_only,
     };
     lap("markdown", &mut stages);
 
@@ -207,46 +211,48 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     bar.finish_and_clear();
     lap("render", &mut stages);
 
-    // PDFs, as a stage of their own: Typst uses rayon inside, so timing it
-    // inside the per-unit loop above would count stolen work.
-    let print = crate::print::Print::default();
     let mut stats = stats;
-    stats += selected
-        .par_iter()
-        .map(|unit| {
-            let site = UnitSite::new(&project, unit, &collation);
-            match print.render(&site, &shared, &staging) {
-                Ok(s) => s,
-                Err(ds) => {
-                    sink.extend(ds);
-                    Stats::default()
+    if !opts.html_only {
+        // PDFs, as a stage of their own: Typst uses rayon inside, so timing it
+        // inside the per-unit loop above would count stolen work.
+        let print = crate::print::Print::default();
+        stats += selected
+            .par_iter()
+            .map(|unit| {
+                let site = UnitSite::new(&project, unit, &collation);
+                match print.render(&site, &shared, &staging) {
+                    Ok(s) => s,
+                    Err(ds) => {
+                        sink.extend(ds);
+                        Stats::default()
+                    }
                 }
-            }
-        })
-        .reduce(Stats::default, |mut a, b| {
-            a += b;
-            a
-        });
-    lap("print", &mut stages);
+            })
+            .reduce(Stats::default, |mut a, b| {
+                a += b;
+                a
+            });
+        lap("print", &mut stages);
 
-    // Infographics, social images and link previews.
-    let visuals = crate::visual::Visuals::default();
-    stats += selected
-        .par_iter()
-        .map(|unit| {
-            let site = UnitSite::new(&project, unit, &collation);
-            match visuals.render(&site, &shared, &staging) {
-                Ok(s) => s,
-                Err(ds) => {
-                    sink.extend(ds);
-                    Stats::default()
+        // Infographics, social images and link previews.
+        let visuals = crate::visual::Visuals::default();
+        stats += selected
+            .par_iter()
+            .map(|unit| {
+                let site = UnitSite::new(&project, unit, &collation);
+                match visuals.render(&site, &shared, &staging) {
+                    Ok(s) => s,
+                    Err(ds) => {
+                        sink.extend(ds);
+                        Stats::default()
+                    }
                 }
-            }
-        })
-        .reduce(Stats::default, |mut a, b| {
-            a += b;
-            a
-        });
+            })
+            .reduce(Stats::default, |mut a, b| {
+                a += b;
+                a
+            });
+    }
     lap("visuals", &mut stages);
     if with_hub {
         if let Err(d) = render::hub::render(&shared, &staging) {
@@ -328,11 +334,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 }
 
 /// A hash of everything a build reads: every file under content/, themes/
-/// and assets/ (path and bytes) and the tool's version.
-fn fingerprint(root: &std::path::Path) -> String {
+/// and assets/ (path and bytes), the tool's version and what it makes.
+fn fingerprint(root: &std::path::Path, html_only: bool) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(if html_only { "html" } else { "all" });
     for dir in ["content", "themes", "assets"] {
         for e in walkdir::WalkDir::new(root.join(dir))
             .sort_by_file_name()

@@ -41,6 +41,9 @@ enum Command {
         /// runner of a CI matrix; shard 1 also builds the hub. Merge outputs by copying.
         #[arg(long, value_name = "K/N")]
         shard: Option<sotay::shard::Shard>,
+        /// Web pages only: skip PDFs, infographics and link previews (pages do not link to them)
+        #[arg(long)]
+        html_only: bool,
     },
     /// Check content without writing output: links and anchors of every unit site,
     /// stale facts, plain-language and accessibility lints
@@ -206,6 +209,7 @@ fn main() -> ExitCode {
             strict,
             quiet,
             shard,
+            html_only,
         } => {
             let mut opts = BuildOptions::new(&cli.root);
             if let Some(out) = out {
@@ -214,6 +218,7 @@ fn main() -> ExitCode {
             opts.units = units;
             opts.strict = strict;
             opts.shard = shard;
+            opts.html_only = html_only;
             opts.progress = !quiet && std::io::stderr().is_terminal();
             match sotay::build(&opts) {
                 Ok(report) => {

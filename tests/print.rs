@@ -459,3 +459,24 @@ fn a_low_resolution_image_warns_for_print() {
         "{shown}"
     );
 }
+
+#[test]
+fn html_only_builds_no_pdfs_and_links_none() {
+    let f = Fixture::new();
+    let mut o = f.options();
+    o.html_only = true;
+    let report = sotay::build(&o).unwrap_or_else(|e| panic!("{}", render(&e.diagnostics)));
+    assert_eq!(report.pdfs + report.images, 0);
+    assert!(!f.out().join("phuong-ba-dinh/in-an").exists());
+    let page = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html");
+    assert!(
+        !page.contains(".pdf") && !page.contains("og:image"),
+        "{page}"
+    );
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        common::assert_links_resolve(f.root(), &f.out(), unit);
+    }
+    // A full build after it is not skipped as unchanged.
+    let full = f.build_ok();
+    assert!(full.pdfs > 0);
+}

@@ -442,7 +442,9 @@ impl Job<'_, '_> {
         let main = source.replace(document::SIZE, &format!("{size}pt"));
         let doc = self.world.compile(&main);
         // Without eviction Typst's memo cache grows about 1 MB per document.
-        typst::comemo::evict(10);
+        // Keeping only the last document's entries measured fastest and
+        // smallest here (docs/PERFORMANCE.md): documents share little.
+        typst::comemo::evict(1);
         let doc = doc?;
         let pages = doc.pages().len();
         let pdf = typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {

@@ -37,6 +37,8 @@ pub struct Shared<'a> {
     pub collation: &'a Collation,
     /// Where renderers report warnings that do not stop the build.
     pub sink: &'a crate::diag::Sink,
+    /// No PDFs or pictures this build: pages must not link to them.
+    pub html_only: bool,
     /// Rendered PDFs and pictures from earlier builds.
     pub cache: &'a crate::cache::RenderCache,
     /// Results data (`content/data/`), checked.

@@ -283,6 +283,7 @@ fn render_page(
                 .theme
                 .print
                 .iter()
+                .filter(|_| !sh.html_only)
                 .flat_map(|f| f.leaflets())
                 .map(|f| {
                     serde_json::json!({
@@ -292,7 +293,7 @@ fn render_page(
                 })
                 .collect();
             ctx.insert("leaflets", &leaflets);
-            if sh.theme.print_files.contains_key("xem-truoc.typ") {
+            if !sh.html_only && sh.theme.print_files.contains_key("xem-truoc.typ") {
                 ctx.insert(
                     "og_image",
                     &format!(
@@ -332,7 +333,7 @@ fn render_page(
 
 /// The handbook and the print page, when the theme makes PDFs.
 fn print_links(site: &UnitSite, sh: &Shared) -> Option<serde_json::Value> {
-    let formats = sh.theme.print.as_ref()?;
+    let formats = sh.theme.print.as_ref().filter(|_| !sh.html_only)?;
     Some(serde_json::json!({
         "index": crate::print::INDEX,
         "handbook": formats.handbook().map(|f| crate::print::handbook_path(

@@ -287,7 +287,7 @@ impl Job<'_, '_> {
             }
         }
         let doc = self.world.compile(source);
-        typst::comemo::evict(10);
+        typst::comemo::evict(1);
         let doc = doc?;
         if let Some(page) = doc.pages().first()
             && let Err(problem) = layout_check(page)
