@@ -14,7 +14,7 @@ use crate::images::{self, Processed};
 use crate::output::Staging;
 use crate::refs;
 use crate::render::docs::{Docs, Markdown};
-use crate::render::{self, Renderer, Shared, Stats};
+use crate::render::{self, Shared, Stats};
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -213,45 +213,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     let mut stats = stats;
     if !opts.html_only {
-        // PDFs, as a stage of their own: Typst uses rayon inside, so timing it
-        // inside the per-unit loop above would count stolen work.
-        let print = crate::print::Print::default();
-        stats += selected
-            .par_iter()
-            .map(|unit| {
-                let site = UnitSite::new(&project, unit, &collation);
-                match print.render(&site, &shared, &staging) {
-                    Ok(s) => s,
-                    Err(ds) => {
+        // PDFs, then pictures, each a stage of its own: Typst uses rayon
+        // inside, so timing them inside the per-unit loop would count stolen work.
+        let each_unit = |r: &dyn render::Renderer| {
+            selected
+                .par_iter()
+                .map(|unit| {
+                    let site = UnitSite::new(&project, unit, &collation);
+                    r.render(&site, &shared, &staging).unwrap_or_else(|ds| {
                         sink.extend(ds);
                         Stats::default()
-                    }
-                }
-            })
-            .reduce(Stats::default, |mut a, b| {
-                a += b;
-                a
-            });
+                    })
+                })
+                .reduce(Stats::default, |mut a, b| {
+                    a += b;
+                    a
+                })
+        };
+        stats += each_unit(&crate::print::Print::default());
         lap("print", &mut stages);
-
-        // Infographics, social images and link previews.
-        let visuals = crate::visual::Visuals::default();
-        stats += selected
-            .par_iter()
-            .map(|unit| {
-                let site = UnitSite::new(&project, unit, &collation);
-                match visuals.render(&site, &shared, &staging) {
-                    Ok(s) => s,
-                    Err(ds) => {
-                        sink.extend(ds);
-                        Stats::default()
-                    }
-                }
-            })
-            .reduce(Stats::default, |mut a, b| {
-                a += b;
-                a
-            });
+        stats += each_unit(&crate::visual::Visuals::default());
     }
     lap("visuals", &mut stages);
     if with_hub {

@@ -9,16 +9,8 @@ use std::path::{Path, PathBuf};
 use common::Fixture;
 
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
+    common::snapshot(dir)
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
         .filter(|(p, _)| p != Path::new(".sotay-output"))
         .collect()
 }

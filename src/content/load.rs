@@ -175,18 +175,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     let messages: Vec<Option<crate::messages::Message>> = files
         .messages
         .par_iter()
-        .map(|path| {
-            let (meta, slug, src) =
-                read_yaml_file(root, path, crate::messages::MESSAGE_KEYS, "message", sink)?;
-            let len = src.text.len();
-            Some(Doc {
-                slug,
-                meta,
-                body_offset: len,
-                yaml_range: (0, len),
-                source: Arc::new(src),
-            })
-        })
+        .map(|path| yaml_doc(root, path, crate::messages::MESSAGE_KEYS, "message", sink))
         .collect();
     let messages: Vec<crate::messages::Message> = messages.into_iter().flatten().collect();
     let print_shops: Vec<Doc<PrintShop>> = files

@@ -27,7 +27,7 @@ use crate::render::{Renderer, Shared, Stats, write};
 use crate::resolve::UnitSite;
 pub use document::Variant;
 use formats::Format;
-use world::{Failure, PrintWorld};
+use world::{Failure, PrintWorld, WorldPool};
 
 /// A QR code of `url` as the Typst dictionary the templates draw.
 pub(crate) fn qr_dict(url: &str) -> String {
@@ -57,7 +57,7 @@ pub fn handbook_path(format: &str, unit: &str, variant: Variant) -> String {
 /// library are loaded once per world, one world per worker at a time).
 #[derive(Default)]
 pub struct Print {
-    worlds: Mutex<Vec<(String, PrintWorld)>>,
+    worlds: WorldPool,
     /// Images already warned about for low resolution (once per build).
     warned: Mutex<HashSet<PathBuf>>,
 }
@@ -77,7 +77,7 @@ impl Renderer for Print {
             return Ok(Stats::default());
         };
         let theme_key = theme_key(shared);
-        let mut world = self.take_world(shared, &theme_key);
+        let mut world = self.worlds.take(shared, &theme_key);
         let mut job = Job {
             site,
             shared,
@@ -108,29 +108,12 @@ impl Renderer for Print {
         }
         job.index(formats);
         let (stats, errors) = (job.stats, job.errors);
-        self.worlds.lock().expect("pool").push((theme_key, world));
+        self.worlds.give(theme_key, world);
         if errors.is_empty() {
             Ok(stats)
         } else {
             Err(errors)
         }
-    }
-}
-
-impl Print {
-    fn take_world(&self, shared: &Shared, key: &str) -> PrintWorld {
-        let mut pool = self.worlds.lock().expect("pool");
-        if let Some(i) = pool.iter().position(|(k, _)| k == key) {
-            return pool.swap_remove(i).1;
-        }
-        drop(pool);
-        PrintWorld::new(
-            shared
-                .theme
-                .print_files
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        )
     }
 }
 
@@ -256,14 +239,6 @@ impl Job<'_, '_> {
         use serde_json::json;
         let site = self.site;
         let unit = &site.unit.slug;
-        let mut ctx = crate::render::pages::base_context(site, self.shared);
-        ctx.insert("root", "../");
-        ctx.insert("path", INDEX);
-        ctx.insert(
-            "canonical",
-            &crate::render::pages::canonical(&site.unit.data.base_url, INDEX),
-        );
-        ctx.insert("hub_url", "../../index.html");
         let t = |k: &str| {
             self.shared
                 .theme
@@ -272,8 +247,13 @@ impl Job<'_, '_> {
                 .cloned()
                 .unwrap_or_default()
         };
-        ctx.insert("title", &t("print_title"));
-        ctx.insert("description", &t("print_lead"));
+        let mut ctx = crate::render::pages::page_context(
+            site,
+            self.shared,
+            INDEX,
+            &t("print_title"),
+            &t("print_lead"),
+        );
         let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
         ctx.insert("formats", &names);
         let guides: Vec<serde_json::Value> = site

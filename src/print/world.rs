@@ -59,6 +59,33 @@ pub struct PrintWorld {
     files: HashMap<FileId, Bytes>,
 }
 
+/// Worlds for reuse across unit renders (fonts and the standard library are
+/// set up once per world), keyed by the theme they serve.
+#[derive(Default)]
+pub struct WorldPool(std::sync::Mutex<Vec<(String, PrintWorld)>>);
+
+impl WorldPool {
+    /// A world for this theme: one from the pool, or a new one.
+    pub fn take(&self, shared: &crate::render::Shared, key: &str) -> PrintWorld {
+        let mut pool = self.0.lock().expect("world pool");
+        if let Some(i) = pool.iter().position(|(k, _)| k == key) {
+            return pool.swap_remove(i).1;
+        }
+        drop(pool);
+        PrintWorld::new(
+            shared
+                .theme
+                .print_files
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+    }
+
+    pub fn give(&self, key: String, world: PrintWorld) {
+        self.0.lock().expect("world pool").push((key, world));
+    }
+}
+
 /// Why a document did not compile.
 pub enum Failure {
     /// A panel's content does not fit (the template called `overflow`).

@@ -35,17 +35,9 @@ impl Renderer for Results {
         if datasets.is_empty() {
             return Ok(Stats::default());
         }
-        let mut ctx = super::pages::base_context(site, sh);
-        ctx.insert("root", "../");
-        ctx.insert("path", PAGE);
-        ctx.insert(
-            "canonical",
-            &super::pages::canonical(&site.unit.data.base_url, PAGE),
-        );
-        ctx.insert("hub_url", "../../index.html");
         let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
-        ctx.insert("title", &t("results_title"));
-        ctx.insert("description", &t("results_lead"));
+        let mut ctx =
+            super::pages::page_context(site, sh, PAGE, &t("results_title"), &t("results_lead"));
         ctx.insert("datasets", &datasets);
         // Absolute: a unit folder is uploaded alone, the city page is not in it.
         ctx.insert(

@@ -165,6 +165,26 @@ pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
     ctx
 }
 
+/// The context of a unit page at `rel`: links relative to its depth, its
+/// canonical address, title and description.
+pub(crate) fn page_context(
+    site: &UnitSite,
+    sh: &Shared,
+    rel: &str,
+    title: &str,
+    description: &str,
+) -> Context {
+    let mut ctx = base_context(site, sh);
+    let root = root_prefix(rel);
+    ctx.insert("hub_url", &format!("{root}../index.html"));
+    ctx.insert("root", &root);
+    ctx.insert("path", rel);
+    ctx.insert("canonical", &canonical(&site.unit.data.base_url, rel));
+    ctx.insert("title", title);
+    ctx.insert("description", description);
+    ctx
+}
+
 fn render_page(
     site: &UnitSite,
     sh: &Shared,

@@ -13,7 +13,6 @@ mod layout;
 
 use std::collections::HashSet;
 use std::fmt::Write;
-use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
@@ -22,7 +21,7 @@ use crate::diag::{Diagnostic, Sink};
 use crate::output::Staging;
 use crate::print::document::{Variant, colours, doc_settings};
 use crate::print::markup::lit;
-use crate::print::world::{Failure, PrintWorld};
+use crate::print::world::{Failure, PrintWorld, WorldPool};
 use crate::render::{Shared, Stats, write};
 use crate::resolve::UnitSite;
 use crate::theme::Theme;
@@ -188,11 +187,15 @@ fn at_value(spec: &Doc<InfographicSpec>, key: &str, value: &str, message: String
 /// The visuals stage for one unit.
 #[derive(Default)]
 pub struct Visuals {
-    worlds: Mutex<Vec<(String, PrintWorld)>>,
+    worlds: WorldPool,
 }
 
-impl Visuals {
-    pub fn render(
+impl crate::render::Renderer for Visuals {
+    fn name(&self) -> &'static str {
+        "visuals"
+    }
+
+    fn render(
         &self,
         site: &UnitSite,
         shared: &Shared,
@@ -203,13 +206,7 @@ impl Visuals {
             return Ok(Stats::default());
         }
         let key = crate::print::theme_key(shared);
-        let mut world = {
-            let mut pool = self.worlds.lock().expect("pool");
-            match pool.iter().position(|(k, _)| *k == key) {
-                Some(i) => pool.swap_remove(i).1,
-                None => PrintWorld::new(files.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            }
-        };
+        let mut world = self.worlds.take(shared, &key);
         let mut job = Job {
             site,
             shared,
@@ -230,7 +227,7 @@ impl Visuals {
             }
         }
         let (stats, errors) = (job.stats, job.errors);
-        self.worlds.lock().expect("pool").push((key, world));
+        self.worlds.give(key, world);
         if errors.is_empty() {
             Ok(stats)
         } else {
@@ -450,16 +447,13 @@ impl Job<'_, '_> {
         let site = self.site;
         let m = &spec.meta;
         let rel = format!("{DIR}/{}/index.html", spec.slug);
-        let mut ctx = crate::render::pages::base_context(site, self.shared);
-        ctx.insert("root", "../../");
-        ctx.insert("path", &rel);
-        ctx.insert(
-            "canonical",
-            &crate::render::pages::canonical(&site.unit.data.base_url, &rel),
+        let mut ctx = crate::render::pages::page_context(
+            site,
+            self.shared,
+            &rel,
+            &m.title,
+            m.subtitle.as_deref().unwrap_or_default(),
         );
-        ctx.insert("hub_url", "../../../index.html");
-        ctx.insert("title", &m.title);
-        ctx.insert("description", &m.subtitle.clone().unwrap_or_default());
         let files: Vec<serde_json::Value> = made
             .iter()
             .map(|(name, path)| json!({"name": name, "url": path}))
