@@ -463,6 +463,10 @@ fn a_low_resolution_image_warns_for_print() {
 #[test]
 fn html_only_builds_no_pdfs_and_links_none() {
     let f = Fixture::new();
+    f.write(
+        "content/infographics/khai-sinh.yaml",
+        "title: \"Khai sinh trực tuyến\"\nguide: dang-ky-khai-sinh\n",
+    );
     let mut o = f.options();
     o.html_only = true;
     let report = sotay::build(&o).unwrap_or_else(|e| panic!("{}", render(&e.diagnostics)));

@@ -322,16 +322,7 @@ impl Job<'_, '_> {
             ),
         ];
         ctx.insert("specs", &specs);
-        let posters: Vec<serde_json::Value> = site
-            .project
-            .infographics
-            .iter()
-            .filter(|i| {
-                i.meta
-                    .guide
-                    .as_ref()
-                    .is_none_or(|g| site.guide(g).is_some())
-            })
+        let posters: Vec<serde_json::Value> = crate::visual::of_unit(site)
             .map(|i| {
                 let files: Vec<serde_json::Value> = crate::visual::CANVASES
                     .iter()

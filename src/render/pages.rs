@@ -215,15 +215,8 @@ fn render_page(
             latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
             ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
             ctx.insert("guide_count", &site.guides.len());
-            let infographics: Vec<serde_json::Value> = p
-                .infographics
-                .iter()
-                .filter(|i| {
-                    i.meta
-                        .guide
-                        .as_ref()
-                        .is_none_or(|g| site.guide(g).is_some())
-                })
+            let infographics: Vec<serde_json::Value> = crate::visual::of_unit(site)
+                .filter(|_| !sh.html_only)
                 .map(|i| {
                     serde_json::json!({
                         "title": i.meta.title,

@@ -88,6 +88,17 @@ const PREVIEW_TEMPLATE: &str = "xem-truoc.typ";
 pub const DIR: &str = "do-hoa";
 pub const PREVIEW: &str = "xem-truoc.png";
 
+/// The infographics a unit shows: those about a guide it publishes, and
+/// those about no guide.
+pub fn of_unit<'p>(site: &UnitSite<'p>) -> impl Iterator<Item = &'p Doc<InfographicSpec>> {
+    site.project.infographics.iter().filter(|i| {
+        i.meta
+            .guide
+            .as_ref()
+            .is_none_or(|g| site.guide(g).is_some())
+    })
+}
+
 /// Check every spec against the project: guide, icons, formats, palette.
 pub fn validate(p: &Project, sink: &Sink) {
     use crate::content::YamlFile;
@@ -222,7 +233,7 @@ impl crate::render::Renderer for Visuals {
             }
         }
         if files.contains_key(TEMPLATE) {
-            for spec in &site.project.infographics {
+            for spec in of_unit(site) {
                 job.infographic(spec);
             }
         }
@@ -374,9 +385,6 @@ impl Job<'_, '_> {
     fn infographic(&mut self, spec: &Doc<InfographicSpec>) {
         let site = self.site;
         let m = &spec.meta;
-        if m.guide.as_deref().is_some_and(|g| site.guide(g).is_none()) {
-            return; // this unit does not publish the guide: no infographic of it
-        }
         let (steps, guide) = drawn_steps(site, spec);
         let icons_used: Vec<String> = steps
             .iter()
