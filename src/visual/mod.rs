@@ -419,14 +419,11 @@ impl Job<'_, '_> {
                 match self.export(&source, ext, c.name, &icons_used, Some((&m.title, &alt))) {
                     Ok(bytes) => {
                         self.emit(&rel, &bytes);
-                        made.push((
-                            format!(
-                                "{} ({})",
-                                c.name,
-                                ext.trim_start_matches("press.").to_uppercase()
-                            ),
-                            rel,
-                        ));
+                        let label = match *ext {
+                            "press.pdf" => format!("{} – bản cho nhà in (PDF)", c.name),
+                            other => format!("{} ({})", c.name, other.to_uppercase()),
+                        };
+                        made.push((label, rel));
                     }
                     Err(f) => {
                         let hint = format!(
