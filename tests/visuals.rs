@@ -223,3 +223,31 @@ fn guide_pages_carry_open_graph_and_twitter_tags_with_absolute_urls() {
         assert!(page.contains(tag), "missing {tag}");
     }
 }
+
+#[test]
+fn the_palette_is_the_units_colour_or_the_campaigns() {
+    let f = fixture();
+    let unit = "content/units/xa-ba-vi.yaml";
+    let text = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &text.replace("#0b5394", "#2e5a1c"));
+    f.write(
+        "content/infographics/chung.yaml",
+        &SPEC.replace(
+            "guide: dang-ky-khai-sinh\n",
+            "guide: dang-ky-khai-sinh\npalette: theme\n",
+        ),
+    );
+    f.build_ok();
+    let band = |rel: &str| {
+        let img = image::open(f.out().join(rel)).unwrap().to_rgb8();
+        img.get_pixel(5, 5).0
+    };
+    assert_eq!(
+        band("xa-ba-vi/do-hoa/khai-sinh/vuong-1080x1080.png"),
+        [0x2e, 0x5a, 0x1c]
+    );
+    assert_eq!(
+        band("xa-ba-vi/do-hoa/chung/vuong-1080x1080.png"),
+        [0x0b, 0x53, 0x94]
+    );
+}

@@ -89,11 +89,16 @@ fn rgb_to_cmyk(hex: &str) -> [f32; 4] {
 }
 
 pub(crate) fn colours(theme: &Theme, unit: &Unit, v: Variant) -> String {
+    colours_for(theme, &unit.colour, v)
+}
+
+/// The colour set with `brand` (a hex colour) as the brand colour.
+pub(crate) fn colours_for(theme: &Theme, brand_hex: &str, v: Variant) -> String {
     let default = super::formats::PressColours::default();
     let press = theme.print.as_ref().map_or(&default, |p| &p.colours);
     match v {
         Variant::Press => {
-            let brand = rgb_to_cmyk(&unit.colour);
+            let brand = rgb_to_cmyk(brand_hex);
             let tint = brand.map(|x| (x * 0.1).round());
             format!(
                 "(brand: {}, ink: {}, paper: cmyk(0%, 0%, 0%, 0%), tint: {}, alert: {}, rule: {}, registration: cmyk(100%, 100%, 100%, 100%))",
@@ -105,7 +110,7 @@ pub(crate) fn colours(theme: &Theme, unit: &Unit, v: Variant) -> String {
             )
         }
         Variant::Download => {
-            let (r, g, b) = crate::colour::parse_hex(&unit.colour).unwrap_or((11, 83, 148));
+            let (r, g, b) = crate::colour::parse_hex(brand_hex).unwrap_or((11, 83, 148));
             let mix = |x: u8| 255 - ((255 - x as u16) / 10) as u8;
             format!(
                 "(brand: rgb({r}, {g}, {b}), ink: rgb(26, 26, 26), paper: rgb(255, 255, 255), tint: rgb({}, {}, {}), alert: rgb(179, 38, 30), rule: rgb(166, 166, 166), registration: rgb(0, 0, 0))",

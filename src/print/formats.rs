@@ -15,6 +15,13 @@ pub struct Formats {
     pub formats: Vec<Format>,
     pub sizes: Vec<f32>,
     pub colours: PressColours,
+    /// The campaign's colour, for visuals with `palette: theme`.
+    #[serde(default = "campaign_colour")]
+    pub campaign_colour: String,
+}
+
+fn campaign_colour() -> String {
+    "#0b5394".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

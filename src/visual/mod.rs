@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::content::{Doc, InfographicSpec, Project};
 use crate::diag::{Diagnostic, Sink};
 use crate::output::Staging;
-use crate::print::document::{Variant, colours, doc_settings};
+use crate::print::document::{Variant, colours, colours_for, doc_settings};
 use crate::print::markup::lit;
 use crate::print::world::{Failure, PrintWorld, WorldPool};
 use crate::render::{Shared, Stats, write};
@@ -612,19 +612,11 @@ fn alt_text(m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String
 }
 
 fn prelude(theme: &Theme, site: &UnitSite, template: &str, v: Variant, palette: &str) -> String {
-    let mut colours = colours(theme, site.unit, v);
-    if palette == "theme" {
-        colours = colours.replacen(
-            "brand: rgb(",
-            "brand: rgb(11, 83, 148), unit-brand: rgb(",
-            1,
-        );
-        colours = colours.replacen(
-            "brand: cmyk(",
-            "brand: cmyk(93%, 44%, 0%, 42%), unit-brand: cmyk(",
-            1,
-        );
-    }
+    let colours = match (palette, theme.print.as_ref()) {
+        ("theme", Some(p)) => colours_for(theme, &p.campaign_colour, v),
+        ("theme", None) => colours_for(theme, "#0b5394", v),
+        _ => colours(theme, site.unit, v),
+    };
     format!(
         "#import \"/print/lib.typ\": *\n#import \"/print/{template}\": render\n#let colours = {colours}\n"
     )
