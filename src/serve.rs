@@ -57,7 +57,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
         .join(format!("sotay-serve-{}", std::process::id()))
         .join("public");
     let state = Arc::new(Mutex::new(State::default()));
-    rebuild(&opts.root, &out, &state);
+    rebuild(&opts.root, &out, &state, true);
     let listener = TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
         Diagnostic::error(format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))
             .hint("choose another port with --port")
@@ -68,7 +68,13 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     );
     {
         let (root, out, state) = (opts.root.clone(), out.clone(), state.clone());
-        std::thread::spawn(move || watch(&root, &out, &state));
+        std::thread::spawn(move || {
+            // The pages are up; now the PDFs and pictures. Files are looked
+            // at first, so an edit saved meanwhile is seen.
+            let seen = snapshot(&root);
+            rebuild(&root, &out, &state, false);
+            watch(&root, &out, &state, seen)
+        });
     }
     for stream in listener.incoming().flatten() {
         let (out, state) = (out.clone(), state.clone());
@@ -77,9 +83,13 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn rebuild(root: &Path, out: &Path, state: &Mutex<State>) {
+/// Build into the served folder. `html_only` first makes the pages show a
+/// change at once; the full build that follows adds PDFs and pictures (from
+/// the cache, but for what the change touched) and their checks.
+fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, html_only: bool) {
     let mut opts = BuildOptions::new(root);
     opts.out = out.to_owned();
+    opts.html_only = html_only;
     let result = build(&opts);
     let mut s = state.lock().expect("serve state");
     s.version += 1;
@@ -89,8 +99,15 @@ fn rebuild(root: &Path, out: &Path, state: &Mutex<State>) {
                 eprintln!("{}", d.render(false));
             }
             eprintln!(
-                "rebuilt {} units, {} pages in {:.2} s",
-                report.units, report.pages, report.seconds
+                "rebuilt {} units, {} pages{} in {:.2} s",
+                report.units,
+                report.pages,
+                if html_only {
+                    " (PDFs and pictures follow)"
+                } else {
+                    ", PDFs and pictures"
+                },
+                report.seconds
             );
             s.errors.clear();
         }
@@ -135,8 +152,12 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, (SystemTime, u64)> {
 
 /// Polling, not OS events: simple, portable, and a half-written file is
 /// simply seen again on the next tick.
-fn watch(root: &Path, out: &Path, state: &Mutex<State>) {
-    let mut last = snapshot(root);
+fn watch(
+    root: &Path,
+    out: &Path,
+    state: &Mutex<State>,
+    mut last: BTreeMap<PathBuf, (SystemTime, u64)>,
+) {
     loop {
         std::thread::sleep(Duration::from_millis(300));
         let now = snapshot(root);
@@ -144,7 +165,11 @@ fn watch(root: &Path, out: &Path, state: &Mutex<State>) {
             // Let an editor finish writing before building.
             std::thread::sleep(Duration::from_millis(150));
             last = snapshot(root);
-            rebuild(root, out, state);
+            rebuild(root, out, state, true);
+            // Pages first; PDFs and pictures unless the editor saved again.
+            if snapshot(root) == last {
+                rebuild(root, out, state, false);
+            }
         }
     }
 }
@@ -216,6 +241,8 @@ fn file(out: &Path, url_path: &str) -> (&'static str, &'static str, Vec<u8>) {
         Some("svg") => ("200 OK", "image/svg+xml", bytes),
         Some("png") => ("200 OK", "image/png", bytes),
         Some("jpg") => ("200 OK", "image/jpeg", bytes),
+        Some("pdf") => ("200 OK", "application/pdf", bytes),
+        Some("csv") => ("200 OK", "text/csv; charset=utf-8", bytes),
         _ => ("200 OK", "application/octet-stream", bytes),
     }
 }
