@@ -1,0 +1,84 @@
+//! A build after a series of edits (reusing the previous output and the
+//! render cache) equals a clean build of the same content, byte for byte.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::Fixture;
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    common::snapshot(dir)
+        .into_iter()
+        .filter(|(p, _)| p != Path::new(".sotay-output"))
+        .collect()
+}
+
+#[test]
+fn edits_then_build_equals_a_clean_build() {
+    let f = Fixture::new();
+    f.write(
+        "content/infographics/khai-sinh.yaml",
+        "title: \"Khai sinh trực tuyến\"\nguide: dang-ky-khai-sinh\n",
+    );
+    f.build_ok();
+
+    // A series of edits: a guide's text, a print template, a unit's
+    // colour, a guide deleted, an infographic added.
+    let g = "content/guides/cu-tru/dang-ky-tam-tru.md";
+    let text = std::fs::read_to_string(f.root().join(g)).unwrap();
+    f.write(
+        g,
+        &text.replace("Trên Cổng.", "Trên Cổng Dịch vụ công quốc gia."),
+    );
+    f.build_ok();
+    let lib = "themes/default/print/lib.typ";
+    let t = std::fs::read_to_string(f.root().join(lib)).unwrap();
+    f.write(lib, &t.replace("Cảnh giác lừa đảo", "Cảnh giác kẻ gian"));
+    let unit = "content/units/xa-ba-vi.yaml";
+    let u = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &u.replace("#0b5394", "#2e5a1c"));
+    f.build_ok();
+    std::fs::remove_file(
+        f.root()
+            .join("content/guides/kinh-doanh/dang-ky-ho-kinh-doanh.md"),
+    )
+    .unwrap();
+    let xa = "content/units/xa-ba-vi/guides/nho-to-cong-nghe-so.md";
+    std::fs::remove_file(f.root().join(xa)).unwrap();
+    f.write(
+        "content/infographics/tam-tru.yaml",
+        "title: \"Tạm trú trực tuyến\"\nguide: dang-ky-tam-tru\n",
+    );
+    let incremental = f.build_ok();
+    assert!(
+        incremental.pdfs_rendered < incremental.pdfs,
+        "the cache was used: {} of {} laid out",
+        incremental.pdfs_rendered,
+        incremental.pdfs
+    );
+    let after_edits = files(&f.out());
+    assert!(
+        !after_edits
+            .keys()
+            .any(|p| p.to_string_lossy().contains("dang-ky-ho-kinh-doanh")),
+        "a deleted guide's outputs are gone"
+    );
+
+    // Clean: no cache, no previous output.
+    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
+    let mut clean = f.options();
+    clean.out = f.root().join("clean");
+    let report =
+        sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    assert_eq!(report.pdfs_rendered, report.pdfs);
+    let clean = files(&clean.out);
+    assert_eq!(
+        after_edits.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &clean {
+        assert!(after_edits[p] == *b, "{p:?} differs from a clean build");
+    }
+}
