@@ -201,7 +201,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
     }
     let files = [
         ("content/site.yaml", SITE.to_owned()),
-        (".gitignore", "/public\n".to_owned()),
+        (".gitignore", "/public\n/.sotay-cache\n".to_owned()),
         (
             "content/units/phuong-mau.yaml",
             fill(
