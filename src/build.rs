@@ -137,7 +137,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let cache = crate::cache::RenderCache::new(&opts.root);
     lap("load", &mut stages);
 
-    let images = process_images(&project, image_paths, &sink);
+    let images = process_images(&project, image_paths, &cache, &sink);
     lap("images", &mut stages);
     let Some(theme) = theme else {
         return Err(fail(sink));
@@ -389,11 +389,12 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
 fn process_images(
     project: &Project,
     paths: std::collections::BTreeSet<PathBuf>,
+    cache: &crate::cache::RenderCache,
     sink: &Sink,
 ) -> BTreeMap<PathBuf, Processed> {
     paths
         .into_par_iter()
-        .filter_map(|path| match images::process(&path) {
+        .filter_map(|path| match images::process_cached(&path, cache) {
             Ok(p) => Some((path, p)),
             Err(e) => {
                 let shown = path

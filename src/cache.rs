@@ -81,6 +81,9 @@ fn looks_whole(ext: &str, b: &[u8]) -> bool {
     match ext {
         "png" => b.starts_with(b"\x89PNG\r\n\x1a\n") && b.ends_with(b"IEND\xaeB`\x82"),
         "svg" => b.starts_with(b"<svg") && trimmed.ends_with(b"</svg>"),
+        // A processed image's manifest; its variants are checked by hash.
+        "img" => b.ends_with(b"\nend\n"),
+        "var" => !b.is_empty(),
         _ => b.starts_with(b"%PDF-") && trimmed.ends_with(b"%%EOF"),
     }
 }

@@ -44,6 +44,74 @@ pub fn referenced_file(dir: &Path, src: &str) -> Option<std::path::PathBuf> {
         .ok()
 }
 
+/// Bumped whenever `process` would make other bytes from the same source.
+const PROCESS_VERSION: &str = "anh-1";
+
+/// `process` through the render cache: resizing and JPEG encoding are most
+/// of a cold build's work (callgrind: two thirds of the instructions at 10x100),
+/// and an image rarely changes. Variants are stored beside a manifest that
+/// carries their hashes, so a damaged entry is processed again.
+pub fn process_cached(path: &Path, cache: &crate::cache::RenderCache) -> Result<Processed, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
+    let key = {
+        let mut h = Sha256::new();
+        h.update(PROCESS_VERSION);
+        h.update(
+            path.extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default(),
+        );
+        h.update(&bytes);
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    if let Some(p) = from_cache(cache, &key) {
+        return Ok(p);
+    }
+    let p = process(path)?;
+    let mut manifest = format!("{} {} {}\n", p.width, p.height, p.portrait);
+    for (i, v) in p.variants.iter().enumerate() {
+        cache.write(&format!("{key}-{i}"), "var", &v.bytes);
+        manifest.push_str(&format!("{} {} {}\n", v.file, v.width, hash_name(&v.bytes)));
+    }
+    manifest.push_str("end\n");
+    cache.write(&key, "img", manifest.as_bytes());
+    Ok(p)
+}
+
+fn from_cache(cache: &crate::cache::RenderCache, key: &str) -> Option<Processed> {
+    let manifest = String::from_utf8(cache.read(key, "img")?).ok()?;
+    let mut lines = manifest.lines();
+    let mut head = lines.next()?.split(' ');
+    let (width, height, portrait) = (
+        head.next()?.parse().ok()?,
+        head.next()?.parse().ok()?,
+        head.next()?.parse().ok()?,
+    );
+    let mut variants = Vec::new();
+    for (i, line) in lines.take_while(|l| *l != "end").enumerate() {
+        let mut f = line.split(' ');
+        let (file, w, sum) = (f.next()?, f.next()?.parse().ok()?, f.next()?);
+        let bytes = cache.read(&format!("{key}-{i}"), "var")?;
+        if hash_name(&bytes) != sum {
+            return None;
+        }
+        variants.push(Variant {
+            file: file.to_owned(),
+            width: w,
+            bytes: Arc::new(bytes),
+        });
+    }
+    (!variants.is_empty()).then_some(Processed {
+        variants,
+        width,
+        height,
+        portrait,
+    })
+}
+
 pub fn process(path: &Path) -> Result<Processed, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
     let hash = hash_name(&bytes);

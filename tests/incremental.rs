@@ -82,3 +82,37 @@ fn edits_then_build_equals_a_clean_build() {
         assert!(after_edits[p] == *b, "{p:?} differs from a clean build");
     }
 }
+
+#[test]
+fn processed_images_come_from_the_cache_and_a_damaged_entry_is_redone() {
+    let f = Fixture::new();
+    f.build_ok();
+    let first = files(&f.out());
+    let cache = f.root().join(".sotay-cache/render");
+    let manifests = std::fs::read_dir(&cache)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "img")
+        })
+        .count();
+    assert!(manifests >= 1, "the processed image is cached");
+    // Damage every stored variant: the next build processes the image again.
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "var") {
+            std::fs::write(&p, b"damaged").unwrap();
+        }
+    }
+    std::fs::remove_file(f.out().join(".sotay-output")).unwrap();
+    let mut again = f.options();
+    again.out = f.root().join("again");
+    sotay::build(&again).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    assert!(
+        files(&again.out) == first,
+        "images from a damaged cache differ"
+    );
+}
