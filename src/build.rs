@@ -59,13 +59,11 @@ pub struct BuildReport {
     /// Search index bytes written and guides indexed, over all units.
     pub search_bytes: u64,
     pub search_docs: usize,
-    /// PDFs written, laid out this build (the rest came from the cache), seconds.
+    /// PDFs written, and laid out this build (the rest came from the cache).
     pub pdfs: usize,
     pub pdfs_rendered: usize,
-    pub pdf_seconds: f64,
-    /// Pictures (infographics, posters, link previews) written, and seconds.
+    /// Pictures (infographics, posters, link previews) written.
     pub images: usize,
-    pub image_seconds: f64,
     pub files: usize,
     /// Files with the same bytes as in the previous output (linked, not rewritten).
     pub unchanged: usize,
@@ -74,6 +72,16 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, f64)>,
     /// Warnings (errors stop the build).
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    /// Seconds a stage took (`print`, `visuals`, `render`…), 0 if it did not run.
+    pub fn stage_seconds(&self, name: &str) -> f64 {
+        self.stages
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0.0, |s| s.1)
+    }
 }
 
 /// A failed build: what went wrong. The previous output is untouched.
@@ -296,15 +304,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,
         pdfs_rendered: stats.pdfs_rendered,
-        pdf_seconds: stages
-            .iter()
-            .find(|(n, _)| *n == "print")
-            .map_or(0.0, |s| s.1),
         images: stats.images,
-        image_seconds: stages
-            .iter()
-            .find(|(n, _)| *n == "visuals")
-            .map_or(0.0, |s| s.1),
         files,
         unchanged,
         bytes,
@@ -374,9 +374,7 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
         search_docs: 0,
         pdfs: 0,
         pdfs_rendered: 0,
-        pdf_seconds: 0.0,
         images: 0,
-        image_seconds: 0.0,
         files: n("files")?,
         unchanged: n("files")?,
         bytes: fact("bytes").and_then(|v| v.parse().ok())?,

@@ -70,7 +70,7 @@ pub fn process_cached(path: &Path, cache: &crate::cache::RenderCache) -> Result<
     if let Some(p) = from_cache(cache, &key) {
         return Ok(p);
     }
-    let p = process(path)?;
+    let p = process_bytes(path, &bytes)?;
     let mut manifest = format!("{} {} {}\n", p.width, p.height, p.portrait);
     for (i, v) in p.variants.iter().enumerate() {
         cache.write(&format!("{key}-{i}"), "var", &v.bytes);
@@ -114,14 +114,19 @@ fn from_cache(cache: &crate::cache::RenderCache, key: &str) -> Option<Processed>
 
 pub fn process(path: &Path) -> Result<Processed, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
-    let hash = hash_name(&bytes);
+    process_bytes(path, &bytes)
+}
+
+/// `process` on bytes already read from `path` (whose extension says SVG).
+fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, String> {
+    let hash = hash_name(bytes);
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
     {
-        return svg(&bytes, &hash);
+        return svg(bytes, &hash);
     }
-    let img = image::load_from_memory(&bytes).map_err(|e| format!("cannot decode image: {e}"))?;
+    let img = image::load_from_memory(bytes).map_err(|e| format!("cannot decode image: {e}"))?;
     let (w, h) = img.dimensions();
     if w == 0 || h == 0 {
         return Err("image has no pixels".into());

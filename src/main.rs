@@ -245,14 +245,15 @@ fn main() -> ExitCode {
                     if !quiet && report.images > 0 {
                         eprintln!(
                             "images: {} infographics, posters and link previews in {:.2} s",
-                            report.images, report.image_seconds
+                            report.images,
+                            report.stage_seconds("visuals")
                         );
                     }
                     if !quiet && report.pdfs > 0 {
                         eprintln!(
                             "print: {} PDFs in {:.2} s ({} laid out, {} unchanged from the cache)",
                             report.pdfs,
-                            report.pdf_seconds,
+                            report.stage_seconds("print"),
                             report.pdfs_rendered,
                             report.pdfs.saturating_sub(report.pdfs_rendered)
                         );

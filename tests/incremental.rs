@@ -3,17 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
 use common::Fixture;
-
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    common::snapshot(dir)
-        .into_iter()
-        .filter(|(p, _)| p != Path::new(".sotay-output"))
-        .collect()
-}
 
 #[test]
 fn edits_then_build_equals_a_clean_build() {
@@ -58,7 +48,7 @@ fn edits_then_build_equals_a_clean_build() {
         incremental.pdfs_rendered,
         incremental.pdfs
     );
-    let after_edits = files(&f.out());
+    let after_edits = common::output_files(&f.out());
     assert!(
         !after_edits
             .keys()
@@ -73,7 +63,7 @@ fn edits_then_build_equals_a_clean_build() {
     let report =
         sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
     assert_eq!(report.pdfs_rendered, report.pdfs);
-    let clean = files(&clean.out);
+    let clean = common::output_files(&clean.out);
     assert_eq!(
         after_edits.keys().collect::<Vec<_>>(),
         clean.keys().collect::<Vec<_>>()
@@ -87,7 +77,7 @@ fn edits_then_build_equals_a_clean_build() {
 fn processed_images_come_from_the_cache_and_a_damaged_entry_is_redone() {
     let f = Fixture::new();
     f.build_ok();
-    let first = files(&f.out());
+    let first = common::output_files(&f.out());
     let cache = f.root().join(".sotay-cache/render");
     let manifests = std::fs::read_dir(&cache)
         .unwrap()
@@ -112,7 +102,7 @@ fn processed_images_come_from_the_cache_and_a_damaged_entry_is_redone() {
     again.out = f.root().join("again");
     sotay::build(&again).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
     assert!(
-        files(&again.out) == first,
+        common::output_files(&again.out) == first,
         "images from a damaged cache differ"
     );
 }

@@ -4,16 +4,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::Fixture;
-
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    common::snapshot(dir)
-        .into_iter()
-        .filter(|(p, _)| p != Path::new(".sotay-output"))
-        .collect()
-}
 
 #[test]
 fn shards_split_the_units_and_merge_into_the_whole_build() {
@@ -40,7 +33,7 @@ fn shards_split_the_units_and_merge_into_the_whole_build() {
         let report =
             sotay::build(&o).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
         assert!(report.units >= 1, "shard {k} is empty");
-        let out = files(&o.out);
+        let out = common::output_files(&o.out);
         // Only shard 1 has the hub.
         assert_eq!(
             out.contains_key(Path::new("index.html")),
@@ -75,7 +68,7 @@ fn shards_split_the_units_and_merge_into_the_whole_build() {
         ],
         "each unit in exactly one shard"
     );
-    let whole = files(&whole.out);
+    let whole = common::output_files(&whole.out);
     assert_eq!(
         merged.keys().collect::<Vec<_>>(),
         whole.keys().collect::<Vec<_>>(),
@@ -97,6 +90,23 @@ fn the_split_is_stable_and_balanced() {
     let a = sotay::shard::split(&p, 2);
     let b = sotay::shard::split(&p, 2);
     assert_eq!(a, b);
-    let sizes: Vec<usize> = a.iter().map(Vec::len).collect();
-    assert!(sizes.iter().all(|&n| n >= 1), "{a:?}");
+    // Balanced by pages: the shards' loads differ by at most one unit's load.
+    let collation = sotay::text::Collation::default();
+    let weight = |slug: &str| {
+        let u = p.unit(slug).unwrap();
+        sotay::resolve::UnitSite::new(&p, u, &collation)
+            .guides
+            .len()
+            + 1
+    };
+    let loads: Vec<usize> = a
+        .iter()
+        .map(|s| s.iter().map(|u| weight(u)).sum())
+        .collect();
+    let heaviest = p.units.iter().map(|u| weight(&u.slug)).max().unwrap();
+    assert!(loads.iter().all(|&l| l > 0), "{a:?}");
+    assert!(
+        loads.iter().max().unwrap() - loads.iter().min().unwrap() <= heaviest,
+        "{a:?}: loads {loads:?}"
+    );
 }

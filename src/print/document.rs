@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 
 use super::formats::Format;
 use super::markup::{self, Env, lit};
-use super::qr;
 use crate::content::{Guide, Unit};
 use crate::diag::Diagnostic;
 use crate::markdown::Target;
@@ -208,7 +207,7 @@ pub(crate) fn doc_settings(
 }
 
 /// The fields of one guide, as dictionary entries (without parentheses).
-fn guide_fields(site: &UnitSite, shared: &Shared, g: &Guide, env: &Env) -> String {
+fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
     let m = &g.doc.meta;
     let p = site.project;
     let body = markup::body(&g.doc.source.text[g.doc.body_offset..], env);
@@ -245,8 +244,7 @@ fn guide_fields(site: &UnitSite, shared: &Shared, g: &Guide, env: &Env) -> Strin
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .trim_end_matches('/');
-    let qr = qr::typst_dict(&url).unwrap_or_else(|_| "(modules: 1, runs: ())".into());
-    let _ = shared;
+    let qr = super::qr_dict(&url);
     format!(
         "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, needs: ({needs}), intro: {}, steps: ({steps}), after: {}, rest: {}, help: {}, url: {}, short-url: {}, short-url-href: {}, qr: {qr},",
         lit(&format!("g-{}", g.doc.slug)),
@@ -325,7 +323,7 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
         s,
         "#render(({} section-level: 2, {}))",
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
-        guide_fields(site, shared, g, &env)
+        guide_fields(site, g, &env)
     );
     Doc {
         source: s,
@@ -387,7 +385,7 @@ pub fn handbook(
                 clickable: v == Variant::Download,
                 labels: &labels,
             };
-            let _ = write!(entries, "({}),", guide_fields(site, shared, g, &env));
+            let _ = write!(entries, "({}),", guide_fields(site, g, &env));
         }
         let _ = write!(groups, "(name: {}, guides: ({entries})),", lit(&a.name));
     }

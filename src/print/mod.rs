@@ -199,7 +199,7 @@ impl Job<'_, '_> {
             self.shared.sink.push(w.for_unit(&self.site.unit.slug));
         }
         let key = self.cache_key(&doc.source, v, &[size]);
-        if let Some(pdf) = cache_get(self.shared, &key) {
+        if let Some(pdf) = self.shared.cache.read(&key, "pdf") {
             self.emit(&rel, &pdf);
             return;
         }
@@ -208,7 +208,7 @@ impl Job<'_, '_> {
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
-                cache_put(self.shared, &key, &pdf);
+                self.shared.cache.write(&key, "pdf", &pdf);
                 self.emit(&rel, &pdf);
             }
             Ok((_, pages)) => self.errors.push(
@@ -373,7 +373,7 @@ impl Job<'_, '_> {
         ok: impl Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
         let key = self.cache_key(source, v, sizes);
-        if let Some(pdf) = cache_get(self.shared, &key) {
+        if let Some(pdf) = self.shared.cache.read(&key, "pdf") {
             return Ok((pdf, 0));
         }
         let mut last = Failure::Overflow("pages".into());
@@ -381,7 +381,7 @@ impl Job<'_, '_> {
             match self.compile(source, images, v, *size) {
                 Ok((pdf, pages)) if ok(pages) => {
                     self.stats.pdfs_rendered += 1;
-                    cache_put(self.shared, &key, &pdf);
+                    self.shared.cache.write(&key, "pdf", &pdf);
                     return Ok((pdf, i));
                 }
                 Ok(_) => last = Failure::Overflow("pages".into()),
@@ -429,14 +429,6 @@ impl Job<'_, '_> {
         })?;
         Ok((pdf, pages))
     }
-}
-
-fn cache_get(shared: &Shared, key: &str) -> Option<Vec<u8>> {
-    shared.cache.read(key, "pdf")
-}
-
-fn cache_put(shared: &Shared, key: &str, pdf: &[u8]) {
-    shared.cache.write(key, "pdf", pdf);
 }
 
 fn template_error(

@@ -285,6 +285,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, for byte-for-byte comparisons.
+/// An output tree's files by path, without sotay's marker file: what a
+/// webmaster uploads, for comparing two builds.
+pub fn output_files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(p, _)| p != Path::new(".sotay-output"))
+        .collect()
+}
+
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut v: Vec<_> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
