@@ -177,8 +177,18 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.target
-            .with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+        // A name no other folder has: the previous build's old tree may
+        // still be being removed in the background (same process in `serve`).
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let p = self
+                .target
+                .with_file_name(format!(".{name}.{what}-{}-{n}", std::process::id()));
+            if !p.exists() {
+                return p;
+            }
+        }
     }
 }
 
@@ -225,6 +235,7 @@ fn remove_stale(parent: &Path, name: &str) {
         let pid = [".staging-", ".old-"]
             .iter()
             .find_map(|kind| file.strip_prefix(&format!(".{name}{kind}")));
+        let pid = pid.map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>());
         let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
             continue;
         };
@@ -315,6 +326,26 @@ mod tests {
         std::fs::create_dir_all(&foreign).unwrap();
         std::fs::write(foreign.join("a.txt"), "x").unwrap();
         assert!(Staging::begin(&foreign, root.path()).is_err());
+    }
+
+    #[test]
+    fn commit_works_while_an_earlier_old_tree_is_still_being_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        for round in 0..3 {
+            let s = Staging::begin(&out, root.path()).unwrap();
+            s.write("index.html", format!("{round}").as_bytes()).unwrap();
+            // What the previous commit would have left if its background
+            // removal has not finished yet.
+            let lingering = s.sibling("old");
+            std::fs::create_dir_all(&lingering).unwrap();
+            std::fs::write(lingering.join("index.html"), "old").unwrap();
+            s.commit().unwrap();
+            assert_eq!(
+                std::fs::read_to_string(out.join("index.html")).unwrap(),
+                round.to_string()
+            );
+        }
     }
 
     #[test]
