@@ -65,8 +65,10 @@ pub struct BuildReport {
     /// Pictures (infographics, posters, link previews) written.
     pub images: usize,
     pub files: usize,
-    /// Files with the same bytes as in the previous output (linked, not rewritten).
+    /// Files with the same bytes as in the previous output (not rewritten).
     pub unchanged: usize,
+    /// Of those, files not even rendered: their inputs had not changed.
+    pub reused: usize,
     pub bytes: u64,
     pub seconds: f64,
     pub stages: Vec<(&'static str, f64)>,
@@ -110,10 +112,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // every unit, hub included (no --unit, no shard).
     let full = opts.units.is_empty();
     let whole = full && opts.shard.is_none();
-    let inputs = fingerprint(&opts.root, opts.html_only);
+    let keys = crate::memo::Keys::scan(&opts.root, opts.html_only);
+    let inputs = &keys.fingerprint;
     if whole
         && let Some(previous) = crate::output::previous_marker(&opts.out)
-        && let Some(report) = unchanged_report(&previous, &inputs, start)
+        && let Some(report) = unchanged_report(&previous, inputs, start)
         && output_intact(&opts.out, report.files)
     {
         return Ok(report);
@@ -155,13 +158,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     // render
-    let staging = match Staging::begin(&opts.out, &opts.root) {
+    let begun = if full {
+        Staging::begin_whole(&opts.out, &opts.root)
+    } else {
+        Staging::begin(&opts.out, &opts.root)
+    };
+    let mut staging = match begun {
         Ok(s) => s,
         Err(d) => {
             sink.push(d);
             return Err(fail(sink));
         }
     };
+    if let Some(w) = staging.warning.take() {
+        sink.push(w);
+    }
     let markdown = Markdown {
         labels: theme.alert_labels(),
         highlighter: Default::default(),
@@ -180,6 +191,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         sink: &sink,
         datasets: &datasets,
         cache: &cache,
+        keys: &keys,
         html_only: opts.html_only,
     };
     lap("markdown", &mut stages);
@@ -265,20 +277,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     let (files, unchanged, bytes) = (staging.files(), staging.unchanged(), staging.bytes());
+    let reused = staging.reused();
     let warnings = sink.count(Severity::Warning);
     let facts = format!(
         "inputs: {inputs}\nunits: {}\npages: {}\nfiles: {files}\nbytes: {bytes}\nwarnings: {warnings}\n",
         selected.len(),
         stats.pages + usize::from(with_hub)
     );
-    if let Err(e) = staging.set_marker(if whole { &facts } else { "" }) {
-        sink.push(Diagnostic::error(format!(
-            "cannot write the output marker: {e}"
-        )));
-        return Err(fail(sink));
-    }
     let committed = if full {
-        staging.commit()
+        staging.commit(if whole { &facts } else { "" })
     } else {
         staging.commit_parts(&opts.units)
     };
@@ -307,41 +314,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         images: stats.images,
         files,
         unchanged,
+        reused,
         bytes,
         seconds: start.elapsed().as_secs_f64(),
         stages,
         diagnostics: sink.into_sorted(),
     })
-}
-
-/// A hash of everything a build reads: every file under content/, themes/
-/// and assets/ (path and bytes), the tool's version and what it makes.
-fn fingerprint(root: &std::path::Path, html_only: bool) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(if html_only { "html" } else { "all" });
-    for dir in ["content", "themes", "assets"] {
-        for e in walkdir::WalkDir::new(root.join(dir))
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if e.file_type().is_file() {
-                h.update(
-                    e.path()
-                        .strip_prefix(root)
-                        .unwrap_or(e.path())
-                        .to_string_lossy()
-                        .as_bytes(),
-                );
-                h.update([0]);
-                h.update(std::fs::read(e.path()).unwrap_or_default());
-                h.update([0]);
-            }
-        }
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the output still has every file the last build wrote (someone
@@ -377,6 +355,7 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
         images: 0,
         files: n("files")?,
         unchanged: n("files")?,
+        reused: n("files")?,
         bytes: fact("bytes").and_then(|v| v.parse().ok())?,
         seconds: start.elapsed().as_secs_f64(),
         stages: vec![("unchanged", start.elapsed().as_secs_f64())],

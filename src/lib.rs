@@ -14,6 +14,7 @@ pub mod diag;
 pub mod images;
 pub mod links;
 pub mod markdown;
+pub mod memo;
 pub mod messages;
 pub mod output;
 pub mod print;

@@ -44,6 +44,9 @@ enum Command {
         /// Web pages only: skip PDFs, infographics and link previews (pages do not link to them)
         #[arg(long)]
         html_only: bool,
+        /// Print how long each stage took (load, images, markdown, render, print…)
+        #[arg(long)]
+        timings: bool,
     },
     /// Check content without writing output: links and anchors of every unit site,
     /// stale facts, plain-language and accessibility lints
@@ -210,6 +213,7 @@ fn main() -> ExitCode {
             quiet,
             shard,
             html_only,
+            timings,
         } => {
             let mut opts = BuildOptions::new(&cli.root);
             if let Some(out) = out {
@@ -223,6 +227,14 @@ fn main() -> ExitCode {
             match sotay::build(&opts) {
                 Ok(report) => {
                     print_all(&report.diagnostics, colour);
+                    if timings {
+                        let stages: Vec<String> = report
+                            .stages
+                            .iter()
+                            .map(|(name, s)| format!("{name} {s:.2} s"))
+                            .collect();
+                        eprintln!("stages: {}", stages.join(", "));
+                    }
                     if report.stages.first().is_some_and(|s| s.0 == "unchanged") {
                         if !quiet {
                             eprintln!(
@@ -259,8 +271,16 @@ fn main() -> ExitCode {
                         );
                     }
                     if !quiet {
+                        let reused = if report.reused > 0 {
+                            format!(
+                                ", {} unchanged guides' files not rendered again",
+                                report.reused
+                            )
+                        } else {
+                            String::new()
+                        };
                         eprintln!(
-                            "built {} units, {} pages, {} files ({} changed, {:.1} MB) into {} in {:.2} s",
+                            "built {} units, {} pages, {} files ({} changed{reused}, {:.1} MB) into {} in {:.2} s",
                             report.units,
                             report.pages,
                             report.files,

@@ -106,3 +106,108 @@ fn processed_images_come_from_the_cache_and_a_damaged_entry_is_redone() {
         "images from a damaged cache differ"
     );
 }
+
+#[test]
+fn a_guide_text_edit_renders_that_guide_again_and_nothing_else() {
+    let f = Fixture::new();
+    let mut opts = f.options();
+    opts.html_only = true;
+    let build =
+        || sotay::build(&opts).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    let first = build();
+    assert_eq!(first.reused, 0, "a first build renders everything");
+    let inode = |rel: &str| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(f.out().join(rel)).unwrap().ino()
+    };
+    let other = "phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html";
+    let other_inode = inode(other);
+
+    // The text of one guide: its files are rendered again, the rest reused.
+    let g = "content/guides/ho-tich/dang-ky-khai-sinh.md";
+    let text = std::fs::read_to_string(f.root().join(g)).unwrap();
+    let edited = text.replace(
+        "Không đưa mã xác thực (OTP) cho ai.",
+        "Không đưa mã xác thực (OTP) cho bất kỳ ai, kể cả người xưng là cán bộ.",
+    );
+    assert_ne!(text, edited);
+    f.write(g, &edited);
+    let body = build();
+    // Every unit publishes it: its page, two embeds, its JSON, the search
+    // index and the webmaster page (which shows its fragment) change;
+    // nothing else does.
+    let changed = body.files - body.unchanged;
+    assert!(
+        body.reused > 0 && changed <= 6 * 3,
+        "{changed} changed, {} reused of {}",
+        body.reused,
+        body.files
+    );
+    assert!(
+        f.read_out("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html")
+            .contains("kể cả người xưng là cán bộ")
+    );
+    assert!(
+        f.read_out("phuong-ba-dinh/nhung/huong-dan/dang-ky-khai-sinh/manh.html")
+            .contains("kể cả người xưng là cán bộ")
+    );
+    assert_eq!(
+        inode(other),
+        other_inode,
+        "another guide's page was rewritten"
+    );
+
+    // Its title: every page listing it shows the new one.
+    f.write(
+        g,
+        &edited.replace(
+            "title: \"Đăng ký khai sinh trực tuyến\"",
+            "title: \"Đăng ký khai sinh qua mạng\"",
+        ),
+    );
+    let title = build();
+    assert_eq!(title.reused, 0, "a title edit renders every page");
+    assert!(
+        f.read_out("phuong-ba-dinh/huong-dan/index.html")
+            .contains("Đăng ký khai sinh qua mạng")
+    );
+
+    // Damaged bookkeeping: a warning, everything built, nothing lost.
+    let manifests = f.root().join(".sotay-cache/output");
+    for e in std::fs::read_dir(&manifests).unwrap() {
+        let p = e.unwrap().path();
+        let t = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, t.replacen('\t', "\tzz", 3)).unwrap();
+    }
+    f.write(g, &edited);
+    let damaged = build();
+    assert_eq!(damaged.reused, 0);
+    assert!(
+        damaged
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("damaged")),
+        "{}",
+        common::render(&damaged.diagnostics)
+    );
+    // A file edited by hand in the output is put right by the next build.
+    std::fs::write(f.out().join(other), "vandalised").unwrap();
+    f.write(g, &text);
+    let repaired = build();
+    assert!(repaired.reused > 0);
+    assert!(f.read_out(other).contains("<!doctype html>"));
+
+    let after = common::output_files(&f.out());
+    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
+    let mut clean = opts.clone();
+    clean.out = f.root().join("clean");
+    sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    let clean = common::output_files(&clean.out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &clean {
+        assert!(after[p] == *b, "{p:?} differs from a clean build");
+    }
+}

@@ -147,67 +147,75 @@ impl Renderer for Api {
             Err(e) => errors.push(Diagnostic::error(format!("cannot write JSON {rel}: {e}"))),
         };
         // Guides in slug order: stable for clients diffing the API.
+        let mut guide_errors = Vec::new();
         for g in site.guides.values() {
-            let m = &g.doc.meta;
-            // Other sites read this: links and images are absolute.
-            let doc: RenderedDoc =
-                super::pages::rendered_for_unit(site, sh, g).at_root(&u.data.base_url);
-            let steps = doc
-                .body
-                .steps
-                .iter()
-                .map(|s| Step {
-                    number: s.number,
-                    title: s.title.clone(),
-                    id: s.id.clone(),
-                    html: s.body.clone(),
-                    text: plain(&s.body),
-                })
-                .collect();
-            let json = GuideDoc {
-                version: VERSION,
-                slug: &g.doc.slug,
-                title: &m.title,
-                summary: &m.summary,
-                not_for: m.not_for.as_deref(),
-                procedure_code: m.procedure_code.as_deref(),
-                category: category(g),
-                audiences: audiences(g),
-                where_to_apply: &m.where_to_apply,
-                channels: &m.channels,
-                prerequisites: doc.prerequisites.iter().map(|h| plain(h)).collect(),
-                documents: doc.documents.iter().map(|h| plain(h)).collect(),
-                fees: m
-                    .fees
+            let rel = format!("{}/{DIR}/huong-dan/{}.json", u.slug, g.doc.slug);
+            let made = super::guide_file(sh, out, &u.slug, &g.doc.slug, &rel, || {
+                let m = &g.doc.meta;
+                // Other sites read this: links and images are absolute.
+                let doc: RenderedDoc =
+                    super::pages::rendered_for_unit(site, sh, g).at_root(&u.data.base_url);
+                let steps = doc
+                    .body
+                    .steps
                     .iter()
-                    .map(|f| Fee {
-                        name: &f.name,
-                        amount: f.amount,
-                        online_amount: f.online_amount,
-                        exempt_if: f.exempt_if.as_deref(),
-                        basis: &f.basis,
-                        valid_until: f.valid_until.map(|d| d.to_string()),
+                    .map(|s| Step {
+                        number: s.number,
+                        title: s.title.clone(),
+                        id: s.id.clone(),
+                        html: s.body.clone(),
+                        text: plain(&s.body),
                     })
-                    .collect(),
-                processing_time: ProcessingTime {
-                    text: &m.processing_time.text,
-                    basis: m.processing_time.basis.as_deref(),
-                },
-                steps,
-                after_you_apply: doc.after_you_apply.clone(),
-                help: doc.help.clone(),
-                legal_basis: &m.legal_basis,
-                related: m
-                    .related
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|s| site.guide(s).is_some())
-                    .collect(),
-                updated: m.last_reviewed.to_string(),
-                url: page_url(g),
-                local: g.origin != Origin::Central,
-            };
-            put(format!("huong-dan/{}.json", g.doc.slug), &json);
+                    .collect();
+                let json = GuideDoc {
+                    version: VERSION,
+                    slug: &g.doc.slug,
+                    title: &m.title,
+                    summary: &m.summary,
+                    not_for: m.not_for.as_deref(),
+                    procedure_code: m.procedure_code.as_deref(),
+                    category: category(g),
+                    audiences: audiences(g),
+                    where_to_apply: &m.where_to_apply,
+                    channels: &m.channels,
+                    prerequisites: doc.prerequisites.iter().map(|h| plain(h)).collect(),
+                    documents: doc.documents.iter().map(|h| plain(h)).collect(),
+                    fees: m
+                        .fees
+                        .iter()
+                        .map(|f| Fee {
+                            name: &f.name,
+                            amount: f.amount,
+                            online_amount: f.online_amount,
+                            exempt_if: f.exempt_if.as_deref(),
+                            basis: &f.basis,
+                            valid_until: f.valid_until.map(|d| d.to_string()),
+                        })
+                        .collect(),
+                    processing_time: ProcessingTime {
+                        text: &m.processing_time.text,
+                        basis: m.processing_time.basis.as_deref(),
+                    },
+                    steps,
+                    after_you_apply: doc.after_you_apply.clone(),
+                    help: doc.help.clone(),
+                    legal_basis: &m.legal_basis,
+                    related: m
+                        .related
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|s| site.guide(s).is_some())
+                        .collect(),
+                    updated: m.last_reviewed.to_string(),
+                    url: page_url(g),
+                    local: g.origin != Origin::Central,
+                };
+                erased::Json::to_json(&json)
+                    .map_err(|e| Diagnostic::error(format!("cannot write JSON {rel}: {e}")))
+            });
+            if let Err(e) = made {
+                guide_errors.push(e);
+            }
         }
         let index = Index {
             version: VERSION,
@@ -241,6 +249,7 @@ impl Renderer for Api {
                 .collect(),
         };
         put("index.json".into(), &index);
+        errors.extend(guide_errors);
         if errors.is_empty() {
             Ok(Stats::default())
         } else {

@@ -24,10 +24,12 @@ impl Renderer for Assets {
         out: &Staging,
     ) -> Result<Stats, Vec<Diagnostic>> {
         let slug = &site.unit.slug;
-        let mut files: Vec<(String, &[u8])> = Vec::new();
+        // (path, bytes, key when every unit gets the same bytes)
+        let mut files: Vec<(String, &[u8], Option<String>)> = Vec::new();
         let mut errors = Vec::new();
         for (name, bytes) in &sh.theme.static_files {
-            files.push((format!("{slug}/assets/{name}"), bytes));
+            let key = format!("theme/{name}");
+            files.push((format!("{slug}/assets/{name}"), bytes, Some(key)));
         }
         let logo = match (&site.unit.data.logo, super::views::logo_path(site.unit)) {
             (Some(logo), Some(rel)) => {
@@ -50,7 +52,7 @@ impl Renderer for Assets {
             _ => None,
         };
         if let Some((rel, bytes)) = &logo {
-            files.push((rel.clone(), bytes));
+            files.push((rel.clone(), bytes, None));
         }
         // Only the images this unit's pages show.
         let docs = site
@@ -75,13 +77,21 @@ impl Renderer for Assets {
                 };
                 for v in &processed.variants {
                     if seen.insert(&v.file) {
-                        files.push((format!("{slug}/{DIR}/{}", v.file), &v.bytes));
+                        // The name carries the content hash.
+                        let key = format!("{DIR}/{}", v.file);
+                        files.push((format!("{slug}/{DIR}/{}", v.file), &v.bytes, Some(key)));
                     }
                 }
             }
         }
-        for (rel, bytes) in files {
-            if let Err(e) = write(out, &rel, bytes) {
+        for (rel, bytes, key) in files {
+            let written = match key {
+                Some(key) => out
+                    .write_shared(&key, &rel, bytes)
+                    .map_err(|e| super::write_error(&rel, e)),
+                None => write(out, &rel, bytes),
+            };
+            if let Err(e) = written {
                 errors.push(e);
             }
         }

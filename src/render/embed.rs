@@ -105,6 +105,8 @@ impl Renderer for Embed {
             },
             Err(e) => errors.push(e),
         };
+        let mut guide_errors = Vec::new();
+        let mut guide_pages = 0;
         let ctx_base = base_context(site, sh);
         let page_ctx = |rel: &str, title: &str, canonical_url: &str| {
             let mut ctx = ctx_base.clone();
@@ -133,42 +135,55 @@ impl Renderer for Embed {
         for g in site.ordered() {
             let slug = &g.doc.slug;
             let page_url = canonical(base, &format!("huong-dan/{slug}/index.html"));
+            let doc = std::cell::OnceCell::new();
+            let doc = || doc.get_or_init(|| rendered_for_unit(site, sh, g));
+            let mut file = |rel: &str, make: &dyn Fn(&str) -> Result<String, Diagnostic>| {
+                let full = format!("{}/{rel}", u.slug);
+                match super::guide_file(sh, out, &u.slug, slug, &full, || make(&full)) {
+                    Ok(()) => guide_pages += usize::from(rel.ends_with(".html")),
+                    Err(e) => guide_errors.push(e),
+                }
+            };
             // The iframe page.
             let rel = format!("{DIR}/huong-dan/{slug}/index.html");
-            let mut ctx = page_ctx(&rel, &g.doc.meta.title, &page_url);
-            let doc = rendered_for_unit(site, sh, g);
-            ctx.insert("guide", &GuideView::new(g, doc.at_root("../../../"), site));
-            emit(
-                rel.clone(),
-                sh.template("embed/guide.html", &ctx, &format!("{}/{rel}", u.slug)),
-            );
+            file(&rel, &|full| {
+                let mut ctx = page_ctx(&rel, &g.doc.meta.title, &page_url);
+                ctx.insert(
+                    "guide",
+                    &GuideView::new(g, doc().at_root("../../../"), site),
+                );
+                sh.template("embed/guide.html", &ctx, full)
+            });
             // The Declarative Shadow DOM fragment: absolute URLs, pasted anywhere.
-            let mut fctx = ctx_base.clone();
-            fctx.insert("guide", &GuideView::new(g, doc.at_root(base), site));
-            fctx.insert("canonical", &page_url);
-            let frag = format!("{DIR}/huong-dan/{slug}/manh.html");
-            emit(
-                frag.clone(),
-                sh.template("embed/fragment.html", &fctx, &format!("{}/{frag}", u.slug)),
-            );
+            file(&format!("{DIR}/huong-dan/{slug}/manh.html"), &|full| {
+                let mut fctx = ctx_base.clone();
+                fctx.insert("guide", &GuideView::new(g, doc().at_root(base), site));
+                fctx.insert("canonical", &page_url);
+                sh.template("embed/fragment.html", &fctx, full)
+            });
             // oEmbed.
-            let o = OEmbed {
-                version: "1.0",
-                kind: "rich",
-                title: &g.doc.meta.title,
-                provider_name: &u.data.name,
-                provider_url: base,
-                author_name: &u.data.name,
-                html: iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900),
-                width: 768,
-                height: 900,
-            };
-            emit(
-                format!("{DIR}/huong-dan/{slug}/oembed.json"),
+            file(&format!("{DIR}/huong-dan/{slug}/oembed.json"), &|_| {
+                let o = OEmbed {
+                    version: "1.0",
+                    kind: "rich",
+                    title: &g.doc.meta.title,
+                    provider_name: &u.data.name,
+                    provider_url: base,
+                    author_name: &u.data.name,
+                    html: iframe_snippet(
+                        base,
+                        &rel,
+                        &format!("sotay-{slug}"),
+                        &g.doc.meta.title,
+                        900,
+                    ),
+                    width: 768,
+                    height: 900,
+                };
                 serde_json::to_string(&o)
                     .map(|s| s + "\n")
-                    .map_err(|e| Diagnostic::error(e.to_string())),
-            );
+                    .map_err(|e| Diagnostic::error(e.to_string()))
+            });
         }
 
         // List widgets: by audience, by category, latest updated.
@@ -243,10 +258,10 @@ impl Renderer for Embed {
                 height: 700,
                 code: hl(&iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900)),
             });
-            let frag = std::fs::read_to_string(
-                out.path(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug)),
-            )
-            .unwrap_or_default();
+            let frag = out
+                .read(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
             widgets.push(Widget {
                 id: "doan-html",
                 title: "Đoạn HTML không cần JavaScript".into(),
@@ -336,9 +351,10 @@ impl Renderer for Embed {
             WEBMASTER.to_owned(),
             sh.template("webmaster.html", &ctx, &format!("{}/{WEBMASTER}", u.slug)),
         );
+        errors.extend(guide_errors);
         if errors.is_empty() {
             Ok(Stats {
-                pages,
+                pages: pages + guide_pages,
                 ..Stats::default()
             })
         } else {

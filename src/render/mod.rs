@@ -43,6 +43,8 @@ pub struct Shared<'a> {
     pub cache: &'a crate::cache::RenderCache,
     /// Results data (`content/data/`), checked.
     pub datasets: &'a [crate::data::Dataset],
+    /// Input keys, to reuse a guide's files when its inputs did not change.
+    pub keys: &'a crate::memo::Keys,
 }
 
 impl Shared<'_> {
@@ -109,8 +111,30 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
 }
 
 pub(crate) fn write(out: &Staging, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    out.write(rel, bytes).map_err(|e| {
-        Diagnostic::error(format!("cannot write {rel}: {e}"))
-            .hint("check free disk space and permissions of the output folder")
-    })
+    out.write(rel, bytes).map_err(|e| write_error(rel, e))
+}
+
+/// Write a file that shows one guide of a unit (`rel` includes the unit
+/// folder). When the previous output holds it made from the same inputs
+/// (`crate::memo`), `make` is not called and the file stays as it is.
+pub(crate) fn guide_file(
+    sh: &Shared,
+    out: &Staging,
+    unit: &str,
+    slug: &str,
+    rel: &str,
+    make: impl FnOnce() -> Result<String, Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let key = sh.keys.guide_page(unit, slug, rel);
+    if out.reuse(rel, &key) {
+        return Ok(());
+    }
+    let text = make()?;
+    out.write_keyed(rel, Some(key), text.as_bytes())
+        .map_err(|e| write_error(rel, e))
+}
+
+pub(crate) fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {rel}: {e}"))
+        .hint("check free disk space and permissions of the output folder")
 }

@@ -106,11 +106,17 @@ impl Renderer for Html {
         let errors: Vec<Diagnostic> = pages
             .par_iter()
             .filter_map(|(rel, kind)| {
-                let html = render_page(site, sh, &base, rel, kind).and_then(|h| {
-                    write(out, &format!("{}/{rel}", site.unit.slug), h.as_bytes())?;
-                    Ok(())
-                });
-                html.err()
+                let full = format!("{}/{rel}", site.unit.slug);
+                let made = match kind {
+                    PageKind::Guide(g) => {
+                        super::guide_file(sh, out, &site.unit.slug, &g.doc.slug, &full, || {
+                            render_page(site, sh, &base, rel, kind)
+                        })
+                    }
+                    _ => render_page(site, sh, &base, rel, kind)
+                        .and_then(|h| write(out, &full, h.as_bytes())),
+                };
+                made.err()
             })
             .collect();
         if errors.is_empty() {

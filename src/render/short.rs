@@ -30,29 +30,28 @@ impl Renderer for ShortLinks {
         for g in site.ordered() {
             let code = shortlinks::code(site.project, g);
             let rel = format!("g/{code}/index.html");
-            let mut ctx = base.clone();
-            ctx.insert("root", "../../");
-            ctx.insert("title", &g.doc.meta.title);
-            ctx.insert(
-                "target",
-                &format!("../../huong-dan/{}/index.html", g.doc.slug),
-            );
-            ctx.insert(
-                "canonical",
-                &canonical(
-                    &u.data.base_url,
-                    &format!("huong-dan/{}/index.html", g.doc.slug),
-                ),
-            );
-            match sh.template("redirect.html", &ctx, &format!("{}/{rel}", u.slug)) {
-                Ok(html) => {
-                    if let Err(e) = write(out, &format!("{}/{rel}", u.slug), html.as_bytes()) {
-                        errors.push(e);
-                    }
-                }
-                Err(e) => errors.push(e),
-            }
+            let full = format!("{}/{rel}", u.slug);
             record.insert(code, g.doc.slug.clone());
+            let made = super::guide_file(sh, out, &u.slug, &g.doc.slug, &full, || {
+                let mut ctx = base.clone();
+                ctx.insert("root", "../../");
+                ctx.insert("title", &g.doc.meta.title);
+                ctx.insert(
+                    "target",
+                    &format!("../../huong-dan/{}/index.html", g.doc.slug),
+                );
+                ctx.insert(
+                    "canonical",
+                    &canonical(
+                        &u.data.base_url,
+                        &format!("huong-dan/{}/index.html", g.doc.slug),
+                    ),
+                );
+                sh.template("redirect.html", &ctx, &full)
+            });
+            if let Err(e) = made {
+                errors.push(e);
+            }
         }
         let json = serde_json::to_string_pretty(&record).unwrap_or_default();
         if let Err(e) = write(

@@ -1,0 +1,194 @@
+//! Keys for reusing a page of the previous output without rendering it.
+//!
+//! A page that shows one guide depends on that guide's files, and on the
+//! rest of the project only through what every page can see: front matter
+//! (titles, categories, short codes), units, pages, the theme, data, images.
+//! So `frame` hashes every input file with guide files contributing only
+//! their front matter, and each guide slug gets a hash of its files whole.
+//! A guide page's key is both plus its path: editing a guide's text renders
+//! that guide's pages again and nothing else; editing anything else (a
+//! title, a template, a unit) changes the frame and renders everything.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::output::manifest::Hash;
+
+pub struct Keys {
+    /// Everything the build reads: equal fingerprints, equal output.
+    pub fingerprint: String,
+    frame: blake3::Hash,
+    guides: HashMap<String, blake3::Hash>,
+}
+
+impl Keys {
+    /// Read every file under content/, themes/ and assets/.
+    pub fn scan(root: &Path, html_only: bool) -> Self {
+        let mut all = blake3::Hasher::new();
+        let mut frame = blake3::Hasher::new();
+        let mut guides: HashMap<String, blake3::Hasher> = HashMap::new();
+        for h in [&mut all, &mut frame] {
+            h.update(env!("CARGO_PKG_VERSION").as_bytes());
+            h.update(if html_only { b"html" } else { b"all " });
+        }
+        for dir in ["content", "themes", "assets"] {
+            for e in walkdir::WalkDir::new(root.join(dir))
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+            {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                let name = rel.to_string_lossy();
+                let bytes = std::fs::read(e.path()).unwrap_or_default();
+                for h in [&mut all, &mut frame] {
+                    h.update(name.as_bytes());
+                    h.update(&[0]);
+                }
+                all.update(&bytes);
+                all.update(&[0]);
+                match guide_slug(rel) {
+                    Some(slug) => {
+                        frame.update(front_matter(&bytes));
+                        let g = guides.entry(slug).or_default();
+                        g.update(name.as_bytes());
+                        g.update(&[0]);
+                        g.update(&bytes);
+                        g.update(&[0]);
+                    }
+                    None => {
+                        frame.update(&bytes);
+                    }
+                }
+                frame.update(&[0]);
+            }
+        }
+        Self {
+            fingerprint: all.finalize().to_hex().to_string(),
+            frame: frame.finalize(),
+            guides: guides
+                .into_iter()
+                .map(|(slug, h)| (slug, h.finalize()))
+                .collect(),
+        }
+    }
+
+    /// The key of a file that shows guide `slug` in `unit` at `rel`.
+    pub fn guide_page(&self, unit: &str, slug: &str, rel: &str) -> Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(self.frame.as_bytes());
+        match self.guides.get(slug) {
+            Some(g) => h.update(g.as_bytes()),
+            None => h.update(b"-"),
+        };
+        for part in [unit, slug, rel] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
+        let mut key = [0; 16];
+        key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        key
+    }
+}
+
+/// The slug of a guide file: `content/guides/**/<slug>.md` or
+/// `content/units/<unit>/guides/<slug>.md`.
+fn guide_slug(rel: &Path) -> Option<String> {
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let is_guide = match parts.as_slice() {
+        [c, g, .., _] if c == "content" && g == "guides" => true,
+        [c, u, _, g, _] if c == "content" && u == "units" && g == "guides" => true,
+        _ => false,
+    };
+    (is_guide && rel.extension().is_some_and(|x| x == "md"))
+        .then(|| rel.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .flatten()
+}
+
+/// The front matter of a Markdown file, delimiters included; the whole
+/// file when it has none that closes (so nothing is left out of the frame).
+fn front_matter(bytes: &[u8]) -> &[u8] {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skip = bytes.len() - text.len();
+    if !text.starts_with(b"---") {
+        return b"";
+    }
+    let mut at = 0;
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        at += line.len();
+        if at > line.len() && matches!(line.trim_ascii_end(), b"---" | b"...") {
+            return &bytes[..skip + at];
+        }
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_ends_at_its_closing_line() {
+        let md = b"---\ntitle: A\n---\nBody text\n";
+        assert_eq!(front_matter(md), b"---\ntitle: A\n---\n");
+        assert_eq!(front_matter(b"No front matter"), b"");
+        // Unclosed: all of it counts.
+        assert_eq!(front_matter(b"---\ntitle: A\n"), b"---\ntitle: A\n");
+        assert_eq!(
+            front_matter(b"---\r\nt: A\r\n---\r\nB"),
+            b"---\r\nt: A\r\n---\r\n"
+        );
+    }
+
+    #[test]
+    fn guide_files_are_recognised() {
+        let s = |p: &str| guide_slug(Path::new(p));
+        assert_eq!(
+            s("content/guides/ho-tich/khai-sinh.md").as_deref(),
+            Some("khai-sinh")
+        );
+        assert_eq!(
+            s("content/guides/khai-sinh.md").as_deref(),
+            Some("khai-sinh")
+        );
+        assert_eq!(
+            s("content/units/xa-a/guides/rieng.md").as_deref(),
+            Some("rieng")
+        );
+        assert_eq!(s("content/pages/an-toan.md"), None);
+        assert_eq!(s("content/guides/ho-tich/anh.png"), None);
+        assert_eq!(s("themes/default/guides/x.md"), None);
+    }
+
+    #[test]
+    fn a_body_edit_changes_only_that_guides_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |p: &str, t: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        write("content/guides/a.md", "---\ntitle: A\n---\nOne\n");
+        write("content/guides/b.md", "---\ntitle: B\n---\nTwo\n");
+        write("themes/t/page.html", "{{ x }}");
+        let before = Keys::scan(root, false);
+        let key = |k: &Keys, g: &str| k.guide_page("u", g, "p");
+        write("content/guides/a.md", "---\ntitle: A\n---\nOne, edited\n");
+        let body = Keys::scan(root, false);
+        assert_ne!(key(&before, "a"), key(&body, "a"));
+        assert_eq!(key(&before, "b"), key(&body, "b"));
+        assert_ne!(before.fingerprint, body.fingerprint);
+        write("content/guides/a.md", "---\ntitle: A2\n---\nOne, edited\n");
+        let title = Keys::scan(root, false);
+        assert_ne!(key(&body, "b"), key(&title, "b"));
+        write("themes/t/page.html", "{{ y }}");
+        let theme = Keys::scan(root, false);
+        assert_ne!(key(&title, "b"), key(&theme, "b"));
+        assert_ne!(key(&theme, "b"), key(&Keys::scan(root, true), "b"));
+        assert_ne!(key(&theme, "b"), theme.guide_page("v", "b", "p"));
+    }
+}
