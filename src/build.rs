@@ -35,6 +35,10 @@ pub struct BuildOptions {
     pub shard: Option<crate::shard::Shard>,
     /// Web pages only: no PDFs, pictures or link previews (and no links to them).
     pub html_only: bool,
+    /// Pages now, PDFs and pictures later (`serve`): render every page as a
+    /// full build would, skip the print and picture stages, and keep the
+    /// files they made last time until the next full build.
+    pub defer_media: bool,
 }
 
 impl BuildOptions {
@@ -48,6 +52,7 @@ impl BuildOptions {
             progress: false,
             shard: None,
             html_only: false,
+            defer_media: false,
         }
     }
 }
@@ -232,7 +237,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     lap("render", &mut stages);
 
     let mut stats = stats;
-    if !opts.html_only {
+    if !opts.html_only && !opts.defer_media {
         // PDFs, then pictures, each a stage of its own: Typst uses rayon
         // inside, so timing them inside the per-unit loop would count stolen work.
         let each_unit = |r: &dyn render::Renderer| {
@@ -285,7 +290,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         stats.pages + usize::from(with_hub)
     );
     let committed = if full {
-        staging.commit(if whole { &facts } else { "" })
+        // A deferred build is not complete: no facts, so the next build runs.
+        staging.keep_unmade = opts.defer_media;
+        staging.commit(if whole && !opts.defer_media {
+            &facts
+        } else {
+            ""
+        })
     } else {
         staging.commit_parts(&opts.units)
     };
@@ -299,8 +310,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
         return Err(fail(sink));
     }
-    if whole {
-        // Keep one build's worth of rendered PDFs and pictures.
+    if whole && !opts.html_only && !opts.defer_media {
+        // Keep one build's worth of rendered PDFs and pictures (a build
+        // without them must not empty the cache the next full one needs).
         cache.prune();
     }
     lap("write", &mut stages);

@@ -83,13 +83,14 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Build into the served folder. `html_only` first makes the pages show a
-/// change at once; the full build that follows adds PDFs and pictures (from
-/// the cache, but for what the change touched) and their checks.
-fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, html_only: bool) {
+/// Build into the served folder. `pages_first` makes the pages show a
+/// change at once (PDFs and pictures keep their previous files meanwhile);
+/// the full build that follows lays out what the change touched.
+fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, pages_first: bool) {
     let mut opts = BuildOptions::new(root);
     opts.out = out.to_owned();
-    opts.html_only = html_only;
+    opts.defer_media = pages_first;
+    let html_only = pages_first;
     let result = build(&opts);
     let mut s = state.lock().expect("serve state");
     s.version += 1;
@@ -99,7 +100,7 @@ fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, html_only: bool) {
                 eprintln!("{}", d.render(false));
             }
             eprintln!(
-                "rebuilt {} units, {} pages{} in {:.2} s",
+                "rebuilt {} units, {} pages{} in {:.2} s: {} files changed, {} reused without rendering",
                 report.units,
                 report.pages,
                 if html_only {
@@ -107,7 +108,9 @@ fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, html_only: bool) {
                 } else {
                     ", PDFs and pictures"
                 },
-                report.seconds
+                report.seconds,
+                report.files - report.unchanged,
+                report.reused
             );
             s.errors.clear();
         }
@@ -165,8 +168,12 @@ fn watch(
             // Let an editor finish writing before building.
             std::thread::sleep(Duration::from_millis(150));
             last = snapshot(root);
+            // Pages first, then PDFs and pictures unless the editor saved
+            // again. Both update the served folder in place and render only
+            // what the change touched (one guide edited: that guide's pages
+            // in every unit, the lists and search indexes; then its PDFs and
+            // pictures); the rest is reused.
             rebuild(root, out, state, true);
-            // Pages first; PDFs and pictures unless the editor saved again.
             if snapshot(root) == last {
                 rebuild(root, out, state, false);
             }

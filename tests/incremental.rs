@@ -211,3 +211,54 @@ fn a_guide_text_edit_renders_that_guide_again_and_nothing_else() {
         assert!(after[p] == *b, "{p:?} differs from a clean build");
     }
 }
+
+#[test]
+fn pages_first_then_media_equals_a_clean_build() {
+    // What `serve` does after an edit: pages at once (PDFs and pictures keep
+    // their previous files), then the full build.
+    let f = Fixture::new();
+    f.build_ok();
+    let pdfs = |out: &std::path::Path| {
+        common::output_files(out)
+            .keys()
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .count()
+    };
+    let before = pdfs(&f.out());
+    assert!(before > 0);
+    let g = "content/guides/cu-tru/dang-ky-tam-tru.md";
+    let text = std::fs::read_to_string(f.root().join(g)).unwrap();
+    f.write(g, &text.replace("Tờ khai.", "Tờ khai CT01."));
+    let mut pages = f.options();
+    pages.defer_media = true;
+    let first =
+        sotay::build(&pages).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    assert!(first.reused > 0 && first.pdfs == 0);
+    assert!(
+        f.read_out("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html")
+            .contains("CT01")
+    );
+    assert_eq!(pdfs(&f.out()), before, "PDFs stay until the full build");
+    let full = f.build_ok();
+    assert!(full.reused > 0, "the pages of the first pass are reused");
+    assert!(
+        full.pdfs_rendered > 0 && full.pdfs_rendered < full.pdfs,
+        "{} of {} PDFs laid out",
+        full.pdfs_rendered,
+        full.pdfs
+    );
+
+    let after = common::output_files(&f.out());
+    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
+    let mut clean = f.options();
+    clean.out = f.root().join("clean");
+    sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    let clean = common::output_files(&clean.out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &clean {
+        assert!(after[p] == *b, "{p:?} differs from a clean build");
+    }
+}

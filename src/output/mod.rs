@@ -42,6 +42,9 @@ pub struct Staging {
     reused: AtomicUsize,
     /// Why the previous manifest could not be used, if it was damaged.
     pub warning: Option<Diagnostic>,
+    /// Keep the previous output's files this build did not make (a build
+    /// that skipped stages) instead of deleting them.
+    pub keep_unmade: bool,
     done: bool,
 }
 
@@ -119,6 +122,7 @@ impl Staging {
             made: Mutex::default(),
             reused: AtomicUsize::new(0),
             warning: None,
+            keep_unmade: false,
             done: false,
         })
     }
@@ -376,8 +380,10 @@ impl Staging {
             m.entries.insert(rel, Entry { hash, stamp, key });
         }
         let mut emptied = std::collections::BTreeSet::new();
-        for rel in previous.entries.keys() {
-            if !m.entries.contains_key(rel) {
+        for (rel, entry) in &previous.entries {
+            if self.keep_unmade && !m.entries.contains_key(rel) {
+                m.entries.insert(rel.clone(), *entry);
+            } else if !m.entries.contains_key(rel) {
                 let path = self.target.join(rel);
                 match std::fs::remove_file(&path) {
                     Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
