@@ -10,6 +10,12 @@ takes to write sotay's output files, same bytes.
 
     python3 bench/run.py                 # sizes 10x100 and 50x100
     SIZES="150x200" RUNS=3 python3 bench/run.py
+
+Cold runs of the two tools alternate, and every deletion of an output is
+followed by `sync` and a pause (SETTLE seconds, 35 by default): on ext4,
+creating files within about 30 s of deleting many others is several times
+slower (the allocator skips recently deleted inodes), which would make
+whichever tool runs after a big deletion look slow.
 """
 import os
 import shutil
@@ -43,6 +49,17 @@ def write_floor(src):
     return float(secs), int(files)
 
 
+SETTLE = float(os.environ.get("SETTLE", "35"))
+
+
+def clear(*paths):
+    """Delete outputs, then let the file system settle before the next run."""
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+    os.sync()
+    time.sleep(SETTLE)
+
+
 def median_of(runs):
     return tuple(statistics.median(x) for x in zip(*runs))
 
@@ -64,13 +81,16 @@ def main():
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "corpus.py"), "--units", u, "--guides", g, "--out", base], check=True, capture_output=True)
         site, hugo = os.path.join(base, "sotay"), os.path.join(base, "hugo")
         results = {}
-        runs = []
+        runs, hugo_runs = [], []
         for _ in range(n):
-            # Cold: no output and no render cache (as Hugo's resources/ is removed below).
-            shutil.rmtree(os.path.join(site, "public"), ignore_errors=True)
-            shutil.rmtree(os.path.join(site, ".sotay-cache"), ignore_errors=True)
+            # Cold, one tool after the other: no output and no caches
+            # (sotay's .sotay-cache, Hugo's resources/).
+            clear(os.path.join(site, "public"), os.path.join(site, ".sotay-cache"))
             runs.append(timed([SOTAY, "--root", site, "build", "--quiet", "--html-only"]))
+            clear(os.path.join(hugo, "public"), os.path.join(hugo, "resources"))
+            hugo_runs.append(timed(["hugo", "--quiet", "--source", hugo]))
         results["sotay"] = median_of(runs)
+        results["hugo"] = median_of(hugo_runs)
         out = os.path.join(site, "public")
         pages_s = count_html(out)
         files_s = sum(len(fs) for _, _, fs in os.walk(out))
@@ -87,13 +107,11 @@ def main():
             fh.write(original)
         subprocess.run([SOTAY, "--root", site, "build", "--quiet", "--html-only"], check=True)
         edit = median_of(edits)
-        floor = statistics.median(write_floor(out)[0] for _ in range(n))
-        runs = []
+        floors = []
         for _ in range(n):
-            shutil.rmtree(os.path.join(hugo, "public"), ignore_errors=True)
-            shutil.rmtree(os.path.join(hugo, "resources"), ignore_errors=True)
-            runs.append(timed(["hugo", "--quiet", "--source", hugo]))
-        results["hugo"] = median_of(runs)
+            floors.append(write_floor(out)[0])
+            clear()  # the floor program deletes what it wrote
+        floor = statistics.median(floors)
         pages_h = count_html(os.path.join(hugo, "public"))
         files_h = sum(len(fs) for _, _, fs in os.walk(os.path.join(hugo, "public")))
         guide_pages = int(u) * int(g)

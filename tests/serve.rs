@@ -62,13 +62,14 @@ fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> Str
 fn edits_reload_errors_show_and_clear() {
     let f = Fixture::new();
     let port = free_port();
+    let log = f.root().join("serve.log");
     let _server = Running(
         Command::new(env!("CARGO_BIN_EXE_sotay"))
             .arg("--root")
             .arg(f.root())
             .args(["serve", "--port", &port.to_string()])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap(),
     );
@@ -87,6 +88,25 @@ fn edits_reload_errors_show_and_clear() {
     wait_for(port, page, "the edited text", |b| {
         b.contains("Nộp trên Cổng Dịch vụ công quốc gia.")
     });
+    // Only what the edit touched was rendered: the terminal says how many
+    // files were reused without rendering.
+    let reused = || -> Vec<usize> {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_suffix(" reused without rendering"))
+            .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+            .collect()
+    };
+    let start = Instant::now();
+    while !reused().iter().any(|&n| n > 0) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no rebuild reused anything: {:?}",
+            reused()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     // A broken file: the status reports it, the last good page is still served,
     // and the page shows the error over it.

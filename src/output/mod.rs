@@ -32,6 +32,8 @@ pub struct Staging {
     /// processed images): key -> their hash and the first staged copy,
     /// which later copies hard-link to.
     shared: Mutex<HashMap<String, SharedFile>>,
+    /// Staged folders already created.
+    dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Where this output's manifest is kept (in the project's cache).
     manifest_path: PathBuf,
     /// The previous output's manifest: set when updating in place.
@@ -113,6 +115,7 @@ impl Staging {
         Ok(Self {
             dir,
             manifest_path,
+            dirs: Mutex::default(),
             target,
             files: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -194,12 +197,28 @@ impl Staging {
         self.place(rel, bytes).map(drop)
     }
 
+    /// Create the staged folder that will hold `path`, once per build (a
+    /// mkdir per file, even one that fails, is a path lookup in the kernel;
+    /// 190,000 files make it count).
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if self.dirs.lock().expect("staged dirs").contains(parent) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)?;
+        self.dirs
+            .lock()
+            .expect("staged dirs")
+            .insert(parent.to_owned());
+        Ok(())
+    }
+
     /// Stage a file that is not kept as it is; returns its staged path.
     fn place(&self, rel: &str, bytes: &[u8]) -> io::Result<PathBuf> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path)?;
         // Without a manifest: same bytes as the current output, so link the
         // existing file instead of writing it; an unchanged file keeps its
         // identity and date (what servers, rsync and caches look at).
@@ -256,9 +275,7 @@ impl Staging {
             return Ok(());
         }
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path)?;
         if let Some(first) = first
             && std::fs::hard_link(&first, &path).is_ok()
         {
