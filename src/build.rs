@@ -67,6 +67,9 @@ pub struct BuildReport {
     /// PDFs written, and laid out this build (the rest came from the cache).
     pub pdfs: usize,
     pub pdfs_rendered: usize,
+    /// Typst layouts for those PDFs (more than `pdfs_rendered` when a
+    /// leaflet had to try a smaller text size).
+    pub layouts: usize,
     /// Pictures (infographics, posters, link previews) written.
     pub images: usize,
     pub files: usize,
@@ -323,6 +326,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,
         pdfs_rendered: stats.pdfs_rendered,
+        layouts: stats.layouts,
         images: stats.images,
         files,
         unchanged,
@@ -364,6 +368,7 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
         search_docs: 0,
         pdfs: 0,
         pdfs_rendered: 0,
+        layouts: 0,
         images: 0,
         files: n("files")?,
         unchanged: n("files")?,

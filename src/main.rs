@@ -263,10 +263,11 @@ fn main() -> ExitCode {
                     }
                     if !quiet && report.pdfs > 0 {
                         eprintln!(
-                            "print: {} PDFs in {:.2} s ({} laid out, {} unchanged from the cache)",
+                            "print: {} PDFs in {:.2} s ({} laid out in {} layouts, {} unchanged from the cache)",
                             report.pdfs,
                             report.stage_seconds("print"),
                             report.pdfs_rendered,
+                            report.layouts,
                             report.pdfs.saturating_sub(report.pdfs_rendered)
                         );
                     }

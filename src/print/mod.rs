@@ -12,6 +12,7 @@
 pub(crate) mod document;
 pub mod formats;
 pub mod markup;
+mod panels;
 mod qr;
 pub(crate) mod world;
 
@@ -27,6 +28,7 @@ use crate::render::{Renderer, Shared, Stats, write};
 use crate::resolve::UnitSite;
 pub use document::Variant;
 use formats::Format;
+use rayon::prelude::*;
 use world::{Failure, PrintWorld, WorldPool};
 
 /// A QR code of `url` as the Typst dictionary the templates draw.
@@ -77,6 +79,39 @@ impl Renderer for Print {
             return Ok(Stats::default());
         };
         let theme_key = theme_key(shared);
+        // One task per guide, not per unit: with a few units on two cores
+        // the last unit's leaflets would otherwise run on one thread.
+        let guides: Vec<&crate::content::Guide> = site.ordered().collect();
+        let leaflets: Vec<(Stats, Vec<Diagnostic>)> = guides
+            .par_iter()
+            .map(|g| {
+                let mut world = self.worlds.take(shared, &theme_key);
+                let mut job = Job {
+                    site,
+                    shared,
+                    out,
+                    world: &mut world,
+                    theme_key: &theme_key,
+                    stats: Stats::default(),
+                    errors: Vec::new(),
+                    warned: &self.warned,
+                };
+                for f in formats.leaflets() {
+                    // Both variants lay out alike: the press one starts at the
+                    // size the download one needed, and is skipped if that failed.
+                    let mut start = 0;
+                    for v in [Variant::Download, Variant::Press] {
+                        match job.leaflet(g, f, v, &formats.sizes[start..]) {
+                            Some(i) => start += i,
+                            None => break,
+                        }
+                    }
+                }
+                let done = (job.stats, job.errors);
+                self.worlds.give(theme_key.clone(), world);
+                done
+            })
+            .collect();
         let mut world = self.worlds.take(shared, &theme_key);
         let mut job = Job {
             site,
@@ -88,18 +123,9 @@ impl Renderer for Print {
             errors: Vec::new(),
             warned: &self.warned,
         };
-        for g in site.ordered() {
-            for f in formats.leaflets() {
-                // Both variants lay out alike: the press one starts at the
-                // size the download one needed, and is skipped if that failed.
-                let mut start = 0;
-                for v in [Variant::Download, Variant::Press] {
-                    match job.leaflet(g, f, v, &formats.sizes[start..]) {
-                        Some(i) => start += i,
-                        None => break,
-                    }
-                }
-            }
+        for (stats, errors) in leaflets {
+            job.stats += stats;
+            job.errors.extend(errors);
         }
         if let Some(f) = formats.handbook() {
             for v in [Variant::Download, Variant::Press] {
@@ -407,6 +433,7 @@ impl Job<'_, '_> {
         v: Variant,
         size: f32,
     ) -> Result<(Vec<u8>, usize), Failure> {
+        self.stats.layouts += 1;
         for (name, bytes) in images {
             self.world.add_image(name, bytes);
         }
@@ -417,6 +444,9 @@ impl Job<'_, '_> {
         // smallest here (docs/PERFORMANCE.md): documents share little.
         typst::comemo::evict(1);
         let doc = doc?;
+        if let Some(panel) = panels::overflowing(&doc) {
+            return Err(Failure::Overflow(panel));
+        }
         let pages = doc.pages().len();
         let pdf = typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {
             file: "main.typ".into(),

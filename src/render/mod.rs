@@ -68,6 +68,8 @@ pub struct Stats {
     /// PDFs written, and how many were laid out (not from the cache).
     pub pdfs: usize,
     pub pdfs_rendered: usize,
+    /// Typst layouts done for them (a size retry is one more).
+    pub layouts: usize,
     /// Pictures written (PNG, SVG, posters) by the visuals stage.
     pub images: usize,
 }
@@ -79,6 +81,7 @@ impl std::ops::AddAssign for Stats {
         self.search_docs += o.search_docs;
         self.pdfs += o.pdfs;
         self.pdfs_rendered += o.pdfs_rendered;
+        self.layouts += o.layouts;
         self.images += o.images;
     }
 }

@@ -1,0 +1,96 @@
+//! Fixed panels checked after layout. The theme's `panel` (print/lib.typ)
+//! marks the top and the end of each panel's content with metadata; a panel
+//! whose end reaches the bottom of its room (or another page) has overflowed. One
+//! layout suffices, where measuring first laid every panel out twice.
+
+use typst::foundations::{Content, Label, Selector, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::layout::Abs;
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+
+/// The name of the first panel whose content does not fit, if any.
+pub fn overflowing(doc: &PagedDocument) -> Option<String> {
+    let intro = doc.introspector();
+    let marked = |label: &str| {
+        Label::new(PicoStr::intern(label))
+            .map(|l| intro.query(&Selector::Label(l)))
+            .unwrap_or_default()
+    };
+    let y = |c: &Content| {
+        let p = intro.position(c.location()?)?;
+        Some((p.page, p.point.y))
+    };
+    for (top, end) in marked("sotay-panel-top")
+        .iter()
+        .zip(marked("sotay-panel-end").iter())
+    {
+        let Some(meta) = end.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let Value::Dict(d) = &meta.value else {
+            continue;
+        };
+        let name = match d.get("name") {
+            Ok(Value::Str(s)) => s.to_string(),
+            _ => continue,
+        };
+        let room = match d.get("room") {
+            Ok(Value::Float(f)) => *f,
+            _ => continue,
+        };
+        let (Some((p0, y0)), Some((p1, y1))) = (y(top), y(end)) else {
+            continue;
+        };
+        // Content too long either runs on below the block (marker with it)
+        // or, when the rest moved on (a list breaks), leaves the marker at
+        // the very bottom of the room: reaching the last hundredth of a
+        // point counts as not fitting.
+        if p0 != p1 || y1 - y0 >= Abs::pt(room - 0.01) {
+            return Some(name);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::world::PrintWorld;
+
+    fn doc(lines: usize, prefix: &str) -> PagedDocument {
+        let lib = include_str!("../../themes/default/print/lib.typ");
+        let mut world = PrintWorld::new([("lib.typ", lib)]);
+        let body = format!("{prefix}Một dòng chữ khá dài để lấp đầy ô.\n\n").repeat(lines);
+        let main = format!(
+            "#import \"/print/lib.typ\": *\n#set page(width: 100mm, height: 100mm, margin: 0mm)\n#panel(\"flap\", 80mm, 60mm, 5mm, [{body}])\n"
+        );
+        match world.compile(&main) {
+            Ok(d) => d,
+            Err(_) => panic!("does not compile"),
+        }
+    }
+
+    #[test]
+    fn a_panel_in_a_grid_cell_is_checked_too() {
+        let lib = include_str!("../../themes/default/print/lib.typ");
+        let mut world = PrintWorld::new([("lib.typ", lib)]);
+        let body = "Một dòng chữ khá dài để lấp đầy ô.\n\n".repeat(60);
+        let main = format!(
+            "#import \"/print/lib.typ\": *\n#set page(width: 297mm, height: 210mm, margin: 0mm)\n#grid(columns: (97mm, 100mm), grid.cell(x: 1, y: 0, panel(\"cover\", 100mm, 210mm, 7mm, [Ngắn.])), grid.cell(x: 0, y: 0, panel(\"flap\", 97mm, 210mm, 7mm, [{body}])))\n#page[Trong]\n"
+        );
+        let Ok(doc) = world.compile(&main) else {
+            panic!("does not compile")
+        };
+        assert_eq!(overflowing(&doc).as_deref(), Some("flap"));
+    }
+
+    #[test]
+    fn a_panel_that_fits_passes_and_one_that_does_not_is_named() {
+        assert_eq!(overflowing(&doc(3, "")), None);
+        assert_eq!(overflowing(&doc(40, "")).as_deref(), Some("flap"));
+        // A list breaks differently from paragraphs.
+        assert_eq!(overflowing(&doc(3, "- ")), None);
+        assert_eq!(overflowing(&doc(40, "- ")).as_deref(), Some("flap"));
+    }
+}
