@@ -147,10 +147,12 @@ categories:
         body = body.replace("(guide:", "(/__U__/huong-dan/").replace("(anh/", "(/anh/")
         with open(os.path.join(shared, f"g{i:04d}.md"), "w") as f:
             f.write(f'---\ntitle: "{title}"\ncategories: ["{cat}"]\ndate: 2026-10-{1 + i % 28:02d}\n---\n\n{body}')
-    os.makedirs(os.path.join(h, "static", "anh"))
+    # Images are resources, resized by a render hook as sotay resizes them
+    # (360 and 720 px wide at most, Lanczos, JPEG quality 82, with srcset).
+    os.makedirs(os.path.join(h, "assets", "anh"))
     for i, cat, _, _ in guides:
         if i % 10 == 0:
-            shutil.copy(os.path.join(s, "content", "guides", cat, "anh", f"g{i:04d}.png"), os.path.join(h, "static", "anh"))
+            shutil.copy(os.path.join(s, "content", "guides", cat, "anh", f"g{i:04d}.png"), os.path.join(h, "assets", "anh"))
     mounts = []
     for slug in units:
         os.makedirs(os.path.join(h, "content", slug), exist_ok=True)
@@ -178,6 +180,13 @@ categories:
     with open(os.path.join(lay, "single.html"), "w") as f:
         f.write('{{ define "main" }}<article><h1>{{ .Title }}</h1>{{ replace .Content "/__U__/" (printf "/%s/" .Section) | safeHTML }}'
                 '<p>Cập nhật: {{ .Date.Format "02/01/2006" }}</p></article>{{ end }}')
+    hooks = os.path.join(lay, "_markup")
+    os.makedirs(hooks)
+    with open(os.path.join(hooks, "render-image.html"), "w") as f:
+        f.write('{{ with resources.Get (printf "anh/%s" (path.Base .Destination)) }}'
+                '{{ $s := .Resize "360x jpg q82 Lanczos" }}{{ $l := .Resize (printf "%dx jpg q82 Lanczos" (cond (gt .Width 720) 720 .Width)) }}'
+                '<img src="{{ $l.RelPermalink }}" srcset="{{ $s.RelPermalink }} 360w, {{ $l.RelPermalink }} {{ $l.Width }}w" '
+                'sizes="(max-width: 400px) 100vw, 360px" width="{{ $l.Width }}" height="{{ $l.Height }}" alt="{{ $.Text }}" loading="lazy">{{ end }}')
     with open(os.path.join(lay, "list.html"), "w") as f:
         f.write('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .RegularPagesRecursive }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
     print(f"corpus: {a.units} units x {a.guides} guides in {a.out}")
