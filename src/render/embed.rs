@@ -245,12 +245,13 @@ impl Renderer for Embed {
             .into_iter()
             .next()
             .or_else(|| site.ordered().next());
-        let hl = |code: &str| sh.markdown.highlighter.html("html", code);
-        let mut widgets = Vec::new();
-        if let Some(g) = example {
-            let slug = &g.doc.slug;
-            let rel = format!("{DIR}/huong-dan/{slug}/index.html");
-            widgets.push(Widget {
+        let webmaster = || -> Result<String, Diagnostic> {
+            let hl = |code: &str| sh.markdown.highlighter.html("html", code);
+            let mut widgets = Vec::new();
+            if let Some(g) = example {
+                let slug = &g.doc.slug;
+                let rel = format!("{DIR}/huong-dan/{slug}/index.html");
+                widgets.push(Widget {
                 id: "khung-huong-dan",
                 title: format!("{} (iframe)", g.doc.meta.title),
                 description: "Khung nhúng (iframe) tự co giãn theo nội dung. Dùng được trên mọi cổng thông tin cho phép iframe.".into(),
@@ -258,11 +259,11 @@ impl Renderer for Embed {
                 height: 700,
                 code: hl(&iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900)),
             });
-            let frag = out
-                .read(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug))
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            widgets.push(Widget {
+                let frag = out
+                    .read(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug))
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                widgets.push(Widget {
                 id: "doan-html",
                 title: "Đoạn HTML không cần JavaScript".into(),
                 description: "Dán thẳng vào nội dung bài viết. Kiểu chữ của cổng thông tin không làm vỡ hướng dẫn; nếu hệ thống quản trị xoá thẻ <template>, phần nội dung rút gọn bên dưới vẫn hiển thị.".into(),
@@ -270,7 +271,7 @@ impl Renderer for Embed {
                 height: 500,
                 code: hl(&frag),
             });
-            widgets.push(Widget {
+                widgets.push(Widget {
                 id: "thanh-phan-web",
                 title: "Thành phần web <sotay-guide>".into(),
                 description: "Đọc dữ liệu JSON của đơn vị và hiển thị trong vùng tách biệt. Cần máy chủ cho phép đọc thư mục api/ từ trang khác (xem Cài đặt máy chủ).".into(),
@@ -282,7 +283,7 @@ impl Renderer for Embed {
                     escape(&g.doc.meta.title)
                 )),
             });
-            widgets.push(Widget {
+                widgets.push(Widget {
                 id: "oembed",
                 title: "oEmbed".into(),
                 description: "Cho hệ thống quản trị hỗ trợ oEmbed: dán địa chỉ trang hướng dẫn, hoặc khai báo địa chỉ oEmbed dưới đây.".into(),
@@ -290,9 +291,9 @@ impl Renderer for Embed {
                 height: 0,
                 code: hl(&format!("{base}{DIR}/huong-dan/{slug}/oembed.json")),
             });
-        }
-        let list_rel = format!("{DIR}/moi-cap-nhat/index.html");
-        widgets.push(Widget {
+            }
+            let list_rel = format!("{DIR}/moi-cap-nhat/index.html");
+            widgets.push(Widget {
             id: "danh-sach",
             title: t("latest_list"),
             description: format!("Danh sách hướng dẫn mới cập nhật. Có danh sách theo từng đối tượng ({DIR}/doi-tuong/…) và lĩnh vực ({DIR}/linh-vuc/…)."),
@@ -300,7 +301,7 @@ impl Renderer for Embed {
             height: 480,
             code: hl(&iframe_snippet(base, &list_rel, "sotay-danh-sach", &t("latest_list"), 600)),
         });
-        widgets.push(Widget {
+            widgets.push(Widget {
             id: "o-tim-kiem",
             title: t("search_title"),
             description: "Ô tìm kiếm bằng HTML thuần, không cần JavaScript: kết quả mở trong thẻ mới trên trang của đơn vị. Gõ có dấu hay không dấu đều tìm được.".into(),
@@ -312,45 +313,55 @@ impl Renderer for Embed {
                 escape(&t("search_button"))
             )),
         });
-        let per_guide: Vec<PerGuide> = site
-            .ordered()
-            .map(|g| PerGuide {
-                title: &g.doc.meta.title,
-                code: iframe_snippet(
-                    base,
-                    &format!("{DIR}/huong-dan/{}/index.html", g.doc.slug),
-                    &format!("sotay-{}", g.doc.slug),
-                    &g.doc.meta.title,
-                    900,
-                ),
-            })
-            .collect();
-        let server = server_snippets(base)
-            .into_iter()
-            .map(|(title, code)| ServerSnippet {
-                title,
-                code: sh.markdown.highlighter.html(
-                    if title.starts_with("nginx") {
-                        "nginx"
-                    } else {
-                        ""
-                    },
-                    &code,
-                ),
-            })
-            .collect::<Vec<_>>();
-        let mut ctx: Context = page_ctx(
-            WEBMASTER,
-            &t("webmaster_title"),
-            &canonical(base, WEBMASTER),
-        );
-        ctx.insert("widgets", &widgets);
-        ctx.insert("per_guide", &per_guide);
-        ctx.insert("server", &server);
-        emit(
-            WEBMASTER.to_owned(),
-            sh.template("webmaster.html", &ctx, &format!("{}/{WEBMASTER}", u.slug)),
-        );
+            let per_guide: Vec<PerGuide> = site
+                .ordered()
+                .map(|g| PerGuide {
+                    title: &g.doc.meta.title,
+                    code: iframe_snippet(
+                        base,
+                        &format!("{DIR}/huong-dan/{}/index.html", g.doc.slug),
+                        &format!("sotay-{}", g.doc.slug),
+                        &g.doc.meta.title,
+                        900,
+                    ),
+                })
+                .collect();
+            let server = server_snippets(base)
+                .into_iter()
+                .map(|(title, code)| ServerSnippet {
+                    title,
+                    code: sh.markdown.highlighter.html(
+                        if title.starts_with("nginx") {
+                            "nginx"
+                        } else {
+                            ""
+                        },
+                        &code,
+                    ),
+                })
+                .collect::<Vec<_>>();
+            let mut ctx: Context = page_ctx(
+                WEBMASTER,
+                &t("webmaster_title"),
+                &canonical(base, WEBMASTER),
+            );
+            ctx.insert("widgets", &widgets);
+            ctx.insert("per_guide", &per_guide);
+            ctx.insert("server", &server);
+            sh.template("webmaster.html", &ctx, &format!("{}/{WEBMASTER}", u.slug))
+        };
+        // It shows the example guide's fragment, highlighted (the costly
+        // part): reused like that guide's own files while it is unchanged.
+        match example {
+            Some(g) => {
+                let full = format!("{}/{WEBMASTER}", u.slug);
+                match super::guide_file(sh, out, &u.slug, &g.doc.slug, &full, webmaster) {
+                    Ok(()) => guide_pages += 1,
+                    Err(e) => guide_errors.push(e),
+                }
+            }
+            None => emit(WEBMASTER.to_owned(), webmaster()),
+        }
         errors.extend(guide_errors);
         if errors.is_empty() {
             Ok(Stats {
