@@ -100,6 +100,10 @@ pub struct BuildFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Stack size of the threads that run Typst (virtual memory: only what a
+/// layout touches is used).
+pub(crate) const TYPST_STACK: usize = 256 << 20;
+
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut stages = Vec::new();
@@ -258,9 +262,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     a
                 })
         };
-        stats += each_unit(&crate::print::Print::default());
+        // Typst lays out deeply nested content recursively, and a rayon
+        // thread waiting inside one document's layout may steal another
+        // document to lay out on the same stack: pictures run on threads
+        // with room for that (2 MB stacks overflowed in print with 18 units).
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("sotay-typst-{i}"))
+            .stack_size(TYPST_STACK)
+            .build();
+        let run = |r: &dyn render::Renderer| match &pool {
+            Ok(pool) => pool.install(|| each_unit(r)),
+            Err(_) => each_unit(r),
+        };
+        // Print runs its own threads over every unit's documents.
+        let sites: Vec<UnitSite> = selected
+            .iter()
+            .map(|unit| UnitSite::new(&project, unit, &collation))
+            .collect();
+        let (printed, errors) =
+            crate::print::Print::default().render_all(&sites, &shared, &staging);
+        stats += printed;
+        sink.extend(errors);
         lap("print", &mut stages);
-        stats += each_unit(&crate::visual::Visuals::default());
+        stats += run(&crate::visual::Visuals::default());
     }
     lap("visuals", &mut stages);
     if with_hub {

@@ -19,6 +19,7 @@ pub(crate) mod world;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -28,7 +29,6 @@ use crate::render::{Renderer, Shared, Stats, write};
 use crate::resolve::UnitSite;
 pub use document::Variant;
 use formats::Format;
-use rayon::prelude::*;
 use world::{Failure, PrintWorld, WorldPool};
 
 /// A QR code of `url` as the Typst dictionary the templates draw.
@@ -75,16 +75,56 @@ impl Renderer for Print {
         shared: &Shared,
         out: &Staging,
     ) -> Result<Stats, Vec<Diagnostic>> {
+        let (stats, errors) = self.render_all(std::slice::from_ref(site), shared, out);
+        if errors.is_empty() {
+            Ok(stats)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl Print {
+    /// Every unit's PDFs, on as many threads as there are cores, from one
+    /// list of tasks (so no unit's last leaflets run alone at the end).
+    pub fn render_all(
+        &self,
+        sites: &[UnitSite],
+        shared: &Shared,
+        out: &Staging,
+    ) -> (Stats, Vec<Diagnostic>) {
         let Some(formats) = &shared.theme.print else {
-            return Ok(Stats::default());
+            return (Stats::default(), Vec::new());
         };
         let theme_key = theme_key(shared);
-        // One task per guide, not per unit: with a few units on two cores
-        // the last unit's leaflets would otherwise run on one thread.
-        let guides: Vec<&crate::content::Guide> = site.ordered().collect();
-        let leaflets: Vec<(Stats, Vec<Diagnostic>)> = guides
-            .par_iter()
-            .map(|g| {
+        // Tasks: each unit's handbook variants (the longest, so first), then
+        // one guide's leaflets each. They run on plain threads, not rayon
+        // jobs: a rayon thread waiting inside Typst's own parallel layout
+        // would steal another document and lay it out on the same stack
+        // (deep recursion, and more documents in memory at once).
+        let mut tasks: Vec<(&UnitSite, Task)> = Vec::new();
+        if let Some(f) = formats.handbook() {
+            for site in sites {
+                tasks.extend(
+                    [Variant::Download, Variant::Press].map(|v| (site, Task::Handbook(f, v))),
+                );
+            }
+        }
+        for site in sites {
+            tasks.extend(site.ordered().map(|g| (site, Task::Leaflets(g))));
+        }
+        let next = AtomicUsize::new(0);
+        let done: Mutex<Vec<(usize, Stats, Vec<Diagnostic>)>> = Mutex::default();
+        let workers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(tasks.len())
+            .max(1);
+        let work = || {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((site, task)) = tasks.get(i) else {
+                    break;
+                };
                 let mut world = self.worlds.take(shared, &theme_key);
                 let mut job = Job {
                     site,
@@ -96,51 +136,73 @@ impl Renderer for Print {
                     errors: Vec::new(),
                     warned: &self.warned,
                 };
-                for f in formats.leaflets() {
-                    // Both variants lay out alike: the press one starts at the
-                    // size the download one needed, and is skipped if that failed.
-                    let mut start = 0;
-                    for v in [Variant::Download, Variant::Press] {
-                        match job.leaflet(g, f, v, &formats.sizes[start..]) {
-                            Some(i) => start += i,
-                            None => break,
+                match task {
+                    Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes[0]),
+                    Task::Leaflets(g) => {
+                        for f in formats.leaflets() {
+                            // Both variants lay out alike: the press one starts
+                            // at the size the download one needed, and is
+                            // skipped if that failed.
+                            let mut start = 0;
+                            for v in [Variant::Download, Variant::Press] {
+                                match job.leaflet(g, f, v, &formats.sizes[start..]) {
+                                    Some(i) => start += i,
+                                    None => break,
+                                }
+                            }
                         }
                     }
                 }
-                let done = (job.stats, job.errors);
+                let result = (i, job.stats, job.errors);
                 self.worlds.give(theme_key.clone(), world);
-                done
-            })
-            .collect();
-        let mut world = self.worlds.take(shared, &theme_key);
-        let mut job = Job {
-            site,
-            shared,
-            out,
-            world: &mut world,
-            theme_key: &theme_key,
-            stats: Stats::default(),
-            errors: Vec::new(),
-            warned: &self.warned,
-        };
-        for (stats, errors) in leaflets {
-            job.stats += stats;
-            job.errors.extend(errors);
-        }
-        if let Some(f) = formats.handbook() {
-            for v in [Variant::Download, Variant::Press] {
-                job.handbook(f, v, formats.sizes[0]);
+                done.lock().expect("print results").push(result);
             }
+        };
+        std::thread::scope(|s| {
+            for n in 0..workers {
+                let spawned = std::thread::Builder::new()
+                    .name(format!("sotay-print-{n}"))
+                    .stack_size(crate::build::TYPST_STACK)
+                    .spawn_scoped(s, work);
+                if spawned.is_err() {
+                    work(); // no thread to be had: do the work here
+                }
+            }
+        });
+        let mut done = done.into_inner().expect("print results");
+        done.sort_by_key(|d| d.0);
+        let mut stats = Stats::default();
+        let mut errors = Vec::new();
+        for (_, s, e) in done {
+            stats += s;
+            errors.extend(e);
         }
-        job.index(formats);
-        let (stats, errors) = (job.stats, job.errors);
+        // Each unit's print page, which lists its PDFs.
+        let mut world = self.worlds.take(shared, &theme_key);
+        for site in sites {
+            let mut job = Job {
+                site,
+                shared,
+                out,
+                world: &mut world,
+                theme_key: &theme_key,
+                stats: Stats::default(),
+                errors: Vec::new(),
+                warned: &self.warned,
+            };
+            job.index(formats);
+            stats += job.stats;
+            errors.extend(job.errors);
+        }
         self.worlds.give(theme_key, world);
-        if errors.is_empty() {
-            Ok(stats)
-        } else {
-            Err(errors)
-        }
+        (stats, errors)
     }
+}
+
+/// One piece of a unit's print work.
+enum Task<'a> {
+    Handbook(&'a Format, Variant),
+    Leaflets(&'a crate::content::Guide),
 }
 
 /// A hash of the theme's print files and the tool: part of every cache key.
