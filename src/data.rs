@@ -66,6 +66,25 @@ impl Dataset {
 const MONTH: &str = "thang";
 const UNIT: &str = "don_vi";
 
+/// The 1-based character column where field `i` starts on a CSV line. Quotes
+/// are respected: a quoted cell may hold commas ("58,1").
+fn field_column(line: &str, i: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (col, c) in line.chars().enumerate() {
+        if field == i {
+            return col + 1;
+        }
+        match c {
+            // An escaped quote ("") toggles twice.
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
 /// Every dataset under content/data, checked; errors name file, row and column.
 pub fn load(p: &Project, sink: &Sink) -> Vec<Dataset> {
     let dir = p.root.join("content/data");
@@ -208,15 +227,7 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
             let i = header.iter().position(|h| h == name).unwrap_or(0);
             (i, record.get(i).unwrap_or(""))
         };
-        let col_of = |i: usize| -> usize {
-            // 1-based character column of field i on its line.
-            let l = text.lines().nth(line - 1).unwrap_or("");
-            l.split(',')
-                .take(i)
-                .map(|f| f.chars().count() + 1)
-                .sum::<usize>()
-                + 1
-        };
+        let col_of = |i: usize| field_column(text.lines().nth(line - 1).unwrap_or(""), i);
         let (_, month) = cell(MONTH);
         let valid_month = month.len() == 7
             && month.as_bytes()[4] == b'-'
@@ -285,4 +296,21 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
         });
     }
     ok.then_some(Dataset { slug, spec, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_column;
+
+    #[test]
+    fn columns_count_quoted_commas_as_text() {
+        let line = "2026-10,\"58,1\",xã-ba-vì,\"a \"\"b\"\", c\",x";
+        assert_eq!(field_column(line, 0), 1);
+        assert_eq!(field_column(line, 1), 9);
+        assert_eq!(field_column(line, 2), 16);
+        // Characters, not bytes: "xã-ba-vì" is 8 characters.
+        assert_eq!(field_column(line, 3), 25);
+        assert_eq!(field_column(line, 4), 38);
+        assert_eq!(field_column("a,b", 5), 4);
+    }
 }
