@@ -5,6 +5,26 @@ mod common;
 
 use common::Fixture;
 
+/// Build `opts` again from scratch (no cache, a new folder) and check the
+/// output `f` holds equals it byte for byte; the clean build's report.
+fn assert_equals_clean_build(f: &Fixture, opts: &sotay::BuildOptions) -> sotay::BuildReport {
+    let after = common::output_files(&f.out());
+    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
+    let mut clean = opts.clone();
+    clean.out = f.root().join("clean");
+    let report =
+        sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
+    let clean = common::output_files(&clean.out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &clean {
+        assert!(after[p] == *b, "{p:?} differs from a clean build");
+    }
+    report
+}
+
 #[test]
 fn edits_then_build_equals_a_clean_build() {
     let f = Fixture::new();
@@ -56,21 +76,11 @@ fn edits_then_build_equals_a_clean_build() {
         "a deleted guide's outputs are gone"
     );
 
-    // Clean: no cache, no previous output.
-    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
-    let mut clean = f.options();
-    clean.out = f.root().join("clean");
-    let report =
-        sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
-    assert_eq!(report.pdfs_rendered, report.pdfs);
-    let clean = common::output_files(&clean.out);
+    let report = assert_equals_clean_build(&f, &f.options());
     assert_eq!(
-        after_edits.keys().collect::<Vec<_>>(),
-        clean.keys().collect::<Vec<_>>()
+        report.pdfs_rendered, report.pdfs,
+        "the clean build used no cache"
     );
-    for (p, b) in &clean {
-        assert!(after_edits[p] == *b, "{p:?} differs from a clean build");
-    }
 }
 
 #[test]
@@ -197,19 +207,7 @@ fn a_guide_text_edit_renders_that_guide_again_and_nothing_else() {
     assert!(repaired.reused > 0);
     assert!(f.read_out(other).contains("<!doctype html>"));
 
-    let after = common::output_files(&f.out());
-    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
-    let mut clean = opts.clone();
-    clean.out = f.root().join("clean");
-    sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
-    let clean = common::output_files(&clean.out);
-    assert_eq!(
-        after.keys().collect::<Vec<_>>(),
-        clean.keys().collect::<Vec<_>>()
-    );
-    for (p, b) in &clean {
-        assert!(after[p] == *b, "{p:?} differs from a clean build");
-    }
+    assert_equals_clean_build(&f, &opts);
 }
 
 #[test]
@@ -248,17 +246,5 @@ fn pages_first_then_media_equals_a_clean_build() {
         full.pdfs
     );
 
-    let after = common::output_files(&f.out());
-    std::fs::remove_dir_all(f.root().join(".sotay-cache")).unwrap();
-    let mut clean = f.options();
-    clean.out = f.root().join("clean");
-    sotay::build(&clean).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
-    let clean = common::output_files(&clean.out);
-    assert_eq!(
-        after.keys().collect::<Vec<_>>(),
-        clean.keys().collect::<Vec<_>>()
-    );
-    for (p, b) in &clean {
-        assert!(after[p] == *b, "{p:?} differs from a clean build");
-    }
+    assert_equals_clean_build(&f, &f.options());
 }

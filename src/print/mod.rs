@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
 use crate::output::Staging;
-use crate::render::{Renderer, Shared, Stats, write};
+use crate::render::{Shared, Stats, write};
 use crate::resolve::UnitSite;
 pub use document::Variant;
 use formats::Format;
@@ -64,27 +64,27 @@ pub struct Print {
     warned: Mutex<HashSet<PathBuf>>,
 }
 
-impl Renderer for Print {
-    fn name(&self) -> &'static str {
-        "print"
-    }
-
-    fn render(
-        &self,
-        site: &UnitSite,
-        shared: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
-        let (stats, errors) = self.render_all(std::slice::from_ref(site), shared, out);
-        if errors.is_empty() {
-            Ok(stats)
-        } else {
-            Err(errors)
+impl Print {
+    fn job<'a, 'p>(
+        &'a self,
+        site: &'a UnitSite<'p>,
+        shared: &'a Shared<'p>,
+        out: &'a Staging,
+        world: &'a mut PrintWorld,
+        theme_key: &'a str,
+    ) -> Job<'a, 'p> {
+        Job {
+            site,
+            shared,
+            out,
+            world,
+            theme_key,
+            stats: Stats::default(),
+            errors: Vec::new(),
+            warned: &self.warned,
         }
     }
-}
 
-impl Print {
     /// Every unit's PDFs, on as many threads as there are cores, from one
     /// list of tasks (so no unit's last leaflets run alone at the end).
     pub fn render_all(
@@ -126,16 +126,7 @@ impl Print {
                     break;
                 };
                 let mut world = self.worlds.take(shared, &theme_key);
-                let mut job = Job {
-                    site,
-                    shared,
-                    out,
-                    world: &mut world,
-                    theme_key: &theme_key,
-                    stats: Stats::default(),
-                    errors: Vec::new(),
-                    warned: &self.warned,
-                };
+                let mut job = self.job(site, shared, out, &mut world, &theme_key);
                 match task {
                     Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes[0]),
                     Task::Leaflets(g) => {
@@ -180,16 +171,7 @@ impl Print {
         // Each unit's print page, which lists its PDFs.
         let mut world = self.worlds.take(shared, &theme_key);
         for site in sites {
-            let mut job = Job {
-                site,
-                shared,
-                out,
-                world: &mut world,
-                theme_key: &theme_key,
-                stats: Stats::default(),
-                errors: Vec::new(),
-                warned: &self.warned,
-            };
+            let mut job = self.job(site, shared, out, &mut world, &theme_key);
             job.index(formats);
             stats += job.stats;
             errors.extend(job.errors);
