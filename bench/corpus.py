@@ -189,7 +189,48 @@ categories:
                 'sizes="(max-width: 400px) 100vw, 360px" width="{{ $l.Width }}" height="{{ $l.Height }}" alt="{{ $.Text }}" loading="lazy">{{ end }}')
     with open(os.path.join(lay, "list.html"), "w") as f:
         f.write('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .RegularPagesRecursive }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
+    same_outputs(h, os.path.join(a.out, "hugo-same"), guides)
     print(f"corpus: {a.units} units x {a.guides} guides in {a.out}")
+
+
+def same_outputs(h, out, guides):
+    """The Hugo site again, made to write the files sotay writes for every
+    guide page of every unit: the iframe page, the fragment, the oEmbed and
+    API JSON (custom output formats, in one folder per guide as sotay's
+    embeds are) and the short link (a relative alias, which Hugo resolves in
+    each unit's mount), plus a JSON search index per unit. Same work, so the
+    ratio compares the tools rather than how many files each one writes."""
+    shutil.copytree(h, out)
+    shared = os.path.join(out, "shared")
+    for i, _, _, _ in guides:
+        f = os.path.join(shared, f"g{i:04d}.md")
+        text = open(f, encoding="utf-8").read()
+        code = "".join("abcdefghjkmnpqrstuvwxyz23456789"[(i * 7919 + k * 104729) % 31] for k in range(4)) + f"{i:x}"
+        with open(f, "w", encoding="utf-8") as fh:
+            fh.write(text.replace("---\n", f'---\naliases: ["../g/{code}"]\n', 1))
+    formats = "".join(
+        f'[outputFormats.{name}]\nmediaType = "{media}"\npath = "nhung"\nbaseName = "{base}"\nisHTML = {str(media == "text/html").lower()}\nnotAlternative = true\n'
+        for name, media, base in (("embed", "text/html", "index"), ("fragment", "text/html", "manh"),
+                                  ("oembed", "application/json", "oembed"), ("api", "application/json", "api")))
+    with open(os.path.join(out, "config.toml"), "a") as f:
+        f.write(formats + '[outputs]\npage = ["html", "embed", "fragment", "oembed", "api"]\n'
+                'section = ["html", "rss", "json"]\nhome = ["html", "rss"]\n')
+    lay = os.path.join(out, "layouts", "_default")
+    files = {
+        "single.embed.html": '<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+                             '<title>{{ .Title }}</title><link rel="stylesheet" href="/assets/style.css"><base target="_top"></head>'
+                             '<body class="embed"><article><h1>{{ .Title }}</h1>{{ replace .Content "/__U__/" (printf "/%s/" .Section) | safeHTML }}</article>'
+                             '<p><a href="{{ .Permalink }}">Xem đầy đủ</a></p></body></html>',
+        "single.fragment.html": '<section class="sotay-guide" lang="vi"><h2>{{ .Title }}</h2>{{ replace .Content "/__U__/" (printf "/%s/" .Section) | safeHTML }}</section>',
+        "single.oembed.json": '{"version":"1.0","type":"rich","title":{{ .Title | jsonify }},"provider_name":"Sổ tay",'
+                              '"html":{{ printf "<iframe src=\\"%snhung/\\" title=\\"%s\\" loading=\\"lazy\\"></iframe>" .Permalink .Title | jsonify }},"width":640,"height":800}',
+        "single.api.json": '{"title":{{ .Title | jsonify }},"url":{{ .Permalink | jsonify }},"date":{{ .Date.Format "2006-01-02" | jsonify }},'
+                           '"html":{{ replace .Content "/__U__/" (printf "/%s/" .Section) | jsonify }}}',
+        "list.json": '[{{ range $i, $p := .RegularPagesRecursive }}{{ if $i }},{{ end }}{"t":{{ $p.Title | jsonify }},"u":{{ $p.RelPermalink | jsonify }},"s":{{ $p.Summary | plainify | jsonify }}}{{ end }}]',
+    }
+    for name, text in files.items():
+        with open(os.path.join(lay, name), "w", encoding="utf-8") as f:
+            f.write(text)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 //! The write floor for the benchmark: read every file of a folder into
 //! memory, then time writing them, same bytes, into a fresh folder, on one
-//! thread, with nothing else to do. Prints seconds.
+//! thread, with nothing else to do. Prints seconds and the file count.
+//! Without DEST it writes into a temporary folder and deletes it after.
 //!
-//!     cargo run --release --example write_floor -- public/
+//!     cargo run --release --example write_floor -- public/ [DEST]
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,7 +21,10 @@ fn main() {
             )
         })
         .collect();
-    let dst = std::env::temp_dir().join(format!("sotay-floor-{}", std::process::id()));
+    let keep = std::env::args().nth(2).map(PathBuf::from);
+    let dst = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("sotay-floor-{}", std::process::id()))
+    });
     let start = Instant::now();
     let mut last_dir: Option<&Path> = None;
     for (rel, bytes) in &files {
@@ -32,6 +36,8 @@ fn main() {
         std::fs::write(dst.join(rel), bytes).unwrap();
     }
     let secs = start.elapsed().as_secs_f64();
-    let _ = std::fs::remove_dir_all(&dst);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dst);
+    }
     println!("{secs:.3} {}", files.len());
 }

@@ -36,7 +36,10 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn of(path: &Path) -> Option<Self> {
-        let m = std::fs::metadata(path).ok()?;
+        Self::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    pub fn from_metadata(m: &std::fs::Metadata) -> Option<Self> {
         let mtime = m
             .modified()
             .ok()?

@@ -47,6 +47,9 @@ pub struct Staging {
     /// Keep the previous output's files this build did not make (a build
     /// that skipped stages) instead of deleting them.
     pub keep_unmade: bool,
+    /// Whether the output folder existed when the build began (a first
+    /// build has no current file to compare with).
+    had_target: bool,
     done: bool,
 }
 
@@ -55,13 +58,17 @@ struct Made {
     hash: Hash,
     /// Its stamp when the output already held it (nothing to move).
     kept: Option<Stamp>,
+    /// Its stamp as staged (a rename keeps size and time), taken from the
+    /// open file: a path lookup per file at commit would be 190,000 serial
+    /// lookups at city scale.
+    staged: Option<Stamp>,
     /// The inputs' key, when the renderer gave one.
     key: Option<Hash>,
 }
 
 struct SharedFile {
     hash: Hash,
-    first: Option<PathBuf>,
+    first: Option<(PathBuf, Option<Stamp>)>,
 }
 
 impl Staging {
@@ -108,6 +115,7 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
         std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&dir, e))?;
+        let had_target = target.join(MARKER).is_file();
         let manifest_path = root.join(".sotay-cache/output").join(format!(
             "{}.manifest",
             &blake3::hash(target.to_string_lossy().as_bytes()).to_hex()[..16]
@@ -126,6 +134,7 @@ impl Staging {
             reused: AtomicUsize::new(0),
             warning: None,
             keep_unmade: false,
+            had_target,
             done: false,
         })
     }
@@ -173,12 +182,7 @@ impl Staging {
         self.bytes.fetch_add(e.stamp.size, Ordering::Relaxed);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         self.reused.fetch_add(1, Ordering::Relaxed);
-        self.made.lock().expect("made files").push(Made {
-            rel: rel.to_owned(),
-            hash: e.hash,
-            kept: Some(e.stamp),
-            key: Some(*key),
-        });
+        self.record(rel, e.hash, Some(e.stamp), None, Some(*key));
         true
     }
 
@@ -191,10 +195,13 @@ impl Staging {
     pub fn write_keyed(&self, rel: &str, key: Option<Hash>, bytes: &[u8]) -> io::Result<()> {
         debug_assert!(!rel.contains("..") && !rel.starts_with('/'), "{rel}");
         let hash = manifest::hash(bytes);
-        if self.keep(rel, bytes.len(), hash, key) {
+        if let Some(kept) = self.kept(rel, bytes.len(), &hash) {
+            self.record(rel, hash, Some(kept), None, key);
             return Ok(());
         }
-        self.place(rel, bytes).map(drop)
+        let (_, staged) = self.place(rel, bytes)?;
+        self.record(rel, hash, None, staged, key);
+        Ok(())
     }
 
     /// Create the staged folder that will hold `path`, once per build (a
@@ -215,46 +222,62 @@ impl Staging {
         Ok(())
     }
 
-    /// Stage a file that is not kept as it is; returns its staged path.
-    fn place(&self, rel: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    /// Stage a file that is not kept as it is; returns its staged path
+    /// and stamp.
+    fn place(&self, rel: &str, bytes: &[u8]) -> io::Result<(PathBuf, Option<Stamp>)> {
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
         // Without a manifest: same bytes as the current output, so link the
         // existing file instead of writing it; an unchanged file keeps its
         // identity and date (what servers, rsync and caches look at).
-        let current = self.target.join(rel);
-        if self.previous.is_none()
-            && std::fs::metadata(&current).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && std::fs::read(&current).is_ok_and(|old| old == bytes)
-            && std::fs::hard_link(&current, &path).is_ok()
-        {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(path);
+        if self.previous.is_none() && self.had_target {
+            let current = self.target.join(rel);
+            if let Ok(m) = std::fs::metadata(&current)
+                && m.len() == bytes.len() as u64
+                && std::fs::read(&current).is_ok_and(|old| old == bytes)
+                && std::fs::hard_link(&current, &path).is_ok()
+            {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok((path, Stamp::from_metadata(&m)));
+            }
         }
-        std::fs::write(&path, bytes)?;
-        Ok(path)
+        let mut f = std::fs::File::create(&path)?;
+        io::Write::write_all(&mut f, bytes)?;
+        let stamp = f.metadata().ok().and_then(|m| Stamp::from_metadata(&m));
+        Ok((path, stamp))
     }
 
-    /// Count and record a file made by this build; true when the output
-    /// already holds it (per the manifest), so nothing is to be written.
-    fn keep(&self, rel: &str, len: usize, hash: Hash, key: Option<Hash>) -> bool {
+    /// Count a file made by this build; its stamp when the output already
+    /// holds it (per the manifest), so nothing is to be written.
+    fn kept(&self, rel: &str, len: usize, hash: &Hash) -> Option<Stamp> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len as u64, Ordering::Relaxed);
         let kept = self
             .previous
             .as_ref()
-            .and_then(|m| m.current(&self.target, rel, &hash))
+            .and_then(|m| m.current(&self.target, rel, hash))
             .map(|e| e.stamp);
         if kept.is_some() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
+        kept
+    }
+
+    fn record(
+        &self,
+        rel: &str,
+        hash: Hash,
+        kept: Option<Stamp>,
+        staged: Option<Stamp>,
+        key: Option<Hash>,
+    ) {
         self.made.lock().expect("made files").push(Made {
             rel: rel.to_owned(),
             hash,
             kept,
+            staged,
             key,
         });
-        kept.is_some()
     }
 
     /// Write a file whose bytes are the same wherever `key` is the same
@@ -271,23 +294,27 @@ impl Staging {
             });
             (f.hash, f.first.clone())
         };
-        if self.keep(rel, bytes.len(), hash, None) {
+        if let Some(kept) = self.kept(rel, bytes.len(), &hash) {
+            self.record(rel, hash, Some(kept), None, None);
             return Ok(());
         }
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
-        if let Some(first) = first
+        // A hard link shares the first copy's inode, so its size and time.
+        if let Some((first, stamp)) = first
             && std::fs::hard_link(&first, &path).is_ok()
         {
-            if same_file(&self.target.join(rel), &first) {
+            if self.had_target && same_file(&self.target.join(rel), &first) {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
             }
+            self.record(rel, hash, None, stamp, None);
             return Ok(());
         }
-        let path = self.place(rel, bytes)?;
+        let (path, stamp) = self.place(rel, bytes)?;
         if let Some(f) = self.shared.lock().expect("shared files").get_mut(key) {
-            f.first.get_or_insert(path);
+            f.first.get_or_insert((path, stamp));
         }
+        self.record(rel, hash, None, stamp, None);
         Ok(())
     }
 
@@ -318,9 +345,16 @@ impl Staging {
         }
         let made = std::mem::take(&mut *self.made.lock().expect("made files"));
         let mut m = Manifest::default();
-        for Made { rel, hash, key, .. } in made {
-            // Renaming the folder keeps sizes and times, so stamp them here.
-            if let Some(stamp) = Stamp::of(&self.dir.join(&rel)) {
+        for Made {
+            rel,
+            hash,
+            staged,
+            key,
+            ..
+        } in made
+        {
+            // Renaming the folder keeps sizes and times.
+            if let Some(stamp) = staged.or_else(|| Stamp::of(&self.dir.join(&rel))) {
                 m.entries.insert(rel, Entry { hash, stamp, key });
             }
         }
@@ -377,6 +411,7 @@ impl Staging {
             rel,
             hash,
             kept,
+            staged,
             key,
         } in made
         {
@@ -388,7 +423,7 @@ impl Staging {
                         std::fs::create_dir_all(parent)?;
                     }
                     std::fs::rename(self.dir.join(&rel), &to)?;
-                    match Stamp::of(&to) {
+                    match staged.or_else(|| Stamp::of(&to)) {
                         Some(s) => s,
                         None => continue,
                     }
