@@ -344,7 +344,7 @@ impl Staging {
             return self.commit_update(facts);
         }
         let made = std::mem::take(&mut *self.made.lock().expect("made files"));
-        let mut m = Manifest::default();
+        let mut m = Manifest::with_capacity(made.len());
         for Made {
             rel,
             hash,
@@ -406,7 +406,7 @@ impl Staging {
         self.forget_manifest()?;
         write_atomic(&self.target.join(MARKER), MARKER_TEXT)?;
         let made = std::mem::take(&mut *self.made.lock().expect("made files"));
-        let mut m = Manifest::default();
+        let mut m = Manifest::with_capacity(made.len());
         for Made {
             rel,
             hash,

@@ -123,6 +123,24 @@ impl Markdown<'_> {
 /// Central renders of every document, and each unit's own guides.
 pub struct Docs {
     pub rendered: HashMap<DocKey, RenderedDoc>,
+    /// Each rendered guide's text for the search index, made once rather
+    /// than once per unit (150 units, 200 guides: 30,000 times).
+    pub search_text: HashMap<DocKey, String>,
+}
+
+/// A guide's text for search: intro, step titles and bodies, the rest,
+/// without markup.
+pub fn search_text(r: &RenderedDoc) -> String {
+    let mut body = super::api::plain(&r.body.intro);
+    for s in &r.body.steps {
+        body.push(' ');
+        body.push_str(&s.title);
+        body.push(' ');
+        body.push_str(&super::api::plain(&s.body));
+    }
+    body.push(' ');
+    body.push_str(&super::api::plain(&r.body.rest));
+    body.trim().to_owned()
 }
 
 impl Docs {
@@ -158,8 +176,16 @@ impl Docs {
                 )
             })
             .collect();
+        let search_text = rendered
+            .par_iter()
+            .filter(|(k, _)| !matches!(k, DocKey::Page(_)))
+            .map(|(k, r)| (k.clone(), search_text(r)))
+            .collect();
         rendered.extend(pages);
-        Self { rendered }
+        Self {
+            rendered,
+            search_text,
+        }
     }
 }
 

@@ -387,6 +387,21 @@ pub(crate) fn rendered_for_unit(site: &UnitSite, sh: &Shared, g: &Guide) -> Rend
     sh.docs.rendered.get(&key).cloned().unwrap_or_default()
 }
 
+/// A guide's search text for this unit (see `Docs::search_text`).
+pub(crate) fn search_text_for_unit<'a>(
+    site: &UnitSite,
+    sh: &'a Shared,
+    g: &Guide,
+) -> std::borrow::Cow<'a, str> {
+    let key = DocKey::of(g);
+    if !(g.origin == Origin::Central && gaps(site, sh, &key))
+        && let Some(text) = sh.docs.search_text.get(&key)
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(super::docs::search_text(&rendered_for_unit(site, sh, g)))
+}
+
 fn cards<'p>(site: &UnitSite<'p>, guides: impl Iterator<Item = &'p Guide>) -> Vec<Card<'p>> {
     guides.map(|g| Card::new(g, site)).collect()
 }

@@ -6,7 +6,6 @@
 
 use serde::Serialize;
 
-use super::api::plain;
 use super::{Renderer, Shared, Stats, write};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
@@ -23,7 +22,7 @@ struct Doc<'a> {
     /// Category name.
     c: &'a str,
     /// Body text: intro, steps and the rest, without markup.
-    b: String,
+    b: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -49,16 +48,7 @@ impl Renderer for Search {
         let docs: Vec<Doc> = site
             .ordered()
             .map(|g| {
-                let r = super::pages::rendered_for_unit(site, sh, g);
-                let mut body = plain(&r.body.intro);
-                for s in &r.body.steps {
-                    body.push(' ');
-                    body.push_str(&s.title);
-                    body.push(' ');
-                    body.push_str(&plain(&s.body));
-                }
-                body.push(' ');
-                body.push_str(&plain(&r.body.rest));
+                let body = super::pages::search_text_for_unit(site, sh, g);
                 let c = p
                     .site
                     .categories
@@ -70,7 +60,7 @@ impl Renderer for Search {
                     t: &g.doc.meta.title,
                     s: &g.doc.meta.summary,
                     c,
-                    b: body.trim().to_owned(),
+                    b: body,
                 }
             })
             .collect();
