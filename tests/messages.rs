@@ -259,3 +259,39 @@ fn short_links_redirect_and_never_change() {
     );
     f.build_ok();
 }
+
+#[test]
+fn named_campaign_slogans_fill_their_placeholders() {
+    let f = Fixture::new();
+    let site = std::fs::read_to_string(f.root().join("content/site.yaml")).unwrap();
+    f.write(
+        "content/site.yaml",
+        &format!("{site}slogans:\n  an toàn: \"Không chia sẻ mã OTP cho bất kỳ ai\"\n"),
+    );
+    f.write(
+        "content/messages/khau-hieu-phu.yaml",
+        "purpose: \"Khẩu hiệu\"\naudiences: [nguoi-dan]\nchannels: [sms]\nbody: \"((Khẩu hiệu an toàn)). ((ten ngan))\"\n",
+    );
+    f.build_ok();
+    let r = rows(&f, "xa-ba-vi");
+    let sms = r
+        .iter()
+        .find(|x| x["message"] == "khau-hieu-phu" && x["variant"] == "co-dau")
+        .unwrap_or_else(|| panic!("{r:?}"));
+    assert_eq!(sms["text"], "Không chia sẻ mã OTP cho bất kỳ ai. Xã Ba Vì");
+    // A slogan the site does not list is an unknown placeholder, and the
+    // hint names the slogans it does list.
+    f.write(
+        "content/messages/khau-hieu-phu.yaml",
+        "purpose: \"Khẩu hiệu\"\naudiences: [nguoi-dan]\nchannels: [sms]\nbody: \"((khau hieu so hoa)).\"\n",
+    );
+    let ds = f.build_err();
+    let d = ds
+        .iter()
+        .find(|d| {
+            d.message
+                .contains("unknown placeholder ((khau hieu so hoa))")
+        })
+        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    assert!(d.hint.as_deref().unwrap().contains("((khau hieu an toàn))"));
+}

@@ -16,6 +16,10 @@ use super::source::Source;
 pub struct SiteConfig {
     pub title: String,
     pub slogan: String,
+    /// The campaign's other slogans by name, for messages:
+    /// `((khau hieu <name>))`.
+    #[serde(default)]
+    pub slogans: BTreeMap<String, String>,
     pub description: String,
     pub base_url: String,
     #[serde(deserialize_with = "ordered_map")]
@@ -69,6 +73,7 @@ impl Default for CheckConfig {
 pub const SITE_KEYS: &[Key] = &[
     Key("title", true),
     Key("slogan", true),
+    Key("slogans", false),
     Key("description", true),
     Key("base_url", true),
     Key("unit_kinds", true),

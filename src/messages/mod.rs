@@ -118,6 +118,9 @@ pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String
     put(&["gio lam viec"], u.data.hours.join("; "));
     put(&["trang web"], u.data.base_url.clone());
     put(&["khau hieu"], p.site.slogan.clone());
+    for (name, text) in &p.site.slogans {
+        put(&[&format!("khau hieu {name}")], text.clone());
+    }
     put(&["ten chien dich"], p.site.title.clone());
     if let Some(g) = m.guide.as_ref().and_then(|s| p.guide(s)) {
         put(&["ten huong dan"], g.doc.meta.title.clone());
@@ -221,11 +224,18 @@ pub fn validate(p: &Project, sink: &Sink) {
             );
         }
         let sender: Vec<String> = m.sender_fields.keys().map(|k| key(k)).collect();
+        let slogans: Vec<String> = p
+            .site
+            .slogans
+            .keys()
+            .map(|n| format!("khau hieu {n}"))
+            .collect();
         let known: Vec<String> = UNIT_NAMES
             .iter()
             .chain(CAMPAIGN_NAMES)
             .chain(GUIDE_NAMES)
             .map(|n| key(n))
+            .chain(slogans.iter().map(|n| key(n)))
             .collect();
         for (field, text) in texts(m) {
             for ph in placeholders::find(text) {
@@ -243,8 +253,8 @@ pub fn validate(p: &Project, sink: &Sink) {
                     );
                 } else if !known.contains(&ph.key) && !sender.contains(&ph.key) {
                     sink.push(msg.error_at(field, Some(&ph.raw), format!("unknown placeholder (({}))", ph.raw)).hint(format!(
-                        "unit and campaign values: {}; guide values (with `guide:`): {}; or declare it under sender_fields with a maximum length",
-                        UNIT_NAMES.iter().chain(CAMPAIGN_NAMES).map(|n| format!("(({n}))")).collect::<Vec<_>>().join(", "),
+                        "unit and campaign values: {}; guide values (with `guide:`): {}; or declare it under sender_fields with a maximum length, or a campaign slogan under `slogans:` in site.yaml",
+                        UNIT_NAMES.iter().chain(CAMPAIGN_NAMES).copied().chain(slogans.iter().map(String::as_str)).map(|n| format!("(({n}))")).collect::<Vec<_>>().join(", "),
                         GUIDE_NAMES.iter().map(|n| format!("(({n}))")).collect::<Vec<_>>().join(", ")
                     )));
                 }
