@@ -245,6 +245,10 @@ const SITE: &str = r#"# Cấu hình chung của chiến dịch. Xem README của
 title: "Sổ tay dịch vụ công trực tuyến"
 slogan: "Hành chính thông minh - Tận tâm phục vụ"
 description: "Hướng dẫn từng bước, dễ hiểu để người dân tự làm thủ tục hành chính trên mạng."
+# Các khẩu hiệu khác của chiến dịch, đặt tên để dùng trong tin nhắn:
+# ((khau hieu <tên>)). Ghi đúng nguyên văn trong kế hoạch tuyên truyền, ví dụ:
+# slogans:
+#   tên ngắn: "Nguyên văn khẩu hiệu"
 # Địa chỉ web của trang tổng hợp.
 base_url: "https://example.gov.vn/"
 # Loại đơn vị: slug -> tên hiển thị.
