@@ -155,16 +155,18 @@ impl Renderer for Api {
                 // Other sites read this: links and images are absolute.
                 let doc: RenderedDoc =
                     super::pages::rendered_for_unit(site, sh, g).at_root(&u.data.base_url);
+                let texts = super::pages::texts_for_unit(site, sh, g);
                 let steps = doc
                     .body
                     .steps
                     .iter()
-                    .map(|s| Step {
+                    .zip(&texts.steps)
+                    .map(|(s, text)| Step {
                         number: s.number,
                         title: s.title.clone(),
                         id: s.id.clone(),
                         html: s.body.clone(),
-                        text: plain(&s.body),
+                        text: text.clone(),
                     })
                     .collect();
                 let json = GuideDoc {
@@ -178,8 +180,8 @@ impl Renderer for Api {
                     audiences: audiences(g),
                     where_to_apply: &m.where_to_apply,
                     channels: &m.channels,
-                    prerequisites: doc.prerequisites.iter().map(|h| plain(h)).collect(),
-                    documents: doc.documents.iter().map(|h| plain(h)).collect(),
+                    prerequisites: texts.prerequisites.clone(),
+                    documents: texts.documents.clone(),
                     fees: m
                         .fees
                         .iter()

@@ -123,9 +123,32 @@ impl Markdown<'_> {
 /// Central renders of every document, and each unit's own guides.
 pub struct Docs {
     pub rendered: HashMap<DocKey, RenderedDoc>,
-    /// Each rendered guide's text for the search index, made once rather
-    /// than once per unit (150 units, 200 guides: 30,000 times).
-    pub search_text: HashMap<DocKey, String>,
+    /// Each rendered guide's plain texts (search index, API), made once
+    /// rather than once per unit (150 units, 200 guides: 30,000 times).
+    pub texts: HashMap<DocKey, Texts>,
+}
+
+/// A rendered guide's text without markup, as the search index and the
+/// API carry it. Links are made absolute per unit only inside tags, so the
+/// text is the same in every unit that renders the guide the shared way.
+#[derive(Clone, Default)]
+pub struct Texts {
+    pub search: String,
+    pub steps: Vec<String>,
+    pub prerequisites: Vec<String>,
+    pub documents: Vec<String>,
+}
+
+impl Texts {
+    pub fn of(r: &RenderedDoc) -> Self {
+        let plain = super::api::plain;
+        Self {
+            search: search_text(r),
+            steps: r.body.steps.iter().map(|s| plain(&s.body)).collect(),
+            prerequisites: r.prerequisites.iter().map(|h| plain(h)).collect(),
+            documents: r.documents.iter().map(|h| plain(h)).collect(),
+        }
+    }
 }
 
 /// A guide's text for search: intro, step titles and bodies, the rest,
@@ -176,16 +199,13 @@ impl Docs {
                 )
             })
             .collect();
-        let search_text = rendered
+        let texts = rendered
             .par_iter()
             .filter(|(k, _)| !matches!(k, DocKey::Page(_)))
-            .map(|(k, r)| (k.clone(), search_text(r)))
+            .map(|(k, r)| (k.clone(), Texts::of(r)))
             .collect();
         rendered.extend(pages);
-        Self {
-            rendered,
-            search_text,
-        }
+        Self { rendered, texts }
     }
 }
 

@@ -1,10 +1,12 @@
 //! The microsite's HTML pages: home, guide list, one page per guide,
 //! audience and category pages, free pages and the 404 page.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use tera::Context;
 
-use super::docs::{RenderedDoc, unit_has};
+use super::docs::{RenderedDoc, Texts, unit_has};
 use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
 use super::{Renderer, Shared, Stats, write};
 use crate::content::{Date, Guide, Origin, Page, Term};
@@ -373,33 +375,49 @@ fn gaps(site: &UnitSite, sh: &Shared, key: &DocKey) -> bool {
 
 /// A guide's HTML for this unit: the shared render unless this unit's
 /// exclusions break one of its links.
-pub(crate) fn rendered_for_unit(site: &UnitSite, sh: &Shared, g: &Guide) -> RenderedDoc {
+pub(crate) fn rendered_for_unit<'a>(
+    site: &UnitSite,
+    sh: &'a Shared,
+    g: &Guide,
+) -> Cow<'a, RenderedDoc> {
     let key = DocKey::of(g);
     if g.origin == Origin::Central && gaps(site, sh, &key) {
         let p = site.project;
         let fields = crate::refs::markdown_fields(&g.doc.meta);
-        return sh
-            .markdown
-            .render(&g.doc, &fields, &|s| site.guide(s).is_some(), &|s| {
-                p.pages.iter().any(|x| x.slug == s)
-            });
+        return Cow::Owned(sh.markdown.render(
+            &g.doc,
+            &fields,
+            &|s| site.guide(s).is_some(),
+            &|s| p.pages.iter().any(|x| x.slug == s),
+        ));
     }
-    sh.docs.rendered.get(&key).cloned().unwrap_or_default()
+    // Borrowed: the shared render is not copied for every unit.
+    sh.docs
+        .rendered
+        .get(&key)
+        .map_or_else(|| Cow::Owned(RenderedDoc::default()), Cow::Borrowed)
 }
 
 /// A guide's search text for this unit (see `Docs::search_text`).
-pub(crate) fn search_text_for_unit<'a>(
-    site: &UnitSite,
-    sh: &'a Shared,
-    g: &Guide,
-) -> std::borrow::Cow<'a, str> {
+pub(crate) fn search_text_for_unit<'a>(site: &UnitSite, sh: &'a Shared, g: &Guide) -> Cow<'a, str> {
     let key = DocKey::of(g);
     if !(g.origin == Origin::Central && gaps(site, sh, &key))
-        && let Some(text) = sh.docs.search_text.get(&key)
+        && let Some(t) = sh.docs.texts.get(&key)
     {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(&t.search);
     }
-    std::borrow::Cow::Owned(super::docs::search_text(&rendered_for_unit(site, sh, g)))
+    Cow::Owned(super::docs::search_text(&rendered_for_unit(site, sh, g)))
+}
+
+/// A guide's plain texts for the API for this unit (see `Docs::texts`).
+pub(crate) fn texts_for_unit<'a>(site: &UnitSite, sh: &'a Shared, g: &Guide) -> Cow<'a, Texts> {
+    let key = DocKey::of(g);
+    if !(g.origin == Origin::Central && gaps(site, sh, &key))
+        && let Some(t) = sh.docs.texts.get(&key)
+    {
+        return Cow::Borrowed(t);
+    }
+    Cow::Owned(Texts::of(&rendered_for_unit(site, sh, g)))
 }
 
 fn cards<'p>(site: &UnitSite<'p>, guides: impl Iterator<Item = &'p Guide>) -> Vec<Card<'p>> {
