@@ -52,12 +52,10 @@ def timed(cmd, cwd=None):
     return float(line[1]), float(line[2]) + float(line[3]), int(line[4]) / 1024
 
 
-def count_html(d):
-    return sum(1 for _, _, fs in os.walk(d) for f in fs if f.endswith(".html"))
-
-
-def files_in(d):
-    return sum(len(fs) for _, _, fs in os.walk(d))
+def counts_of(d):
+    """(HTML files, all files) under `d`, in one walk."""
+    names = [f for _, _, fs in os.walk(d) for f in fs]
+    return sum(f.endswith(".html") for f in names), len(names)
 
 
 def write_floor(src, dst):
@@ -164,7 +162,7 @@ def measure(size, n):
             cold(root, *caches)
             with Disk(tool.replace("=", "-same")) as out:
                 runs[tool].append(timed(cmd(out)))
-                counts[tool] = (count_html(out), files_in(out))
+                counts[tool] = counts_of(out)
                 if tool == "sotay" and i == n - 1:
                     extra = incremental(site, out, n)
     results = {tool: median_of(r) for tool, r in runs.items()}

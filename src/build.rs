@@ -14,7 +14,7 @@ use crate::images::{self, Processed};
 use crate::output::Staging;
 use crate::refs;
 use crate::render::docs::{Docs, Markdown};
-use crate::render::{self, Shared, Stats};
+use crate::render::{self, Renderer, Shared, Stats};
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -222,13 +222,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let with_hub = full && opts.shard.is_none_or(|s| s.index == 1);
     let bar = progress_bar(opts.progress, selected.len());
     let renderers = render::renderers();
-    let stats = selected
+    // Each unit resolved once, for every stage.
+    let sites: Vec<UnitSite> = selected
         .par_iter()
-        .map(|unit| {
-            let site = UnitSite::new(&project, unit, &collation);
+        .map(|unit| UnitSite::new(&project, unit, &collation))
+        .collect();
+    let stats = sites
+        .par_iter()
+        .map(|site| {
             let mut stats = Stats::default();
             for r in &renderers {
-                match r.render(&site, &shared, &staging) {
+                match r.render(site, &shared, &staging) {
                     Ok(s) => stats += s,
                     Err(ds) => sink.extend(ds),
                 }
@@ -247,15 +251,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if !opts.html_only && !opts.defer_media {
         // PDFs, then pictures, each a stage of its own: Typst uses rayon
         // inside, so timing them inside the per-unit loop would count stolen work.
-        let each_unit = |r: &dyn render::Renderer| {
-            selected
+        // Print runs its own threads over every unit's documents.
+        let (printed, errors) =
+            crate::print::Print::default().render_all(&sites, &shared, &staging);
+        stats += printed;
+        sink.extend(errors);
+        lap("print", &mut stages);
+        let visuals = crate::visual::Visuals::default();
+        let pictures = || {
+            sites
                 .par_iter()
-                .map(|unit| {
-                    let site = UnitSite::new(&project, unit, &collation);
-                    r.render(&site, &shared, &staging).unwrap_or_else(|ds| {
-                        sink.extend(ds);
-                        Stats::default()
-                    })
+                .map(|site| {
+                    visuals
+                        .render(site, &shared, &staging)
+                        .unwrap_or_else(|ds| {
+                            sink.extend(ds);
+                            Stats::default()
+                        })
                 })
                 .reduce(Stats::default, |mut a, b| {
                     a += b;
@@ -266,25 +278,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         // thread waiting inside one document's layout may steal another
         // document to lay out on the same stack: pictures run on threads
         // with room for that (2 MB stacks overflowed in print with 18 units).
-        let pool = rayon::ThreadPoolBuilder::new()
+        stats += match rayon::ThreadPoolBuilder::new()
             .thread_name(|i| format!("sotay-typst-{i}"))
             .stack_size(TYPST_STACK)
-            .build();
-        let run = |r: &dyn render::Renderer| match &pool {
-            Ok(pool) => pool.install(|| each_unit(r)),
-            Err(_) => each_unit(r),
+            .build()
+        {
+            Ok(pool) => pool.install(pictures),
+            Err(_) => pictures(),
         };
-        // Print runs its own threads over every unit's documents.
-        let sites: Vec<UnitSite> = selected
-            .iter()
-            .map(|unit| UnitSite::new(&project, unit, &collation))
-            .collect();
-        let (printed, errors) =
-            crate::print::Print::default().render_all(&sites, &shared, &staging);
-        stats += printed;
-        sink.extend(errors);
-        lap("print", &mut stages);
-        stats += run(&crate::visual::Visuals::default());
     }
     lap("visuals", &mut stages);
     if with_hub {

@@ -9,13 +9,6 @@ use std::process::Command;
 use common::*;
 use sotay::Diagnostic;
 
-/// The diagnostic whose message contains `needle`, or a panic listing all.
-fn find<'a>(ds: &'a [Diagnostic], needle: &str) -> &'a Diagnostic {
-    ds.iter()
-        .find(|d| d.message.contains(needle))
-        .unwrap_or_else(|| panic!("no diagnostic with {needle:?} in:\n{}", render(ds)))
-}
-
 fn at(d: &Diagnostic) -> (String, usize, usize) {
     let l = d.location.as_ref().expect("located");
     (l.file.to_string_lossy().into_owned(), l.line, l.col)
@@ -34,7 +27,7 @@ fn excluding_a_required_guide_names_the_unit_file_and_line() {
         ),
     );
     let ds = f.build_err();
-    let d = find(&ds, "required for every Phường");
+    let d = find_diag(&ds, "required for every Phường");
     assert_eq!(at(d), ("content/units/phuong-ba-dinh.yaml".into(), 10, 11));
     assert!(
         d.hint
@@ -52,7 +45,7 @@ fn an_unknown_front_matter_key_is_located_with_a_suggestion() {
         &TAM_TRU.replace("category:", "categry:"),
     );
     let ds = f.build_err();
-    let d = find(&ds, "unknown key `categry`");
+    let d = find_diag(&ds, "unknown key `categry`");
     assert_eq!(
         at(d),
         ("content/guides/cu-tru/dang-ky-tam-tru.md".into(), 5, 1)
@@ -96,15 +89,15 @@ fn wrong_types_and_unknown_terms_are_located() {
             .replace("category: ho-tich", "category: ho-tịch"),
     );
     let ds = f.build_err();
-    let d = find(&ds, "invalid YAML");
+    let d = find_diag(&ds, "invalid YAML");
     assert_eq!(at(d).0, "content/guides/cu-tru/dang-ky-tam-tru.md");
     assert_eq!(at(d).1, 9, "{}", d.render(false));
-    let d = find(&ds, "unknown audience `nguoi-gia`");
+    let d = find_diag(&ds, "unknown audience `nguoi-gia`");
     assert_eq!(
         at(d),
         ("content/guides/ho-tich/dang-ky-khai-sinh.md".into(), 4, 13)
     );
-    let d = find(&ds, "unknown category `ho-tịch`");
+    let d = find_diag(&ds, "unknown category `ho-tịch`");
     assert_eq!(at(d).1, 5);
 }
 
@@ -123,13 +116,13 @@ fn a_link_to_a_missing_guide_or_heading_names_file_and_line() {
         &PAGE.replace("guide:dang-ky-khai-sinh", "guide:dang-ky-khai-sinh#buoc-9"),
     );
     let ds = f.build_err();
-    let d = find(&ds, "does not exist: `guide:dang-ky-tam-truu`");
+    let d = find_diag(&ds, "does not exist: `guide:dang-ky-tam-truu`");
     assert_eq!(
         at(d),
         ("content/guides/ho-tich/dang-ky-khai-sinh.md".into(), 23, 10)
     );
     assert!(d.hint.as_deref().unwrap().contains("guide:dang-ky-tam-tru"));
-    let d = find(&ds, "no heading `#buoc-9`");
+    let d = find_diag(&ds, "no heading `#buoc-9`");
     assert_eq!(at(d), ("content/pages/an-toan.md".into(), 7, 38));
 }
 
@@ -146,17 +139,17 @@ fn a_missing_image_or_alt_text_names_file_and_line() {
     );
     f.image("content/guides/cu-tru/anh/to-khai.png", 800, 600);
     let ds = f.build_err();
-    let d = find(&ds, "image file not found: anh/dang-nhap.png");
+    let d = find_diag(&ds, "image file not found: anh/dang-nhap.png");
     assert_eq!(
         at(d),
         ("content/guides/ho-tich/dang-ky-khai-sinh.md".into(), 25, 1)
     );
-    let d = find(&ds, "has no alt text");
+    let d = find_diag(&ds, "has no alt text");
     assert_eq!(
         at(d),
         ("content/guides/cu-tru/dang-ky-tam-tru.md".into(), 21, 1)
     );
-    find(&ds, "is a file name, not a description");
+    find_diag(&ds, "is a file name, not a description");
 }
 
 #[test]
@@ -167,7 +160,7 @@ fn steps_out_of_order_are_errors() {
         &TAM_TRU.replace("## Bước 2:", "## Bước 3:"),
     );
     let ds = f.build_err();
-    let d = find(&ds, "step number 3 where step 2 was expected");
+    let d = find_diag(&ds, "step number 3 where step 2 was expected");
     assert_eq!(at(d).1, 21);
     assert!(d.hint.as_deref().unwrap().contains("## Bước 2: Nộp hồ sơ"));
 }
@@ -180,7 +173,7 @@ fn an_override_must_keep_headings_other_guides_link_to() {
         &TAM_TRU.replace("## Bước 1: Chuẩn bị hồ sơ", "## Bước 1: Chuẩn bị giấy tờ"),
     );
     let ds = f.build_err();
-    let d = find(&ds, "unit `xa-ba-vi` overrides that guide");
+    let d = find_diag(&ds, "unit `xa-ba-vi` overrides that guide");
     assert_eq!(
         at(d),
         ("content/guides/ho-tich/dang-ky-khai-sinh.md".into(), 23, 10)
@@ -193,14 +186,14 @@ fn duplicate_slugs_and_bad_file_names_are_errors() {
     f.write("content/guides/khac/dang-ky-tam-tru.md", TAM_TRU);
     f.write("content/guides/khac/Đăng ký.md", TAM_TRU);
     let ds = f.build_err();
-    let d = find(&ds, "two guides share the file name `dang-ky-tam-tru`");
+    let d = find_diag(&ds, "two guides share the file name `dang-ky-tam-tru`");
     assert!(
         d.hint
             .as_deref()
             .unwrap()
             .contains("content/guides/cu-tru/dang-ky-tam-tru.md")
     );
-    let d = find(&ds, "cannot be used as a web address");
+    let d = find_diag(&ds, "cannot be used as a web address");
     assert!(d.hint.as_deref().unwrap().contains("dang-ky"));
 }
 
@@ -211,7 +204,7 @@ fn template_errors_name_the_template_and_line() {
     let t = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, t.replace("{{ t.back_home }}", "{{ t.back_home ")).unwrap();
     let ds = f.build_err();
-    let d = find(&ds, "template syntax error");
+    let d = find_diag(&ds, "template syntax error");
     assert_eq!(at(d).0, "themes/default/templates/404.html");
     assert_eq!(at(d).1, 5);
     // A runtime error (an unknown variable) is located too.
@@ -221,7 +214,7 @@ fn template_errors_name_the_template_and_line() {
     )
     .unwrap();
     let ds = f.build_err();
-    let d = find(&ds, "template error");
+    let d = find_diag(&ds, "template error");
     assert_eq!(
         at(d),
         ("themes/default/templates/404.html".into(), 5, at(d).2)
@@ -248,9 +241,9 @@ fn every_problem_is_reported_in_one_run() {
         &unit("Ủy ban nhân dân xã Ba Vì", "Xã Ba Vì", "quan", ""),
     );
     let ds = f.build_err();
-    find(&ds, "unknown key `titel`");
-    find(&ds, "guide:khong-co");
-    let d = find(&ds, "unknown unit kind `quan`");
+    find_diag(&ds, "unknown key `titel`");
+    find_diag(&ds, "guide:khong-co");
+    let d = find_diag(&ds, "unknown unit kind `quan`");
     assert!(d.hint.as_deref().unwrap().contains("no district level"));
 }
 
@@ -261,7 +254,7 @@ fn unknown_unit_on_the_command_line() {
     opts.units = vec!["phuong-ba-dinhh".into()];
     let ds = sotay::build(&opts).unwrap_err().diagnostics;
     assert!(
-        find(&ds, "no unit `phuong-ba-dinhh`")
+        find_diag(&ds, "no unit `phuong-ba-dinhh`")
             .hint
             .as_deref()
             .unwrap()
@@ -318,6 +311,6 @@ fn refuses_to_overwrite_a_folder_it_did_not_make() {
     let mut opts = f.options();
     opts.out = f.root().join("docs");
     let ds = sotay::build(&opts).unwrap_err().diagnostics;
-    find(&ds, "was not made by sotay");
+    find_diag(&ds, "was not made by sotay");
     assert!(Path::new(&f.root().join("docs/notes.txt")).is_file());
 }

@@ -104,10 +104,7 @@ fn over_long_sms_fails_naming_the_file_line_and_unit() {
     let long = "Đây là một thông báo rất dài. ".repeat(12);
     f.write("content/messages/dai.yaml", &format!("purpose: \"Dài\"\naudiences: [nguoi-dan]\nchannels: [sms]\nmax_sms_segments: 1\nbody: \"{long}\"\n"));
     let ds = f.build_err();
-    let d = ds
-        .iter()
-        .find(|d| d.message.contains("over the limit of 1"))
-        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    let d = find_diag(&ds, "over the limit of 1");
     let loc = d.location.as_ref().unwrap();
     assert_eq!(
         (loc.file.to_str().unwrap(), loc.line),
@@ -124,10 +121,7 @@ fn channel_rules_and_placeholders_are_checked() {
         "purpose: \"Lỗi\"\naudiences: [nguoi-dan]\nchannels: [sms, zns]\nbody: \"Xin chào ((ten nguoi nhan)), xem ((duong dan)).\"\nzns:\n  title: \"Ngắn\"\n  paragraphs:\n    - \"Vào https://dichvucong.gov.vn để xem chi tiết hồ sơ.\"\n",
     );
     let ds = f.build_err();
-    let unknown = ds
-        .iter()
-        .find(|d| d.message.contains("unknown placeholder ((ten nguoi nhan))"))
-        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    let unknown = find_diag(&ds, "unknown placeholder ((ten nguoi nhan))");
     assert_eq!(unknown.location.as_ref().unwrap().line, 4);
     assert!(unknown.hint.as_deref().unwrap().contains("sender_fields"));
     assert!(
@@ -242,10 +236,7 @@ fn short_links_redirect_and_never_change() {
         &TAM_TRU.replace("last_reviewed:", "short: moi1\nlast_reviewed:"),
     );
     let ds = f.build_err();
-    let d = ds
-        .iter()
-        .find(|d| d.message.contains("would change"))
-        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    let d = find_diag(&ds, "would change");
     assert!(
         d.hint
             .as_deref()
@@ -286,12 +277,6 @@ fn named_campaign_slogans_fill_their_placeholders() {
         "purpose: \"Khẩu hiệu\"\naudiences: [nguoi-dan]\nchannels: [sms]\nbody: \"((khau hieu so hoa)).\"\n",
     );
     let ds = f.build_err();
-    let d = ds
-        .iter()
-        .find(|d| {
-            d.message
-                .contains("unknown placeholder ((khau hieu so hoa))")
-        })
-        .unwrap_or_else(|| panic!("{}", render(&ds)));
+    let d = find_diag(&ds, "unknown placeholder ((khau hieu so hoa))");
     assert!(d.hint.as_deref().unwrap().contains("((khau hieu an toàn))"));
 }

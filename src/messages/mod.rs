@@ -119,7 +119,7 @@ pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String
     put(&["trang web"], u.data.base_url.clone());
     put(&["khau hieu"], p.site.slogan.clone());
     for (name, text) in &p.site.slogans {
-        put(&[&format!("khau hieu {name}")], text.clone());
+        put(&[&slogan_placeholder(name)], text.clone());
     }
     put(&["ten chien dich"], p.site.title.clone());
     if let Some(g) = m.guide.as_ref().and_then(|s| p.guide(s)) {
@@ -146,6 +146,11 @@ const UNIT_NAMES: &[&str] = &[
     "trang web",
 ];
 const CAMPAIGN_NAMES: &[&str] = &["khau hieu", "ten chien dich"];
+
+/// The placeholder of a named slogan from site.yaml's `slogans:`.
+fn slogan_placeholder(name: &str) -> String {
+    format!("khau hieu {name}")
+}
 const GUIDE_NAMES: &[&str] = &["ten huong dan", "duong dan", "lien ket", "duong dan ngan"];
 
 /// Every text of a message with the key it sits under.
@@ -228,7 +233,7 @@ pub fn validate(p: &Project, sink: &Sink) {
             .site
             .slogans
             .keys()
-            .map(|n| format!("khau hieu {n}"))
+            .map(|n| slogan_placeholder(n))
             .collect();
         let known: Vec<String> = UNIT_NAMES
             .iter()

@@ -142,28 +142,24 @@ pub struct Texts {
 impl Texts {
     pub fn of(r: &RenderedDoc) -> Self {
         let plain = super::api::plain;
+        let steps: Vec<String> = r.body.steps.iter().map(|s| plain(&s.body)).collect();
+        // Search: intro, each step's title and text, the rest.
+        let mut search = plain(&r.body.intro);
+        for (s, text) in r.body.steps.iter().zip(&steps) {
+            for part in [s.title.as_str(), text] {
+                search.push(' ');
+                search.push_str(part);
+            }
+        }
+        search.push(' ');
+        search.push_str(&plain(&r.body.rest));
         Self {
-            search: search_text(r),
-            steps: r.body.steps.iter().map(|s| plain(&s.body)).collect(),
+            search: search.trim().to_owned(),
+            steps,
             prerequisites: r.prerequisites.iter().map(|h| plain(h)).collect(),
             documents: r.documents.iter().map(|h| plain(h)).collect(),
         }
     }
-}
-
-/// A guide's text for search: intro, step titles and bodies, the rest,
-/// without markup.
-pub fn search_text(r: &RenderedDoc) -> String {
-    let mut body = super::api::plain(&r.body.intro);
-    for s in &r.body.steps {
-        body.push(' ');
-        body.push_str(&s.title);
-        body.push(' ');
-        body.push_str(&super::api::plain(&s.body));
-    }
-    body.push(' ');
-    body.push_str(&super::api::plain(&r.body.rest));
-    body.trim().to_owned()
 }
 
 impl Docs {

@@ -246,73 +246,7 @@ impl Renderer for Embed {
             .next()
             .or_else(|| site.ordered().next());
         let webmaster = || -> Result<String, Diagnostic> {
-            let hl = |code: &str| sh.markdown.highlighter.html("html", code);
-            let mut widgets = Vec::new();
-            if let Some(g) = example {
-                let slug = &g.doc.slug;
-                let rel = format!("{DIR}/huong-dan/{slug}/index.html");
-                widgets.push(Widget {
-                id: "khung-huong-dan",
-                title: format!("{} (iframe)", g.doc.meta.title),
-                description: "Khung nhúng (iframe) tự co giãn theo nội dung. Dùng được trên mọi cổng thông tin cho phép iframe.".into(),
-                preview: Some(format!("../{rel}")),
-                height: 700,
-                code: hl(&iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900)),
-            });
-                let frag = out
-                    .read(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug))
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default();
-                widgets.push(Widget {
-                id: "doan-html",
-                title: "Đoạn HTML không cần JavaScript".into(),
-                description: "Dán thẳng vào nội dung bài viết. Kiểu chữ của cổng thông tin không làm vỡ hướng dẫn; nếu hệ thống quản trị xoá thẻ <template>, phần nội dung rút gọn bên dưới vẫn hiển thị.".into(),
-                preview: Some(format!("../{DIR}/huong-dan/{slug}/manh.html")),
-                height: 500,
-                code: hl(&frag),
-            });
-                widgets.push(Widget {
-                id: "thanh-phan-web",
-                title: "Thành phần web <sotay-guide>".into(),
-                description: "Đọc dữ liệu JSON của đơn vị và hiển thị trong vùng tách biệt. Cần máy chủ cho phép đọc thư mục api/ từ trang khác (xem Cài đặt máy chủ).".into(),
-                preview: None,
-                height: 0,
-                code: hl(&format!(
-                    "<script src=\"{base}assets/sotay-guide.js\" defer></script>\n<sotay-guide src=\"{base}api/v1/huong-dan/{slug}.json\"><a href=\"{}\">{}</a></sotay-guide>",
-                    canonical(base, &format!("huong-dan/{slug}/index.html")),
-                    escape(&g.doc.meta.title)
-                )),
-            });
-                widgets.push(Widget {
-                id: "oembed",
-                title: "oEmbed".into(),
-                description: "Cho hệ thống quản trị hỗ trợ oEmbed: dán địa chỉ trang hướng dẫn, hoặc khai báo địa chỉ oEmbed dưới đây.".into(),
-                preview: None,
-                height: 0,
-                code: hl(&format!("{base}{DIR}/huong-dan/{slug}/oembed.json")),
-            });
-            }
-            let list_rel = format!("{DIR}/moi-cap-nhat/index.html");
-            widgets.push(Widget {
-            id: "danh-sach",
-            title: t("latest_list"),
-            description: format!("Danh sách hướng dẫn mới cập nhật. Có danh sách theo từng đối tượng ({DIR}/doi-tuong/…) và lĩnh vực ({DIR}/linh-vuc/…)."),
-            preview: Some(format!("../{list_rel}")),
-            height: 480,
-            code: hl(&iframe_snippet(base, &list_rel, "sotay-danh-sach", &t("latest_list"), 600)),
-        });
-            widgets.push(Widget {
-            id: "o-tim-kiem",
-            title: t("search_title"),
-            description: "Ô tìm kiếm bằng HTML thuần, không cần JavaScript: kết quả mở trong thẻ mới trên trang của đơn vị. Gõ có dấu hay không dấu đều tìm được.".into(),
-            preview: Some(format!("../{search_rel}")),
-            height: 220,
-            code: hl(&format!(
-                "<form action=\"{base}tim-kiem/index.html\" method=\"get\" target=\"_blank\" role=\"search\">\n  <label>{} <input type=\"search\" name=\"q\"></label>\n  <button type=\"submit\">{}</button>\n</form>",
-                escape(&t("search_label")),
-                escape(&t("search_button"))
-            )),
-        });
+            let widgets = widgets(site, sh, out, example);
             let per_guide: Vec<PerGuide> = site
                 .ordered()
                 .map(|g| PerGuide {
@@ -372,6 +306,83 @@ impl Renderer for Embed {
             Err(errors)
         }
     }
+}
+
+/// The webmaster page's widgets: each with its preview and its snippet,
+/// highlighted; the example guide's when the unit has a guide.
+fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>) -> Vec<Widget> {
+    let u = site.unit;
+    let base = &u.data.base_url;
+    let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
+    let search_rel = format!("{DIR}/tim-kiem/index.html");
+    let hl = |code: &str| sh.markdown.highlighter.html("html", code);
+    let mut widgets = Vec::new();
+    if let Some(g) = example {
+        let slug = &g.doc.slug;
+        let rel = format!("{DIR}/huong-dan/{slug}/index.html");
+        widgets.push(Widget {
+            id: "khung-huong-dan",
+            title: format!("{} (iframe)", g.doc.meta.title),
+            description: "Khung nhúng (iframe) tự co giãn theo nội dung. Dùng được trên mọi cổng thông tin cho phép iframe.".into(),
+            preview: Some(format!("../{rel}")),
+            height: 700,
+            code: hl(&iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900)),
+        });
+        let frag = out
+            .read(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        widgets.push(Widget {
+            id: "doan-html",
+            title: "Đoạn HTML không cần JavaScript".into(),
+            description: "Dán thẳng vào nội dung bài viết. Kiểu chữ của cổng thông tin không làm vỡ hướng dẫn; nếu hệ thống quản trị xoá thẻ <template>, phần nội dung rút gọn bên dưới vẫn hiển thị.".into(),
+            preview: Some(format!("../{DIR}/huong-dan/{slug}/manh.html")),
+            height: 500,
+            code: hl(&frag),
+        });
+        widgets.push(Widget {
+            id: "thanh-phan-web",
+            title: "Thành phần web <sotay-guide>".into(),
+            description: "Đọc dữ liệu JSON của đơn vị và hiển thị trong vùng tách biệt. Cần máy chủ cho phép đọc thư mục api/ từ trang khác (xem Cài đặt máy chủ).".into(),
+            preview: None,
+            height: 0,
+            code: hl(&format!(
+                "<script src=\"{base}assets/sotay-guide.js\" defer></script>\n<sotay-guide src=\"{base}api/v1/huong-dan/{slug}.json\"><a href=\"{}\">{}</a></sotay-guide>",
+                canonical(base, &format!("huong-dan/{slug}/index.html")),
+                escape(&g.doc.meta.title)
+            )),
+        });
+        widgets.push(Widget {
+            id: "oembed",
+            title: "oEmbed".into(),
+            description: "Cho hệ thống quản trị hỗ trợ oEmbed: dán địa chỉ trang hướng dẫn, hoặc khai báo địa chỉ oEmbed dưới đây.".into(),
+            preview: None,
+            height: 0,
+            code: hl(&format!("{base}{DIR}/huong-dan/{slug}/oembed.json")),
+        });
+    }
+    let list_rel = format!("{DIR}/moi-cap-nhat/index.html");
+    widgets.push(Widget {
+        id: "danh-sach",
+        title: t("latest_list"),
+        description: format!("Danh sách hướng dẫn mới cập nhật. Có danh sách theo từng đối tượng ({DIR}/doi-tuong/…) và lĩnh vực ({DIR}/linh-vuc/…)."),
+        preview: Some(format!("../{list_rel}")),
+        height: 480,
+        code: hl(&iframe_snippet(base, &list_rel, "sotay-danh-sach", &t("latest_list"), 600)),
+    });
+    widgets.push(Widget {
+        id: "o-tim-kiem",
+        title: t("search_title"),
+        description: "Ô tìm kiếm bằng HTML thuần, không cần JavaScript: kết quả mở trong thẻ mới trên trang của đơn vị. Gõ có dấu hay không dấu đều tìm được.".into(),
+        preview: Some(format!("../{search_rel}")),
+        height: 220,
+        code: hl(&format!(
+            "<form action=\"{base}tim-kiem/index.html\" method=\"get\" target=\"_blank\" role=\"search\">\n  <label>{} <input type=\"search\" name=\"q\"></label>\n  <button type=\"submit\">{}</button>\n</form>",
+            escape(&t("search_label")),
+            escape(&t("search_button"))
+        )),
+    });
+    widgets
 }
 
 /// Server settings a static file cannot make: who may frame the embeds

@@ -381,7 +381,7 @@ pub(crate) fn rendered_for_unit<'a>(
     g: &Guide,
 ) -> Cow<'a, RenderedDoc> {
     let key = DocKey::of(g);
-    if g.origin == Origin::Central && gaps(site, sh, &key) {
+    if own_render(site, sh, g, &key) {
         let p = site.project;
         let fields = crate::refs::markdown_fields(&g.doc.meta);
         return Cow::Owned(sh.markdown.render(
@@ -398,26 +398,20 @@ pub(crate) fn rendered_for_unit<'a>(
         .map_or_else(|| Cow::Owned(RenderedDoc::default()), Cow::Borrowed)
 }
 
-/// A guide's search text for this unit (see `Docs::search_text`).
-pub(crate) fn search_text_for_unit<'a>(site: &UnitSite, sh: &'a Shared, g: &Guide) -> Cow<'a, str> {
-    let key = DocKey::of(g);
-    if !(g.origin == Origin::Central && gaps(site, sh, &key))
-        && let Some(t) = sh.docs.texts.get(&key)
-    {
-        return Cow::Borrowed(&t.search);
-    }
-    Cow::Owned(super::docs::search_text(&rendered_for_unit(site, sh, g)))
+/// Whether this unit renders a central guide itself: its exclusions break
+/// one of the guide's links, so the shared render does not fit.
+fn own_render(site: &UnitSite, sh: &Shared, g: &Guide, key: &DocKey) -> bool {
+    g.origin == Origin::Central && gaps(site, sh, key)
 }
 
-/// A guide's plain texts for the API for this unit (see `Docs::texts`).
+/// A guide's plain texts (search index, API) for this unit: the shared ones
+/// unless the unit renders the guide itself.
 pub(crate) fn texts_for_unit<'a>(site: &UnitSite, sh: &'a Shared, g: &Guide) -> Cow<'a, Texts> {
     let key = DocKey::of(g);
-    if !(g.origin == Origin::Central && gaps(site, sh, &key))
-        && let Some(t) = sh.docs.texts.get(&key)
-    {
-        return Cow::Borrowed(t);
+    match sh.docs.texts.get(&key) {
+        Some(t) if !own_render(site, sh, g, &key) => Cow::Borrowed(t),
+        _ => Cow::Owned(Texts::of(&rendered_for_unit(site, sh, g))),
     }
-    Cow::Owned(Texts::of(&rendered_for_unit(site, sh, g)))
 }
 
 fn cards<'p>(site: &UnitSite<'p>, guides: impl Iterator<Item = &'p Guide>) -> Vec<Card<'p>> {

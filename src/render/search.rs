@@ -4,6 +4,8 @@
 //! starts searching, and ranks title over summary over body, exact diacritics
 //! first. Without JavaScript the search page lists every guide by category.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{Renderer, Shared, Stats, write};
@@ -22,7 +24,7 @@ struct Doc<'a> {
     /// Category name.
     c: &'a str,
     /// Body text: intro, steps and the rest, without markup.
-    b: std::borrow::Cow<'a, str>,
+    b: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -48,7 +50,10 @@ impl Renderer for Search {
         let docs: Vec<Doc> = site
             .ordered()
             .map(|g| {
-                let body = super::pages::search_text_for_unit(site, sh, g);
+                let body = match super::pages::texts_for_unit(site, sh, g) {
+                    Cow::Borrowed(t) => Cow::Borrowed(t.search.as_str()),
+                    Cow::Owned(t) => Cow::Owned(t.search),
+                };
                 let c = p
                     .site
                     .categories

@@ -258,6 +258,13 @@ impl Fixture {
     }
 }
 
+/// The diagnostic whose message contains `needle`, or a panic listing all.
+pub fn find_diag<'a>(ds: &'a [sotay::Diagnostic], needle: &str) -> &'a sotay::Diagnostic {
+    ds.iter()
+        .find(|d| d.message.contains(needle))
+        .unwrap_or_else(|| panic!("no diagnostic with {needle:?} in:\n{}", render(ds)))
+}
+
 pub fn render(ds: &[sotay::Diagnostic]) -> String {
     ds.iter()
         .map(|d| d.render(false))
