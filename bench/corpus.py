@@ -190,7 +190,18 @@ categories:
     with open(os.path.join(lay, "list.html"), "w") as f:
         f.write('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .RegularPagesRecursive }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
     same_outputs(h, os.path.join(a.out, "hugo-same"), guides)
+    pages_only(s, os.path.join(a.out, "sotay-pages"))
     print(f"corpus: {a.units} units x {a.guides} guides in {a.out}")
+
+
+def pages_only(s, out):
+    """The sotay site again with widgets and the API switched off
+    (`outputs:` in site.yaml, as a unit whose portal embeds nothing would):
+    guide pages and lists, the HTML the plain Hugo site writes, plus the
+    short links and search index sotay always writes."""
+    shutil.copytree(s, out)
+    with open(os.path.join(out, "content", "site.yaml"), "a", encoding="utf-8") as f:
+        f.write("outputs:\n  widgets: false\n  api: false\n")
 
 
 def same_outputs(h, out, guides):

@@ -8,10 +8,12 @@ sotay/Hugo; plus sotay's rebuild with nothing changed, its rebuild after
 editing one guide's text, and the write floor: the time a trivial program
 takes to write sotay's output files, same bytes.
 
-Hugo builds the corpus twice: "hugo" writes the guide pages and lists only;
-"hugo=" writes the same files sotay writes per guide (iframe page, fragment,
-oEmbed and API JSON, short link, search index), so its ratio compares the
-tools on equal work.
+Each tool builds the corpus twice, so each ratio compares equal work:
+"sotay" writes everything a unit gets by default (per guide the page, iframe
+page, fragment, oEmbed and API JSON, short link; a search index per unit) and
+"hugo=" writes the same files; "sotay-p" is the same site with widgets and
+the API switched off (`outputs:` in site.yaml) and "hugo" writes the guide
+pages and lists only (sotay-p still writes short links and search).
 
     python3 bench/run.py                 # sizes 10x100 and 50x100
     SIZES="150x200" RUNS=3 python3 bench/run.py
@@ -132,8 +134,8 @@ def main():
     hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     print(f"sotay vs Hugo {hugo_version}, median of {n} cold builds, {os.cpu_count()} cores, "
           f"{'a new ext4 file system per run' if FRESH_FS else 'new folders on the shared disk (not root: figures depend on the disk history)'}\n")
-    print("guide pages = units x guides, rendered by every tool; sotay also writes embeds, API, search and short links;")
-    print("hugo writes guide pages and lists only, hugo= writes the same files as sotay (see bench/corpus.py)")
+    print("guide pages = units x guides, rendered by every tool. Equal work in pairs: sotay (pages, widgets, API,")
+    print("search, short links) and hugo= (the same files); sotay-p (widgets and API off) and hugo (pages and lists)")
     print(f"{'size':>8} {'tool':>6} {'guide pp':>8} {'html':>7} {'files':>7} {'wall s':>7} {'guide pp/s':>10} {'cpu s':>7} {'peak MB':>8}  runs (wall s)")
     try:
         for size in sizes:
@@ -146,9 +148,10 @@ def measure(size, n):
     u, g = size.split("x")
     base = os.path.join(tempfile.gettempdir(), f"sotay-bench-{size}")
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "corpus.py"), "--units", u, "--guides", g, "--out", base], check=True, capture_output=True)
-    site, hugo, same = (os.path.join(base, d) for d in ("sotay", "hugo", "hugo-same"))
+    site, pages, hugo, same = (os.path.join(base, d) for d in ("sotay", "sotay-pages", "hugo", "hugo-same"))
     tools = {
         "sotay": (site, [".sotay-cache"], lambda out: [SOTAY, "--root", site, "build", "--quiet", "--html-only", "--out", out]),
+        "sotay-p": (pages, [".sotay-cache"], lambda out: [SOTAY, "--root", pages, "build", "--quiet", "--html-only", "--out", out]),
         "hugo": (hugo, ["resources"], lambda out: ["hugo", "--quiet", "--source", hugo, "--destination", out]),
         "hugo=": (same, ["resources"], lambda out: ["hugo", "--quiet", "--source", same, "--destination", out]),
     }
@@ -172,9 +175,10 @@ def measure(size, n):
         html, files = counts[tool]
         each = " ".join(f"{r[0]:.2f}" for r in runs[tool])
         print(f"{size:>8} {tool:>6} {guide_pages:>8} {html:>7} {files:>7} {wall:>7.2f} {guide_pages / wall:>10.0f} {cpu:>7.2f} {mem:>8.0f}  {each}")
-    (ws, _, ms), (wh, _, mh), (we, _, me) = results["sotay"], results["hugo"], results["hugo="]
-    print(f"{size:>8} ratios: guide pages per second sotay/Hugo {wh / ws:.2f}x, sotay/Hugo on the same files {we / ws:.2f}x; "
-          f"peak memory sotay/Hugo {ms / mh:.2f}x, on the same files {ms / me:.2f}x; "
+    (ws, _, ms), (wp, _, mp), (wh, _, mh), (we, _, me) = (results[t] for t in ("sotay", "sotay-p", "hugo", "hugo="))
+    print(f"{size:>8} ratios: guide pages per second on the same files sotay/hugo= {we / ws:.2f}x, "
+          f"sotay-p/hugo {wh / wp:.2f}x, (sotay/hugo {wh / ws:.2f}x); "
+          f"peak memory sotay/hugo= {ms / me:.2f}x, sotay-p/hugo {mp / mh:.2f}x; "
           f"sotay wall / write floor {ws / floor:.2f} (floor {floor:.2f} s for {counts['sotay'][1]} files); "
           f"rebuild with nothing changed {rebuild:.2f} s; "
           f"after editing one guide {edit:.2f} s ({edit / ws:.1%} of the full build)\n", flush=True)

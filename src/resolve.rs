@@ -16,6 +16,15 @@ pub struct UnitSite<'p> {
     /// rather than slugs to look up: pages walk it for counts and related
     /// guides, 30,000 guide pages at city scale).
     order: Vec<&'p Guide>,
+    /// What the site carries besides its pages.
+    pub outputs: Outputs,
+}
+
+/// `outputs:` resolved for one unit: its own file, else site.yaml, else on.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Outputs {
+    pub widgets: bool,
+    pub api: bool,
 }
 
 impl<'p> UnitSite<'p> {
@@ -31,11 +40,17 @@ impl<'p> UnitSite<'p> {
         }
         let mut order: Vec<&Guide> = guides.values().copied().collect();
         order.sort_by(|a, b| collation.compare(&a.doc.meta.title, &b.doc.meta.title));
+        let (site, own) = (&project.site.outputs, &unit.data.outputs);
+        let outputs = Outputs {
+            widgets: own.widgets.or(site.widgets).unwrap_or(true),
+            api: own.api.or(site.api).unwrap_or(true),
+        };
         Self {
             project,
             unit,
             guides,
             order,
+            outputs,
         }
     }
 

@@ -382,3 +382,61 @@ fn search_works_from_the_keyboard() {
     );
     assert_eq!(v["errors"], serde_json::json!([]), "{v}");
 }
+
+#[test]
+fn a_unit_can_leave_out_widgets_and_the_api() {
+    // Portals that embed nothing: no nhung/, no api/, no webmaster page, and
+    // no page points at them. Off for the site, widgets back on for one unit.
+    let f = Fixture::new();
+    let off = format!("{SITE}outputs:\n  widgets: false\n  api: false\n");
+    f.write("content/site.yaml", &off);
+    let ba_vi = |extra: &str| unit("Ủy ban nhân dân xã Ba Vì", "Xã Ba Vì", "xa", extra);
+    f.write(
+        "content/units/xa-ba-vi.yaml",
+        &ba_vi("outputs:\n  widgets: true\n"),
+    );
+    f.build_ok();
+    let out = f.out();
+    for u in ["phuong-ba-dinh", "so-thu-nghiem"] {
+        for gone in ["nhung", "api", "nhung-vao-cong-thong-tin"] {
+            assert!(!out.join(u).join(gone).exists(), "{u}/{gone} written");
+        }
+        let page = f.read_out(&format!("{u}/huong-dan/dang-ky-khai-sinh/index.html"));
+        assert!(page.contains("Đăng ký khai sinh"));
+        assert!(!page.contains("nhung"), "{u}: a page points at the widgets");
+        assert!(out.join(u).join("tim-kiem/index.html").is_file());
+        assert_links_resolve(f.root(), &out, u);
+    }
+    // Widgets without the API: no web-component widget, no API server lines.
+    let webmaster = f.read_out("xa-ba-vi/nhung-vao-cong-thong-tin/index.html");
+    assert!(webmaster.contains("id=\"khung-huong-dan\""));
+    assert!(!webmaster.contains("id=\"thanh-phan-web\"") && !webmaster.contains("api/"));
+    assert!(!out.join("xa-ba-vi/api").exists());
+    assert!(
+        out.join("xa-ba-vi/nhung/huong-dan/dang-ky-khai-sinh/oembed.json")
+            .is_file()
+    );
+    assert_links_resolve(f.root(), &out, "xa-ba-vi");
+
+    // A misspelt switch names the file, the line and the keys there are.
+    f.write(
+        "content/site.yaml",
+        &format!("{SITE}outputs:\n  widget: false\n"),
+    );
+    let errs = f.build_err();
+    let d = find_diag(&errs, "widget");
+    let shown = render(std::slice::from_ref(d));
+    assert!(shown.contains("site.yaml"), "{shown}");
+    assert!(shown.contains("widgets"), "{shown}");
+
+    // Back on: the next build writes them again.
+    f.write("content/site.yaml", SITE);
+    f.write("content/units/xa-ba-vi.yaml", &ba_vi(""));
+    f.build_ok();
+    assert!(out.join("phuong-ba-dinh/api/v1/index.json").is_file());
+    assert!(
+        f.read_out("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html")
+            .contains("oembed.json")
+    );
+    assert_links_resolve(f.root(), &out, "phuong-ba-dinh");
+}

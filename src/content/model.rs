@@ -39,6 +39,23 @@ pub struct SiteConfig {
     /// unless a unit names its own.
     #[serde(default)]
     pub print_shop: Option<String>,
+    /// What every unit's site carries besides its pages (a unit may say
+    /// otherwise in its own file).
+    #[serde(default)]
+    pub outputs: OutputsConfig,
+}
+
+/// `outputs:` in site.yaml or a unit's file. Widgets and the JSON API are
+/// two thirds of a unit's files (four per guide); a unit whose portal
+/// embeds nothing need not upload them. Unset means on.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputsConfig {
+    /// `nhung/` (iframe pages, fragments, oEmbed, list and search widgets)
+    /// and the webmaster page that shows them.
+    pub widgets: Option<bool>,
+    /// `api/v1/`: every guide as JSON (and the `<sotay-guide>` widget).
+    pub api: Option<bool>,
 }
 
 /// `check:` in site.yaml. Every key is optional; defaults suit Vietnamese
@@ -84,6 +101,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("theme", false),
     Key("check", false),
     Key("print_shop", false),
+    Key("outputs", false),
 ];
 
 fn default_theme() -> String {
@@ -126,6 +144,9 @@ pub struct UnitFile {
     /// This unit's print shop (`content/print/<slug>.yaml`).
     #[serde(default)]
     pub print_shop: Option<String>,
+    /// Overrides site.yaml's `outputs:` for this unit.
+    #[serde(default)]
+    pub outputs: OutputsConfig,
 }
 
 pub const UNIT_KEYS: &[Key] = &[
@@ -144,6 +165,7 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("exclude", false),
     Key("popular", false),
     Key("print_shop", false),
+    Key("outputs", false),
 ];
 
 /// `content/print/<slug>.yaml`: what one print shop needs in a press PDF.

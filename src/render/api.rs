@@ -127,6 +127,9 @@ impl Renderer for Api {
         sh: &Shared,
         out: &Staging,
     ) -> Result<Stats, Vec<Diagnostic>> {
+        if !site.outputs.api {
+            return Ok(Stats::default());
+        }
         let p = site.project;
         let u = site.unit;
         let category = |g| category(p, g);

@@ -92,6 +92,9 @@ impl Renderer for Embed {
         sh: &Shared,
         out: &Staging,
     ) -> Result<Stats, Vec<Diagnostic>> {
+        if !site.outputs.widgets {
+            return Ok(Stats::default());
+        }
         let p = site.project;
         let u = site.unit;
         let base = &u.data.base_url;
@@ -260,7 +263,7 @@ impl Renderer for Embed {
                     ),
                 })
                 .collect();
-            let server = server_snippets(base)
+            let server = server_snippets(base, site.outputs.api)
                 .into_iter()
                 .map(|(title, code)| ServerSnippet {
                     title,
@@ -340,7 +343,8 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
             height: 500,
             code: hl(&frag),
         });
-        widgets.push(Widget {
+        if site.outputs.api {
+            widgets.push(Widget {
             id: "thanh-phan-web",
             title: "Thành phần web <sotay-guide>".into(),
             description: "Đọc dữ liệu JSON của đơn vị và hiển thị trong vùng tách biệt. Cần máy chủ cho phép đọc thư mục api/ từ trang khác (xem Cài đặt máy chủ).".into(),
@@ -352,6 +356,7 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
                 escape(&g.doc.meta.title)
             )),
         });
+        }
         widgets.push(Widget {
             id: "oembed",
             title: "oEmbed".into(),
@@ -386,30 +391,42 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
 }
 
 /// Server settings a static file cannot make: who may frame the embeds
-/// (`frame-ancestors`, header only) and cross-origin reads of the API.
-pub fn server_snippets(base_url: &str) -> Vec<(&'static str, String)> {
+/// (`frame-ancestors`, header only) and cross-origin reads of the API
+/// (when the unit has one) and of the assets.
+pub fn server_snippets(base_url: &str, api: bool) -> Vec<(&'static str, String)> {
     let path = base_url
         .find("://")
         .and_then(|i| base_url[i + 3..].find('/').map(|j| &base_url[i + 3 + j..]))
         .unwrap_or("/");
     let ancestors = "'self' https://*.hanoi.gov.vn https://*.gov.vn";
+    let (nginx_api, apache_cors, headers_api) = if api {
+        (
+            format!(
+                "location {path}api/ {{\n    add_header Access-Control-Allow-Origin \"*\";\n}}\n"
+            ),
+            "(api|assets)",
+            format!("{path}api/*\n  Access-Control-Allow-Origin: *\n"),
+        )
+    } else {
+        (String::new(), "assets", String::new())
+    };
     vec![
         (
             "nginx",
             format!(
-                "location {path}{DIR}/ {{\n    add_header Content-Security-Policy \"frame-ancestors {ancestors}\";\n}}\nlocation {path}api/ {{\n    add_header Access-Control-Allow-Origin \"*\";\n}}\nlocation {path}assets/ {{\n    add_header Access-Control-Allow-Origin \"*\";\n}}\nerror_page 404 {path}404.html;"
+                "location {path}{DIR}/ {{\n    add_header Content-Security-Policy \"frame-ancestors {ancestors}\";\n}}\n{nginx_api}location {path}assets/ {{\n    add_header Access-Control-Allow-Origin \"*\";\n}}\nerror_page 404 {path}404.html;"
             ),
         ),
         (
             "Apache (.htaccess)",
             format!(
-                "# Đặt tệp này trong thư mục của đơn vị (cần mod_headers)\n<IfModule mod_headers.c>\n  <If \"%{{REQUEST_URI}} =~ m#^{path}{DIR}/#\">\n    Header set Content-Security-Policy \"frame-ancestors {ancestors}\"\n  </If>\n  <If \"%{{REQUEST_URI}} =~ m#^{path}(api|assets)/#\">\n    Header set Access-Control-Allow-Origin \"*\"\n  </If>\n</IfModule>\nErrorDocument 404 {path}404.html"
+                "# Đặt tệp này trong thư mục của đơn vị (cần mod_headers)\n<IfModule mod_headers.c>\n  <If \"%{{REQUEST_URI}} =~ m#^{path}{DIR}/#\">\n    Header set Content-Security-Policy \"frame-ancestors {ancestors}\"\n  </If>\n  <If \"%{{REQUEST_URI}} =~ m#^{path}{apache_cors}/#\">\n    Header set Access-Control-Allow-Origin \"*\"\n  </If>\n</IfModule>\nErrorDocument 404 {path}404.html"
             ),
         ),
         (
             "_headers (Netlify, Cloudflare Pages)",
             format!(
-                "{path}{DIR}/*\n  Content-Security-Policy: frame-ancestors {ancestors}\n{path}api/*\n  Access-Control-Allow-Origin: *\n{path}assets/*\n  Access-Control-Allow-Origin: *"
+                "{path}{DIR}/*\n  Content-Security-Policy: frame-ancestors {ancestors}\n{headers_api}{path}assets/*\n  Access-Control-Allow-Origin: *"
             ),
         ),
     ]

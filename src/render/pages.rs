@@ -138,6 +138,7 @@ pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
     ctx.insert("site", &SiteView::new(p));
     ctx.insert("unit", &UnitView::new(p, site.unit));
     ctx.insert("t", &sh.theme.strings);
+    ctx.insert("outputs", &site.outputs);
     let audiences: Vec<TermView> = p
         .site
         .audiences

@@ -251,6 +251,12 @@ description: "Hướng dẫn từng bước, dễ hiểu để người dân t�
 #   tên ngắn: "Nguyên văn khẩu hiệu"
 # Địa chỉ web của trang tổng hợp.
 base_url: "https://example.gov.vn/"
+# Widget nhúng (nhung/) và dữ liệu JSON (api/) có ở mọi đơn vị, trừ khi tắt
+# ở đây hoặc trong tệp của đơn vị. Tắt khi cổng thông tin không dùng, để tải
+# lên ít tệp hơn:
+# outputs:
+#   widgets: false
+#   api: false
 # Loại đơn vị: slug -> tên hiển thị.
 unit_kinds:
   so: "Sở"
