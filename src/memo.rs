@@ -5,7 +5,7 @@
 //! (titles, categories, short codes), units, pages, the theme, data, images.
 //! So `frame` hashes every input file with guide files contributing only
 //! their front matter, and each guide slug gets a hash of its files whole.
-//! A guide page's key is both plus its path: editing a guide's text renders
+//! A guide's key in a unit is both plus the unit: editing a guide's text renders
 //! that guide's pages again and nothing else; editing anything else (a
 //! title, a template, a unit) changes the frame and renders everything.
 
@@ -73,18 +73,32 @@ impl Keys {
         }
     }
 
-    /// The key of a file that shows guide `slug` in `unit` at `rel`.
-    pub fn guide_page(&self, unit: &str, slug: &str, rel: &str) -> Hash {
+    /// The key of the files that show guide `slug` in `unit`.
+    pub fn guide_group(&self, unit: &str, slug: &str) -> Hash {
         let mut h = blake3::Hasher::new();
         h.update(self.frame.as_bytes());
         match self.guides.get(slug) {
             Some(g) => h.update(g.as_bytes()),
             None => h.update(b"-"),
         };
-        for part in [unit, slug, rel] {
+        for part in [unit, slug] {
             h.update(part.as_bytes());
             h.update(&[0]);
         }
+        let mut key = [0; 16];
+        key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        key
+    }
+}
+
+impl Keys {
+    /// The key of a unit's files that show no guide's text (lists, feeds,
+    /// list widgets, the API index): they see only what the frame hashes.
+    pub fn frame_group(&self, unit: &str) -> Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(self.frame.as_bytes());
+        h.update(b"frame\0");
+        h.update(unit.as_bytes());
         let mut key = [0; 16];
         key.copy_from_slice(&h.finalize().as_bytes()[..16]);
         key
@@ -176,7 +190,7 @@ mod tests {
         write("content/guides/b.md", "---\ntitle: B\n---\nTwo\n");
         write("themes/t/page.html", "{{ x }}");
         let before = Keys::scan(root, false);
-        let key = |k: &Keys, g: &str| k.guide_page("u", g, "p");
+        let key = |k: &Keys, g: &str| k.guide_group("u", g);
         write("content/guides/a.md", "---\ntitle: A\n---\nOne, edited\n");
         let body = Keys::scan(root, false);
         assert_ne!(key(&before, "a"), key(&body, "a"));
@@ -189,6 +203,6 @@ mod tests {
         let theme = Keys::scan(root, false);
         assert_ne!(key(&title, "b"), key(&theme, "b"));
         assert_ne!(key(&theme, "b"), key(&Keys::scan(root, true), "b"));
-        assert_ne!(key(&theme, "b"), theme.guide_page("v", "b", "p"));
+        assert_ne!(key(&theme, "b"), theme.guide_group("v", "b"));
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::diag::Diagnostic;
-use manifest::{Entry, Hash, Manifest, Stamp};
+use manifest::{Entry, Hash, Manifest, REJECTED, REUSED, Root, Stamp, UNDECIDED};
 
 const MARKER: &str = ".sotay-output";
 const MARKER_TEXT: &str = "Built by sotay. This folder is replaced on every build.\n";
@@ -38,6 +38,8 @@ pub struct Staging {
     manifest_path: PathBuf,
     /// The previous output's manifest: set when updating in place.
     previous: Option<Manifest>,
+    /// The output folder, opened when updating in place.
+    root: Option<Root>,
     /// Every file this build made.
     made: Mutex<Vec<Made>>,
     /// Files reused from the previous output without rendering them.
@@ -62,8 +64,8 @@ struct Made {
     /// open file: a path lookup per file at commit would be 190,000 serial
     /// lookups at city scale.
     staged: Option<Stamp>,
-    /// The inputs' key, when the renderer gave one.
-    key: Option<Hash>,
+    /// The guide files' group (`<unit>/<slug>`) and its inputs' key.
+    group: Option<(String, Hash)>,
 }
 
 struct SharedFile {
@@ -130,6 +132,7 @@ impl Staging {
             bytes: AtomicU64::new(0),
             shared: Mutex::default(),
             previous: None,
+            root: None,
             made: Mutex::default(),
             reused: AtomicUsize::new(0),
             warning: None,
@@ -146,7 +149,10 @@ impl Staging {
         let mut s = Self::begin(target, project_root)?;
         if s.target.join(MARKER).is_file() {
             match Manifest::load(&s.manifest_path, Stamp::of(&s.target.join(MARKER))) {
-                Ok(m) => s.previous = Some(m),
+                Ok(m) => {
+                    s.previous = Some(m);
+                    s.root = Some(Root::open(&s.target));
+                }
                 Err(manifest::Unusable::Missing) => {}
                 Err(manifest::Unusable::Corrupt(line, what)) => {
                     s.warning = Some(
@@ -167,40 +173,66 @@ impl Staging {
         self.write_keyed(rel, None, bytes)
     }
 
-    /// Whether the previous output holds `rel` made from inputs with this
-    /// key, unchanged on disk: then it is kept as it is (counted and
-    /// recorded as made) and the caller need not render it.
-    pub fn reuse(&self, rel: &str, key: &Hash) -> bool {
-        let Some(e) = self
-            .previous
-            .as_ref()
-            .and_then(|m| m.made_from(&self.target, rel, key))
-        else {
+    /// Whether the previous output holds the files of `group` (one guide
+    /// in one unit: `<unit>/<slug>`) made from inputs with this key, each
+    /// still on disk as written: then they are all kept as they are
+    /// (counted and recorded as made) and the caller need not render them.
+    /// Decided once per group and build.
+    pub fn reuse_group(&self, group: &str, key: &Hash) -> bool {
+        let Some(g) = self.previous.as_ref().and_then(|m| m.groups.get(group)) else {
             return false;
         };
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(e.stamp.size, Ordering::Relaxed);
-        self.unchanged.fetch_add(1, Ordering::Relaxed);
-        self.reused.fetch_add(1, Ordering::Relaxed);
-        self.record(rel, e.hash, Some(e.stamp), None, Some(*key));
-        true
+        match g.state.load(Ordering::Acquire) {
+            REUSED => return true,
+            REJECTED => return false,
+            _ => {}
+        }
+        let ok = g.key == *key
+            && g.files
+                .iter()
+                .all(|(rel, e)| self.on_disk(rel) == Some(e.stamp));
+        let decided = if ok { REUSED } else { REJECTED };
+        match g
+            .state
+            .compare_exchange(UNDECIDED, decided, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) if ok => {
+                let n = g.files.len();
+                let bytes: u64 = g.files.iter().map(|(_, e)| e.stamp.size).sum();
+                self.files.fetch_add(n, Ordering::Relaxed);
+                self.bytes.fetch_add(bytes, Ordering::Relaxed);
+                self.unchanged.fetch_add(n, Ordering::Relaxed);
+                self.reused.fetch_add(n, Ordering::Relaxed);
+                true
+            }
+            Ok(_) => false,
+            Err(state) => state == REUSED,
+        }
     }
 
-    /// Files reused without rendering (see `reuse`).
+    /// Files reused without rendering (see `reuse_group`).
     pub fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Write a file made from inputs with `key` (see `reuse`).
-    pub fn write_keyed(&self, rel: &str, key: Option<Hash>, bytes: &[u8]) -> io::Result<()> {
+    /// Write a file of `group` made from inputs with `key` (see
+    /// `reuse_group`), or a loose file (no group).
+    pub fn write_keyed(
+        &self,
+        rel: &str,
+        group: Option<(&str, Hash)>,
+        bytes: &[u8],
+    ) -> io::Result<()> {
         debug_assert!(!rel.contains("..") && !rel.starts_with('/'), "{rel}");
         let hash = manifest::hash(bytes);
-        if let Some(kept) = self.kept(rel, bytes.len(), &hash) {
-            self.record(rel, hash, Some(kept), None, key);
+        let group = group.map(|(name, key)| (name.to_owned(), key));
+        let in_group = group.as_ref().map(|(name, _)| name.as_str());
+        if let Some(kept) = self.kept(rel, in_group, bytes.len(), &hash) {
+            self.record(rel, hash, Some(kept), None, group);
             return Ok(());
         }
         let (_, staged) = self.place(rel, bytes)?;
-        self.record(rel, hash, None, staged, key);
+        self.record(rel, hash, None, staged, group);
         Ok(())
     }
 
@@ -249,18 +281,32 @@ impl Staging {
 
     /// Count a file made by this build; its stamp when the output already
     /// holds it (per the manifest), so nothing is to be written.
-    fn kept(&self, rel: &str, len: usize, hash: &Hash) -> Option<Stamp> {
+    fn kept(&self, rel: &str, group: Option<&str>, len: usize, hash: &Hash) -> Option<Stamp> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len as u64, Ordering::Relaxed);
-        let kept = self
-            .previous
-            .as_ref()
-            .and_then(|m| m.current(&self.target, rel, hash))
-            .map(|e| e.stamp);
+        let previous = self.previous.as_ref();
+        let kept = match (group, &self.root) {
+            (_, None) => None,
+            (None, Some(root)) => previous.and_then(|m| m.current(root, rel, hash)),
+            (Some(name), Some(_)) => previous
+                .and_then(|m| m.groups.get(name))
+                .and_then(|g| g.files.iter().find(|(r, _)| r == rel))
+                .map(|(_, e)| *e)
+                .filter(|e| e.hash == *hash && self.on_disk(rel) == Some(e.stamp)),
+        }
+        .map(|e| e.stamp);
         if kept.is_some() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         kept
+    }
+
+    /// The stamp of the output's file at `rel` now.
+    fn on_disk(&self, rel: &str) -> Option<Stamp> {
+        match &self.root {
+            Some(root) => root.stamp(rel),
+            None => Stamp::of(&self.target.join(rel)),
+        }
     }
 
     fn record(
@@ -269,14 +315,14 @@ impl Staging {
         hash: Hash,
         kept: Option<Stamp>,
         staged: Option<Stamp>,
-        key: Option<Hash>,
+        group: Option<(String, Hash)>,
     ) {
         self.made.lock().expect("made files").push(Made {
             rel: rel.to_owned(),
             hash,
             kept,
             staged,
-            key,
+            group,
         });
     }
 
@@ -294,7 +340,7 @@ impl Staging {
             });
             (f.hash, f.first.clone())
         };
-        if let Some(kept) = self.kept(rel, bytes.len(), &hash) {
+        if let Some(kept) = self.kept(rel, None, bytes.len(), &hash) {
             self.record(rel, hash, Some(kept), None, None);
             return Ok(());
         }
@@ -344,18 +390,18 @@ impl Staging {
             return self.commit_update(facts);
         }
         let made = std::mem::take(&mut *self.made.lock().expect("made files"));
-        let mut m = Manifest::with_capacity(made.len());
+        let mut m = Manifest::default();
         for Made {
             rel,
             hash,
             staged,
-            key,
+            group,
             ..
         } in made
         {
             // Renaming the folder keeps sizes and times.
             if let Some(stamp) = staged.or_else(|| Stamp::of(&self.dir.join(&rel))) {
-                m.entries.insert(rel, Entry { hash, stamp, key });
+                m.add(rel, Entry { hash, stamp }, group);
             }
         }
         write_atomic(&self.dir.join(MARKER), &format!("{MARKER_TEXT}{facts}"))?;
@@ -406,13 +452,16 @@ impl Staging {
         self.forget_manifest()?;
         write_atomic(&self.target.join(MARKER), MARKER_TEXT)?;
         let made = std::mem::take(&mut *self.made.lock().expect("made files"));
-        let mut m = Manifest::with_capacity(made.len());
+        let mut m = Manifest::default();
+        // Paths this build made, for the deletions below (a file may have
+        // moved between a group and the loose files).
+        let mut made_paths = rustc_hash::FxHashSet::default();
         for Made {
             rel,
             hash,
             kept,
             staged,
-            key,
+            group,
         } in made
         {
             let stamp = match kept {
@@ -429,25 +478,48 @@ impl Staging {
                     }
                 }
             };
-            m.entries.insert(rel, Entry { hash, stamp, key });
+            made_paths.insert(rel.clone());
+            m.add(rel, Entry { hash, stamp }, group);
+        }
+        // The previous files this build did not make: deleted (or kept, for
+        // a build that skipped stages). Reused groups carry over whole.
+        let mut unmade: Vec<String> = Vec::new();
+        for (rel, entry) in previous.loose {
+            if !made_paths.contains(&rel) {
+                if self.keep_unmade {
+                    m.loose.insert(rel, entry);
+                } else {
+                    unmade.push(rel);
+                }
+            }
+        }
+        for (name, g) in previous.groups {
+            if g.state.load(Ordering::Acquire) == REUSED {
+                m.groups.insert(name, g);
+                continue;
+            }
+            for (rel, e) in g.files {
+                if made_paths.contains(&rel) {
+                } else if self.keep_unmade {
+                    m.add(rel, e, Some((name.clone(), g.key)));
+                } else {
+                    unmade.push(rel);
+                }
+            }
         }
         let mut emptied = std::collections::BTreeSet::new();
-        for (rel, entry) in &previous.entries {
-            if self.keep_unmade && !m.entries.contains_key(rel) {
-                m.entries.insert(rel.clone(), *entry);
-            } else if !m.entries.contains_key(rel) {
-                let path = self.target.join(rel);
-                match std::fs::remove_file(&path) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                    _ => {}
-                }
-                let mut dir = path.parent();
-                while let Some(d) = dir
-                    && d != self.target
-                {
-                    emptied.insert(d.to_owned());
-                    dir = d.parent();
-                }
+        for rel in unmade {
+            let path = self.target.join(&rel);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            let mut dir = path.parent();
+            while let Some(d) = dir
+                && d != self.target
+            {
+                emptied.insert(d.to_owned());
+                dir = d.parent();
             }
         }
         // Deepest first; a folder that still has files stays.

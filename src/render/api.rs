@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::docs::RenderedDoc;
 use super::pages::canonical;
-use super::{Renderer, Shared, Stats, write};
+use super::{Renderer, Shared, Stats};
 use crate::content::{Channel, Guide, Origin, Project};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
@@ -143,7 +143,8 @@ impl Renderer for Api {
         let mut errors = Vec::new();
         let mut put = |rel: String, value: &dyn erased::Json| match value.to_json() {
             Ok(json) => {
-                if let Err(e) = write(out, &format!("{}/{DIR}/{rel}", u.slug), json.as_bytes()) {
+                let rel = format!("{}/{DIR}/{rel}", u.slug);
+                if let Err(e) = super::frame_file(sh, out, &u.slug, &rel, json.as_bytes()) {
                     errors.push(e);
                 }
             }
@@ -221,6 +222,14 @@ impl Renderer for Api {
             if let Err(e) = made {
                 guide_errors.push(e);
             }
+        }
+        if super::frame_kept(sh, out, &u.slug) {
+            errors.extend(guide_errors);
+            return if errors.is_empty() {
+                Ok(Stats::default())
+            } else {
+                Err(errors)
+            };
         }
         let index = Index {
             version: VERSION,

@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::pages::{base_context, canonical, rendered_for_unit};
 use super::views::{Card, GuideView};
-use super::{Renderer, Shared, Stats, write};
+use super::{Renderer, Shared, Stats};
 use crate::content::Guide;
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
@@ -101,12 +101,21 @@ impl Renderer for Embed {
         let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
         let mut errors = Vec::new();
         let mut pages = 0;
-        let mut emit = |rel: String, result: Result<String, Diagnostic>| match result {
-            Ok(text) => match write(out, &format!("{}/{rel}", u.slug), text.as_bytes()) {
+        // Files that show no guide's text are kept whole while the frame is.
+        let frame_kept = super::frame_kept(sh, out, &u.slug);
+        // `make` is only called when the file is not kept.
+        let mut emit = |rel: String, make: &dyn Fn() -> Result<String, Diagnostic>| {
+            let made = match frame_kept {
+                true => Ok(()),
+                false => make().and_then(|text| {
+                    let full = format!("{}/{rel}", u.slug);
+                    super::frame_file(sh, out, &u.slug, &full, text.as_bytes())
+                }),
+            };
+            match made {
                 Ok(()) => pages += usize::from(rel.ends_with(".html")),
                 Err(e) => errors.push(e),
-            },
-            Err(e) => errors.push(e),
+            }
         };
         let mut guide_errors = Vec::new();
         let mut guide_pages = 0;
@@ -130,10 +139,9 @@ impl Renderer for Embed {
 
         // The fragment's stylesheet: a file, not inline, so a host page's
         // `style-src` without 'unsafe-inline' still lets it apply.
-        emit(
-            format!("{DIR}/manh.css"),
-            Ok(format!("{shadow_css}:host{{--sotay-brand:{}}}\n", u.colour)),
-        );
+        emit(format!("{DIR}/manh.css"), &|| {
+            Ok(format!("{shadow_css}:host{{--sotay-brand:{}}}\n", u.colour))
+        });
 
         for g in site.ordered() {
             let slug = &g.doc.slug;
@@ -218,29 +226,27 @@ impl Renderer for Embed {
             latest,
         ));
         for (rel, title, guides) in &lists {
-            let mut ctx = page_ctx(rel, title, &canonical(base, "huong-dan/index.html"));
-            let cards: Vec<Card> = guides.iter().map(|g| Card::new(g, site)).collect();
-            ctx.insert("guides", &cards);
-            emit(
-                rel.clone(),
-                sh.template("embed/list.html", &ctx, &format!("{}/{rel}", u.slug)),
-            );
+            emit(rel.clone(), &|| {
+                let mut ctx = page_ctx(rel, title, &canonical(base, "huong-dan/index.html"));
+                let cards: Vec<Card> = guides.iter().map(|g| Card::new(g, site)).collect();
+                ctx.insert("guides", &cards);
+                sh.template("embed/list.html", &ctx, &format!("{}/{rel}", u.slug))
+            });
         }
         // Search box.
         let search_rel = format!("{DIR}/tim-kiem/index.html");
-        let ctx = page_ctx(
-            &search_rel,
-            &t("search_title"),
-            &canonical(base, "tim-kiem/index.html"),
-        );
-        emit(
-            search_rel.clone(),
+        emit(search_rel.clone(), &|| {
+            let ctx = page_ctx(
+                &search_rel,
+                &t("search_title"),
+                &canonical(base, "tim-kiem/index.html"),
+            );
             sh.template(
                 "embed/search.html",
                 &ctx,
                 &format!("{}/{search_rel}", u.slug),
-            ),
-        );
+            )
+        });
 
         // The webmaster page.
         let example = site
@@ -297,7 +303,7 @@ impl Renderer for Embed {
                     Err(e) => guide_errors.push(e),
                 }
             }
-            None => emit(WEBMASTER.to_owned(), webmaster()),
+            None => emit(WEBMASTER.to_owned(), &webmaster),
         }
         errors.extend(guide_errors);
         if errors.is_empty() {

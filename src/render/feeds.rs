@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::pages::{PageKind, canonical, unit_pages};
 use super::views::{SiteView, UnitView};
-use super::{Renderer, Shared, Stats, write};
+use super::{Renderer, Shared, Stats};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
 use crate::resolve::UnitSite;
@@ -39,6 +39,9 @@ impl Renderer for Feeds {
         out: &Staging,
     ) -> Result<Stats, Vec<Diagnostic>> {
         let unit = site.unit;
+        if super::frame_kept(sh, out, &unit.slug) {
+            return Ok(Stats::default());
+        }
         let base = &unit.data.base_url;
         let urls: Vec<SitemapUrl> = unit_pages(site)
             .into_iter()
@@ -84,7 +87,8 @@ impl Renderer for Feeds {
         for (template, file) in [("sitemap.xml", "sitemap.xml"), ("atom.xml", "atom.xml")] {
             match sh.template(template, &ctx, &format!("{slug}/{file}")) {
                 Ok(xml) => {
-                    if let Err(e) = write(out, &format!("{slug}/{file}"), xml.as_bytes()) {
+                    let rel = format!("{slug}/{file}");
+                    if let Err(e) = super::frame_file(sh, out, slug, &rel, xml.as_bytes()) {
                         errors.push(e);
                     }
                 }
@@ -92,7 +96,8 @@ impl Renderer for Feeds {
             }
         }
         let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n");
-        if let Err(e) = write(out, &format!("{slug}/robots.txt"), robots.as_bytes()) {
+        let rel = format!("{slug}/robots.txt");
+        if let Err(e) = super::frame_file(sh, out, slug, &rel, robots.as_bytes()) {
             errors.push(e);
         }
         if errors.is_empty() {

@@ -128,13 +128,40 @@ pub(crate) fn guide_file(
     rel: &str,
     make: impl FnOnce() -> Result<String, Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let key = sh.keys.guide_page(unit, slug, rel);
-    if out.reuse(rel, &key) {
+    let group = format!("{unit}/{slug}");
+    let key = sh.keys.guide_group(unit, slug);
+    if out.reuse_group(&group, &key) {
         return Ok(());
     }
     let text = make()?;
-    out.write_keyed(rel, Some(key), text.as_bytes())
+    out.write_keyed(rel, Some((&group, key)), text.as_bytes())
         .map_err(|e| write_error(rel, e))
+}
+
+/// Whether a unit's frame files are kept from the previous output: the
+/// files that show no guide's text (lists, feeds, list widgets, the API
+/// index) and so depend only on what `crate::memo` calls the frame. Decided
+/// once per unit and build; when true, renderers skip those files.
+pub(crate) fn frame_kept(sh: &Shared, out: &Staging, unit: &str) -> bool {
+    out.reuse_group(&frame_group(unit), &sh.keys.frame_group(unit))
+}
+
+/// Write one of a unit's frame files (`rel` includes the unit folder).
+pub(crate) fn frame_file(
+    sh: &Shared,
+    out: &Staging,
+    unit: &str,
+    rel: &str,
+    bytes: &[u8],
+) -> Result<(), Diagnostic> {
+    let key = sh.keys.frame_group(unit);
+    out.write_keyed(rel, Some((&frame_group(unit), key)), bytes)
+        .map_err(|e| write_error(rel, e))
+}
+
+fn frame_group(unit: &str) -> String {
+    // `~` is in no guide slug.
+    format!("{unit}/~")
 }
 
 pub(crate) fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {

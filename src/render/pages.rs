@@ -8,7 +8,7 @@ use tera::Context;
 
 use super::docs::{RenderedDoc, Texts, unit_has};
 use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
-use super::{Renderer, Shared, Stats, write};
+use super::{Renderer, Shared, Stats};
 use crate::content::{Date, Guide, Origin, Page, Term};
 use crate::diag::Diagnostic;
 use crate::output::Staging;
@@ -105,18 +105,21 @@ impl Renderer for Html {
     ) -> Result<Stats, Vec<Diagnostic>> {
         let base = base_context(site, sh);
         let pages = unit_pages(site);
+        let unit = &site.unit.slug;
+        let frame_kept = super::frame_kept(sh, out, unit);
         let errors: Vec<Diagnostic> = pages
             .par_iter()
             .filter_map(|(rel, kind)| {
-                let full = format!("{}/{rel}", site.unit.slug);
+                let full = format!("{unit}/{rel}");
                 let made = match kind {
                     PageKind::Guide(g) => {
-                        super::guide_file(sh, out, &site.unit.slug, &g.doc.slug, &full, || {
+                        super::guide_file(sh, out, unit, &g.doc.slug, &full, || {
                             render_page(site, sh, &base, rel, kind)
                         })
                     }
+                    _ if frame_kept => Ok(()),
                     _ => render_page(site, sh, &base, rel, kind)
-                        .and_then(|h| write(out, &full, h.as_bytes())),
+                        .and_then(|h| super::frame_file(sh, out, unit, &full, h.as_bytes())),
                 };
                 made.err()
             })
