@@ -134,6 +134,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Ok(report);
     }
 
+    // The previous output's manifest is read meanwhile.
+    let previous = full.then(|| crate::output::Previous::read(&opts.out, &opts.root));
+
     // load + validate
     let Some(project) = content::load(&opts.root, &sink) else {
         return Err(fail(sink));
@@ -170,10 +173,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     // render
-    let begun = if full {
-        Staging::begin_whole(&opts.out, &opts.root)
-    } else {
-        Staging::begin(&opts.out, &opts.root)
+    let begun = match previous {
+        Some(previous) => Staging::begin_whole(&opts.out, &opts.root, previous),
+        None => Staging::begin(&opts.out, &opts.root),
     };
     let mut staging = match begun {
         Ok(s) => s,
@@ -223,10 +225,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let bar = progress_bar(opts.progress, selected.len());
     let renderers = render::renderers();
     // Each unit resolved once, for every stage.
-    let sites: Vec<UnitSite> = selected
-        .par_iter()
-        .map(|unit| UnitSite::new(&project, unit, &collation))
-        .collect();
+    let sites = UnitSite::all(&project, &selected, &collation);
     let stats = sites
         .par_iter()
         .map(|site| {
@@ -295,11 +294,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         if let Err(d) = render::charts::city(&shared, &staging) {
             sink.push(d);
         }
-        let sites: Vec<UnitSite> = project
-            .units
-            .iter()
-            .map(|u| UnitSite::new(&project, u, &collation))
-            .collect();
+        let units: Vec<&content::Unit> = project.units.iter().collect();
+        let sites = UnitSite::all(&project, &units, &collation);
         if let Err(d) = render::report::render(&shared, &sites, &sink.snapshot(), &staging) {
             sink.push(d);
         }

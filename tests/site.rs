@@ -530,3 +530,41 @@ fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
             .contains("Tuyệt đối không chia sẻ")
     );
 }
+
+#[test]
+fn each_units_guides_are_in_vietnamese_order_with_its_own_merged_in() {
+    // Units are resolved together (central guides sorted once, each
+    // unit's own merged in): the order must be the one a unit alone gets.
+    let f = Fixture::new();
+    f.write(
+        "content/units/xa-ba-vi/guides/cap-ban-sao.md",
+        &HO_KINH_DOANH.replace("Đăng ký hộ kinh doanh", "Cấp bản sao trích lục"),
+    );
+    f.write(
+        "content/units/xa-ba-vi/guides/an-toan-tai-khoan.md",
+        &HO_KINH_DOANH.replace("Đăng ký hộ kinh doanh", "Ánh sáng an toàn tài khoản"),
+    );
+    let sink = sotay::diag::Sink::default();
+    let p = sotay::content::load(f.root(), &sink).expect("loads");
+    let collation = sotay::text::Collation::default();
+    let units: Vec<&sotay::content::Unit> = p.units.iter().collect();
+    let all = sotay::resolve::UnitSite::all(&p, &units, &collation);
+    for (site, unit) in all.iter().zip(&units) {
+        let alone = sotay::resolve::UnitSite::new(&p, unit, &collation);
+        let titles = |s: &sotay::resolve::UnitSite| -> Vec<String> {
+            s.ordered().map(|g| g.doc.meta.title.clone()).collect()
+        };
+        assert_eq!(titles(site), titles(&alone), "{}", unit.slug);
+        let slugs: Vec<&str> = site.ordered().map(|g| g.doc.slug.as_str()).collect();
+        assert_eq!(slugs.len(), site.guides.len());
+        if unit.slug == "xa-ba-vi" {
+            // A, Á, B, C, Đ… : "Ánh" before "Cấp", "Cấp" before "Đăng".
+            let at = |s: &str| slugs.iter().position(|x| *x == s).unwrap();
+            assert!(at("an-toan-tai-khoan") < at("cap-ban-sao"), "{slugs:?}");
+            assert!(at("cap-ban-sao") < at("dang-ky-khai-sinh"), "{slugs:?}");
+            // Its own version of a central guide, not the central one.
+            let own = site.guide("dang-ky-tam-tru").unwrap();
+            assert!(site.ordered().any(|g| std::ptr::eq(g, own)));
+        }
+    }
+}
