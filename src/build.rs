@@ -129,7 +129,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if whole
         && let Some(previous) = crate::output::previous_marker(&opts.out)
         && let Some(report) = unchanged_report(&previous, inputs, start)
-        && output_intact(&opts.out, report.files)
+        && crate::output::intact(&opts.out, &opts.root, report.files)
     {
         return Ok(report);
     }
@@ -357,18 +357,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         stages,
         diagnostics: sink.into_sorted(),
     })
-}
-
-/// Whether the output still has every file the last build wrote (someone
-/// may have deleted some by hand).
-fn output_intact(out: &std::path::Path, files: usize) -> bool {
-    let found = walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .count();
-    // The marker itself is not counted among the files written.
-    found == files + 1
 }
 
 /// The report of a build skipped because its inputs are those of the last one.

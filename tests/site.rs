@@ -518,6 +518,23 @@ fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
     let repaired = f.build_ok();
     assert_ne!(repaired.stages.first().map(|s| s.0), Some("unchanged"));
     assert!(f.out().join("xa-ba-vi/index.html").is_file());
+    // So is one edited by hand (a file of a guide, and a list page).
+    let hand = [
+        "xa-ba-vi/huong-dan/dang-ky-khai-sinh/index.html",
+        "xa-ba-vi/huong-dan/index.html",
+    ];
+    for rel in hand {
+        std::fs::write(f.out().join(rel), "sửa tay").unwrap();
+        let repaired = f.build_ok();
+        assert_ne!(
+            repaired.stages.first().map(|s| s.0),
+            Some("unchanged"),
+            "{rel}"
+        );
+        assert!(f.read_out(rel).contains("<!doctype html>"), "{rel}");
+    }
+    let again = f.build_ok();
+    assert_eq!(again.stages.first().map(|s| s.0), Some("unchanged"));
     // An edit is built.
     f.write(
         "content/pages/an-toan.md",

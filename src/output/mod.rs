@@ -40,6 +40,35 @@ impl Previous {
     }
 }
 
+/// Whether the output at `target` still holds the `files` files its
+/// manifest lists, each with the size and time it was written with: what a
+/// build with nothing changed checks before doing nothing (a file deleted
+/// or edited by hand makes it build).
+pub fn intact(target: &Path, project_root: &Path, files: usize) -> bool {
+    let (target, root) = (absolute(target), absolute(project_root));
+    let marker = target.join(MARKER);
+    let Ok(m) = Manifest::load(&manifest_path(&root, &target), Stamp::of(&marker)) else {
+        return false;
+    };
+    let dir = Root::open(&target);
+    let rows: Vec<(&String, &Entry)> = m
+        .loose
+        .iter()
+        .chain(
+            m.groups
+                .values()
+                .flat_map(|g| g.files.iter().map(|(r, e)| (r, e))),
+        )
+        .collect();
+    let intact = rows.len() == files
+        && rows
+            .par_iter()
+            .all(|(rel, e)| dir.stamp(rel) == Some(e.stamp));
+    drop(rows);
+    drop_in_background(m);
+    intact
+}
+
 /// Where the manifest of the output at `target` is kept.
 fn manifest_path(root: &Path, target: &Path) -> PathBuf {
     root.join(".sotay-cache/output").join(format!(
