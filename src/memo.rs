@@ -5,9 +5,11 @@
 //! (titles, categories, short codes), units, pages, the theme, data, images.
 //! So `frame` hashes every input file with guide files contributing only
 //! their front matter, and each guide slug gets a hash of its files whole.
-//! A guide's key in a unit is both plus the unit: editing a guide's text renders
-//! that guide's pages again and nothing else; editing anything else (a
-//! title, a template, a unit) changes the frame and renders everything.
+//! A guide's key in a unit is both plus the unit; a unit's frame files
+//! (lists, feeds) have the frame plus the unit. Editing a guide's text
+//! renders that guide's files again and nothing else; editing anything
+//! else (a title, a template, a unit) changes the frame and renders
+//! everything.
 
 use std::collections::HashMap;
 use std::path::Path;

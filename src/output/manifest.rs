@@ -3,12 +3,12 @@
 //! It lives in the project's cache (`.sotay-cache/output/`), not in the
 //! output, so the output stays the same bytes for the same input; it names
 //! the output's marker file as it was then, so a folder rebuilt by anything
-//! else is not trusted. The next
-//! full build compares every file it makes with it: one with the same hash
-//! whose size and time on disk still match is left alone without being
-//! opened, so a rebuild touches only the files that changed. A file made
-//! from a known set of inputs also records their key (`crate::memo`): with
-//! the same key it is not even rendered again.
+//! else is not trusted. The next full build compares every file it makes
+//! with it: one with the same hash whose size and time on disk still match
+//! is left alone without being opened, so a rebuild touches only the files
+//! that changed. Files made from a known set of inputs come in groups (one
+//! guide in one unit, or a unit's frame files) under their inputs' key
+//! (`crate::memo`): with the same key a group is not even rendered again.
 
 use std::io;
 use std::path::Path;
