@@ -294,9 +294,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         if let Err(d) = render::charts::city(&shared, &staging) {
             sink.push(d);
         }
-        let units: Vec<&content::Unit> = project.units.iter().collect();
-        let sites = UnitSite::all(&project, &units, &collation);
-        if let Err(d) = render::report::render(&shared, &sites, &sink.snapshot(), &staging) {
+        // The report covers every unit; a shard resolves the others too.
+        let every;
+        let sites = if sites.len() == project.units.len() {
+            &sites
+        } else {
+            let units: Vec<&content::Unit> = project.units.iter().collect();
+            every = UnitSite::all(&project, &units, &collation);
+            &every
+        };
+        if let Err(d) = render::report::render(&shared, sites, &sink.snapshot(), &staging) {
             sink.push(d);
         }
     }

@@ -87,13 +87,9 @@ impl Keys {
             h.update(part.as_bytes());
             h.update(&[0]);
         }
-        let mut key = [0; 16];
-        key.copy_from_slice(&h.finalize().as_bytes()[..16]);
-        key
+        short(&h)
     }
-}
 
-impl Keys {
     /// The key of a unit's files that show no guide's text (lists, feeds,
     /// list widgets, the API index): they see only what the frame hashes.
     pub fn frame_group(&self, unit: &str) -> Hash {
@@ -101,10 +97,15 @@ impl Keys {
         h.update(self.frame.as_bytes());
         h.update(b"frame\0");
         h.update(unit.as_bytes());
-        let mut key = [0; 16];
-        key.copy_from_slice(&h.finalize().as_bytes()[..16]);
-        key
+        short(&h)
     }
+}
+
+/// A key: the first 128 bits of the hash.
+fn short(h: &blake3::Hasher) -> Hash {
+    let mut key = [0; 16];
+    key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    key
 }
 
 /// The slug of a guide file: `content/guides/**/<slug>.md` or

@@ -28,12 +28,10 @@ pub struct Outputs {
 }
 
 impl<'p> UnitSite<'p> {
+    /// One unit's site (`all` for many).
     pub fn new(project: &'p Project, unit: &'p Unit, collation: &Collation) -> Self {
-        let mut site = Self::unordered(project, unit);
-        site.order = site.guides.values().copied().collect();
-        site.order
-            .sort_by(|a, b| collation.compare(&a.doc.meta.title, &b.doc.meta.title));
-        site
+        let mut one = Self::all(project, &[unit], collation);
+        one.pop().expect("one unit, one site")
     }
 
     /// The unit's guides by slug, not yet in order.
@@ -66,26 +64,28 @@ impl<'p> UnitSite<'p> {
     /// per unit (each a few thousand collation comparisons).
     pub fn all(project: &'p Project, units: &[&'p Unit], collation: &Collation) -> Vec<Self> {
         use rayon::prelude::*;
+        // Titles in Vietnamese order; equal titles by slug.
+        let cmp = |a: &Guide, b: &Guide| {
+            collation
+                .compare(&a.doc.meta.title, &b.doc.meta.title)
+                .then_with(|| a.doc.slug.cmp(&b.doc.slug))
+        };
         let mut central: Vec<&Guide> = project.guides.iter().collect();
-        central.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
-        central.sort_by(|a, b| collation.compare(&a.doc.meta.title, &b.doc.meta.title));
+        central.sort_by(|a, b| cmp(a, b));
         units
             .par_iter()
             .map(|unit| {
                 let mut site = Self::unordered(project, unit);
                 let mut own: Vec<&Guide> = unit.guides.iter().collect();
-                own.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
-                own.sort_by(|a, b| collation.compare(&a.doc.meta.title, &b.doc.meta.title));
+                own.sort_by(|a, b| cmp(a, b));
+                // Central guides it publishes as they are (not excluded, not
+                // overridden), with its own merged in.
                 let shown = central.iter().copied().filter(|g| {
                     site.guides
                         .get(g.doc.slug.as_str())
                         .is_some_and(|s| std::ptr::eq(*s, *g))
                 });
-                site.order = merge(shown, own, |a, b| {
-                    collation
-                        .compare(&a.doc.meta.title, &b.doc.meta.title)
-                        .then_with(|| a.doc.slug.cmp(&b.doc.slug))
-                });
+                site.order = merge(shown, own, cmp);
                 site
             })
             .collect()

@@ -209,11 +209,32 @@ impl Manifest {
         }
     }
 
-    /// The recorded entry of loose file `rel` if the file on disk still is
-    /// that file and holds bytes hashing to `hash`.
-    pub fn current(&self, root: &Root, rel: &str, hash: &Hash) -> Option<Entry> {
-        let e = self.loose.get(rel)?;
-        (e.hash == *hash && root.stamp(rel) == Some(e.stamp)).then_some(*e)
+    /// The recorded entry of `rel` (a file of `group`, or a loose file) if
+    /// the file on disk still is that file and holds bytes hashing to `hash`.
+    pub fn current(
+        &self,
+        root: &Root,
+        group: Option<&str>,
+        rel: &str,
+        hash: &Hash,
+    ) -> Option<Entry> {
+        let e = match group {
+            None => *self.loose.get(rel)?,
+            Some(name) => {
+                let files = &self.groups.get(name)?.files;
+                files.iter().find(|(r, _)| r == rel)?.1
+            }
+        };
+        (e.hash == *hash && root.stamp(rel) == Some(e.stamp)).then_some(e)
+    }
+
+    /// Every file listed, loose and in groups.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &Entry)> {
+        let grouped = self
+            .groups
+            .values()
+            .flat_map(|g| g.files.iter().map(|(r, e)| (r, e)));
+        self.loose.iter().chain(grouped)
     }
 
     /// Write the manifest to `path` atomically (temporary file, rename),
@@ -379,8 +400,15 @@ mod tests {
             Err(Unusable::Missing)
         ));
         let back = Manifest::load(&path, Some(marker)).unwrap();
-        assert!(back.current(&root, "a.html", &hash(b"x")).is_some());
-        assert!(back.current(&root, "a.html", &hash(b"y")).is_none());
+        assert!(back.current(&root, None, "a.html", &hash(b"x")).is_some());
+        assert!(back.current(&root, None, "a.html", &hash(b"y")).is_none());
+        let in_group = back.current(&root, Some("u/g"), "u/g/index.html", &hash(b"page"));
+        assert_eq!(in_group.map(|e| e.stamp), Some(page));
+        assert!(
+            back.current(&root, None, "u/g/index.html", &hash(b"page"))
+                .is_none()
+        );
+        assert_eq!(back.files().count(), 2);
         let g = &back.groups["u/g"];
         assert_eq!(g.key, hash(b"inputs"));
         assert_eq!(g.files.len(), 1);
@@ -390,7 +418,7 @@ mod tests {
         );
         // Edited by hand after the build: the stamp no longer matches.
         std::fs::write(dir.path().join("a.html"), "xy").unwrap();
-        assert!(back.current(&root, "a.html", &hash(b"x")).is_none());
+        assert!(back.current(&root, None, "a.html", &hash(b"x")).is_none());
 
         let good = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, good.replace("a.html", "../a.html")).unwrap();

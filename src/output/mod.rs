@@ -11,12 +11,12 @@
 pub mod manifest;
 
 use std::collections::HashMap;
-
-use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use manifest::{Entry, Hash, Manifest, REJECTED, REUSED, Root, Stamp, UNDECIDED};
@@ -31,13 +31,20 @@ pub struct Previous(std::thread::JoinHandle<Option<Result<Manifest, manifest::Un
 impl Previous {
     pub fn read(target: &Path, project_root: &Path) -> Self {
         let (target, root) = (absolute(target), absolute(project_root));
-        Self(std::thread::spawn(move || {
-            let marker = target.join(MARKER);
-            marker
-                .is_file()
-                .then(|| Manifest::load(&manifest_path(&root, &target), Stamp::of(&marker)))
-        }))
+        Self(std::thread::spawn(move || load_manifest(&target, &root)))
     }
+}
+
+/// The manifest of the output at `target` (absolute), if that output has
+/// a marker.
+fn load_manifest(
+    target: &Path,
+    project_root: &Path,
+) -> Option<Result<Manifest, manifest::Unusable>> {
+    let marker = target.join(MARKER);
+    marker
+        .is_file()
+        .then(|| Manifest::load(&manifest_path(project_root, target), Stamp::of(&marker)))
 }
 
 /// Whether the output at `target` still holds the `files` files its
@@ -45,21 +52,12 @@ impl Previous {
 /// build with nothing changed checks before doing nothing (a file deleted
 /// or edited by hand makes it build).
 pub fn intact(target: &Path, project_root: &Path, files: usize) -> bool {
-    let (target, root) = (absolute(target), absolute(project_root));
-    let marker = target.join(MARKER);
-    let Ok(m) = Manifest::load(&manifest_path(&root, &target), Stamp::of(&marker)) else {
+    let target = absolute(target);
+    let Some(Ok(m)) = load_manifest(&target, &absolute(project_root)) else {
         return false;
     };
     let dir = Root::open(&target);
-    let rows: Vec<(&String, &Entry)> = m
-        .loose
-        .iter()
-        .chain(
-            m.groups
-                .values()
-                .flat_map(|g| g.files.iter().map(|(r, e)| (r, e))),
-        )
-        .collect();
+    let rows: Vec<(&String, &Entry)> = m.files().collect();
     let intact = rows.len() == files
         && rows
             .par_iter()
@@ -93,8 +91,8 @@ pub struct Staging {
     manifest_path: PathBuf,
     /// The previous output's manifest: set when updating in place.
     previous: Option<Manifest>,
-    /// The output folder, opened when updating in place.
-    root: Option<Root>,
+    /// The output folder, opened to check the previous output's files.
+    opened: Root,
     /// Every file this build made.
     made: Mutex<Vec<Made>>,
     /// Files reused from the previous output without rendering them.
@@ -174,6 +172,7 @@ impl Staging {
         std::fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| io_error(&dir, e))?;
         let had_target = target.join(MARKER).is_file();
         let manifest_path = manifest_path(&root, &target);
+        let opened = Root::open(&target);
         Ok(Self {
             dir,
             manifest_path,
@@ -184,7 +183,7 @@ impl Staging {
             bytes: AtomicU64::new(0),
             shared: Mutex::default(),
             previous: None,
-            root: None,
+            opened,
             made: Mutex::default(),
             reused: AtomicUsize::new(0),
             warning: None,
@@ -206,10 +205,7 @@ impl Staging {
         let mut s = Self::begin(target, project_root)?;
         if let Ok(Some(read)) = previous.0.join() {
             match read {
-                Ok(m) => {
-                    s.previous = Some(m);
-                    s.root = Some(Root::open(&s.target));
-                }
+                Ok(m) => s.previous = Some(m),
                 Err(manifest::Unusable::Missing) => {}
                 Err(manifest::Unusable::Corrupt(line, what)) => {
                     s.warning = Some(
@@ -247,7 +243,7 @@ impl Staging {
         let ok = g.key == *key
             && g.files
                 .iter()
-                .all(|(rel, e)| self.on_disk(rel) == Some(e.stamp));
+                .all(|(rel, e)| self.opened.stamp(rel) == Some(e.stamp));
         let decided = if ok { REUSED } else { REJECTED };
         match g
             .state
@@ -341,29 +337,15 @@ impl Staging {
     fn kept(&self, rel: &str, group: Option<&str>, len: usize, hash: &Hash) -> Option<Stamp> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(len as u64, Ordering::Relaxed);
-        let previous = self.previous.as_ref();
-        let kept = match (group, &self.root) {
-            (_, None) => None,
-            (None, Some(root)) => previous.and_then(|m| m.current(root, rel, hash)),
-            (Some(name), Some(_)) => previous
-                .and_then(|m| m.groups.get(name))
-                .and_then(|g| g.files.iter().find(|(r, _)| r == rel))
-                .map(|(_, e)| *e)
-                .filter(|e| e.hash == *hash && self.on_disk(rel) == Some(e.stamp)),
-        }
-        .map(|e| e.stamp);
+        let kept = self
+            .previous
+            .as_ref()
+            .and_then(|m| m.current(&self.opened, group, rel, hash))
+            .map(|e| e.stamp);
         if kept.is_some() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         kept
-    }
-
-    /// The stamp of the output's file at `rel` now.
-    fn on_disk(&self, rel: &str) -> Option<Stamp> {
-        match &self.root {
-            Some(root) => root.stamp(rel),
-            None => Stamp::of(&self.target.join(rel)),
-        }
     }
 
     fn record(
@@ -562,7 +544,9 @@ impl Staging {
             }
             for (rel, e) in g.files {
                 if made_paths.contains(&rel) {
-                } else if self.keep_unmade {
+                    continue;
+                }
+                if self.keep_unmade {
                     m.add(rel, e, Some((name.clone(), g.key)));
                 } else {
                     unmade.push(rel);
@@ -702,15 +686,15 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-/// Delete a replaced output tree without making the user wait: the new
-/// output is already in place, so on Unix a detached `rm -rf` does it (a
-/// leftover of a killed one is cleaned by the next build); elsewhere, now.
 /// Free a city-scale manifest (220,000 strings, about 10 ms) off the
 /// build's path.
 fn drop_in_background<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
+/// Delete a replaced output tree without making the user wait: the new
+/// output is already in place, so on Unix a detached `rm -rf` does it (a
+/// leftover of a killed one is cleaned by the next build); elsewhere, now.
 fn remove_in_background(dir: &Path) {
     #[cfg(unix)]
     {

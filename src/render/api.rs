@@ -223,46 +223,41 @@ impl Renderer for Api {
                 guide_errors.push(e);
             }
         }
-        if super::frame_kept(sh, out, &u.slug) {
-            errors.extend(guide_errors);
-            return if errors.is_empty() {
-                Ok(Stats::default())
-            } else {
-                Err(errors)
+        // The index shows front matter only: kept while the frame is.
+        if !super::frame_kept(sh, out, &u.slug) {
+            let index = Index {
+                version: VERSION,
+                unit: UnitInfo {
+                    slug: &u.slug,
+                    name: &u.data.name,
+                    short_name: &u.data.short_name,
+                    kind: &u.data.kind,
+                    address: &u.data.address,
+                    hours: &u.data.hours,
+                    hotline: &u.data.hotline,
+                    email: u.data.email.as_deref(),
+                    zalo: u.data.zalo.as_deref(),
+                    colour: &u.colour,
+                    url: &u.data.base_url,
+                },
+                guides: site
+                    .guides
+                    .values()
+                    .map(|g| IndexEntry {
+                        slug: &g.doc.slug,
+                        title: &g.doc.meta.title,
+                        summary: &g.doc.meta.summary,
+                        category: category(g),
+                        audiences: audiences(g),
+                        updated: g.doc.meta.last_reviewed.to_string(),
+                        url: page_url(g),
+                        json: format!("huong-dan/{}.json", g.doc.slug),
+                        local: g.origin != Origin::Central,
+                    })
+                    .collect(),
             };
+            put("index.json".into(), &index);
         }
-        let index = Index {
-            version: VERSION,
-            unit: UnitInfo {
-                slug: &u.slug,
-                name: &u.data.name,
-                short_name: &u.data.short_name,
-                kind: &u.data.kind,
-                address: &u.data.address,
-                hours: &u.data.hours,
-                hotline: &u.data.hotline,
-                email: u.data.email.as_deref(),
-                zalo: u.data.zalo.as_deref(),
-                colour: &u.colour,
-                url: &u.data.base_url,
-            },
-            guides: site
-                .guides
-                .values()
-                .map(|g| IndexEntry {
-                    slug: &g.doc.slug,
-                    title: &g.doc.meta.title,
-                    summary: &g.doc.meta.summary,
-                    category: category(g),
-                    audiences: audiences(g),
-                    updated: g.doc.meta.last_reviewed.to_string(),
-                    url: page_url(g),
-                    json: format!("huong-dan/{}.json", g.doc.slug),
-                    local: g.origin != Origin::Central,
-                })
-                .collect(),
-        };
-        put("index.json".into(), &index);
         errors.extend(guide_errors);
         if errors.is_empty() {
             Ok(Stats::default())

@@ -105,12 +105,13 @@ impl Renderer for Embed {
         let frame_kept = super::frame_kept(sh, out, &u.slug);
         // `make` is only called when the file is not kept.
         let mut emit = |rel: String, make: &dyn Fn() -> Result<String, Diagnostic>| {
-            let made = match frame_kept {
-                true => Ok(()),
-                false => make().and_then(|text| {
+            let made = if frame_kept {
+                Ok(())
+            } else {
+                make().and_then(|text| {
                     let full = format!("{}/{rel}", u.slug);
                     super::frame_file(sh, out, &u.slug, &full, text.as_bytes())
-                }),
+                })
             };
             match made {
                 Ok(()) => pages += usize::from(rel.ends_with(".html")),
