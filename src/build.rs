@@ -154,9 +154,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             );
         }
     }
-    let scans = refs::scan_all(&project);
-    let image_paths = refs::check(&project, &scans, &sink);
-    refs::unit_link_gaps(&project, &scans, &sink);
+    let index = refs::Index::of(&project);
+    let image_paths = refs::check(&project, &index, &sink);
+    refs::unit_link_gaps(&project, &sink);
     crate::messages::validate(&project, &sink);
     crate::shortlinks::codes(&project, &opts.out, &sink);
     let datasets = crate::data::load(&project, &sink);
@@ -200,7 +200,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         theme: &theme,
         markdown: &markdown,
         docs: &docs,
-        scans: &scans,
         collation: &collation,
         sink: &sink,
         datasets: &datasets,

@@ -125,7 +125,7 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
         );
         return None;
     };
-    let yaml = crate::text::nfc(&yaml);
+    let (yaml, _) = crate::content::source::normalise(&yaml);
     let spec: DataSpec = match yaml_serde::from_str(&yaml) {
         Ok(s) => s,
         Err(e) => {
@@ -141,7 +141,7 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
         }
     };
     let text = match std::fs::read(csv_path) {
-        Ok(b) => crate::text::nfc(String::from_utf8_lossy(&b).trim_start_matches('\u{feff}')),
+        Ok(b) => crate::content::source::normalise(&String::from_utf8_lossy(&b)).0,
         Err(e) => {
             sink.push(Diagnostic::error(format!("cannot read: {e}")).in_file(&csv_shown));
             return None;

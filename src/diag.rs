@@ -35,8 +35,10 @@ pub struct Diagnostic {
     pub message: String,
     pub location: Option<Box<Location>>,
     pub hint: Option<String>,
-    /// The unit a problem is specific to, e.g. an excluded guide still linked.
-    pub unit: Option<String>,
+    /// The units a problem affects, when it is specific to some (a shared
+    /// guide's leaflet that does not fit, an excluded guide still linked).
+    /// The same problem met in several units is one diagnostic listing them.
+    pub units: Vec<String>,
     /// What kind of check found it (`stale`, `plain-language`, `links`…), for
     /// summaries and for filtering in CI.
     pub code: Option<&'static str>,
@@ -49,7 +51,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             hint: None,
-            unit: None,
+            units: Vec::new(),
             code: None,
         }
     }
@@ -111,8 +113,22 @@ impl Diagnostic {
     }
 
     pub fn for_unit(mut self, unit: &str) -> Self {
-        self.unit = Some(unit.to_owned());
+        self.units = vec![unit.to_owned()];
         self
+    }
+
+    /// Whether the problem is specific to `unit`.
+    pub fn affects(&self, unit: &str) -> bool {
+        self.units.iter().any(|u| u == unit)
+    }
+
+    /// The same problem: everything but the units it was met in.
+    fn same_problem(&self, other: &Self) -> bool {
+        self.severity == other.severity
+            && self.message == other.message
+            && self.location == other.location
+            && self.hint == other.hint
+            && self.code == other.code
     }
 
     pub fn is_error(&self) -> bool {
@@ -137,8 +153,8 @@ impl Diagnostic {
         if let Some(c) = self.code {
             let _ = write!(out, "[{c}]");
         }
-        if let Some(unit) = &self.unit {
-            let _ = write!(out, " [{unit}]");
+        if !self.units.is_empty() {
+            let _ = write!(out, " [{}]", units_shown(&self.units));
         }
         let _ = writeln!(out, ": {}", paint("1", &self.message));
         let mut gutter = 1;
@@ -151,6 +167,7 @@ impl Diagnostic {
                 let pad = " ".repeat(gutter);
                 let _ = writeln!(out, "{pad}--> {file}:{}:{}", loc.line, loc.col);
                 if let Some(text) = &loc.line_text {
+                    let (text, col, len) = excerpt(text, loc.col, loc.len);
                     let bar = paint("1;34", "|");
                     let _ = writeln!(out, "{pad} {bar}");
                     let _ = writeln!(
@@ -159,7 +176,7 @@ impl Diagnostic {
                         paint("1;34", &loc.line.to_string()),
                         text
                     );
-                    let marker = format!("{}{}", " ".repeat(loc.col - 1), "^".repeat(loc.len));
+                    let marker = format!("{}{}", " ".repeat(col - 1), "^".repeat(len));
                     let _ = writeln!(out, "{pad} {bar} {}", paint(code, &marker));
                 }
             }
@@ -174,6 +191,46 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// At most this many characters of a source line are shown.
+const SHOWN_CHARS: usize = 100;
+
+/// The part of a long line around the marker: (text, column, marker length),
+/// with `…` where the line was cut.
+fn excerpt(line: &str, col: usize, len: usize) -> (String, usize, usize) {
+    let count = line.chars().count();
+    if count <= SHOWN_CHARS {
+        return (line.to_owned(), col, len);
+    }
+    let start = col
+        .saturating_sub(1)
+        .saturating_sub(SHOWN_CHARS / 4)
+        .min(count - SHOWN_CHARS);
+    let end = start + SHOWN_CHARS;
+    let mut text: String = line.chars().skip(start).take(SHOWN_CHARS).collect();
+    let lead = usize::from(start > 0);
+    if lead == 1 {
+        text.insert(0, '…');
+    }
+    if end < count {
+        text.push('…');
+    }
+    let first = col.saturating_sub(1).clamp(start, end - 1);
+    (text, first - start + 1 + lead, len.min(end - first).max(1))
+}
+
+/// "a", "a, b", or the first few and how many more.
+fn units_shown(units: &[String]) -> String {
+    const LISTED: usize = 6;
+    if units.len() <= LISTED {
+        return units.join(", ");
+    }
+    format!(
+        "{} and {} more units",
+        units[..LISTED].join(", "),
+        units.len() - LISTED
+    )
 }
 
 /// 1-based line and character column of a byte offset.
@@ -200,13 +257,16 @@ pub struct Sink {
 
 impl Sink {
     pub fn push(&self, d: Diagnostic) {
-        self.items.lock().expect("diagnostic sink poisoned").push(d);
+        self.items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(d);
     }
 
     pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.items
             .lock()
-            .expect("diagnostic sink poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .extend(ds);
     }
 
@@ -216,34 +276,50 @@ impl Sink {
 
     /// A copy of what has been collected so far.
     pub fn snapshot(&self) -> Vec<Diagnostic> {
-        self.items.lock().expect("diagnostic sink poisoned").clone()
+        self.items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
         self.items
             .lock()
-            .expect("diagnostic sink poisoned")
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
             .filter(|d| d.severity == severity)
             .count()
     }
 
     /// All diagnostics, errors first, then by file and line: stable output
-    /// whatever order the threads finished in.
+    /// whatever order the threads finished in. A problem met in several
+    /// units (a shared guide) is one diagnostic listing them.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
-        let mut items = self.items.into_inner().expect("diagnostic sink poisoned");
+        let mut items = self
+            .items
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         items.sort_by(|a, b| {
-            (a.severity, &a.location, &a.unit, &a.message).cmp(&(
+            (a.severity, &a.location, &a.message, &a.hint, &a.units).cmp(&(
                 b.severity,
                 &b.location,
-                &b.unit,
                 &b.message,
+                &b.hint,
+                &b.units,
             ))
         });
-        items.dedup_by(|a, b| {
-            a.message == b.message && a.location == b.location && a.unit == b.unit
-        });
-        items
+        let mut out: Vec<Diagnostic> = Vec::with_capacity(items.len());
+        for d in items {
+            match out.last_mut() {
+                Some(last) if last.same_problem(&d) => {
+                    last.units.extend(d.units);
+                    last.units.sort();
+                    last.units.dedup();
+                }
+                _ => out.push(d),
+            }
+        }
+        out
     }
 }
 
@@ -294,6 +370,42 @@ mod tests {
         let src = "đăng ký [x](guide:khong-co)";
         let off = src.find('[').unwrap();
         assert_eq!(line_col(src, off), (1, 9));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_marker() {
+        let line = format!("{}LỖI{}", "a".repeat(3000), "b".repeat(3000));
+        let d = Diagnostic::error("x").at(Path::new("a.md"), &line, 1, 3001, 3);
+        let text = d.render(false);
+        assert!(text.len() < 600, "{}", text.len());
+        let shown = text.lines().find(|l| l.contains("LỖI")).expect("the line");
+        let marker = text.lines().find(|l| l.contains('^')).expect("the marker");
+        let at = shown.chars().position(|c| c == 'L').unwrap();
+        assert_eq!(marker.chars().position(|c| c == '^'), Some(at), "{text}");
+        assert_eq!(marker.matches('^').count(), 3);
+        assert!(shown.contains('…'));
+    }
+
+    #[test]
+    fn one_problem_in_many_units_is_one_diagnostic() {
+        let sink = Sink::default();
+        for u in ["c", "a", "b"] {
+            sink.push(
+                Diagnostic::error("does not fit")
+                    .in_file(Path::new("g.md"))
+                    .for_unit(u),
+            );
+        }
+        sink.push(
+            Diagnostic::error("other")
+                .in_file(Path::new("g.md"))
+                .for_unit("a"),
+        );
+        let ds = sink.into_sorted();
+        assert_eq!(ds.len(), 2, "{ds:?}");
+        let fit = ds.iter().find(|d| d.message == "does not fit").unwrap();
+        assert_eq!(fit.units, ["a", "b", "c"]);
+        assert!(fit.render(false).contains("[a, b, c]"));
     }
 
     #[test]

@@ -112,6 +112,35 @@ fn from_cache(cache: &crate::cache::RenderCache, key: &str) -> Option<Processed>
     })
 }
 
+/// Larger images are refused before decoding: a PNG can declare 30,000 ×
+/// 30,000 pixels (3.6 GB decoded) in a few hundred bytes.
+pub const MAX_SIDE: u32 = 8_000;
+const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Decode with the size read from the header first and a memory limit.
+fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| format!("cannot read image: {e}"))
+    };
+    let (w, h) = reader()?
+        .into_dimensions()
+        .map_err(|e| format!("cannot decode image: {e}"))?;
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(format!(
+            "image is {w} × {h} pixels; at most {MAX_SIDE} pixels a side are read (save it smaller: pages show it at most 960 pixels wide)"
+        ));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    let mut r = reader()?;
+    r.limits(limits);
+    r.decode().map_err(|e| format!("cannot decode image: {e}"))
+}
+
 pub fn process(path: &Path) -> Result<Processed, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
     process_bytes(path, &bytes)
@@ -126,7 +155,7 @@ fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, String> {
     {
         return svg(bytes, &hash);
     }
-    let img = image::load_from_memory(bytes).map_err(|e| format!("cannot decode image: {e}"))?;
+    let img = decode_bounded(bytes)?;
     let (w, h) = img.dimensions();
     if w == 0 || h == 0 {
         return Err("image has no pixels".into());

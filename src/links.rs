@@ -38,95 +38,103 @@ pub struct Attr {
     pub rel: String,
 }
 
-/// Tags and attributes of an HTML document (a small tokenizer: enough for
-/// the markup sotay writes and for hostile raw HTML that went through the
-/// sanitizer).
+/// Tags and attributes of an HTML document or fragment, read by html5ever's
+/// tokenizer (the one browsers' parsing rules are written for): attributes
+/// split over lines, entities and unclosed tags are read as a browser would.
 pub fn attributes(html: &str) -> Vec<Attr> {
-    let mut out = Vec::new();
-    let b = html.as_bytes();
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        i += off + 1;
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
-            continue;
-        }
-        let name_len = html[i..]
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .unwrap_or(0);
-        if name_len == 0 {
-            continue;
-        }
-        let tag = html[i..i + name_len].to_ascii_lowercase();
-        i += name_len;
-        let mut attrs = Vec::new();
-        loop {
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-                i += 1;
-            }
-            if i >= b.len() || b[i] == b'>' {
-                i += 1;
-                break;
-            }
-            let n = html[i..]
-                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
-                .unwrap_or(html.len() - i);
-            let name = html[i..i + n.max(1)].to_ascii_lowercase();
-            i += n.max(1);
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let mut value = String::new();
-            if i < b.len() && b[i] == b'=' {
-                i += 1;
-                while i < b.len() && b[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                    let q = b[i] as char;
-                    let end = html[i + 1..].find(q).map_or(html.len(), |e| i + 1 + e);
-                    value = html[i + 1..end].to_owned();
-                    i = (end + 1).min(html.len());
-                } else {
-                    let end = html[i..]
-                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                        .map_or(html.len(), |e| i + e);
-                    value = html[i..end].to_owned();
-                    i = end;
-                }
-            }
-            attrs.push((name, decode(&value)));
-        }
-        let rel = attrs
-            .iter()
-            .find(|(n, _)| n == "rel")
-            .map(|(_, v)| v.to_ascii_lowercase())
-            .unwrap_or_default();
-        for (name, value) in attrs {
-            out.push(Attr {
-                tag: tag.clone(),
-                name,
-                value,
-                rel: rel.clone(),
-            });
-        }
-        if tag == "script" || tag == "style" {
-            let close = format!("</{tag}");
-            i = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |e| i + e);
-        }
-    }
-    out
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let sink = AttrSink::default();
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tok = Tokenizer::new(sink, TokenizerOpts::default());
+    let _ = tok.feed(&input);
+    tok.end();
+    tok.sink.found.take()
 }
 
-fn decode(v: &str) -> String {
-    v.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+/// The text of an HTML fragment: tags become spaces, entities are decoded
+/// (all of them, by the HTML tokenizer), runs of white space collapse.
+pub fn text(html: &str) -> String {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let sink = TextSink::default();
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tok = Tokenizer::new(sink, TokenizerOpts::default());
+    let _ = tok.feed(&input);
+    tok.end();
+    let out = tok.sink.text.take();
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Default)]
+struct TextSink {
+    text: std::cell::RefCell<String>,
+}
+
+impl html5ever::tokenizer::TokenSink for TextSink {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::{Token, TokenSinkResult};
+        match token {
+            Token::CharacterTokens(t) => self.text.borrow_mut().push_str(&t),
+            Token::TagToken(_) => self.text.borrow_mut().push(' '),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+#[derive(Default)]
+struct AttrSink {
+    found: std::cell::RefCell<Vec<Attr>>,
+}
+
+impl html5ever::tokenizer::TokenSink for AttrSink {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::states::RawKind;
+        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag {
+            return TokenSinkResult::Continue;
+        }
+        let name = tag.name.to_string();
+        let rel = tag
+            .attrs
+            .iter()
+            .find(|a| &*a.name.local == "rel")
+            .map(|a| a.value.to_ascii_lowercase())
+            .unwrap_or_default();
+        self.found
+            .borrow_mut()
+            .extend(tag.attrs.iter().map(|a| Attr {
+                tag: name.clone(),
+                name: a.name.local.to_string(),
+                value: a.value.to_string(),
+                rel: rel.clone(),
+            }));
+        // Script and style bodies are text, not tags.
+        match name.as_str() {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" => TokenSinkResult::RawData(RawKind::Rawtext),
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            _ => TokenSinkResult::Continue,
+        }
+    }
 }
 
 /// URLs an attribute points at (srcset holds several).

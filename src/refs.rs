@@ -5,11 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use crate::content::{Doc, Guide, GuideMeta, Origin, Project, YamlFile};
+use crate::content::{Doc, Guide, GuideMeta, Origin, Parsed, Project, YamlFile};
 use crate::diag::{Diagnostic, Sink, closest};
-use crate::markdown::{self, RESERVED_IDS, Scan, Target};
+use crate::markdown::{RESERVED_IDS, Target};
 
 /// Identifies a Markdown document in the project.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,74 +29,35 @@ impl DocKey {
     }
 }
 
-/// A scan of every document: its body and its Markdown front matter fields.
-pub struct Scans {
-    pub docs: HashMap<DocKey, DocScan>,
+/// Every document's parsed Markdown, by key: what cross-references look up.
+pub struct Index<'p> {
+    pub docs: HashMap<DocKey, &'p Parsed>,
 }
 
-pub struct DocScan {
-    pub body: Scan,
-    /// (front matter key, scan of its Markdown value).
-    pub fields: Vec<(&'static str, Scan)>,
-}
-
-impl DocScan {
-    pub fn targets(&self) -> impl Iterator<Item = &Target> {
-        self.body.links.iter().map(|l| &l.item).chain(
-            self.fields
-                .iter()
-                .flat_map(|(_, s)| s.links.iter().map(|l| &l.item)),
-        )
-    }
-}
-
-/// Markdown-valued front matter fields of a guide.
-pub fn markdown_fields(m: &GuideMeta) -> Vec<(&'static str, &str)> {
-    let mut v = Vec::new();
-    if let Some(s) = &m.not_for {
-        v.push(("not_for", s.as_str()));
-    }
-    for s in &m.prerequisites {
-        v.push(("prerequisites", s.as_str()));
-    }
-    for s in &m.documents {
-        v.push(("documents", s.as_str()));
-    }
-    if let Some(s) = &m.after_you_apply {
-        v.push(("after_you_apply", s.as_str()));
-    }
-    if let Some(s) = &m.help {
-        v.push(("help", s.as_str()));
-    }
-    v
-}
-
-pub fn scan_all(p: &Project) -> Scans {
-    let guides = p
-        .guides
-        .iter()
-        .chain(p.units.iter().flat_map(|u| u.guides.iter()));
-    type Job<'a> = (DocKey, &'a str, Vec<(&'static str, &'a str)>);
-    let mut jobs: Vec<Job> = guides
-        .map(|g| (DocKey::of(g), g.doc.body(), markdown_fields(&g.doc.meta)))
-        .collect();
-    jobs.extend(
-        p.pages
+impl<'p> Index<'p> {
+    pub fn of(p: &'p Project) -> Self {
+        let guides = p
+            .guides
             .iter()
-            .map(|pg| (DocKey::Page(pg.slug.clone()), pg.body(), Vec::new())),
-    );
-    let docs = jobs
-        .into_par_iter()
-        .map(|(k, body, fields)| {
-            let body = markdown::scan(body);
-            let fields = fields
-                .into_iter()
-                .map(|(key, md)| (key, markdown::scan(md)))
-                .collect();
-            (k, DocScan { body, fields })
-        })
-        .collect();
-    Scans { docs }
+            .chain(p.units.iter().flat_map(|u| u.guides.iter()))
+            .map(|g| (DocKey::of(g), &g.doc.parsed));
+        let pages = p
+            .pages
+            .iter()
+            .map(|pg| (DocKey::Page(pg.slug.clone()), &pg.parsed));
+        Self {
+            docs: guides.chain(pages).collect(),
+        }
+    }
+}
+
+/// Every `guide:` and `page:` target of a document, body and fields.
+pub fn targets(parsed: &Parsed) -> impl Iterator<Item = &Target> {
+    parsed
+        .body
+        .targets()
+        .chain(parsed.fields.iter().flat_map(|(_, d)| d.targets()))
+        .map(|(t, _)| t)
 }
 
 /// What one context (central, or one unit) publishes.
@@ -130,7 +89,7 @@ impl<'a> Published<'a> {
     }
 
     /// Why `t` does not resolve here, or `None` when it does.
-    fn problem(&self, t: &Target, scans: &Scans) -> Option<(String, String)> {
+    fn problem(&self, t: &Target, index: &Index) -> Option<(String, String)> {
         let (slug, anchor, key, kind) = match t {
             Target::Guide { slug, anchor } => (
                 slug,
@@ -166,11 +125,12 @@ impl<'a> Published<'a> {
             ));
         };
         let anchor = anchor.as_deref().filter(|a| !a.is_empty())?;
-        let ids = &scans.docs.get(&key)?.body.ids;
-        if ids.iter().any(|i| i == anchor) || RESERVED_IDS.contains(&anchor) {
+        let body = &index.docs.get(&key)?.body;
+        if body.ids().any(|i| i == anchor) || RESERVED_IDS.contains(&anchor) {
             return None;
         }
-        let hint = match closest(anchor, ids.iter().map(String::as_str)) {
+        let ids: Vec<&str> = body.ids().collect();
+        let hint = match closest(anchor, ids.iter().copied()) {
             Some(c) => format!("did you mean `#{c}`?"),
             None => format!(
                 "headings there: {}",
@@ -194,32 +154,35 @@ fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Di
 }
 
 /// Check every document; returns the image files referenced, by absolute path.
-pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
+pub fn check(p: &Project, index: &Index, sink: &Sink) -> BTreeSet<PathBuf> {
     let central = Published::central(p);
     let mut images = BTreeSet::new();
-    let mut check_doc = |doc_key: &DocKey, doc: &dyn DocInfo, published: &Published| {
-        let Some(scan) = scans.docs.get(doc_key) else {
-            return;
-        };
-        if doc.is_guide() && scan.body.steps.is_empty() {
+    let mut check_doc = |doc: &dyn DocInfo, parsed: &Parsed, published: &Published| {
+        if doc.is_guide() && parsed.body.steps.is_empty() && parsed.body.problems.is_empty() {
             sink.push(doc.at(0, 0, Diagnostic::warning("guide has no steps")
                 .hint("write the steps as headings `## Bước 1: …`, `## Bước 2: …` so readers (and print, widgets) get a numbered step-by-step")));
         }
-        for (offset, len, msg, hint) in &scan.body.problems {
+        for pr in &parsed.body.problems {
             sink.push(doc.at(
-                *offset,
-                *len,
-                Diagnostic::error(msg.clone()).hint(hint.clone()),
+                pr.offset,
+                pr.len,
+                Diagnostic::error(pr.message.clone()).hint(pr.hint.clone()),
             ));
         }
-        for l in &scan.body.links {
-            if let Some((msg, hint)) = published.problem(&l.item, scans) {
+        for (t, l) in parsed.body.targets() {
+            if let Some((msg, hint)) = published.problem(t, index) {
                 sink.push(doc.at(l.offset, l.len, Diagnostic::error(msg).hint(hint)));
             }
         }
-        for (key, s) in &scan.fields {
-            for l in &s.links {
-                if let Some((msg, hint)) = published.problem(&l.item, scans) {
+        for (key, s) in &parsed.fields {
+            for pr in &s.problems {
+                sink.push(doc.at_key(
+                    key,
+                    Diagnostic::error(pr.message.clone()).hint(pr.hint.clone()),
+                ));
+            }
+            for (t, _) in s.targets() {
+                if let Some((msg, hint)) = published.problem(t, index) {
                     sink.push(doc.at_key(key, Diagnostic::error(msg).hint(hint)));
                 }
             }
@@ -236,7 +199,7 @@ pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
                 );
             }
         }
-        for img in &scan.body.images {
+        for img in &parsed.body.images {
             let src = &img.item.src;
             let d = if img.item.alt.trim().is_empty() {
                 Some(Diagnostic::error(format!("image `{src}` has no alt text"))
@@ -267,15 +230,15 @@ pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
         }
     };
     for g in &p.guides {
-        check_doc(&DocKey::of(g), &g.doc, &central);
+        check_doc(&g.doc, &g.doc.parsed, &central);
     }
     for pg in &p.pages {
-        check_doc(&DocKey::Page(pg.slug.clone()), pg, &central);
+        check_doc(pg, &pg.parsed, &central);
     }
     for u in &p.units {
         let published = Published::unit(p, u);
         for g in &u.guides {
-            check_doc(&DocKey::of(g), &g.doc, &published);
+            check_doc(&g.doc, &g.doc.parsed, &published);
         }
     }
     images
@@ -283,7 +246,7 @@ pub fn check(p: &Project, scans: &Scans, sink: &Sink) -> BTreeSet<PathBuf> {
 
 /// Per unit: central documents whose links point at a guide the unit does
 /// not publish. Those links are rendered as plain text, with a warning.
-pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
+pub fn unit_link_gaps(p: &Project, sink: &Sink) {
     for u in &p.units {
         if u.data.exclude.is_empty() && u.guides.is_empty() {
             continue;
@@ -293,26 +256,18 @@ pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
             .guides
             .iter()
             .filter(|g| published.guides.get(g.doc.slug.as_str()) == Some(&DocKey::of(g)))
-            .map(|g| (DocKey::of(g), &g.doc as &dyn DocInfo))
-            .chain(
-                p.pages
-                    .iter()
-                    .map(|pg| (DocKey::Page(pg.slug.clone()), pg as &dyn DocInfo)),
-            );
-        for (key, doc) in docs {
-            let Some(scan) = scans.docs.get(&key) else {
-                continue;
-            };
-            for l in &scan.body.links {
+            .map(|g| (&g.doc.parsed, &g.doc as &dyn DocInfo))
+            .chain(p.pages.iter().map(|pg| (&pg.parsed, pg as &dyn DocInfo)));
+        for (parsed, doc) in docs {
+            for (target, l) in parsed.body.targets() {
                 // An anchor into a guide this unit overrides must exist in the override.
                 if let Target::Guide {
                     slug,
                     anchor: Some(a),
-                } = &l.item
+                } = target
                     && let Some(over) = u.guides.iter().find(|g| &g.doc.slug == slug)
-                    && let Some(os) = scans.docs.get(&DocKey::of(over))
                     && !a.is_empty()
-                    && !os.body.ids.iter().any(|i| i == a)
+                    && !over.doc.parsed.body.ids().any(|i| i == a)
                     && !RESERVED_IDS.contains(&a.as_str())
                 {
                     sink.push(doc.at(l.offset, l.len, Diagnostic::error(format!(
@@ -320,7 +275,7 @@ pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
                         .hint(format!("keep the heading in {} or link without the anchor", over.doc.source.path.display()))
                         .for_unit(&u.slug)));
                 }
-                if let Target::Guide { slug, .. } = &l.item
+                if let Target::Guide { slug, .. } = target
                     && u.data.exclude.contains(slug)
                 {
                     sink.push(doc.at(l.offset, l.len, Diagnostic::warning(format!(
@@ -333,10 +288,9 @@ pub fn unit_link_gaps(p: &Project, scans: &Scans, sink: &Sink) {
     }
 }
 
-/// The guide slugs a document links to that `available` lacks.
-pub fn missing_targets(scan: &DocScan, available: &dyn Fn(&str) -> bool) -> bool {
-    scan.targets()
-        .any(|t| matches!(t, Target::Guide { slug, .. } if !available(slug)))
+/// Whether a document links to a guide that `available` lacks.
+pub fn missing_targets(parsed: &Parsed, available: &dyn Fn(&str) -> bool) -> bool {
+    targets(parsed).any(|t| matches!(t, Target::Guide { slug, .. } if !available(slug)))
 }
 
 fn looks_like_file_name(alt: &str) -> bool {

@@ -110,7 +110,7 @@ fn over_long_sms_fails_naming_the_file_line_and_unit() {
         (loc.file.to_str().unwrap(), loc.line),
         ("content/messages/dai.yaml", 5)
     );
-    assert!(d.unit.is_some());
+    assert!(!d.units.is_empty());
 }
 
 #[test]

@@ -96,6 +96,11 @@ fn the_sample_builds_without_errors_or_warnings() {
         "{pictures} pictures"
     );
     assert!(report.images > 0 && report.pdfs > 0);
+    let (pages, leaflets) = assert_steps_agree(&repo(), public);
+    assert!(
+        pages >= 60 && leaflets == pages,
+        "{pages} guide pages, {leaflets} leaflets compared"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Plain-language and accessibility lints for Vietnamese guides. All are
 //! warnings: they help editors, they do not block a build.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use crate::content::{CheckConfig, Doc, YamlFile};
 use crate::diag::Diagnostic;
@@ -185,16 +185,37 @@ where
     // Everything read so far, folded: an expansion written earlier explains an abbreviation.
     let mut read_so_far = String::new();
     let mut last_level = 1;
-    let mut steps = 0;
+    let steps = if is_guide {
+        doc.parsed.body.steps.len()
+    } else {
+        0
+    };
     let mut para = String::new();
     let mut para_start = 0;
     let mut in_para = false;
     let mut heading: Option<(HeadingLevel, usize, String)> = None;
     let mut link: Option<(usize, String)> = None;
-    for (ev, range) in Parser::new_ext(body, pulldown_cmark::Options::all()).into_offset_iter() {
+    for step in doc.parsed.body.steps.iter().filter(|_| is_guide) {
+        let ok = verbs.iter().any(|v| {
+            let title = fold(&step.title);
+            title == *v || title.starts_with(&format!("{v} "))
+        });
+        if !ok {
+            let heading = doc
+                .parsed
+                .body
+                .headings
+                .iter()
+                .find(|h| h.offset == step.offset);
+            let text = heading.map_or(step.title.as_str(), |h| h.text.as_str());
+            out.push(at(step.offset, step.len, Diagnostic::warning(format!("step `{text}` does not start with a verb")).code("plain-language")
+                .hint("say what the reader does first: \"Nộp hồ sơ\", \"Chọn thủ tục\"; add the verb to check.step_verbs in site.yaml if it is one")));
+        }
+    }
+    for (ev, range) in doc.parsed.body.events() {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, range.start, String::new()))
+                heading = Some((*level, range.start, String::new()))
             }
             Event::End(TagEnd::Heading(_)) => {
                 let Some((level, start, text)) = heading.take() else {
@@ -220,23 +241,6 @@ where
                     ));
                 }
                 last_level = n;
-                let folded = fold(&text);
-                if is_guide
-                    && n == 2
-                    && let Some(rest) = folded.strip_prefix("buoc ")
-                {
-                    steps += 1;
-                    let title = rest
-                        .trim_start_matches(|c: char| c.is_ascii_digit())
-                        .trim_start_matches([':', '.', '-', ' ']);
-                    let ok = verbs
-                        .iter()
-                        .any(|v| title == v || title.starts_with(&format!("{v} ")));
-                    if !ok {
-                        out.push(at(start, text.chars().count() + 3, Diagnostic::warning(format!("step `{text}` does not start with a verb")).code("plain-language")
-                            .hint("say what the reader does first: \"Nộp hồ sơ\", \"Chọn thủ tục\"; add the verb to check.step_verbs in site.yaml if it is one")));
-                    }
-                }
             }
             Event::Start(Tag::Paragraph) => {
                 in_para = true;
@@ -281,20 +285,20 @@ where
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = heading.as_mut() {
-                    h.2.push_str(&t);
+                    h.2.push_str(t);
                 }
                 if let Some(l) = link.as_mut() {
-                    l.1.push_str(&t);
+                    l.1.push_str(t);
                 }
                 if in_para {
-                    para.push_str(&t);
+                    para.push_str(t);
                 }
                 for (abbr, expansion) in &abbreviations {
                     if seen_abbr.contains(abbr) {
                         continue;
                     }
                     if let Some(pos) =
-                        find_word(&t, abbr).filter(|&i| !in_document_number(&t, i, abbr.len()))
+                        find_word(t, abbr).filter(|&i| !in_document_number(t, i, abbr.len()))
                     {
                         seen_abbr.push(abbr.clone());
                         let before = t[..pos].trim_end();
@@ -323,7 +327,7 @@ where
                     }
                 }
                 read_so_far.push(' ');
-                read_so_far.push_str(&fold(&t));
+                read_so_far.push_str(&fold(t));
             }
             Event::SoftBreak | Event::HardBreak if in_para => para.push(' '),
             _ => {}

@@ -84,7 +84,7 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
         (a.severity, &a.location, &a.message).cmp(&(b.severity, &b.location, &b.message))
     });
     diagnostics
-        .dedup_by(|a, b| a.message == b.message && a.location == b.location && a.unit == b.unit);
+        .dedup_by(|a, b| a.message == b.message && a.location == b.location && a.units == b.units);
     CheckReport { diagnostics }
 }
 

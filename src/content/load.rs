@@ -201,6 +201,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         infographics,
     };
     validate(&mut project, sink);
+    check_lengths(&project, sink);
     Some(project)
 }
 
@@ -234,7 +235,10 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.path_is_symlink() && !link_stays_inside(root, entry.path(), sink) {
+            continue;
+        }
+        if !entry.path().is_file() {
             continue;
         }
         let path = entry.path().to_owned();
@@ -271,6 +275,32 @@ fn discover(root: &Path, content: &Path, sink: &Sink) -> Files {
     files
 }
 
+/// A symbolic link is read only when it leads to a file inside the project:
+/// a build never publishes a file from elsewhere on the machine.
+fn link_stays_inside(root: &Path, link: &Path, sink: &Sink) -> bool {
+    let shown = link.strip_prefix(root).unwrap_or(link);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    match link.canonicalize() {
+        Ok(target) if target.starts_with(&root) => true,
+        Ok(_) => {
+            sink.push(
+                Diagnostic::error("this symbolic link leads outside the project")
+                    .in_file(shown)
+                    .hint("copy the file into content/ instead of linking to it"),
+            );
+            false
+        }
+        Err(e) => {
+            sink.push(
+                Diagnostic::error(format!("this symbolic link leads nowhere ({e})"))
+                    .in_file(shown)
+                    .hint("remove the link, or copy the file it meant into content/"),
+            );
+            false
+        }
+    }
+}
+
 fn read(root: &Path, path: &Path, sink: &Sink) -> Option<Source> {
     if !path.is_file() {
         let shown = path.strip_prefix(root).unwrap_or(path);
@@ -294,7 +324,7 @@ fn parse<T: DeserializeOwned>(
         .ok()
 }
 
-fn read_doc<M: DeserializeOwned>(
+fn read_doc<M: DeserializeOwned + MarkdownFields>(
     root: &Path,
     path: &Path,
     keys: &[Key],
@@ -308,11 +338,13 @@ fn read_doc<M: DeserializeOwned>(
     );
     let meta = parse::<M>(&src, &yaml, keys, "front matter", sink)?;
     let slug = slug_of(&src, sink)?;
+    let parsed = Parsed::of(&src.text[body_offset..], &meta);
     Some(Doc {
         slug,
         meta,
         body_offset,
         yaml_range,
+        parsed,
         source: Arc::new(src),
     })
 }
@@ -333,6 +365,7 @@ fn yaml_doc<T: DeserializeOwned>(
         meta,
         body_offset: len,
         yaml_range: (0, len),
+        parsed: Parsed::default(),
         source: Arc::new(src),
     })
 }
@@ -461,6 +494,54 @@ fn unknown(what: &str, value: &str, known: &[&str]) -> String {
     match closest(value, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`? Known {what}: {}", known.join(", ")),
         None => format!("known {what}: {}", known.join(", ")),
+    }
+}
+
+/// Longest title and name a page, leaflet or message can carry.
+pub const MAX_TITLE_CHARS: usize = 150;
+/// Longest summary.
+pub const MAX_SUMMARY_CHARS: usize = 400;
+
+/// Titles, summaries and unit names that no layout can hold (a paragraph
+/// pasted into the title line) are errors at their line.
+fn check_lengths(p: &Project, sink: &Sink) {
+    let too_long = |what: &str, text: &str, max: usize| {
+        let n = text.chars().count();
+        (n > max).then(|| {
+            Diagnostic::error(format!("{what} is {n} characters long; at most {max}")).hint(
+                format!("shorten the {what}; put the detail in the text below it"),
+            )
+        })
+    };
+    let check_doc = |doc: &dyn Fn(&str, Diagnostic) -> Diagnostic, title: &str, summary: &str| {
+        if let Some(d) = too_long("title", title, MAX_TITLE_CHARS) {
+            sink.push(doc("title", d));
+        }
+        if let Some(d) = too_long("summary", summary, MAX_SUMMARY_CHARS) {
+            sink.push(doc("summary", d));
+        }
+    };
+    for g in p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+    {
+        let m = &g.doc.meta;
+        check_doc(&|k, d| g.doc.locate(k, None, d), &m.title, &m.summary);
+    }
+    for pg in &p.pages {
+        check_doc(
+            &|k, d| pg.locate(k, None, d),
+            &pg.meta.title,
+            &pg.meta.summary,
+        );
+    }
+    for u in &p.units {
+        for (key, value) in [("name", &u.data.name), ("short_name", &u.data.short_name)] {
+            if let Some(d) = too_long(key, value, MAX_TITLE_CHARS) {
+                sink.push(u.locate(key, None, d));
+            }
+        }
     }
 }
 

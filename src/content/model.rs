@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::date::Date;
 use super::frontmatter::Key;
 use super::source::Source;
+use crate::markdown::Document;
 
 /// `content/site.yaml`.
 #[derive(Debug, Deserialize)]
@@ -383,7 +384,71 @@ pub struct Doc<M> {
     pub body_offset: usize,
     /// Front matter YAML, for locating keys in diagnostics.
     pub yaml_range: (usize, usize),
+    /// The body and the Markdown front matter fields, parsed once: every
+    /// output and check reads these.
+    pub parsed: Parsed,
 }
+
+/// A document's Markdown, parsed.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub body: Document,
+    /// (front matter key, its Markdown value parsed), in front matter order.
+    pub fields: Vec<(&'static str, Document)>,
+}
+
+impl Parsed {
+    pub fn of<M: MarkdownFields>(body: &str, meta: &M) -> Self {
+        Self {
+            body: Document::parse(body),
+            fields: meta
+                .markdown_fields()
+                .into_iter()
+                .map(|(k, md)| (k, Document::parse(md)))
+                .collect(),
+        }
+    }
+
+    /// The parsed fields under `key`.
+    pub fn field(&self, key: &str) -> impl Iterator<Item = &Document> {
+        self.fields
+            .iter()
+            .filter(move |(k, _)| *k == key)
+            .map(|(_, d)| d)
+    }
+}
+
+/// Front matter whose values include Markdown.
+pub trait MarkdownFields {
+    /// (key, Markdown) for every Markdown-valued field, in order.
+    fn markdown_fields(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
+}
+
+impl MarkdownFields for GuideMeta {
+    fn markdown_fields(&self) -> Vec<(&'static str, &str)> {
+        let mut v = Vec::new();
+        if let Some(s) = &self.not_for {
+            v.push(("not_for", s.as_str()));
+        }
+        v.extend(
+            self.prerequisites
+                .iter()
+                .map(|s| ("prerequisites", s.as_str())),
+        );
+        v.extend(self.documents.iter().map(|s| ("documents", s.as_str())));
+        if let Some(s) = &self.after_you_apply {
+            v.push(("after_you_apply", s.as_str()));
+        }
+        if let Some(s) = &self.help {
+            v.push(("help", s.as_str()));
+        }
+        v
+    }
+}
+
+impl MarkdownFields for PageMeta {}
 
 impl<M> Doc<M> {
     pub fn body(&self) -> &str {

@@ -1,19 +1,24 @@
-//! Guide Markdown: one scan that finds steps, headings, links and images (for
-//! validation), and one render to HTML that splits the body into intro,
-//! numbered steps and closing sections. A guide is rendered once and the HTML
-//! reused by every unit: links between guides are relative, and all guide and
-//! page URLs sit at the same depth in every unit folder.
+//! Guide Markdown: parsed once into a `Document` (its structure, ids, links
+//! and images), rendered from it to HTML split into intro, numbered steps and
+//! closing sections. A guide is rendered once and the HTML reused by every
+//! unit: links between guides are relative, and all guide and page URLs sit
+//! at the same depth in every unit folder.
 
+pub(crate) mod document;
 mod highlight;
 mod sanitize;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Tag, TagEnd,
 };
 use serde::Serialize;
 
+pub use document::{
+    Document, Heading, ImageRef, Link, MAX_BODY_BYTES, MAX_DEPTH, Problem, Step as DocStep,
+    plain_text,
+};
 pub use highlight::{Highlighter, escape};
 pub use sanitize::Sanitizer;
 
@@ -96,30 +101,6 @@ pub struct Located<T> {
     pub len: usize,
 }
 
-#[derive(Debug, Clone)]
-pub struct ImageRef {
-    pub src: String,
-    pub alt: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct StepHead {
-    pub number: usize,
-    pub title: String,
-}
-
-/// What a Markdown text refers to and how it is structured.
-#[derive(Debug, Default)]
-pub struct Scan {
-    pub links: Vec<Located<Target>>,
-    pub images: Vec<Located<ImageRef>>,
-    pub steps: Vec<Located<StepHead>>,
-    /// Every heading id, steps included, as the render will write them.
-    pub ids: Vec<String>,
-    /// Structural problems: (offset, len, message, hint).
-    pub problems: Vec<(usize, usize, String, String)>,
-}
-
 /// Parse "Bước 3: Nộp hồ sơ" into (3, "Nộp hồ sơ").
 pub(crate) fn parse_step(text: &str) -> Option<(usize, String)> {
     let folded = fold(text);
@@ -139,18 +120,24 @@ pub(crate) fn parse_step(text: &str) -> Option<(usize, String)> {
 
 /// Heading ids: slugs of the heading text, de-duplicated with -2, -3…
 #[derive(Default)]
-struct Ids {
+pub(crate) struct Ids {
     used: HashSet<String>,
+    /// The next suffix to try per base: 10,000 equal headings stay linear.
+    next: HashMap<String, usize>,
 }
 
+/// Longer ids are cut (at a word): a pasted 100 KB heading makes no 100 KB id.
+const MAX_ID_CHARS: usize = 120;
+
 impl Ids {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             used: RESERVED_IDS.iter().map(|s| (*s).to_owned()).collect(),
+            next: HashMap::new(),
         }
     }
 
-    fn make(&mut self, explicit: Option<&str>, text: &str) -> String {
+    pub(crate) fn make(&mut self, explicit: Option<&str>, text: &str) -> String {
         let base = match explicit {
             Some(id) => id.to_owned(),
             None => {
@@ -158,111 +145,26 @@ impl Ids {
                 if s.is_empty() { "muc".to_owned() } else { s }
             }
         };
+        let base = cut_id(base);
         let mut id = base.clone();
-        let mut n = 2;
+        let n = self.next.entry(base.clone()).or_insert(2);
         while !self.used.insert(id.clone()) {
             id = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         id
     }
 }
 
-pub fn scan(md: &str) -> Scan {
-    let mut out = Scan::default();
-    let mut ids = Ids::new();
-    let mut in_rest = false;
-    let mut iter = Parser::new_ext(md, options()).into_offset_iter();
-    while let Some((ev, range)) = iter.next() {
-        match ev {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let mut text = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(&t),
-                        _ => {}
-                    }
-                }
-                if level == HeadingLevel::H2 {
-                    match parse_step(&text) {
-                        Some((n, title)) => {
-                            let expected = out.steps.len() + 1;
-                            if in_rest {
-                                out.problems.push((range.start, range.len(), format!("step `{text}` comes after a section that is not a step"),
-                                    "keep all `## Bước N: …` headings together; put other sections after the last step".into()));
-                            } else if n != expected {
-                                out.problems.push((range.start, range.len(), format!("step number {n} where step {expected} was expected"),
-                                    format!("number the steps 1, 2, 3… in order: write `## Bước {expected}: {title}`")));
-                            }
-                            if title.is_empty() {
-                                out.problems.push((range.start, range.len(), "step without a title".into(),
-                                    "write what the reader does, verb first: `## Bước 1: Đăng nhập Cổng Dịch vụ công quốc gia`".into()));
-                            }
-                            out.steps.push(Located {
-                                item: StepHead { number: n, title },
-                                offset: range.start,
-                                len: range.len(),
-                            });
-                        }
-                        None => in_rest = !out.steps.is_empty() || in_rest,
-                    }
-                }
-                out.ids.push(ids.make(id.as_deref(), &text));
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(t) = Target::parse(&dest_url) {
-                    out.links.push(Located {
-                        item: t,
-                        offset: range.start,
-                        len: range.len(),
-                    });
-                } else if dest_url
-                    .trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("javascript:")
-                {
-                    out.problems.push((
-                        range.start,
-                        range.len(),
-                        "javascript: links are not allowed".into(),
-                        "link to a web page (https://…) or another guide (guide:slug)".into(),
-                    ));
-                }
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                for a in crate::links::attributes(&html) {
-                    let v = a.value.trim();
-                    if matches!(a.name.as_str(), "src" | "srcset" | "data")
-                        && (v.contains("://") || v.starts_with("//"))
-                    {
-                        out.problems.push((range.start, range.len(), format!("HTML loads `{v}` from another site"),
-                            "pages must not load anything from other sites: save the file in content/ and use Markdown ![mô tả](tệp.png)".into()));
-                    }
-                }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                let mut alt = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
-                out.images.push(Located {
-                    item: ImageRef {
-                        src: dest_url.to_string(),
-                        alt,
-                    },
-                    offset: range.start,
-                    len: range.len(),
-                });
-            }
-            _ => {}
-        }
+fn cut_id(id: String) -> String {
+    if id.chars().count() <= MAX_ID_CHARS {
+        return id;
     }
-    out
+    let cut: String = id.chars().take(MAX_ID_CHARS).collect();
+    match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_owned(),
+        _ => cut,
+    }
 }
 
 /// Labels for GitHub-style alerts, from the theme's strings.
@@ -303,78 +205,37 @@ pub struct Rendered {
     pub rest: String,
 }
 
-/// Render a guide or page body.
-pub fn render(md: &str, env: &Env) -> Rendered {
-    let events = transform(Parser::new_ext(md, options()), env);
-    let mut ids = Ids::new();
-    let mut out = Rendered::default();
-    enum Section {
-        Intro,
-        Step,
-        Rest,
-    }
-    let mut section = Section::Intro;
-    let mut buf: Vec<Event> = Vec::new();
-    let flush = |section: &Section, buf: &mut Vec<Event>, out: &mut Rendered| {
-        let html = env.sanitizer.clean(&to_html(std::mem::take(buf)));
-        match section {
-            Section::Intro => out.intro = html,
-            Section::Step => out.steps.last_mut().expect("a step is open").body = html,
-            Section::Rest => out.rest = html,
-        }
+/// Render a guide or page body from its document.
+pub fn render(doc: &Document, env: &Env) -> Rendered {
+    let html = |events: Vec<Event<'static>>, shift: usize| {
+        env.sanitizer.clean(&to_html(transform(events, env, shift)))
     };
-    let mut iter = events.into_iter();
-    while let Some(ev) = iter.next() {
-        let Event::Start(Tag::Heading { level, id, .. }) = ev else {
-            buf.push(ev);
-            continue;
-        };
-        let inner: Vec<Event> = iter
-            .by_ref()
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .collect();
-        let text = plain_text(&inner);
-        let anchor = ids.make(id.as_deref(), &text);
-        let step = (level == HeadingLevel::H2 && !matches!(section, Section::Rest))
-            .then(|| parse_step(&text))
-            .flatten();
-        if let Some((number, title)) = step {
-            flush(&section, &mut buf, &mut out);
-            section = Section::Step;
-            let title_html = env.sanitizer.clean(&to_html(strip_step_prefix(inner)));
-            out.steps.push(Step {
-                number,
-                title,
-                title_html,
-                id: anchor,
-                body: String::new(),
-            });
-            continue;
-        }
-        if level == HeadingLevel::H2 && matches!(section, Section::Step) {
-            flush(&section, &mut buf, &mut out);
-            section = Section::Rest;
-        }
+    Rendered {
+        intro: html(doc.section(&doc.intro), 0),
         // Steps are h3 on the page, so headings inside a step move down one.
-        let n = heading_number(level) + usize::from(matches!(section, Section::Step));
-        let n = n.min(6);
-        buf.push(Event::Html(format!("<h{n} id=\"{anchor}\">").into()));
-        buf.extend(inner);
-        buf.push(Event::Html(format!("</h{n}>\n").into()));
+        steps: doc
+            .steps
+            .iter()
+            .map(|s| Step {
+                number: s.number,
+                title: s.title.clone(),
+                title_html: html(s.title_events.clone(), 0),
+                id: s.anchor.clone(),
+                body: html(doc.section(&s.body), 1),
+            })
+            .collect(),
+        rest: html(doc.section(&doc.rest), 0),
     }
-    flush(&section, &mut buf, &mut out);
-    out
 }
 
 /// Render a short Markdown text (a front matter field) to sanitised HTML.
-pub fn render_fragment(md: &str, env: &Env) -> String {
-    let events = transform(Parser::new_ext(md, options()), env);
-    env.sanitizer.clean(&to_html(events))
+pub fn render_fragment(doc: &Document, env: &Env) -> String {
+    env.sanitizer.clean(&to_html(transform(doc.all(), env, 0)))
 }
 
 /// Render one line of inline Markdown (a list item in front matter).
-pub fn render_inline(md: &str, env: &Env) -> String {
-    let html = render_fragment(md, env);
+pub fn render_inline(doc: &Document, env: &Env) -> String {
+    let html = render_fragment(doc, env);
     let trimmed = html.trim();
     match trimmed
         .strip_prefix("<p>")
@@ -385,28 +246,15 @@ pub fn render_inline(md: &str, env: &Env) -> String {
     }
 }
 
+/// A message's Markdown (an e-mail body) as sanitised HTML: it has no
+/// guide links or images to resolve.
+pub fn message_html(md: &str) -> String {
+    let doc = Document::parse(md);
+    Sanitizer::default().clean(&to_html(doc.all()))
+}
+
 fn heading_number(l: HeadingLevel) -> usize {
     l as usize
-}
-
-pub(crate) fn plain_text(events: &[Event]) -> String {
-    let mut s = String::new();
-    for e in events {
-        if let Event::Text(t) | Event::Code(t) = e {
-            s.push_str(t);
-        }
-    }
-    s
-}
-
-/// Drop "Bước N:" from a step title: the page numbers steps itself.
-pub(crate) fn strip_step_prefix(mut inner: Vec<Event>) -> Vec<Event> {
-    if let Some(Event::Text(t)) = inner.first()
-        && let Some((_, title)) = parse_step(t)
-    {
-        inner[0] = Event::Text(title.into());
-    }
-    inner
 }
 
 fn to_html<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
@@ -415,13 +263,25 @@ fn to_html<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
     html
 }
 
-/// Guide links, images, code blocks, alerts and tables, rewritten.
-fn transform<'a>(parser: Parser<'a>, env: &Env) -> Vec<Event<'a>> {
+/// Guide links, images, code blocks, alerts, tables and headings (their
+/// ids from the document, `shift` levels down), rewritten.
+fn transform(events: Vec<Event<'static>>, env: &Env, shift: usize) -> Vec<Event<'static>> {
     let mut out = Vec::new();
     let mut link_kept: Vec<bool> = Vec::new();
-    let mut iter = parser;
+    let mut iter = events.into_iter();
     while let Some(ev) = iter.next() {
         match ev {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let n = (heading_number(level) + shift).min(6);
+                let id = id
+                    .map(|i| format!(" id=\"{}\"", escape(&i)))
+                    .unwrap_or_default();
+                out.push(Event::Html(format!("<h{n}{id}>").into()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let n = (heading_number(level) + shift).min(6);
+                out.push(Event::Html(format!("</h{n}>\n").into()));
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -465,7 +325,7 @@ fn transform<'a>(parser: Parser<'a>, env: &Env) -> Vec<Event<'a>> {
                     }
                 }
                 let html = (env.image)(&dest_url, &alt).unwrap_or_else(|| escape(&alt));
-                out.push(Event::Html(html.into()));
+                out.push(Event::InlineHtml(html.into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -543,7 +403,7 @@ mod tests {
         };
         let image = |src: &str, alt: &str| Some(format!("<img src=\"{src}\" alt=\"{alt}\">"));
         render(
-            md,
+            &Document::parse(md),
             &Env {
                 link: &link,
                 image: &image,
@@ -580,33 +440,41 @@ mod tests {
     }
 
     #[test]
-    fn scan_matches_render_ids_and_finds_refs() {
-        let s = scan(GUIDE);
+    fn the_page_uses_the_documents_ids() {
+        let r = render_md(GUIDE);
+        let d = Document::parse(GUIDE);
+        let ids: Vec<&str> = d.ids().collect();
         assert_eq!(
-            s.ids,
-            vec!["buoc-1-dang-nhap", "chi-tiet", "buoc-2-nop-ho-so", "luu-y"]
+            ids,
+            ["buoc-1-dang-nhap", "chi-tiet", "buoc-2-nop-ho-so", "luu-y"]
         );
-        assert_eq!(s.steps.len(), 2);
-        assert!(s.problems.is_empty());
+        assert_eq!(r.steps[1].id, ids[2]);
+        let (t, l) = d.targets().next().expect("a guide link");
         assert_eq!(
-            s.links[0].item,
+            *t,
             Target::Guide {
                 slug: "co".into(),
                 anchor: Some("buoc-2".into())
             }
         );
         assert_eq!(
-            &GUIDE[s.links[0].offset..s.links[0].offset + s.links[0].len],
+            &GUIDE[l.offset..l.offset + l.len],
             "[cổng](guide:co#buoc-2)"
         );
     }
 
     #[test]
     fn misnumbered_and_scattered_steps_are_problems() {
-        let s = scan("## Bước 1: A\n\n## Bước 3: B\n\n## Khác\n\n## Bước 4: C\n");
-        assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
-        assert!(s.problems[0].2.contains("step number 3"));
-        assert!(s.problems[1].2.contains("comes after"));
+        let d = Document::parse("## Bước 1: A\n\n## Bước 3: B\n\n## Khác\n\n## Bước 4: C\n");
+        assert_eq!(d.problems.len(), 2, "{:?}", d.problems);
+        assert!(d.problems[0].message.contains("step number 3"));
+        assert!(d.problems[1].message.contains("comes after"));
+    }
+
+    #[test]
+    fn a_heading_with_a_guide_link_links_on_the_page() {
+        let r = render_md("## Xem [cơ sở](guide:co)\n");
+        assert!(r.intro.contains("href=\"../co/index.html\""), "{}", r.intro);
     }
 
     #[test]
@@ -649,7 +517,44 @@ mod tests {
 
     #[test]
     fn duplicate_headings_get_unique_ids() {
-        let s = scan("## Lưu ý\n\n## Lưu ý\n\n## Nội dung\n");
-        assert_eq!(s.ids, vec!["luu-y", "luu-y-2", "noi-dung-2"]);
+        let d = Document::parse("## Lưu ý\n\n## Lưu ý\n\n## Nội dung\n");
+        let ids: Vec<&str> = d.ids().collect();
+        assert_eq!(ids, ["luu-y", "luu-y-2", "noi-dung-2"]);
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// The page carries exactly the ids the checks know, and no
+            /// handler or script survives the sanitiser.
+            #[test]
+            fn the_page_has_the_documents_ids(md in document::generate::markdown()) {
+                let d = Document::parse(&md);
+                let r = render_md(&md);
+                let html = format!(
+                    "{}{}{}",
+                    r.intro,
+                    r.steps.iter().map(|s| s.body.as_str()).collect::<String>(),
+                    r.rest
+                );
+                for (step, rendered) in d.steps.iter().zip(&r.steps) {
+                    prop_assert_eq!(&step.anchor, &rendered.id);
+                }
+                let steps: Vec<&str> = d.steps.iter().map(|s| s.anchor.as_str()).collect();
+                for h in d.headings.iter().filter(|h| !steps.contains(&h.id.as_str())) {
+                    let needle = format!("id=\"{}\"", h.id);
+                    prop_assert!(html.contains(&needle), "{} missing in {}", h.id, html);
+                }
+                prop_assert!(!html.to_lowercase().contains("<script"));
+                for a in crate::links::attributes(&html) {
+                    prop_assert!(!a.name.starts_with("on") && !a.value.to_lowercase().contains("javascript:"), "{:?}", a);
+                }
+            }
+        }
     }
 }

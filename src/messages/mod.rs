@@ -499,9 +499,7 @@ pub fn render(p: &Project, u: &Unit, msg: &Message, errors: &mut Vec<Diagnostic>
                     segments: None,
                     sender_fields: sender_list(e.body.as_deref().unwrap_or(&m.body)),
                 });
-                let mut html = String::new();
-                pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&body));
-                let html = crate::markdown::Sanitizer::default().clean(&html);
+                let html = crate::markdown::message_html(&body);
                 out.push(Rendered {
                     message: slug.clone(),
                     channel: *ch,
@@ -539,16 +537,21 @@ pub fn render(p: &Project, u: &Unit, msg: &Message, errors: &mut Vec<Diagnostic>
 
 /// CSV for Excel (UTF-8 with BOM), one row per message, channel and variant.
 pub fn csv(rows: &[Rendered]) -> String {
-    let esc = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = String::from(
-        "\u{feff}message,channel,variant,encoding,characters,segments,sender_fields,text\r\n",
-    );
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let header = [
+        "message",
+        "channel",
+        "variant",
+        "encoding",
+        "characters",
+        "segments",
+        "sender_fields",
+        "text",
+    ];
+    // Writing into memory cannot fail.
+    let _ = w.write_record(header);
     for r in rows {
         let enc = match r.encoding {
             Some(sms::Encoding::Gsm7) => "gsm7",
@@ -559,20 +562,27 @@ pub fn csv(rows: &[Rendered]) -> String {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        out.push_str(
-            &[
-                esc(&r.message),
-                channel,
-                r.variant.to_owned(),
-                enc.to_owned(),
-                r.characters.to_string(),
-                r.segments.map(|s| s.to_string()).unwrap_or_default(),
-                esc(&r.sender_fields.join(" ")),
-                esc(&r.text),
-            ]
-            .join(","),
-        );
-        out.push_str("\r\n");
+        let _ = w.write_record([
+            no_formula(&r.message),
+            channel,
+            r.variant.to_owned(),
+            enc.to_owned(),
+            r.characters.to_string(),
+            r.segments.map(|s| s.to_string()).unwrap_or_default(),
+            no_formula(&r.sender_fields.join(" ")),
+            no_formula(&r.text),
+        ]);
     }
-    out
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
+/// formula; such text is written with a leading `'` so it stays text.
+fn no_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
 }

@@ -210,7 +210,9 @@ pub(crate) fn doc_settings(
 fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
     let m = &g.doc.meta;
     let p = site.project;
-    let body = markup::body(&g.doc.source.text[g.doc.body_offset..], env);
+    let parsed = &g.doc.parsed;
+    let body = markup::body(&parsed.body, env);
+    let field = |key: &str| parsed.field(key).next().map(|d| markup::fragment(d, env));
     let audiences: String = p
         .site
         .audiences
@@ -218,10 +220,9 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
         .filter(|a| m.audiences.contains(&a.slug))
         .map(|a| format!("{},", lit(&a.name)))
         .collect();
-    let needs: String = m
-        .prerequisites
-        .iter()
-        .chain(&m.documents)
+    let needs: String = parsed
+        .field("prerequisites")
+        .chain(parsed.field("documents"))
         .map(|n| format!("[{}],", markup::fragment(n, env)))
         .collect();
     let steps: String = body
@@ -250,29 +251,14 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
         lit(&format!("g-{}", g.doc.slug)),
         lit(&m.title),
         lit(&m.summary),
-        opt_markup(
-            m.not_for
-                .as_deref()
-                .map(|s| markup::fragment(s, env))
-                .as_deref()
-        ),
+        opt_markup(field("not_for").as_deref()),
         fee_markup(g),
         lit(&m.processing_time.text),
         lit(&m.where_to_apply),
         opt_markup(body.intro.as_deref()),
-        opt_markup(
-            m.after_you_apply
-                .as_deref()
-                .map(|s| markup::fragment(s, env))
-                .as_deref()
-        ),
+        opt_markup(field("after_you_apply").as_deref()),
         opt_markup(body.rest.as_deref()),
-        opt_markup(
-            m.help
-                .as_deref()
-                .map(|s| markup::fragment(s, env))
-                .as_deref()
-        ),
+        opt_markup(field("help").as_deref()),
         lit(&url),
         lit(short_shown),
         lit(&short),

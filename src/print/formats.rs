@@ -37,6 +37,20 @@ pub struct Format {
     pub pages: Option<usize>,
 }
 
+impl Format {
+    /// Whether a leaflet whose source holds `letters` letters cannot
+    /// possibly fit its pages, even at `MIN_SIZE` on A4: then it is reported
+    /// at once instead of being laid out at every size (a pasted 500 KB
+    /// guide took minutes). Generous on purpose: a letter at 8 pt needs
+    /// about 3.6 × 9.6 pt of page, and a page is never fuller than A4.
+    pub fn cannot_hold(&self, letters: usize) -> bool {
+        const A4: f32 = 595.0 * 842.0;
+        const LETTER: f32 = 0.45 * MIN_SIZE * 1.2 * MIN_SIZE;
+        self.pages
+            .is_some_and(|pages| letters as f32 > pages as f32 * A4 / LETTER)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PressColours {

@@ -4,9 +4,9 @@
 //! depends on indentation. The helpers called here (`md-callout`, `md-task`,
 //! `md-image`, `md-heading`) are defined in the generated `/main.typ`.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-use crate::markdown::{AlertLabels, Target, alert, options, parse_step, plain_text};
+use crate::markdown::{AlertLabels, Document, Target, alert, plain_text};
 
 /// A Typst string literal.
 pub fn lit(s: &str) -> String {
@@ -75,82 +75,49 @@ pub struct Body {
     pub rest: Option<String>,
 }
 
-pub fn body(md: &str, env: &Env) -> Body {
-    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
-    let mut out = Body::default();
-    let mut section = 0; // 0 intro, 1 steps, 2 rest
-    let mut buf: Vec<Event> = Vec::new();
-    let flush = |section: i32, buf: &mut Vec<Event>, out: &mut Body| {
-        let lead = match buf
-            .iter()
-            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
-        {
-            Some(end) if matches!(buf.first(), Some(Event::Start(Tag::Paragraph))) => {
-                convert(buf[..=end].to_vec(), env).trim().to_owned()
-            }
-            _ => String::new(),
-        };
-        let text = convert(std::mem::take(buf), env);
-        let text = (!text.trim().is_empty()).then_some(text);
-        match section {
-            0 => out.intro = text,
-            1 => {
-                if let Some(s) = out.steps.last_mut() {
-                    s.body = text.unwrap_or_default();
-                    s.lead = lead;
-                }
-            }
-            _ => out.rest = text,
-        }
+/// A guide's document as Typst markup, split like the web page.
+pub fn body(doc: &Document, env: &Env) -> Body {
+    let text = |events: Vec<Event<'static>>| {
+        let t = convert(events, env);
+        (!t.trim().is_empty()).then_some(t)
     };
-    let mut iter = events.into_iter();
-    while let Some(ev) = iter.next() {
-        let Event::Start(Tag::Heading { level, .. }) = ev else {
-            buf.push(ev);
-            continue;
-        };
-        let inner: Vec<Event> = iter
-            .by_ref()
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .collect();
-        let text = plain_text(&inner);
-        if level == HeadingLevel::H2
-            && section < 2
-            && let Some((_, title)) = parse_step(&text)
-        {
-            flush(section, &mut buf, &mut out);
-            section = 1;
-            out.steps.push(Step {
-                title: escape(&title),
-                ..Step::default()
-            });
-            continue;
-        }
-        if level == HeadingLevel::H2 && section == 1 {
-            flush(section, &mut buf, &mut out);
-            section = 2;
-        }
-        buf.push(Event::Start(Tag::Heading {
-            level,
-            id: None,
-            classes: Vec::new(),
-            attrs: Vec::new(),
-        }));
-        buf.extend(inner);
-        buf.push(Event::End(TagEnd::Heading(level)));
+    Body {
+        intro: text(doc.section(&doc.intro)),
+        steps: doc
+            .steps
+            .iter()
+            .map(|s| {
+                let events = doc.section(&s.body);
+                Step {
+                    title: escape(&s.title),
+                    lead: lead(&events, env),
+                    body: text(events).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        rest: text(doc.section(&doc.rest)),
     }
-    flush(section, &mut buf, &mut out);
-    out
+}
+
+/// The first paragraph, when a section starts with one.
+fn lead(events: &[Event<'static>], env: &Env) -> String {
+    match events
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+    {
+        Some(end) if matches!(events.first(), Some(Event::Start(Tag::Paragraph))) => {
+            convert(events[..=end].to_vec(), env).trim().to_owned()
+        }
+        _ => String::new(),
+    }
 }
 
 /// A short Markdown text (a front matter field) as Typst markup.
-pub fn fragment(md: &str, env: &Env) -> String {
-    convert(Parser::new_ext(md, options()).collect(), env)
-        .trim()
-        .to_owned()
+pub fn fragment(doc: &Document, env: &Env) -> String {
+    convert(doc.all(), env).trim().to_owned()
 }
 
-fn convert(events: Vec<Event>, env: &Env) -> String {
+fn convert(events: Vec<Event<'static>>, env: &Env) -> String {
     let mut out = String::new();
     // Closing text for each open link (written-out URL in print).
     let mut links: Vec<String> = Vec::new();
@@ -367,7 +334,9 @@ mod tests {
     fn splits_steps_like_the_web_page() {
         let l = labels();
         let b = body(
-            "Mở đầu.\n\n## Bước 1: Đăng nhập\n\nVào *trang*.\n\n## Bước 2: Nộp\n\n- a\n- b\n\n## Lưu ý\n\nHết.",
+            &Document::parse(
+                "Mở đầu.\n\n## Bước 1: Đăng nhập\n\nVào *trang*.\n\n## Bước 2: Nộp\n\n- a\n- b\n\n## Lưu ý\n\nHết.",
+            ),
             &env(&l),
         );
         assert_eq!(b.intro.as_deref().map(str::trim), Some("Mở đầu\\."));
@@ -385,11 +354,53 @@ mod tests {
     fn press_links_write_the_address_and_alerts_become_callouts() {
         let l = labels();
         let s = fragment(
-            "Mở [Cổng](https://dichvucong.gov.vn/) hoặc <https://a.vn>.\n\n> [!WARNING]\n> Không đọc mã OTP.",
+            &Document::parse(
+                "Mở [Cổng](https://dichvucong.gov.vn/) hoặc <https://a.vn>.\n\n> [!WARNING]\n> Không đọc mã OTP.",
+            ),
             &env(&l),
         );
         assert!(s.contains("Cổng \\(dichvucong\\.gov\\.vn\\)"), "{s}");
         assert!(!s.contains("a\\.vn \\(a\\.vn\\)"), "{s}");
         assert!(s.contains("#md-callout(\"warning\", \"Cảnh báo\")["), "{s}");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::markdown::document::generate;
+        use crate::print::world::PrintWorld;
+
+        /// The helpers the generated `/main.typ` defines, plainly.
+        const HELPERS: &str = "#let md-callout(kind, label, body) = block[#strong(label) #body]\n\
+            #let md-task(done) = if done [☑] else [☐]\n\
+            #let md-heading(body) = strong(body)\n\
+            #let md-image(path, alt, width) = image(path, width: width, alt: alt)\n";
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Any guide text becomes Typst markup that compiles, with its
+            /// text as text: nothing in it can call a function or read a
+            /// file (the world serves no file outside the project).
+            #[test]
+            fn any_text_compiles_in_typst(md in generate::markdown(), title in ".{0,40}") {
+                let l = labels();
+                let doc = Document::parse(&md);
+                let b = body(&doc, &env(&l));
+                let mut main = HELPERS.to_owned();
+                main.push_str(&format!("#let title = {}\n", lit(&title)));
+                main.push_str("#title\n\n");
+                for part in b.intro.iter().chain(b.rest.iter()) {
+                    main.push_str(&format!("#block[{part}]\n"));
+                }
+                for s in &b.steps {
+                    main.push_str(&format!("#block[{}]\n#block[{}]\n#block[{}]\n", s.title, s.lead, s.body));
+                }
+                let mut world = PrintWorld::new([]);
+                let result = world.compile(&main);
+                prop_assert!(result.is_ok(), "{:?}\n--- markdown:\n{md}\n--- typst:\n{main}", result.err());
+            }
+        }
     }
 }

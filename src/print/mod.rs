@@ -231,9 +231,14 @@ impl Job<'_, '_> {
             self.site.unit.slug,
             leaflet_path(&g.doc.slug, &f.slug, v)
         );
-        let result = self.produce(&doc.source, &doc.images, v, sizes, |pages| {
-            f.pages.is_none_or(|n| pages == n)
-        });
+        let letters = doc.source.chars().filter(|c| c.is_alphabetic()).count();
+        let result = if f.cannot_hold(letters) {
+            Err(Failure::Overflow("pages".into()))
+        } else {
+            self.produce(&doc.source, &doc.images, v, sizes, |pages| {
+                f.pages.is_none_or(|n| pages == n)
+            })
+        };
         match result {
             Ok((pdf, fitted)) => {
                 self.emit(&rel, &pdf);

@@ -87,6 +87,7 @@ impl WorldPool {
 }
 
 /// Why a document did not compile.
+#[derive(Debug)]
 pub enum Failure {
     /// A panel's content does not fit (the template called `overflow`).
     Overflow(String),

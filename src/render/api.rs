@@ -293,26 +293,7 @@ fn audiences<'a>(p: &'a Project, g: &'a Guide) -> Vec<Term<'a>> {
 
 /// Text of an HTML fragment: tags dropped, entities decoded, spaces collapsed.
 pub fn plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::links::text(html)
 }
 
 mod erased {

@@ -7,7 +7,6 @@ use super::{Renderer, Shared, Stats, write};
 use crate::diag::Diagnostic;
 use crate::images::DIR;
 use crate::output::Staging;
-use crate::refs::DocKey;
 use crate::resolve::UnitSite;
 
 pub struct Assets;
@@ -57,19 +56,19 @@ impl Renderer for Assets {
         // Only the images this unit's pages show.
         let docs = site
             .ordered()
-            .map(|g| (DocKey::of(g), &g.doc.source.abs))
+            .map(|g| (&g.doc.parsed, &g.doc.source.abs))
             .chain(
                 site.project
                     .pages
                     .iter()
-                    .map(|p| (DocKey::Page(p.slug.clone()), &p.source.abs)),
+                    .map(|p| (&p.parsed, &p.source.abs)),
             );
         let mut seen = BTreeSet::new();
-        for (key, source) in docs {
-            let (Some(scan), Some(dir)) = (sh.scans.docs.get(&key), source.parent()) else {
+        for (parsed, source) in docs {
+            let Some(dir) = source.parent() else {
                 continue;
             };
-            for img in &scan.body.images {
+            for img in &parsed.body.images {
                 let Some(processed) = crate::images::referenced_file(dir, &img.item.src)
                     .and_then(|abs| sh.markdown.images.get(&abs))
                 else {

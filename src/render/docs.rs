@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{Doc, Guide, Project};
+use crate::content::{Doc, Guide, Parsed, Project};
 use crate::images::Processed;
 use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Step, Target};
-use crate::refs::{DocKey, markdown_fields};
+use crate::refs::DocKey;
 
 /// Stands for the unit root in rendered Markdown. The same render serves the
 /// site (`../../`), embeds (`../../../`), and snippets and the JSON API used on
@@ -71,8 +71,8 @@ impl Markdown<'_> {
     /// guides exist and `pages` which free pages.
     pub fn render<M>(
         &self,
+        parsed: &Parsed,
         doc: &Doc<M>,
-        fields: &[(&'static str, &str)],
         has_guide: &(dyn Fn(&str) -> bool + Sync),
         has_page: &(dyn Fn(&str) -> bool + Sync),
     ) -> RenderedDoc {
@@ -101,10 +101,10 @@ impl Markdown<'_> {
             sanitizer: &self.sanitizer,
         };
         let mut out = RenderedDoc {
-            body: markdown::render(doc.body(), &env),
+            body: markdown::render(&parsed.body, &env),
             ..Default::default()
         };
-        for (key, md) in fields {
+        for (key, md) in &parsed.fields {
             match *key {
                 "not_for" => out.not_for = Some(markdown::render_inline(md, &env)),
                 "prerequisites" => out.prerequisites.push(markdown::render_inline(md, &env)),
@@ -174,12 +174,11 @@ impl Docs {
         let mut rendered: HashMap<DocKey, RenderedDoc> = jobs
             .into_par_iter()
             .map(|(key, g, unit)| {
-                let fields = markdown_fields(&g.doc.meta);
                 let doc = match unit {
-                    None => md.render(&g.doc, &fields, &central_has, &has_page),
+                    None => md.render(&g.doc.parsed, &g.doc, &central_has, &has_page),
                     Some(u) => {
                         let has = |s: &str| unit_has(p, u, s);
-                        md.render(&g.doc, &fields, &has, &has_page)
+                        md.render(&g.doc.parsed, &g.doc, &has, &has_page)
                     }
                 };
                 (key, doc)
@@ -191,7 +190,7 @@ impl Docs {
             .map(|pg| {
                 (
                     DocKey::Page(pg.slug.clone()),
-                    md.render(pg, &[], &central_has, &has_page),
+                    md.render(&pg.parsed, pg, &central_has, &has_page),
                 )
             })
             .collect();

@@ -21,7 +21,6 @@ use tera::Context;
 use crate::content::Project;
 use crate::diag::Diagnostic;
 use crate::output::Staging;
-use crate::refs::Scans;
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -33,7 +32,6 @@ pub struct Shared<'a> {
     pub theme: &'a Theme,
     pub markdown: &'a Markdown<'a>,
     pub docs: &'a Docs,
-    pub scans: &'a Scans,
     pub collation: &'a Collation,
     /// Where renderers report warnings that do not stop the build.
     pub sink: &'a crate::diag::Sink,

@@ -337,9 +337,9 @@ fn render_page(
         }
         PageKind::Page(pg) => {
             let key = DocKey::Page(pg.slug.clone());
-            let doc = if gaps(site, sh, &key) {
+            let doc = if gaps(site, &pg.parsed) {
                 sh.markdown
-                    .render(pg, &[], &|s| unit_has(p, unit, s), &|s| {
+                    .render(&pg.parsed, pg, &|s| unit_has(p, unit, s), &|s| {
                         p.pages.iter().any(|x| x.slug == s)
                     })
             } else {
@@ -370,11 +370,8 @@ fn print_links(site: &UnitSite, sh: &Shared) -> Option<serde_json::Value> {
 }
 
 /// Whether a document links to a guide this unit does not publish.
-fn gaps(site: &UnitSite, sh: &Shared, key: &DocKey) -> bool {
-    sh.scans
-        .docs
-        .get(key)
-        .is_some_and(|s| missing_targets(s, &|slug| site.guide(slug).is_some()))
+fn gaps(site: &UnitSite, parsed: &crate::content::Parsed) -> bool {
+    missing_targets(parsed, &|slug| site.guide(slug).is_some())
 }
 
 /// A guide's HTML for this unit: the shared render unless this unit's
@@ -385,12 +382,11 @@ pub(crate) fn rendered_for_unit<'a>(
     g: &Guide,
 ) -> Cow<'a, RenderedDoc> {
     let key = DocKey::of(g);
-    if own_render(site, sh, g, &key) {
+    if own_render(site, g) {
         let p = site.project;
-        let fields = crate::refs::markdown_fields(&g.doc.meta);
         return Cow::Owned(sh.markdown.render(
+            &g.doc.parsed,
             &g.doc,
-            &fields,
             &|s| site.guide(s).is_some(),
             &|s| p.pages.iter().any(|x| x.slug == s),
         ));
@@ -404,8 +400,8 @@ pub(crate) fn rendered_for_unit<'a>(
 
 /// Whether this unit renders a central guide itself: its exclusions break
 /// one of the guide's links, so the shared render does not fit.
-fn own_render(site: &UnitSite, sh: &Shared, g: &Guide, key: &DocKey) -> bool {
-    g.origin == Origin::Central && gaps(site, sh, key)
+fn own_render(site: &UnitSite, g: &Guide) -> bool {
+    g.origin == Origin::Central && gaps(site, &g.doc.parsed)
 }
 
 /// A guide's plain texts (search index, API) for this unit: the shared ones
@@ -413,7 +409,7 @@ fn own_render(site: &UnitSite, sh: &Shared, g: &Guide, key: &DocKey) -> bool {
 pub(crate) fn texts_for_unit<'a>(site: &UnitSite, sh: &'a Shared, g: &Guide) -> Cow<'a, Texts> {
     let key = DocKey::of(g);
     match sh.docs.texts.get(&key) {
-        Some(t) if !own_render(site, sh, g, &key) => Cow::Borrowed(t),
+        Some(t) if !own_render(site, g) => Cow::Borrowed(t),
         _ => Cow::Owned(Texts::of(&rendered_for_unit(site, sh, g))),
     }
 }

@@ -125,7 +125,7 @@ pub fn render(
                 .iter()
                 .filter(|d| d.severity == Severity::Warning)
                 .filter(|d| {
-                    d.unit.as_deref() == Some(u.slug.as_str())
+                    d.affects(&u.slug)
                         || d.location
                             .as_ref()
                             .is_some_and(|l| l.file.starts_with(&unit_dir) || l.file == unit_file)

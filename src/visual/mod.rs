@@ -498,12 +498,14 @@ fn drawn_steps<'p>(
     let steps = if m.steps.is_empty() {
         guide
             .map(|g| {
-                crate::markdown::scan(&g.doc.source.text[g.doc.body_offset..])
+                g.doc
+                    .parsed
+                    .body
                     .steps
-                    .into_iter()
+                    .iter()
                     .map(|s| DrawnStep {
                         icon: None,
-                        text: s.item.title,
+                        text: s.title.clone(),
                     })
                     .collect()
             })

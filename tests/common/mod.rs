@@ -342,3 +342,132 @@ pub fn assert_links_resolve(root: &Path, out: &Path, unit: &str) {
             .join("\n")
     );
 }
+
+/// Every output of every built unit shows each guide's steps as the document
+/// model knows them: the page's ids and titles, the API JSON, the leaflet's
+/// text (`pdftotext`) and the infographics that take their steps from it.
+/// Returns how many guide pages and leaflets were compared.
+pub fn assert_steps_agree(root: &Path, out: &Path) -> (usize, usize) {
+    let sink = sotay::diag::Sink::default();
+    let project = sotay::content::load(root, &sink).expect("the project loads");
+    let (mut compared, mut leaflets) = (0, 0);
+    for unit in &project.units {
+        let dir = out.join(&unit.slug);
+        if !dir.is_dir() {
+            continue;
+        }
+        for e in std::fs::read_dir(dir.join("huong-dan")).unwrap() {
+            let e = e.unwrap();
+            if !e.file_type().unwrap().is_dir() {
+                continue;
+            }
+            let slug = e.file_name().to_string_lossy().into_owned();
+            let guide = unit
+                .guides
+                .iter()
+                .find(|g| g.doc.slug == slug)
+                .or_else(|| project.guide(&slug))
+                .unwrap_or_else(|| panic!("{}: no guide {slug} in content", unit.slug));
+            let steps = &guide.doc.parsed.body.steps;
+            let at = format!("{}/{slug}", unit.slug);
+            let page =
+                std::fs::read_to_string(dir.join(format!("huong-dan/{slug}/index.html"))).unwrap();
+            let page_text = sotay::links::text(&page);
+            for s in steps {
+                assert!(
+                    page.contains(&format!("id=\"{}\"", s.anchor)),
+                    "{at}: page lacks #{}",
+                    s.anchor
+                );
+                assert!(
+                    page_text.contains(&s.title),
+                    "{at}: page lacks step title {:?}",
+                    s.title
+                );
+            }
+            let api = dir.join(format!("api/v1/huong-dan/{slug}.json"));
+            if api.is_file() {
+                let json: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&api).unwrap()).unwrap();
+                let shown: Vec<(String, String)> = json["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| {
+                        (
+                            s["id"].as_str().unwrap().to_owned(),
+                            s["title"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect();
+                let known: Vec<(String, String)> = steps
+                    .iter()
+                    .map(|s| (s.anchor.clone(), s.title.clone()))
+                    .collect();
+                assert_eq!(shown, known, "{at}: API steps");
+            }
+            if let Some(pdf) = first_leaflet(&dir, &slug) {
+                leaflets += 1;
+                let text = squash(&pdf_text(&pdf));
+                for s in steps {
+                    assert!(
+                        text.contains(&squash(&s.title)),
+                        "{at}: {} lacks {:?}",
+                        pdf.display(),
+                        s.title
+                    );
+                }
+            }
+            for spec in project.infographics.iter().filter(|i| {
+                i.meta.guide.as_deref() == Some(slug.as_str()) && i.meta.steps.is_empty()
+            }) {
+                let page = dir.join(format!("do-hoa/{}/index.html", spec.slug));
+                let html = std::fs::read_to_string(&page).unwrap();
+                let drawn: Vec<String> = html
+                    .split("<li>")
+                    .skip(1)
+                    .map(|li| sotay::links::text(li.split("</li>").next().unwrap()))
+                    .collect();
+                let titles: Vec<String> = steps.iter().map(|s| s.title.clone()).collect();
+                assert!(
+                    drawn.ends_with(&titles)
+                        || drawn.windows(titles.len()).any(|w| w == titles.as_slice()),
+                    "{at}: infographic {} draws {drawn:?}",
+                    spec.slug
+                );
+            }
+            compared += 1;
+        }
+    }
+    (compared, leaflets)
+}
+
+fn first_leaflet(unit_dir: &Path, slug: &str) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(unit_dir.join("in-an"))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{slug}-")))
+                && p.extension().is_some_and(|x| x == "pdf")
+        })
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args([pdf.as_os_str(), std::ffi::OsStr::new("-")])
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text without white space or soft hyphens, for comparing wrapped lines.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{ad}' && *c != '-')
+        .collect()
+}
