@@ -410,11 +410,7 @@ fn process_images(
                     .strip_prefix(project.root.canonicalize().unwrap_or_default())
                     .unwrap_or(&path)
                     .to_owned();
-                sink.push(
-                    Diagnostic::error(e)
-                        .in_file(&shown)
-                        .hint("open and save the image again as PNG or JPEG"),
-                );
+                sink.push(e.diagnostic(&shown));
                 None
             }
         })

@@ -1,6 +1,9 @@
 //! Images referenced from content: decoded once, resized to a few widths,
 //! re-encoded without metadata, named by content hash. Phone screenshots are
-//! never shipped at full size.
+//! never shipped at full size. SVGs pass through unchanged once `svg`
+//! has checked them against its allow-list.
+
+mod svg;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,6 +13,7 @@ use image::imageops::FilterType;
 use image::{DynamicImage, GenericImageView, ImageFormat};
 use sha2::{Digest, Sha256};
 
+use crate::diag::Diagnostic;
 use crate::markdown::escape;
 
 /// Folder, inside each unit folder, where processed images go.
@@ -32,6 +36,63 @@ pub struct Processed {
     portrait: bool,
 }
 
+/// Why an image cannot be published, and how to fix it; an SVG's problems
+/// point at their line.
+#[derive(Debug, Clone)]
+pub enum ImageError {
+    /// Unreadable or undecodable: the message.
+    Raster(String),
+    Svg {
+        problem: svg::Problem,
+        /// The SVG's text, for the line shown under the error.
+        text: String,
+    },
+}
+
+impl ImageError {
+    /// The error about `file` (as shown to the user).
+    pub fn diagnostic(&self, file: &Path) -> Diagnostic {
+        match self {
+            ImageError::Raster(message) => Diagnostic::error(message)
+                .in_file(file)
+                .hint("open and save the image again as PNG or JPEG"),
+            ImageError::Svg { problem, text } => problem.diagnostic(file, text),
+        }
+    }
+}
+
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageError::Raster(message) => f.write_str(message),
+            ImageError::Svg { problem, .. } => f.write_str(&problem.message),
+        }
+    }
+}
+
+fn is_svg(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+}
+
+/// Check an SVG (an image or a unit's logo); its width and height.
+pub fn check_svg(bytes: &[u8]) -> Result<(u32, u32), ImageError> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(ImageError::Svg {
+            problem: svg::Problem {
+                message: "the SVG is not UTF-8 text".into(),
+                hint: "export it again as SVG (UTF-8), or save the picture as PNG".into(),
+                at: svg::At::File,
+            },
+            text: String::new(),
+        });
+    };
+    svg::check(text).map_err(|problem| ImageError::Svg {
+        problem,
+        text: text.to_owned(),
+    })
+}
+
 fn hash_name(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
@@ -50,9 +111,16 @@ const PROCESS_VERSION: &str = "anh-1";
 /// `process` through the render cache: resizing and JPEG encoding are most
 /// of a cold build's work (callgrind: two thirds of the instructions at 10x100),
 /// and an image rarely changes. Variants are stored beside a manifest that
-/// carries their hashes, so a damaged entry is processed again.
-pub fn process_cached(path: &Path, cache: &crate::cache::RenderCache) -> Result<Processed, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
+/// carries their hashes, so a damaged entry is processed again. SVGs are
+/// checked every time and never cached: the check is the work.
+pub fn process_cached(
+    path: &Path,
+    cache: &crate::cache::RenderCache,
+) -> Result<Processed, ImageError> {
+    let bytes = read(path)?;
+    if is_svg(path) {
+        return svg_processed(&bytes);
+    }
     let key = {
         let mut h = Sha256::new();
         h.update(PROCESS_VERSION);
@@ -117,20 +185,32 @@ fn from_cache(cache: &crate::cache::RenderCache, key: &str) -> Option<Processed>
 pub const MAX_SIDE: u32 = 8_000;
 const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
 
+/// A raster file's size from its header, refused over `MAX_SIDE`.
+pub fn check_raster_size(path: &Path) -> Result<(), ImageError> {
+    let (w, h) = image::image_dimensions(path)
+        .map_err(|e| ImageError::Raster(format!("cannot read image: {e}")))?;
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(ImageError::Raster(format!(
+            "image is {w} × {h} pixels; at most {MAX_SIDE} pixels a side are read"
+        )));
+    }
+    Ok(())
+}
+
 /// Decode with the size read from the header first and a memory limit.
-fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, ImageError> {
     let reader = || {
         image::ImageReader::new(std::io::Cursor::new(bytes))
             .with_guessed_format()
-            .map_err(|e| format!("cannot read image: {e}"))
+            .map_err(|e| ImageError::Raster(format!("cannot read image: {e}")))
     };
     let (w, h) = reader()?
         .into_dimensions()
-        .map_err(|e| format!("cannot decode image: {e}"))?;
+        .map_err(|e| ImageError::Raster(format!("cannot decode image: {e}")))?;
     if w > MAX_SIDE || h > MAX_SIDE {
-        return Err(format!(
+        return Err(ImageError::Raster(format!(
             "image is {w} × {h} pixels; at most {MAX_SIDE} pixels a side are read (save it smaller: pages show it at most 960 pixels wide)"
-        ));
+        )));
     }
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -138,27 +218,29 @@ fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, String> {
     limits.max_alloc = Some(MAX_DECODED_BYTES);
     let mut r = reader()?;
     r.limits(limits);
-    r.decode().map_err(|e| format!("cannot decode image: {e}"))
+    r.decode()
+        .map_err(|e| ImageError::Raster(format!("cannot decode image: {e}")))
 }
 
-pub fn process(path: &Path) -> Result<Processed, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read image: {e}"))?;
+pub fn process(path: &Path) -> Result<Processed, ImageError> {
+    let bytes = read(path)?;
     process_bytes(path, &bytes)
 }
 
+fn read(path: &Path) -> Result<Vec<u8>, ImageError> {
+    std::fs::read(path).map_err(|e| ImageError::Raster(format!("cannot read image: {e}")))
+}
+
 /// `process` on bytes already read from `path` (whose extension says SVG).
-fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, String> {
-    let hash = hash_name(bytes);
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
-    {
-        return svg(bytes, &hash);
+fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, ImageError> {
+    if is_svg(path) {
+        return svg_processed(bytes);
     }
+    let hash = hash_name(bytes);
     let img = decode_bounded(bytes)?;
     let (w, h) = img.dimensions();
     if w == 0 || h == 0 {
-        return Err("image has no pixels".into());
+        return Err(ImageError::Raster("image has no pixels".into()));
     }
     // Screenshots of phone screens are tall: show them narrower.
     let portrait = h * 10 > w * 13;
@@ -175,7 +257,7 @@ fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, String> {
         } else {
             img.resize_exact(width, height, FilterType::Lanczos3)
         };
-        let (data, ext) = encode(&resized, alpha)?;
+        let (data, ext) = encode(&resized, alpha).map_err(ImageError::Raster)?;
         variants.push(Variant {
             file: format!("{hash}-{width}.{ext}"),
             width,
@@ -229,16 +311,12 @@ fn encode(img: &DynamicImage, alpha: bool) -> Result<(Vec<u8>, &'static str), St
     }
 }
 
-fn svg(bytes: &[u8], hash: &str) -> Result<Processed, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "SVG is not UTF-8 text".to_owned())?;
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("<script") || lower.contains("javascript:") || has_handler(&lower) {
-        return Err("SVG contains scripts or event handlers; export it again without them".into());
-    }
-    let (width, height) = svg_size(text).unwrap_or((640, 480));
+/// An SVG passes through unchanged once checked.
+fn svg_processed(bytes: &[u8]) -> Result<Processed, ImageError> {
+    let (width, height) = check_svg(bytes)?;
     Ok(Processed {
         variants: vec![Variant {
-            file: format!("{hash}.svg"),
+            file: format!("{}.svg", hash_name(bytes)),
             width,
             bytes: Arc::new(bytes.to_vec()),
         }],
@@ -246,37 +324,6 @@ fn svg(bytes: &[u8], hash: &str) -> Result<Processed, String> {
         height,
         portrait: false,
     })
-}
-
-fn has_handler(lower: &str) -> bool {
-    lower.match_indices(" on").any(|(i, _)| {
-        let rest = &lower[i + 3..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
-        !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
-    })
-}
-
-/// Width and height from the root element's attributes or viewBox.
-fn svg_size(text: &str) -> Option<(u32, u32)> {
-    let start = text.find("<svg")?;
-    let tag = &text[start..start + text[start..].find('>')?];
-    let attr = |name: &str| -> Option<f64> {
-        let i = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-        let v = &tag[i..i + tag[i..].find('"')?];
-        v.trim_end_matches("px").parse().ok()
-    };
-    if let (Some(w), Some(h)) = (attr("width"), attr("height")) {
-        return Some((w.round() as u32, h.round() as u32));
-    }
-    let i = tag.find(" viewBox=\"")? + 10;
-    let vb: Vec<f64> = tag[i..i + tag[i..].find('"')?]
-        .split([' ', ','])
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    (vb.len() == 4).then(|| (vb[2].round() as u32, vb[3].round() as u32))
 }
 
 impl Processed {
@@ -358,8 +405,30 @@ mod tests {
         .unwrap();
         let p = process(&ok).unwrap();
         assert_eq!((p.width, p.height), (200, 100));
+        assert!(p.variants[0].file.ends_with(".svg"));
+        assert_eq!(*p.variants[0].bytes, std::fs::read(&ok).unwrap());
         let bad = dir.path().join("b.svg");
-        std::fs::write(&bad, r#"<svg onload="alert(1)"></svg>"#).unwrap();
-        assert!(process(&bad).is_err());
+        std::fs::write(&bad, "<svg>\n  <rect\nonload=\"alert(1)\"/>\n</svg>").unwrap();
+        let d = process(&bad)
+            .unwrap_err()
+            .diagnostic(Path::new("content/guides/anh/b.svg"));
+        let shown = d.render(false);
+        assert!(shown.contains("event handler `onload`"), "{shown}");
+        assert!(shown.contains("content/guides/anh/b.svg:3:1"), "{shown}");
+        assert!(shown.contains("remove the attribute `onload`"), "{shown}");
+    }
+
+    #[test]
+    fn an_svg_that_is_not_utf8_or_empty_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let latin1 = dir.path().join("c.svg");
+        std::fs::write(&latin1, b"<svg><title>Ph\xf4\xf4ng</title></svg>").unwrap();
+        let d = process(&latin1).unwrap_err().diagnostic(Path::new("c.svg"));
+        assert!(d.message.contains("not UTF-8"), "{}", d.message);
+        assert_eq!(d.location.unwrap().file, Path::new("c.svg"));
+        let empty = dir.path().join("d.SVG");
+        std::fs::write(&empty, "").unwrap();
+        let e = process(&empty).unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
     }
 }

@@ -79,6 +79,10 @@ enum Command {
         /// Port to listen on
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Address to listen on; another computer's browser needs this one's
+        /// network address (e.g. 192.168.1.5), and only that name is answered
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
     },
     /// Create a new project folder that builds
     Init {
@@ -110,9 +114,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Serve { port } => match sotay::serve::serve(&sotay::serve::ServeOptions {
+        Command::Serve { port, bind } => match sotay::serve::serve(&sotay::serve::ServeOptions {
             root: cli.root,
             port,
+            bind,
         }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(d) => {

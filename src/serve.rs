@@ -1,29 +1,49 @@
-//! `sotay serve`: build into a private folder, serve it on 127.0.0.1, watch
-//! content/, themes/ and assets/, rebuild on change and reload the open page.
-//! A failed build keeps the last good site and shows its errors over the page
-//! (and in the terminal) until the file is fixed. Never writes into content/.
+//! `sotay serve`: build into a private folder, serve it on 127.0.0.1 (or
+//! `--bind`), watch content/, themes/ and assets/, rebuild on change and
+//! reload the open page. A failed build keeps the last good site and shows
+//! its errors over the page (and in the terminal) until the file is fixed.
+//! Never writes into content/. Requests are checked in `request`: bounded
+//! heads, GET and HEAD only, a Host naming this server, paths confined to
+//! the served folder.
+
+mod request;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufReader, Read, Write};
+use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::build::{BuildOptions, build};
 use crate::diag::Diagnostic;
+use request::Status;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
     pub port: u16,
+    /// Address to listen on: 127.0.0.1 unless told otherwise.
+    pub bind: IpAddr,
 }
+
+/// How long a connection may take to send its request, and to read the reply.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections answered at once; more are closed unanswered.
+const MAX_CONNECTIONS: usize = 64;
 
 /// What the browser polls: a build counter and the current errors.
 #[derive(Default)]
 struct State {
     version: u64,
     errors: Vec<String>,
+}
+
+/// The state, even if a thread panicked while holding it (it only holds
+/// a counter and strings, which stay valid).
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 const LIVE_JS: &str = r#"(function () {
@@ -52,35 +72,91 @@ const LIVE_JS: &str = r#"(function () {
 "#;
 
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
+    if opts.bind.is_unspecified() {
+        return Err(Diagnostic::error(format!(
+            "cannot serve on {}: pages are only answered for a name the browser used, so give one address",
+            opts.bind
+        ))
+        .hint("--bind 127.0.0.1 (this computer only) or this computer's network address, e.g. --bind 192.168.1.5"));
+    }
     crate::output::remove_dead_temp("sotay-serve-");
     let out = std::env::temp_dir()
         .join(format!("sotay-serve-{}", std::process::id()))
         .join("public");
     let state = Arc::new(Mutex::new(State::default()));
     rebuild(&opts.root, &out, &state, true);
-    let listener = TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
-        Diagnostic::error(format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))
+    let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
+        Diagnostic::error(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
             .hint("choose another port with --port")
     })?;
-    eprintln!(
-        "serving on http://127.0.0.1:{}/ (Ctrl+C to stop)",
-        opts.port
-    );
-    {
-        let (root, out, state) = (opts.root.clone(), out.clone(), state.clone());
-        std::thread::spawn(move || {
-            // The pages are up; now the PDFs and pictures. Files are looked
-            // at first, so an edit saved meanwhile is seen.
+    let shown = match opts.bind {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    eprintln!("serving on http://{shown}:{}/ (Ctrl+C to stop)", opts.port);
+    if !opts.bind.is_loopback() {
+        eprintln!("anyone who can reach {shown} on the network can read this preview");
+    }
+    watch_in_background(opts, &out, &state)?;
+    let site = Arc::new(Site {
+        out,
+        bind: opts.bind,
+        port: opts.port,
+    });
+    accept(&listener, &site, &state);
+    Ok(())
+}
+
+/// The pages are up; now the PDFs and pictures, then watch for changes.
+fn watch_in_background(
+    opts: &ServeOptions,
+    out: &Path,
+    state: &Arc<Mutex<State>>,
+) -> Result<(), Diagnostic> {
+    let (root, out, state) = (opts.root.clone(), out.to_owned(), state.clone());
+    std::thread::Builder::new()
+        .name("sotay-watch".into())
+        .spawn(move || {
+            // Files are looked at first, so an edit saved meanwhile is seen.
             let seen = snapshot(&root);
             rebuild(&root, &out, &state, false);
             watch(&root, &out, &state, seen)
+        })
+        .map(drop)
+        .map_err(|e| Diagnostic::error(format!("cannot start the file watcher: {e}")))
+}
+
+/// Each connection on its own thread, at most `MAX_CONNECTIONS` at once.
+fn accept(listener: &TcpListener, site: &Arc<Site>, state: &Arc<Mutex<State>>) {
+    let open = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming().flatten() {
+        let slot = Slot::take(&open);
+        if open.load(Ordering::SeqCst) > MAX_CONNECTIONS {
+            continue; // dropping the slot and the stream closes it
+        }
+        let (site, state) = (site.clone(), state.clone());
+        // A thread that cannot start drops its closure, slot included.
+        let _ = std::thread::Builder::new().spawn(move || {
+            let _slot = slot;
+            respond(stream, &site, &state);
         });
     }
-    for stream in listener.incoming().flatten() {
-        let (out, state) = (out.clone(), state.clone());
-        std::thread::spawn(move || respond(stream, &out, &state));
+}
+
+/// One open connection, counted while it lives (even if its thread panics).
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<AtomicUsize>) -> Slot {
+        open.fetch_add(1, Ordering::SeqCst);
+        Slot(open.clone())
     }
-    Ok(())
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Build into the served folder. `pages_first` makes the pages show a
@@ -92,7 +168,7 @@ fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, pages_first: bool) {
     opts.defer_media = pages_first;
     let html_only = pages_first;
     let result = build(&opts);
-    let mut s = state.lock().expect("serve state");
+    let mut s = lock(state);
     s.version += 1;
     match result {
         Ok(report) => {
@@ -181,76 +257,165 @@ fn watch(
     }
 }
 
-fn respond(stream: TcpStream, out: &Path, state: &Mutex<State>) {
-    let mut reader = BufReader::new(match stream.try_clone() {
-        Ok(s) => s,
-        Err(_) => return,
-    });
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
+/// Answer one connection: one request, then close. Reads are bounded in
+/// size and time, so a client that sends too much or nothing only gets an
+/// error; nothing a client sends can stop the server.
+fn respond(stream: TcpStream, site: &Site, state: &Mutex<State>) {
+    let _ = stream.set_write_timeout(Some(TIMEOUT));
+    let Ok(read_half) = stream.try_clone() else {
         return;
-    }
-    while let Ok(n) = reader.read_line(&mut String::new()) {
-        if n <= 2 {
-            break;
-        }
-    }
-    let path = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_owned();
-    let (status, ctype, body) = match path.as_str() {
-        "/__sotay/status" => {
-            let s = state.lock().expect("serve state");
-            (
-                "200 OK",
-                "application/json",
-                serde_json::json!({ "version": s.version, "errors": s.errors })
-                    .to_string()
-                    .into_bytes(),
-            )
-        }
-        "/__sotay/live.js" => ("200 OK", "text/javascript", LIVE_JS.as_bytes().to_vec()),
-        _ => file(out, &path),
     };
-    let mut stream = stream;
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
+    let mut reader = BufReader::new(Deadline {
+        stream: read_half,
+        until: Instant::now() + TIMEOUT,
+    });
+    let (reply, head) = match request::read(&mut reader) {
+        Ok(req) => (answer(&req, site, state), req.head),
+        Err(status) => (Reply::error(status), false),
+    };
+    send(&stream, &reply, head);
+    if reply.status != Status::Ok {
+        linger(&stream, &mut reader);
+    }
 }
 
-fn file(out: &Path, url_path: &str) -> (&'static str, &'static str, Vec<u8>) {
-    let rel: PathBuf = url_path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-        .map(crate::links::percent_decode)
-        .collect();
-    let mut path = out.join(rel);
-    if path.is_dir() {
-        path = path.join("index.html");
+/// A connection's reads, all before one deadline: a client that sends a
+/// byte now and then cannot hold its thread longer than one that sends nothing.
+struct Deadline {
+    stream: TcpStream,
+    until: Instant,
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
     }
-    let Ok(bytes) = std::fs::read(&path) else {
-        return ("404 Not Found", "text/html; charset=utf-8", inject(b"<!doctype html><meta charset=utf-8><title>404</title><p>Kh\xc3\xb4ng t\xc3\xacm th\xe1\xba\xa5y trang.</p>"));
+}
+
+/// The reply to a well-formed request.
+fn answer(req: &request::Request, site: &Site, state: &Mutex<State>) -> Reply {
+    match &req.host {
+        None if req.http11 => return Reply::error(Status::BadRequest),
+        Some(host) if !request::host_allowed(host, site.bind, site.port) => {
+            return Reply::error(Status::Forbidden);
+        }
+        _ => {}
+    }
+    match req.path.as_str() {
+        "/__sotay/status" => {
+            let s = lock(state);
+            let status = serde_json::json!({ "version": s.version, "errors": s.errors });
+            Reply::ok("application/json", status.to_string().into_bytes())
+        }
+        "/__sotay/live.js" => Reply::ok("text/javascript", LIVE_JS.as_bytes().to_vec()),
+        path => file(&site.out, path),
+    }
+}
+
+/// The served folder and the address it is served on.
+struct Site {
+    out: PathBuf,
+    bind: IpAddr,
+    port: u16,
+}
+
+struct Reply {
+    status: Status,
+    ctype: &'static str,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn ok(ctype: &'static str, body: Vec<u8>) -> Self {
+        Reply {
+            status: Status::Ok,
+            ctype,
+            body,
+        }
+    }
+
+    fn error(status: Status) -> Self {
+        if status == Status::NotFound {
+            return Reply {
+                status,
+                ctype: "text/html; charset=utf-8",
+                body: inject(NOT_FOUND.as_bytes()),
+            };
+        }
+        Reply {
+            status,
+            ctype: "text/plain; charset=utf-8",
+            body: format!("{}\n", status.line()).into_bytes(),
+        }
+    }
+}
+
+const NOT_FOUND: &str =
+    "<!doctype html><meta charset=utf-8><title>404</title><p>Không tìm thấy trang.</p>";
+
+fn send(mut stream: &TcpStream, reply: &Reply, head_only: bool) {
+    let allow = if reply.status == Status::MethodNotAllowed {
+        "Allow: GET, HEAD\r\n"
+    } else {
+        ""
     };
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("html") => ("200 OK", "text/html; charset=utf-8", inject(&bytes)),
-        Some("css") => ("200 OK", "text/css", bytes),
-        Some("js") => ("200 OK", "text/javascript", bytes),
-        Some("json") => ("200 OK", "application/json", bytes),
-        Some("xml") => ("200 OK", "application/xml", bytes),
-        Some("svg") => ("200 OK", "image/svg+xml", bytes),
-        Some("png") => ("200 OK", "image/png", bytes),
-        Some("jpg") => ("200 OK", "image/jpeg", bytes),
-        Some("pdf") => ("200 OK", "application/pdf", bytes),
-        Some("csv") => ("200 OK", "text/csv; charset=utf-8", bytes),
-        _ => ("200 OK", "application/octet-stream", bytes),
+    let head = format!(
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{allow}Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        reply.status.line(),
+        reply.ctype,
+        reply.body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    if !head_only {
+        let _ = stream.write_all(&reply.body);
+    }
+}
+
+/// After an error reply, read (and drop) what the client is still sending
+/// for a moment before closing: closing with unread data resets the
+/// connection, and the client could lose the reply.
+fn linger(stream: &TcpStream, reader: &mut BufReader<Deadline>) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let soon = Instant::now() + Duration::from_millis(500);
+    let deadline = &mut reader.get_mut().until;
+    *deadline = (*deadline).min(soon);
+    let _ = std::io::copy(&mut reader.take(1 << 20), &mut std::io::sink());
+}
+
+/// The served file for a request path, or 400, 403 or 404.
+fn file(out: &Path, url_path: &str) -> Reply {
+    match read_served(out, url_path) {
+        Ok((path, bytes)) => match path.extension().and_then(|e| e.to_str()) {
+            Some("html") => Reply::ok("text/html; charset=utf-8", inject(&bytes)),
+            ext => Reply::ok(content_type(ext), bytes),
+        },
+        Err(status) => Reply::error(status),
+    }
+}
+
+fn read_served(out: &Path, url_path: &str) -> Result<(PathBuf, Vec<u8>), Status> {
+    let path = request::confine(out, &request::resolve(out, url_path)?)?;
+    let bytes = std::fs::read(&path).map_err(|_| Status::NotFound)?;
+    Ok((path, bytes))
+}
+
+fn content_type(ext: Option<&str>) -> &'static str {
+    match ext {
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg") => "image/jpeg",
+        Some("pdf") => "application/pdf",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => "application/octet-stream",
     }
 }
 

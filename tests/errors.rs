@@ -314,3 +314,106 @@ fn refuses_to_overwrite_a_folder_it_did_not_make() {
     find_diag(&ds, "was not made by sotay");
     assert!(Path::new(&f.root().join("docs/notes.txt")).is_file());
 }
+
+#[test]
+fn svg_logos_and_images_with_scripts_fail_the_build_at_their_line() {
+    let f = Fixture::new();
+    f.write(
+        "content/units/phuong-ba-dinh.yaml",
+        &unit(
+            "Ủy ban nhân dân phường Ba Đình",
+            "Phường Ba Đình",
+            "phuong",
+            "logo: logo.svg\n",
+        ),
+    );
+    // The old check looked for ` on…=`; this handler follows a newline.
+    f.write(
+        "content/units/phuong-ba-dinh/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 48 48\"\nonload=\"alert(document.domain)\">\n<circle r=\"20\"/>\n</svg>\n",
+    );
+    // A guide's SVG picture goes through the same check.
+    f.write(
+        "content/guides/cu-tru/dang-ky-tam-tru.md",
+        &TAM_TRU.replace("Tờ khai.", "Tờ khai.\n\n![Sơ đồ nộp hồ sơ](anh/so-do.svg)"),
+    );
+    f.write(
+        "content/guides/cu-tru/anh/so-do.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<script>fetch('//x')</script>\n</svg>\n",
+    );
+    let ds = f.build_err();
+    let d = find_diag(&ds, "contains a script");
+    assert_eq!(at(d), ("content/guides/cu-tru/anh/so-do.svg".into(), 2, 1));
+    let d = find_diag(&ds, "event handler `onload`");
+    assert_eq!(
+        at(d),
+        ("content/units/phuong-ba-dinh/logo.svg".into(), 2, 1)
+    );
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap()
+            .contains("export the SVG again without scripts"),
+        "{}",
+        d.render(false)
+    );
+    assert!(!f.out().exists(), "nothing was published");
+
+    // The same pictures without the script are published.
+    let clean = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 48 48\">\n<circle r=\"20\"/>\n</svg>\n";
+    f.write("content/units/phuong-ba-dinh/logo.svg", clean);
+    f.write("content/guides/cu-tru/anh/so-do.svg", clean);
+    f.build_ok();
+    assert!(
+        f.read_out("phuong-ba-dinh/assets/logo.svg")
+            .contains("<circle")
+    );
+}
+
+#[test]
+fn a_logo_must_be_a_picture_inside_the_units_folder() {
+    let f = Fixture::new();
+    let outside = f.root().join("secret.png");
+    std::fs::write(&outside, b"not a logo").unwrap();
+    f.write(
+        "content/units/phuong-ba-dinh/page.html",
+        "<script>x</script>",
+    );
+    for (logo, needle) in [
+        ("../../../secret.png", "must be an SVG, PNG"),
+        ("page.html", "must be an SVG, PNG"),
+        ("missing.png", "logo file not found"),
+    ] {
+        f.write(
+            "content/units/phuong-ba-dinh.yaml",
+            &unit(
+                "Ủy ban nhân dân phường Ba Đình",
+                "Phường Ba Đình",
+                "phuong",
+                &format!("logo: {logo}\n"),
+            ),
+        );
+        let ds = f.build_err();
+        let d = find_diag(&ds, needle);
+        assert_eq!(at(d).0, "content/units/phuong-ba-dinh.yaml", "{logo}");
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            &outside,
+            f.root().join("content/units/phuong-ba-dinh/logo.png"),
+        )
+        .unwrap();
+        f.write(
+            "content/units/phuong-ba-dinh.yaml",
+            &unit(
+                "Ủy ban nhân dân phường Ba Đình",
+                "Phường Ba Đình",
+                "phuong",
+                "logo: logo.png\n",
+            ),
+        );
+        let ds = f.build_err();
+        find_diag(&ds, "leads outside the unit's folder");
+    }
+}
