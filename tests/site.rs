@@ -305,8 +305,11 @@ fn gfm_markdown_renders_accessibly() {
         "table"
     );
     assert!(html.contains("<del>Cũ</del>"), "strikethrough");
+    // Task boxes nobody can tick are named glyphs, not unlabelled checkboxes.
     assert!(
-        html.contains("type=\"checkbox\"") && html.contains("disabled"),
+        html.contains("role=\"img\" aria-label=\"Đã xong\"></span>\nĐã có tài khoản")
+            && html.contains("role=\"img\" aria-label=\"Chưa xong\"></span>\nChưa có")
+            && !html.contains("type=\"checkbox\""),
         "task list"
     );
     assert!(html.contains("class=\"footnote-definition\""), "footnotes");

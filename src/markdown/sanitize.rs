@@ -55,9 +55,30 @@ impl Default for Sanitizer {
     }
 }
 
+/// A task list's disabled checkboxes, as the sanitizer writes
+/// pulldown-cmark's markers, and the named glyphs that replace them: a
+/// checkbox nobody can tick has no label to give, so screen readers heard
+/// an unnamed control.
+const TASK_MARKERS: [(&str, &str); 2] = [
+    (
+        r#"<input disabled="" type="checkbox" checked="">"#,
+        r#"<span class="viec viec--xong" role="img" aria-label="Đã xong"></span>"#,
+    ),
+    (
+        r#"<input disabled="" type="checkbox">"#,
+        r#"<span class="viec" role="img" aria-label="Chưa xong"></span>"#,
+    ),
+];
+
 impl Sanitizer {
     pub fn clean(&self, html: &str) -> String {
-        self.builder.clean(html).to_string()
+        let mut out = self.builder.clean(html).to_string();
+        for (marker, glyph) in TASK_MARKERS {
+            if out.contains(marker) {
+                out = out.replace(marker, glyph);
+            }
+        }
+        out
     }
 }
 
@@ -85,5 +106,16 @@ mod tests {
             kept.contains("id=\"buoc-1\"") && kept.contains("tel:1022"),
             "{kept}"
         );
+    }
+
+    #[test]
+    fn task_markers_become_named_glyphs() {
+        let s = Sanitizer::default();
+        let out = s.clean(
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nA</li>\n<li><input disabled=\"\" type=\"checkbox\"/>\nB</li>\n</ul>",
+        );
+        assert!(!out.contains("<input"), "{out}");
+        assert!(out.contains("aria-label=\"Đã xong\"></span>\nA"), "{out}");
+        assert!(out.contains("aria-label=\"Chưa xong\"></span>\nB"), "{out}");
     }
 }

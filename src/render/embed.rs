@@ -61,22 +61,13 @@ struct OEmbed<'a> {
     height: u32,
 }
 
-/// `https://host[:port]` of a base URL, for the host page's origin check.
-pub fn origin(base_url: &str) -> String {
-    let after = base_url.find("://").map_or(0, |i| i + 3);
-    let end = base_url[after..]
-        .find('/')
-        .map_or(base_url.len(), |i| after + i);
-    base_url[..end].to_owned()
-}
-
-/// The snippet a webmaster pastes for an iframe widget.
+/// The snippet a webmaster pastes for an iframe widget: the frame and the
+/// unit's resizer script, with no inline style or script, so a host page's
+/// CSP needs only the unit's origin in `frame-src` and `script-src`.
 pub fn iframe_snippet(base_url: &str, rel: &str, id: &str, title: &str, height: u32) -> String {
-    let src = format!("{base_url}{rel}");
-    let origin = origin(base_url);
     format!(
-        "<iframe id=\"{id}\" src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"{height}\" loading=\"lazy\" style=\"border:0;width:100%;max-width:48rem\"></iframe>\n\
-<script>(function(f){{window.addEventListener(\"message\",function(e){{if(e.origin===\"{origin}\"&&e.source===f.contentWindow&&e.data&&e.data.type===\"sotay:height\"){{f.style.height=e.data.height+\"px\"}}}})}})(document.getElementById(\"{id}\"));</script>",
+        "<iframe id=\"{id}\" src=\"{base_url}{rel}\" title=\"{title}\" width=\"100%\" height=\"{height}\" loading=\"lazy\"></iframe>\n\
+<script src=\"{base_url}assets/nhung-co-gian.js\" defer></script>",
         title = escape(title)
     )
 }

@@ -35,6 +35,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/nhung-manh.css"),
     ),
     (
+        "static/nhung-co-gian.js",
+        include_bytes!("../../themes/default/static/nhung-co-gian.js"),
+    ),
+    (
         "static/nhung.js",
         include_bytes!("../../themes/default/static/nhung.js"),
     ),

@@ -76,6 +76,7 @@ pub fn audit_as(html: &str, embedded: bool) -> Vec<String> {
             p.push(format!("duplicate id {}", a.value));
         }
     }
+    p.extend(unnamed_controls(&lower));
     // Every link has text (or an image with alt) a screen reader can read.
     for part in html.split("<a ").skip(1) {
         let inner = part
@@ -101,6 +102,40 @@ pub fn audit_as(html: &str, embedded: bool) -> Vec<String> {
         }
     }
     p
+}
+
+/// Form controls a screen reader cannot name: not wrapped in a label, not
+/// pointed at by one, and without aria-label, aria-labelledby or title.
+/// `html` is lower-cased.
+fn unnamed_controls(html: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    for tag_name in ["<input", "<select", "<textarea"] {
+        for (i, _) in html.match_indices(tag_name) {
+            let tag = &html[i..i + html[i..].find('>').unwrap_or(0)];
+            let wrapped = html[..i].rfind("<label") > html[..i].rfind("</label");
+            let pointed_at =
+                attr(tag, "id").is_some_and(|id| html.contains(&format!("for=\"{id}\"")));
+            let own_name = [" aria-label=", " aria-labelledby=", " title="]
+                .iter()
+                .any(|a| tag.contains(a));
+            let unlabelled_kind = ["hidden", "submit", "button", "reset", "image"]
+                .iter()
+                .any(|k| attr(tag, "type") == Some(*k));
+            if !(wrapped || pointed_at || own_name || unlabelled_kind) {
+                p.push(format!("form control without a name: {tag}>"));
+            }
+        }
+    }
+    p
+}
+
+/// The quoted (or bare) value of `name` in a tag's text.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let rest = &tag[tag.find(&format!(" {name}="))? + name.len() + 2..];
+    Some(match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap_or(""),
+        None => rest.split([' ', '/']).next().unwrap_or(""),
+    })
 }
 
 fn strip_tags(s: &str) -> String {

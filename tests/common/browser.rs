@@ -17,6 +17,11 @@ pub fn chromium() -> String {
 /// Headless Chromium with the flags this closed network needs (no
 /// background connections) and a fresh profile in `profile`.
 pub fn command(profile: &Path) -> Command {
+    command_at(profile, 900)
+}
+
+/// As `command`, with a window `width` CSS pixels wide.
+pub fn command_at(profile: &Path, width: u32) -> Command {
     let mut cmd = Command::new(chromium());
     cmd.args([
         "--headless",
@@ -28,16 +33,21 @@ pub fn command(profile: &Path) -> Command {
         "--disable-component-update",
         "--disable-sync",
         "--virtual-time-budget=8000",
-        "--window-size=900,1400",
     ])
+    .arg(format!("--window-size={width},1400"))
     .arg(format!("--user-data-dir={}", profile.display()));
     cmd
 }
 
 /// The serialised DOM of `url` after its scripts ran.
 pub fn dump_dom(url: &str) -> String {
+    dump_dom_at(url, 900)
+}
+
+/// As `dump_dom`, in a window `width` CSS pixels wide.
+pub fn dump_dom_at(url: &str, width: u32) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let out = command(profile.path())
+    let out = command_at(profile.path(), width)
         .arg("--dump-dom")
         .arg(url)
         .output()

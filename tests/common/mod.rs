@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod a11y;
+pub mod axe;
 pub mod browser;
 pub mod server;
 

@@ -14,6 +14,13 @@
   }
   if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
   window.addEventListener("load", send);
+  // The host's resizer, if it started after us, asks again.
+  window.addEventListener("message", function (e) {
+    if (e.source === window.parent && e.data && e.data.type === "sotay:height?") {
+      last = 0;
+      send();
+    }
+  });
   window.addEventListener("resize", send);
   // A slow poll as well: old browsers have no ResizeObserver, and frames
   // that are not being painted (background tabs, some headless modes) get

@@ -6,8 +6,10 @@
 (function () {
   "use strict";
   if (!window.customElements || customElements.get("sotay-guide")) return;
-  var CSS = ":host{all:initial;display:block;contain:content;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:16px;line-height:1.6;color:#1b1b1b;background:#fff;border:1px solid #c9cfd3;border-top:5px solid var(--sotay-brand,#0b5394);border-radius:6px;padding:12px 16px;box-sizing:border-box}" +
-    "*{box-sizing:border-box}article{display:block;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:16px;line-height:1.6;color:#1b1b1b;text-align:left}" +
+  // The host page's rules still reach the element itself and the shadow
+  // tree inherits from it: the article resets every property first.
+  var CSS = ":host{all:initial;display:block;contain:content}" +
+    "*{box-sizing:border-box}article{all:initial;display:block;box-sizing:border-box;direction:ltr;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:16px;line-height:1.6;color:#1b1b1b;background:#fff;text-align:left;border:1px solid #c9cfd3;border-top:5px solid var(--sotay-brand,#0b5394);border-radius:6px;padding:12px 16px}" +
     "h2,h3,p,li,dt,dd,strong{color:#1b1b1b;font-family:inherit}h2{font-size:20px;line-height:1.3;margin:0 0 8px}h3{font-size:17px;margin:16px 0 6px}" +
     "p{margin:0 0 10px}ol{margin:0 0 10px;padding-left:24px}li{margin:0 0 8px}dl{margin:0 0 10px}dt{font-weight:700}dd{margin:0 0 6px}" +
     "a{color:var(--sotay-brand,#0b5394)}a:focus-visible{outline:3px solid #1b1b1b;background:#ffdd00;color:#1b1b1b}.don-vi{font-size:14px;color:#505a5f;margin:0 0 4px}";
@@ -63,7 +65,7 @@
         a.rel = "noopener";
       }).catch(function () {
         // Keep the light-DOM fallback link visible.
-        root.appendChild(document.createElement("slot"));
+        box.appendChild(document.createElement("slot"));
         self.setAttribute("data-error", "");
       });
     }
