@@ -263,10 +263,18 @@ fn generated_cases(outside: &Path) -> Vec<Case> {
             )
             .blame("content/guides/ho-tich/anh/bom.png"),
         Case::new("logo-png-30000", Error { line: false })
-            .file("content/units/phuong-ba-dinh/logo.png", png_header(30_000, 30_000))
+            .file(
+                "content/units/phuong-ba-dinh/logo.png",
+                png_header(30_000, 30_000),
+            )
             .file(
                 "content/units/phuong-ba-dinh.yaml",
-                unit("Ủy ban nhân dân phường Ba Đình", "Phường Ba Đình", "phuong", "logo: \"logo.png\"\n"),
+                unit(
+                    "Ủy ban nhân dân phường Ba Đình",
+                    "Phường Ba Đình",
+                    "phuong",
+                    "logo: \"logo.png\"\n",
+                ),
             ),
         Case::new("csv-10000-rows", Either)
             .file("content/data/nhieu.csv", csv)

@@ -496,7 +496,7 @@ mod tests {
         );
         assert!(h.contains("text-align: center"), "{h}");
         assert!(h.contains("<del>cũ</del>"), "{h}");
-        assert!(h.contains("type=\"checkbox\""), "{h}");
+        assert!(h.contains("role=\"img\" aria-label=\"Đã xong\""), "{h}");
         assert!(h.contains("footnote-definition"), "{h}");
         assert!(h.contains("class=\"hl-"), "{h}");
     }

@@ -31,12 +31,12 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/print/xem-truoc.typ"),
     ),
     (
-        "static/nhung-manh.css",
-        include_bytes!("../../themes/default/static/nhung-manh.css"),
-    ),
-    (
         "static/nhung-co-gian.js",
         include_bytes!("../../themes/default/static/nhung-co-gian.js"),
+    ),
+    (
+        "static/nhung-manh.css",
+        include_bytes!("../../themes/default/static/nhung-manh.css"),
     ),
     (
         "static/nhung.js",
