@@ -6,7 +6,7 @@
 //! heads, GET and HEAD only, a Host naming this server, paths confined to
 //! the served folder.
 
-mod request;
+pub mod request;
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Write};
