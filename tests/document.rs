@@ -139,3 +139,34 @@ fn deep_nesting_is_an_error_at_its_line_not_a_print_failure() {
         d.render(false)
     );
 }
+
+#[test]
+fn a_leaflet_that_cannot_fit_is_one_error_per_format_naming_every_unit() {
+    let f = Fixture::new();
+    let long = "Người dân chuẩn bị giấy tờ và nộp hồ sơ trên Cổng Dịch vụ công. ".repeat(700);
+    f.write(
+        "content/guides/ho-tich/dang-ky-khai-sinh.md",
+        &KHAI_SINH.replace("Hướng dẫn ngắn.", &long),
+    );
+    let ds = f.build_err();
+    let fits: Vec<_> = ds
+        .iter()
+        .filter(|d| d.message.contains("does not fit"))
+        .collect();
+    assert_eq!(fits.len(), 2, "one per leaflet format:\n{}", render(&ds));
+    for d in fits {
+        assert_eq!(
+            d.units,
+            ["phuong-ba-dinh", "so-thu-nghiem", "xa-ba-vi"],
+            "{}",
+            d.render(false)
+        );
+        assert!(
+            d.location
+                .as_ref()
+                .unwrap()
+                .file
+                .ends_with("dang-ky-khai-sinh.md")
+        );
+    }
+}

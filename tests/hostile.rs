@@ -240,7 +240,9 @@ fn generated_cases(outside: &Path) -> Vec<Case> {
                 )),
             )
             .full(),
-        Case::new("400-steps", Either).file("content/guides/thu/nhieu-buoc.md", guide(&steps)),
+        Case::new("400-steps", Either)
+            .file("content/guides/thu/nhieu-buoc.md", guide(&steps))
+            .full(),
         Case::new("10000-equal-headings", Builds).file(
             "content/guides/thu/tieu-de.md",
             guide(&format!("## Bước 1: A\n\n{headings}")),
