@@ -3,9 +3,15 @@
 //! from file:// and under any path), and no page loads anything from another
 //! origin. Used by the tests; `sotay check` will use it too.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use walkdir::WalkDir;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,49 +48,60 @@ pub struct Attr {
 /// tokenizer (the one browsers' parsing rules are written for): attributes
 /// split over lines, entities and unclosed tags are read as a browser would.
 pub fn attributes(html: &str) -> Vec<Attr> {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
-    let sink = AttrSink::default();
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tok = Tokenizer::new(sink, TokenizerOpts::default());
-    let _ = tok.feed(&input);
-    tok.end();
-    tok.sink.found.take()
+    tokenize(html, AttrSink::default()).found.take()
 }
 
 /// The text of an HTML fragment: tags become spaces, entities are decoded
-/// (all of them, by the HTML tokenizer), runs of white space collapse.
+/// (all of them, by the HTML tokenizer), scripts and styles are not text,
+/// runs of white space collapse.
 pub fn text(html: &str) -> String {
-    use html5ever::tendril::StrTendril;
-    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
-    let sink = TextSink::default();
+    let out = tokenize(html, TextSink::default()).text.take();
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn tokenize<S: TokenSink<Handle = ()>>(html: &str, sink: S) -> S {
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
     let tok = Tokenizer::new(sink, TokenizerOpts::default());
     let _ = tok.feed(&input);
     tok.end();
-    let out = tok.sink.text.take();
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    tok.sink
+}
+
+/// After a start tag: script and style bodies are text, not tags.
+fn after_start(name: &str) -> TokenSinkResult<()> {
+    match name {
+        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+        "style" => TokenSinkResult::RawData(RawKind::Rawtext),
+        "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+        _ => TokenSinkResult::Continue,
+    }
 }
 
 #[derive(Default)]
 struct TextSink {
-    text: std::cell::RefCell<String>,
+    text: RefCell<String>,
+    /// Inside a script or style element.
+    in_code: Cell<bool>,
 }
 
-impl html5ever::tokenizer::TokenSink for TextSink {
+impl TokenSink for TextSink {
     type Handle = ();
 
-    fn process_token(
-        &self,
-        token: html5ever::tokenizer::Token,
-        _line: u64,
-    ) -> html5ever::tokenizer::TokenSinkResult<()> {
-        use html5ever::tokenizer::{Token, TokenSinkResult};
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         match token {
-            Token::CharacterTokens(t) => self.text.borrow_mut().push_str(&t),
-            Token::TagToken(_) => self.text.borrow_mut().push(' '),
+            Token::CharacterTokens(t) if !self.in_code.get() => self.text.borrow_mut().push_str(&t),
+            Token::TagToken(tag) => {
+                self.text.borrow_mut().push(' ');
+                let code = matches!(&*tag.name, "script" | "style");
+                if tag.kind == TagKind::StartTag {
+                    self.in_code.set(code);
+                    return after_start(&tag.name);
+                }
+                if code {
+                    self.in_code.set(false);
+                }
+            }
             _ => {}
         }
         TokenSinkResult::Continue
@@ -93,19 +110,13 @@ impl html5ever::tokenizer::TokenSink for TextSink {
 
 #[derive(Default)]
 struct AttrSink {
-    found: std::cell::RefCell<Vec<Attr>>,
+    found: RefCell<Vec<Attr>>,
 }
 
-impl html5ever::tokenizer::TokenSink for AttrSink {
+impl TokenSink for AttrSink {
     type Handle = ();
 
-    fn process_token(
-        &self,
-        token: html5ever::tokenizer::Token,
-        _line: u64,
-    ) -> html5ever::tokenizer::TokenSinkResult<()> {
-        use html5ever::tokenizer::states::RawKind;
-        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         let Token::TagToken(tag) = token else {
             return TokenSinkResult::Continue;
         };
@@ -127,13 +138,7 @@ impl html5ever::tokenizer::TokenSink for AttrSink {
                 value: a.value.to_string(),
                 rel: rel.clone(),
             }));
-        // Script and style bodies are text, not tags.
-        match name.as_str() {
-            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-            "style" => TokenSinkResult::RawData(RawKind::Rawtext),
-            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-            _ => TokenSinkResult::Continue,
-        }
+        after_start(&name)
     }
 }
 
@@ -342,6 +347,27 @@ pub(crate) fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_split_over_lines_is_read_whole() {
+        // Pasted from a portal: this panicked the hand-written reader.
+        let a = attributes("<table class=\"x\"\n  id=\"y\">");
+        let names: Vec<&str> = a.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["class", "id"]);
+        for cut in ["<a href=\"", "<a href", "<", "<img src='x' ", "<!-- x"] {
+            assert!(attributes(cut).len() <= 1, "{cut}");
+        }
+    }
+
+    #[test]
+    fn text_decodes_every_entity_and_skips_scripts() {
+        assert_eq!(
+            text(
+                "<p>L&#7879; ph&iacute;&nbsp;&amp; <b>h&#x1ED3;</b></p><script>if (a<b) x()</script>"
+            ),
+            "Lệ phí & hồ"
+        );
+    }
 
     #[test]
     fn tokenizer_reads_quoted_unquoted_and_skips_scripts() {
