@@ -53,6 +53,11 @@ fn windows_line_endings_keep_every_line_right() {
         .replace("## Bước 2: Nộp hồ sơ", "## Bước 3: Nộp hồ sơ")
         .replace('\n', "\r\n");
     f.write("content/guides/cu-tru/dang-ky-tam-tru.md", &guide);
+    let khai_sinh = KHAI_SINH.replace("category: ho-tich\n", "category: ho-tich\nnam: 2026\n");
+    f.write(
+        "content/guides/ho-tich/dang-ky-khai-sinh.md",
+        &khai_sinh.replace('\n', "\r\n"),
+    );
     let unit = unit(
         "Ủy ban nhân dân phường Ba Đình",
         "Phường Ba Đình",
@@ -71,6 +76,18 @@ fn windows_line_endings_keep_every_line_right() {
         line,
         "{}",
         key.render(false)
+    );
+    let front = find_diag(&ds, "`nam`");
+    let line = khai_sinh
+        .lines()
+        .position(|l| l.starts_with("nam:"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        front.location.as_ref().unwrap().line,
+        line,
+        "{}",
+        front.render(false)
     );
     let step = find_diag(&ds, "step number 3");
     let loc = step.location.as_ref().unwrap();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{Doc, Guide, Parsed, Project};
+use crate::content::{Doc, Guide, Project};
 use crate::images::Processed;
 use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Step, Target};
 use crate::refs::DocKey;
@@ -71,7 +71,6 @@ impl Markdown<'_> {
     /// guides exist and `pages` which free pages.
     pub fn render<M>(
         &self,
-        parsed: &Parsed,
         doc: &Doc<M>,
         has_guide: &(dyn Fn(&str) -> bool + Sync),
         has_page: &(dyn Fn(&str) -> bool + Sync),
@@ -101,10 +100,10 @@ impl Markdown<'_> {
             sanitizer: &self.sanitizer,
         };
         let mut out = RenderedDoc {
-            body: markdown::render(&parsed.body, &env),
+            body: markdown::render(&doc.parsed.body, &env),
             ..Default::default()
         };
-        for (key, md) in &parsed.fields {
+        for (key, md) in &doc.parsed.fields {
             match *key {
                 "not_for" => out.not_for = Some(markdown::render_inline(md, &env)),
                 "prerequisites" => out.prerequisites.push(markdown::render_inline(md, &env)),
@@ -175,10 +174,10 @@ impl Docs {
             .into_par_iter()
             .map(|(key, g, unit)| {
                 let doc = match unit {
-                    None => md.render(&g.doc.parsed, &g.doc, &central_has, &has_page),
+                    None => md.render(&g.doc, &central_has, &has_page),
                     Some(u) => {
                         let has = |s: &str| unit_has(p, u, s);
-                        md.render(&g.doc.parsed, &g.doc, &has, &has_page)
+                        md.render(&g.doc, &has, &has_page)
                     }
                 };
                 (key, doc)
@@ -190,7 +189,7 @@ impl Docs {
             .map(|pg| {
                 (
                     DocKey::Page(pg.slug.clone()),
-                    md.render(&pg.parsed, pg, &central_has, &has_page),
+                    md.render(pg, &central_has, &has_page),
                 )
             })
             .collect();

@@ -338,10 +338,9 @@ fn render_page(
         PageKind::Page(pg) => {
             let key = DocKey::Page(pg.slug.clone());
             let doc = if gaps(site, &pg.parsed) {
-                sh.markdown
-                    .render(&pg.parsed, pg, &|s| unit_has(p, unit, s), &|s| {
-                        p.pages.iter().any(|x| x.slug == s)
-                    })
+                sh.markdown.render(pg, &|s| unit_has(p, unit, s), &|s| {
+                    p.pages.iter().any(|x| x.slug == s)
+                })
             } else {
                 sh.docs.rendered.get(&key).cloned().unwrap_or_default()
             };
@@ -384,12 +383,12 @@ pub(crate) fn rendered_for_unit<'a>(
     let key = DocKey::of(g);
     if own_render(site, g) {
         let p = site.project;
-        return Cow::Owned(sh.markdown.render(
-            &g.doc.parsed,
-            &g.doc,
-            &|s| site.guide(s).is_some(),
-            &|s| p.pages.iter().any(|x| x.slug == s),
-        ));
+        return Cow::Owned(
+            sh.markdown
+                .render(&g.doc, &|s| site.guide(s).is_some(), &|s| {
+                    p.pages.iter().any(|x| x.slug == s)
+                }),
+        );
     }
     // Borrowed: the shared render is not copied for every unit.
     sh.docs
