@@ -2,10 +2,27 @@
 //! its HTML and Typst renders. Nothing may panic; steps keep their ids.
 #![no_main]
 
+use std::sync::OnceLock;
+
 use libfuzzer_sys::fuzz_target;
 use sotay::content::{GuideMeta, Source, frontmatter, model::GUIDE_KEYS};
 use sotay::markdown::{self, AlertLabels, Document, Env, Highlighter, Sanitizer};
 use sotay::print::markup;
+
+/// Made once: building the highlighter per input kept runs at 60 a second.
+fn tools() -> &'static (AlertLabels, Highlighter, Sanitizer) {
+    static TOOLS: OnceLock<(AlertLabels, Highlighter, Sanitizer)> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let labels = AlertLabels {
+            note: "Ghi chú".into(),
+            tip: "Mẹo".into(),
+            important: "Quan trọng".into(),
+            warning: "Cảnh báo".into(),
+            caution: "Thận trọng".into(),
+        };
+        (labels, Highlighter::default(), Sanitizer::default())
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -20,22 +37,15 @@ fuzz_target!(|data: &[u8]| {
         Err(_) => src.text.as_str(),
     };
     let doc = Document::parse(body);
-    let labels = AlertLabels {
-        note: "Ghi chú".into(),
-        tip: "Mẹo".into(),
-        important: "Quan trọng".into(),
-        warning: "Cảnh báo".into(),
-        caution: "Thận trọng".into(),
-    };
-    let (highlighter, sanitizer) = (Highlighter::default(), Sanitizer::default());
+    let (labels, highlighter, sanitizer) = tools();
     let html = markdown::render(
         &doc,
         &Env {
             link: &|_| Some("../x/index.html".into()),
             image: &|_, alt| Some(format!("<img alt=\"{}\">", markdown::escape(alt))),
-            labels: &labels,
-            highlighter: &highlighter,
-            sanitizer: &sanitizer,
+            labels,
+            highlighter,
+            sanitizer,
         },
     );
     for (step, shown) in doc.steps.iter().zip(&html.steps) {
@@ -47,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
             label: &|_| None,
             image: &|_, _| None,
             clickable: true,
-            labels: &labels,
+            labels,
         },
     );
 });

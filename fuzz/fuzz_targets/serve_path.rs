@@ -11,6 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let served = Path::new("/srv/sotay/public");
     if let Ok(p) = sotay::serve::request::resolve(served, url) {
         assert!(p.starts_with(served), "{url:?} -> {p:?}");
-        assert!(!p.components().any(|c| matches!(c, std::path::Component::ParentDir)));
+        assert!(
+            !p.components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        );
     }
 });
