@@ -7,12 +7,6 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use sotay::Diagnostic;
-
-fn at(d: &Diagnostic) -> (String, usize, usize) {
-    let l = d.location.as_ref().expect("located");
-    (l.file.to_string_lossy().into_owned(), l.line, l.col)
-}
 
 #[test]
 fn excluding_a_required_guide_names_the_unit_file_and_line() {

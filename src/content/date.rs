@@ -46,8 +46,12 @@ impl Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = secs / 86_400 + 719_468;
+        Self::from_unix_days(secs / 86_400)
+    }
+
+    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_unix_days(days: i64) -> Self {
+        let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -116,6 +120,15 @@ mod tests {
         let a = Date::parse("2025-11-20").unwrap();
         assert_eq!(a.months_until(&Date::parse("2026-11-20").unwrap()), 12);
         assert_eq!(a.months_until(&Date::parse("2026-11-19").unwrap()), 11);
-        assert!(Date::today().year >= 2026);
+        assert_eq!(Date::from_unix_days(0), Date::parse("1970-01-01").unwrap());
+        // 2026-11-29 is day 20,786; 2024-02-29 is day 19,782.
+        assert_eq!(
+            Date::from_unix_days(20_786),
+            Date::parse("2026-11-29").unwrap()
+        );
+        assert_eq!(
+            Date::from_unix_days(19_782),
+            Date::parse("2024-02-29").unwrap()
+        );
     }
 }

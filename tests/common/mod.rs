@@ -266,6 +266,12 @@ pub fn find_diag<'a>(ds: &'a [sotay::Diagnostic], needle: &str) -> &'a sotay::Di
         .unwrap_or_else(|| panic!("no diagnostic with {needle:?} in:\n{}", render(ds)))
 }
 
+/// Where a diagnostic points: (file, line, column).
+pub fn at(d: &sotay::Diagnostic) -> (String, usize, usize) {
+    let l = d.location.as_ref().expect("located");
+    (l.file.to_string_lossy().into_owned(), l.line, l.col)
+}
+
 pub fn render(ds: &[sotay::Diagnostic]) -> String {
     ds.iter()
         .map(|d| d.render(false))
