@@ -1,5 +1,5 @@
 //! The pipeline, top to bottom: load -> validate -> images -> render -> swap.
-//! Each stage is timed; every problem is collected before the build stops.
+//! Each phase is timed; every problem is collected before the build stops.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -8,57 +8,63 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::cache::RenderCache;
 use crate::content::{self, Project};
+use crate::data::Dataset;
 use crate::diag::{Diagnostic, Severity, Sink};
 use crate::images::{self, Processed};
-use crate::output::Staging;
+use crate::memo::Keys;
+use crate::output::{Commit, Output, Previous, Unmade};
 use crate::refs;
+pub use crate::render::Stage;
 use crate::render::docs::{Docs, Markdown};
-use crate::render::{self, Renderer, Shared, Stats};
+use crate::render::{self, Level, Renderer, Shared, Stats, Units};
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
 
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// Project folder (with content/ and themes/).
-    pub root: PathBuf,
-    /// Output folder; `public` under the root by default.
-    pub out: PathBuf,
-    /// Build only these units (all when empty).
-    pub units: Vec<String>,
-    /// Treat warnings as errors.
-    pub strict: bool,
-    /// Show a progress bar on a terminal.
-    pub progress: bool,
-    /// Build only this shard of the units (and, for shard 1, the hub).
-    pub shard: Option<crate::shard::Shard>,
-    /// Web pages only: no PDFs, pictures or link previews (and no links to them).
-    pub html_only: bool,
-    /// Pages now, PDFs and pictures later (`serve`): render every page as a
-    /// full build would, skip the print and picture stages, and keep the
-    /// files they made last time until the next full build.
-    pub defer_media: bool,
+pub use crate::options::{BuildOptions, Media, Scope};
+
+/// A timed part of the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing changed since the last build: nothing else ran.
+    Unchanged,
+    Load,
+    Images,
+    Markdown,
+    Render(Stage),
+    Write,
 }
 
-impl BuildOptions {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        let root = root.into();
-        Self {
-            out: root.join("public"),
-            root,
-            units: Vec::new(),
-            strict: false,
-            progress: false,
-            shard: None,
-            html_only: false,
-            defer_media: false,
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Unchanged => "unchanged",
+            Phase::Load => "load",
+            Phase::Images => "images",
+            Phase::Markdown => "markdown",
+            Phase::Render(Stage::Pages) => "render",
+            Phase::Render(Stage::Print) => "print",
+            Phase::Render(Stage::Pictures) => "visuals",
+            Phase::Render(Stage::City) => "hub",
+            Phase::Write => "write",
         }
     }
 }
 
+/// What a successful build did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Rendered and put the output in place.
+    Built,
+    /// Found its inputs and the output as the last build left them.
+    Unchanged,
+}
+
 #[derive(Debug)]
 pub struct BuildReport {
+    pub outcome: Outcome,
     pub units: usize,
     pub pages: usize,
     /// Search index bytes written and guides indexed, over all units.
@@ -79,17 +85,17 @@ pub struct BuildReport {
     pub reused: usize,
     pub bytes: u64,
     pub seconds: f64,
-    pub stages: Vec<(&'static str, f64)>,
+    pub stages: Vec<(Phase, f64)>,
     /// Warnings (errors stop the build).
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl BuildReport {
-    /// Seconds a stage took (`print`, `visuals`, `render`…), 0 if it did not run.
-    pub fn stage_seconds(&self, name: &str) -> f64 {
+    /// Seconds a phase took, 0 if it did not run.
+    pub fn stage_seconds(&self, phase: Phase) -> f64 {
         self.stages
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(p, _)| *p == phase)
             .map_or(0.0, |s| s.1)
     }
 }
@@ -100,255 +106,317 @@ pub struct BuildFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Stack size of the threads that run Typst (virtual memory: only what a
-/// layout touches is used).
-pub(crate) const TYPST_STACK: usize = 256 << 20;
+/// Times each phase of a build.
+struct Clock {
+    start: Instant,
+    lap: Instant,
+    phases: Vec<(Phase, f64)>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Self {
+            start: Instant::now(),
+            lap: Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: Phase) {
+        self.phases.push((phase, self.lap.elapsed().as_secs_f64()));
+        self.lap = Instant::now();
+    }
+
+    fn seconds(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+}
+
+/// Everything read from the project, checked: what rendering needs.
+struct Loaded {
+    project: Project,
+    theme: Theme,
+    images: BTreeMap<PathBuf, Processed>,
+    datasets: Vec<Dataset>,
+    cache: RenderCache,
+}
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let start = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = {
-        let mut t = Instant::now();
-        move |name: &'static str, stages: &mut Vec<(&'static str, f64)>| {
-            stages.push((name, t.elapsed().as_secs_f64()));
-            t = Instant::now();
-        }
-    };
+    let mut clock = Clock::start();
+    let keys = Keys::scan(&opts.root, opts.media == Media::Skip);
+    if let Some(report) = nothing_changed(opts, &keys, &clock) {
+        return Ok(report);
+    }
+    // The previous output's manifest is read meanwhile.
+    let previous = opts
+        .scope
+        .owns_folder()
+        .then(|| Previous::read(&opts.out, &opts.root));
     let sink = Sink::default();
     let fail = |sink: Sink| BuildFailure {
         diagnostics: sink.into_sorted(),
     };
-
-    // Nothing changed since the last full build that had no warnings: done.
-    // `full`: the whole output folder is this build's (no --unit); `whole`:
-    // every unit, hub included (no --unit, no shard).
-    let full = opts.units.is_empty();
-    let whole = full && opts.shard.is_none();
-    let keys = crate::memo::Keys::scan(&opts.root, opts.html_only);
-    let inputs = &keys.fingerprint;
-    if whole
-        && let Some(previous) = crate::output::previous_marker(&opts.out)
-        && let Some(report) = unchanged_report(&previous, inputs, start)
-        && crate::output::intact(&opts.out, &opts.root, report.files)
-    {
-        return Ok(report);
-    }
-
-    // The previous output's manifest is read meanwhile.
-    let previous = full.then(|| crate::output::Previous::read(&opts.out, &opts.root));
-
-    // load + validate
-    let Some(project) = content::load(&opts.root, &sink) else {
+    let Some(loaded) = load(opts, &sink, &mut clock) else {
         return Err(fail(sink));
     };
-    let theme = Theme::load(&opts.root, &project.site.theme, &sink);
-    for u in &opts.units {
-        if project.unit(u).is_none() {
-            let known: Vec<&str> = project.units.iter().map(|u| u.slug.as_str()).collect();
-            let hint = match crate::diag::closest(u, known.iter().copied()) {
-                Some(c) => format!("did you mean `{c}`?"),
-                None => format!("units: {}", known.join(", ")),
-            };
-            sink.push(
-                Diagnostic::error(format!("no unit `{u}` (no content/units/{u}.yaml)")).hint(hint),
-            );
-        }
-    }
-    let index = refs::Index::of(&project);
-    let image_paths = refs::check(&project, &index, &sink);
-    refs::unit_link_gaps(&project, &sink);
-    crate::messages::validate(&project, &sink);
-    crate::shortlinks::codes(&project, &opts.out, &sink);
-    let datasets = crate::data::load(&project, &sink);
-    let cache = crate::cache::RenderCache::new(&opts.root);
-    lap("load", &mut stages);
-
-    let images = process_images(&project, image_paths, &cache, &sink);
-    lap("images", &mut stages);
-    let Some(theme) = theme else {
-        return Err(fail(sink));
-    };
-    if sink.has_errors() || (opts.strict && sink.count(Severity::Warning) > 0) {
-        return Err(fail(sink));
-    }
-
-    // render
-    let begun = match previous {
-        Some(previous) => Staging::begin_whole(&opts.out, &opts.root, previous),
-        None => Staging::begin(&opts.out, &opts.root),
-    };
-    let mut staging = match begun {
-        Ok(s) => s,
+    let out = match Output::begin(&opts.out, &opts.root, previous, &keys) {
+        Ok(out) => out,
         Err(d) => {
             sink.push(d);
             return Err(fail(sink));
         }
     };
-    if let Some(w) = staging.warning.take() {
+    let (out, units, stats) = render_site(opts, &loaded, out, &sink, &mut clock);
+    if sink.has_errors() {
+        return Err(fail(sink)); // dropping the output removes the staging folder
+    }
+    let counts = (out.files(), out.unchanged(), out.reused(), out.bytes());
+    if let Err(d) = commit(opts, out, &keys, units, &stats, &sink) {
+        sink.push(d);
+        return Err(fail(sink));
+    }
+    if opts.scope == Scope::Whole && opts.media == Media::Build {
+        // Keep one build's worth of rendered PDFs and pictures (a build
+        // without them must not empty the cache the next full one needs).
+        loaded.cache.prune();
+    }
+    clock.lap(Phase::Write);
+    Ok(report(units, stats, counts, clock, sink))
+}
+
+/// The report of a whole build whose inputs hash as the last one's, which
+/// had no warnings, over an output that still holds every file it wrote.
+fn nothing_changed(opts: &BuildOptions, keys: &Keys, clock: &Clock) -> Option<BuildReport> {
+    if opts.scope != Scope::Whole {
+        return None;
+    }
+    let previous = crate::output::previous_marker(&opts.out)?;
+    let report = unchanged_report(&previous, &keys.fingerprint, clock)?;
+    crate::output::intact(&opts.out, &opts.root, report.files).then_some(report)
+}
+
+/// Load and check everything; process images. `None` when anything is
+/// wrong (every problem in `sink`), or a warning under `--strict`.
+fn load(opts: &BuildOptions, sink: &Sink, clock: &mut Clock) -> Option<Loaded> {
+    let project = content::load(&opts.root, sink)?;
+    let theme = Theme::load(&opts.root, &project.site.theme, sink);
+    if let Scope::Units(units) = &opts.scope {
+        check_units_exist(&project, units, sink);
+    }
+    let index = refs::Index::of(&project);
+    let image_paths = refs::check(&project, &index, sink);
+    refs::unit_link_gaps(&project, sink);
+    crate::messages::validate(&project, sink);
+    crate::shortlinks::codes(&project, &opts.out, sink);
+    let datasets = crate::data::load(&project, sink);
+    let cache = RenderCache::new(&opts.root);
+    clock.lap(Phase::Load);
+    let images = process_images(&project, image_paths, &cache, sink);
+    clock.lap(Phase::Images);
+    let theme = theme?;
+    let stop = sink.has_errors() || (opts.strict && sink.count(Severity::Warning) > 0);
+    (!stop).then_some(Loaded {
+        project,
+        theme,
+        images,
+        datasets,
+        cache,
+    })
+}
+
+/// `--unit` names a unit the project has.
+fn check_units_exist(project: &Project, units: &[String], sink: &Sink) {
+    let known: Vec<&str> = project.units.iter().map(|u| u.slug.as_str()).collect();
+    for u in units.iter().filter(|u| project.unit(u).is_none()) {
+        let hint = match crate::diag::closest(u, known.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("units: {}", known.join(", ")),
+        };
+        sink.push(
+            Diagnostic::error(format!("no unit `{u}` (no content/units/{u}.yaml)")).hint(hint),
+        );
+    }
+}
+
+/// Render every output of the selected units (and the city level when the
+/// scope makes it) into `out`, stage by stage.
+fn render_site<'k>(
+    opts: &BuildOptions,
+    l: &Loaded,
+    mut out: Output<'k>,
+    sink: &Sink,
+    clock: &mut Clock,
+) -> (Output<'k>, usize, Stats) {
+    if let Some(w) = out.warning.take() {
         sink.push(w);
     }
     let markdown = Markdown {
-        labels: theme.alert_labels(),
+        labels: l.theme.alert_labels(),
         highlighter: Default::default(),
         sanitizer: Default::default(),
-        images: &images,
+        images: &l.images,
     };
-    let docs = Docs::render_all(&project, &markdown);
+    let docs = Docs::render_all(&l.project, &markdown);
     let collation = Collation::default();
-    let shared = Shared {
-        project: &project,
-        theme: &theme,
+    let sh = Shared {
+        project: &l.project,
+        theme: &l.theme,
         markdown: &markdown,
         docs: &docs,
         collation: &collation,
-        sink: &sink,
-        datasets: &datasets,
-        cache: &cache,
-        keys: &keys,
-        html_only: opts.html_only,
+        sink,
+        datasets: &l.datasets,
+        cache: &l.cache,
+        media: opts.media,
     };
-    lap("markdown", &mut stages);
+    clock.lap(Phase::Markdown);
+    let selected = selected_units(&l.project, &opts.scope);
+    let sites = UnitSite::all(&l.project, &selected, &collation);
+    let every_unit;
+    let every = if opts.scope.makes_city() && sites.len() != l.project.units.len() {
+        let all: Vec<&content::Unit> = l.project.units.iter().collect();
+        every_unit = UnitSite::all(&l.project, &all, &collation);
+        &every_unit
+    } else {
+        &sites
+    };
+    let units = Units {
+        selected: &sites,
+        every,
+    };
+    let stats = run_stages(opts, &units, &sh, &out, clock);
+    (out, selected.len(), stats)
+}
 
-    let in_shard: Option<Vec<String>> = opts
-        .shard
-        .map(|s| crate::shard::split(&project, s.count).swap_remove(s.index - 1));
-    let selected: Vec<&content::Unit> = project
+/// The units a scope selects, in the project's order.
+fn selected_units<'p>(project: &'p Project, scope: &Scope) -> Vec<&'p content::Unit> {
+    let in_shard: Option<Vec<String>> = match scope {
+        Scope::Shard(s) => Some(crate::shard::split(project, s.count).swap_remove(s.index - 1)),
+        _ => None,
+    };
+    project
         .units
         .iter()
-        .filter(|u| opts.units.is_empty() || opts.units.contains(&u.slug))
-        .filter(|u| in_shard.as_ref().is_none_or(|s| s.contains(&u.slug)))
-        .collect();
-    // The hub, the coverage report and the city's results span units: the
-    // whole build makes them, and so does shard 1.
-    let with_hub = full && opts.shard.is_none_or(|s| s.index == 1);
-    let bar = progress_bar(opts.progress, selected.len());
+        .filter(|u| match scope {
+            Scope::Whole => true,
+            Scope::Shard(_) => in_shard.as_ref().is_some_and(|s| s.contains(&u.slug)),
+            Scope::Units(units) => units.contains(&u.slug),
+        })
+        .collect()
+}
+
+/// Run each stage's renderers in order: pages, print, pictures, city.
+fn run_stages(
+    opts: &BuildOptions,
+    units: &Units,
+    sh: &Shared,
+    out: &Output,
+    clock: &mut Clock,
+) -> Stats {
     let renderers = render::renderers();
-    // Each unit resolved once, for every stage.
-    let sites = UnitSite::all(&project, &selected, &collation);
-    let stats = sites
-        .par_iter()
-        .map(|site| {
-            let mut stats = Stats::default();
-            for r in &renderers {
-                match r.render(site, &shared, &staging) {
-                    Ok(s) => stats += s,
-                    Err(ds) => sink.extend(ds),
-                }
-            }
-            bar.inc(1);
-            stats
-        })
-        .reduce(Stats::default, |mut a, b| {
-            a += b;
-            a
-        });
+    let mut stats = Stats::default();
+    for stage in [Stage::Pages, Stage::Print, Stage::Pictures, Stage::City] {
+        let runs = match stage {
+            Stage::Print | Stage::Pictures => opts.media == Media::Build,
+            Stage::City => opts.scope.makes_city(),
+            Stage::Pages => true,
+        };
+        if runs {
+            let of_stage: Vec<&dyn Renderer> = renderers
+                .iter()
+                .map(|r| r.as_ref())
+                .filter(|r| r.stage() == stage)
+                .collect();
+            stats += run_stage(&of_stage, opts, units, sh, out);
+        }
+        clock.lap(Phase::Render(stage));
+    }
+    stats
+}
+
+/// Run renderers over the build's units; problems go to the sink.
+fn run_stage(
+    renderers: &[&dyn Renderer],
+    opts: &BuildOptions,
+    units: &Units,
+    sh: &Shared,
+    out: &Output,
+) -> Stats {
+    let per_unit = renderers
+        .iter()
+        .filter(|r| r.level() == Level::Unit)
+        .count();
+    let bar = progress_bar(opts.progress, units.selected.len() * per_unit);
+    let mut stats = Stats::default();
+    for r in renderers {
+        bar.set_message(r.name());
+        match r.render_all(units, sh, out) {
+            Ok(s) => stats += s,
+            Err(ds) => sh.sink.extend(ds),
+        }
+        if r.level() == Level::Unit {
+            bar.inc(units.selected.len() as u64);
+        }
+    }
     bar.finish_and_clear();
-    lap("render", &mut stages);
+    stats
+}
 
-    let mut stats = stats;
-    if !opts.html_only && !opts.defer_media {
-        // PDFs, then pictures, each a stage of its own: Typst uses rayon
-        // inside, so timing them inside the per-unit loop would count stolen work.
-        // Print runs its own threads over every unit's documents.
-        let (printed, errors) =
-            crate::print::Print::default().render_all(&sites, &shared, &staging);
-        stats += printed;
-        sink.extend(errors);
-        lap("print", &mut stages);
-        let visuals = crate::visual::Visuals::default();
-        let pictures = || {
-            sites
-                .par_iter()
-                .map(|site| {
-                    visuals
-                        .render(site, &shared, &staging)
-                        .unwrap_or_else(|ds| {
-                            sink.extend(ds);
-                            Stats::default()
-                        })
-                })
-                .reduce(Stats::default, |mut a, b| {
-                    a += b;
-                    a
-                })
-        };
-        // Typst lays out deeply nested content recursively, and a rayon
-        // thread waiting inside one document's layout may steal another
-        // document to lay out on the same stack: pictures run on threads
-        // with room for that (2 MB stacks overflowed in print with 18 units).
-        stats += match rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("sotay-typst-{i}"))
-            .stack_size(TYPST_STACK)
-            .build()
-        {
-            Ok(pool) => pool.install(pictures),
-            Err(_) => pictures(),
-        };
-    }
-    lap("visuals", &mut stages);
-    if with_hub {
-        if let Err(d) = render::hub::render(&shared, &staging) {
-            sink.push(d);
-        }
-        if let Err(d) = render::charts::city(&shared, &staging) {
-            sink.push(d);
-        }
-        // The report covers every unit; a shard resolves the others too.
-        let every;
-        let sites = if sites.len() == project.units.len() {
-            &sites
-        } else {
-            let units: Vec<&content::Unit> = project.units.iter().collect();
-            every = UnitSite::all(&project, &units, &collation);
-            &every
-        };
-        if let Err(d) = render::report::render(&shared, sites, &sink.snapshot(), &staging) {
-            sink.push(d);
-        }
-    }
-    lap("hub", &mut stages);
-    if sink.has_errors() {
-        return Err(fail(sink)); // dropping the staging folder removes it
-    }
-
-    let (files, unchanged, bytes) = (staging.files(), staging.unchanged(), staging.bytes());
-    let reused = staging.reused();
-    let warnings = sink.count(Severity::Warning);
+/// Put the output in place: the whole folder (with the facts the next
+/// build compares) or only the selected units' folders.
+fn commit(
+    opts: &BuildOptions,
+    out: Output,
+    keys: &Keys,
+    units: usize,
+    stats: &Stats,
+    sink: &Sink,
+) -> Result<(), Diagnostic> {
     let facts = format!(
-        "inputs: {inputs}\nunits: {}\npages: {}\nfiles: {files}\nbytes: {bytes}\nwarnings: {warnings}\n",
-        selected.len(),
-        stats.pages + usize::from(with_hub)
+        "inputs: {}\nunits: {units}\npages: {}\nfiles: {}\nbytes: {}\nwarnings: {}\n",
+        keys.fingerprint,
+        stats.pages,
+        out.files(),
+        out.bytes(),
+        sink.count(Severity::Warning),
     );
-    let committed = if full {
-        // A deferred build is not complete: no facts, so the next build runs.
-        staging.keep_unmade = opts.defer_media;
-        staging.commit(if whole && !opts.defer_media {
-            &facts
-        } else {
-            ""
-        })
-    } else {
-        staging.commit_parts(&opts.units)
+    let how = match &opts.scope {
+        Scope::Units(units) => Commit::Parts(units),
+        scope => Commit::Whole {
+            // Only a complete build of everything records facts; a deferred
+            // one keeps the files it did not make.
+            facts: if *scope == Scope::Whole && opts.media != Media::Defer {
+                &facts
+            } else {
+                ""
+            },
+            unmade: if opts.media == Media::Defer {
+                Unmade::Keep
+            } else {
+                Unmade::Delete
+            },
+        },
     };
-    if let Err(e) = committed {
-        sink.push(
-            Diagnostic::error(format!(
-                "cannot move the new site into {}: {e}",
-                opts.out.display()
-            ))
-            .hint("check permissions of the output folder; the previous output was kept"),
-        );
-        return Err(fail(sink));
-    }
-    if whole && !opts.html_only && !opts.defer_media {
-        // Keep one build's worth of rendered PDFs and pictures (a build
-        // without them must not empty the cache the next full one needs).
-        cache.prune();
-    }
-    lap("write", &mut stages);
-    Ok(BuildReport {
-        units: selected.len(),
-        pages: stats.pages + usize::from(with_hub),
+    out.commit(how).map_err(|e| {
+        Diagnostic::error(format!(
+            "cannot move the new site into {}: {e}",
+            opts.out.display()
+        ))
+        .hint("check permissions of the output folder; the previous output was kept")
+    })
+}
+
+fn report(
+    units: usize,
+    stats: Stats,
+    (files, unchanged, reused, bytes): (usize, usize, usize, u64),
+    clock: Clock,
+    sink: Sink,
+) -> BuildReport {
+    BuildReport {
+        outcome: Outcome::Built,
+        units,
+        pages: stats.pages,
         search_bytes: stats.search_bytes,
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,
@@ -359,14 +427,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         unchanged,
         reused,
         bytes,
-        seconds: start.elapsed().as_secs_f64(),
-        stages,
+        seconds: clock.seconds(),
+        stages: clock.phases,
         diagnostics: sink.into_sorted(),
-    })
+    }
 }
 
 /// The report of a build skipped because its inputs are those of the last one.
-fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<BuildReport> {
+fn unchanged_report(previous: &str, inputs: &str, clock: &Clock) -> Option<BuildReport> {
     let fact = |k: &str| {
         previous
             .lines()
@@ -377,6 +445,7 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
     }
     let n = |k: &str| fact(k).and_then(|v| v.parse::<usize>().ok());
     Some(BuildReport {
+        outcome: Outcome::Unchanged,
         units: n("units")?,
         pages: n("pages")?,
         search_bytes: 0,
@@ -389,8 +458,8 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
         unchanged: n("files")?,
         reused: n("files")?,
         bytes: fact("bytes").and_then(|v| v.parse().ok())?,
-        seconds: start.elapsed().as_secs_f64(),
-        stages: vec![("unchanged", start.elapsed().as_secs_f64())],
+        seconds: clock.seconds(),
+        stages: vec![(Phase::Unchanged, clock.seconds())],
         diagnostics: Vec::new(),
     })
 }
@@ -398,7 +467,7 @@ fn unchanged_report(previous: &str, inputs: &str, start: Instant) -> Option<Buil
 fn process_images(
     project: &Project,
     paths: std::collections::BTreeSet<PathBuf>,
-    cache: &crate::cache::RenderCache,
+    cache: &RenderCache,
     sink: &Sink,
 ) -> BTreeMap<PathBuf, Processed> {
     paths
@@ -424,9 +493,9 @@ fn progress_bar(show: bool, len: usize) -> ProgressBar {
         ProgressDrawTarget::hidden()
     };
     let bar = ProgressBar::with_draw_target(Some(len as u64), target);
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} building {pos}/{len} units {wide_bar} {elapsed}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {msg} {pos}/{len} unit outputs {wide_bar} {elapsed}",
+    ) {
         bar.set_style(style);
     }
     bar

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, GenericImageView, ImageFormat};
-use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
@@ -94,8 +93,7 @@ pub fn check_svg(bytes: &[u8]) -> Result<(u32, u32), ImageError> {
 }
 
 fn hash_name(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    crate::hash::hex(&crate::hash::sha256(bytes)[..6])
 }
 
 /// The file an image reference in a document in `dir` points at, if it exists.
@@ -122,18 +120,12 @@ pub fn process_cached(
         return svg_processed(&bytes);
     }
     let key = {
-        let mut h = Sha256::new();
-        h.update(PROCESS_VERSION);
-        h.update(
-            path.extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_default(),
-        );
+        let mut h = crate::hash::Hasher::default();
+        h.update(PROCESS_VERSION.as_bytes());
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        h.update(ext.unwrap_or_default().as_bytes());
         h.update(&bytes);
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        h.hex()
     };
     if let Some(p) = from_cache(cache, &key) {
         return Ok(p);

@@ -14,21 +14,22 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::output::manifest::Hash;
+use crate::hash::{Hash, Hasher};
 
+#[derive(Default)]
 pub struct Keys {
     /// Everything the build reads: equal fingerprints, equal output.
     pub fingerprint: String,
-    frame: blake3::Hash,
-    guides: HashMap<String, blake3::Hash>,
+    frame: [u8; 32],
+    guides: HashMap<String, [u8; 32]>,
 }
 
 impl Keys {
     /// Read every file under content/, themes/ and assets/.
     pub fn scan(root: &Path, html_only: bool) -> Self {
-        let mut all = blake3::Hasher::new();
-        let mut frame = blake3::Hasher::new();
-        let mut guides: HashMap<String, blake3::Hasher> = HashMap::new();
+        let mut all = Hasher::default();
+        let mut frame = Hasher::default();
+        let mut guides: HashMap<String, Hasher> = HashMap::new();
         for h in [&mut all, &mut frame] {
             h.update(env!("CARGO_PKG_VERSION").as_bytes());
             h.update(if html_only { b"html" } else { b"all " });
@@ -66,46 +67,39 @@ impl Keys {
             }
         }
         Self {
-            fingerprint: all.finalize().to_hex().to_string(),
-            frame: frame.finalize(),
+            fingerprint: all.hex(),
+            frame: frame.finish(),
             guides: guides
                 .into_iter()
-                .map(|(slug, h)| (slug, h.finalize()))
+                .map(|(slug, h)| (slug, h.finish()))
                 .collect(),
         }
     }
 
     /// The key of the files that show guide `slug` in `unit`.
     pub fn guide_group(&self, unit: &str, slug: &str) -> Hash {
-        let mut h = blake3::Hasher::new();
-        h.update(self.frame.as_bytes());
+        let mut h = Hasher::default();
+        h.update(&self.frame);
         match self.guides.get(slug) {
-            Some(g) => h.update(g.as_bytes()),
+            Some(g) => h.update(g),
             None => h.update(b"-"),
         };
         for part in [unit, slug] {
             h.update(part.as_bytes());
             h.update(&[0]);
         }
-        short(&h)
+        h.short()
     }
 
     /// The key of a unit's files that show no guide's text (lists, feeds,
     /// list widgets, the API index): they see only what the frame hashes.
     pub fn frame_group(&self, unit: &str) -> Hash {
-        let mut h = blake3::Hasher::new();
-        h.update(self.frame.as_bytes());
+        let mut h = Hasher::default();
+        h.update(&self.frame);
         h.update(b"frame\0");
         h.update(unit.as_bytes());
-        short(&h)
+        h.short()
     }
-}
-
-/// A key: the first 128 bits of the hash.
-fn short(h: &blake3::Hasher) -> Hash {
-    let mut key = [0; 16];
-    key.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    key
 }
 
 /// The slug of a guide file: `content/guides/**/<slug>.md` or

@@ -165,7 +165,9 @@ impl Drop for Slot {
 fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, pages_first: bool) {
     let mut opts = BuildOptions::new(root);
     opts.out = out.to_owned();
-    opts.defer_media = pages_first;
+    if pages_first {
+        opts.media = crate::options::Media::Defer;
+    }
     let html_only = pages_first;
     let result = build(&opts);
     let mut s = lock(state);

@@ -7,8 +7,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use crate::content::{Guide, Project, YamlFile};
 use crate::diag::Sink;
 
@@ -16,7 +14,7 @@ use crate::diag::Sink;
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
 
 pub fn derive(slug: &str) -> String {
-    let digest = Sha256::digest(slug.as_bytes());
+    let digest = crate::hash::sha256(slug.as_bytes());
     let mut n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
     (0..4)
         .map(|_| {
@@ -94,7 +92,9 @@ pub fn codes(p: &Project, out: &Path, sink: &Sink) -> BTreeMap<String, String> {
     }
     // The record: what the previous build published.
     for unit in &p.units {
-        let Ok(text) = std::fs::read_to_string(out.join(&unit.slug).join("g/index.json")) else {
+        let Ok(text) =
+            std::fs::read_to_string(out.join(&unit.slug).join(crate::paths::SHORT_INDEX))
+        else {
             continue;
         };
         let Ok(old) = serde_json::from_str::<BTreeMap<String, String>>(&text) else {

@@ -109,7 +109,7 @@ fn axe_finds_no_wcag_violation_on_any_page_kind_at_phone_and_desktop_widths() {
     let out = tempfile::tempdir().unwrap();
     let mut opts = sotay::BuildOptions::new(repo());
     opts.out = out.path().join("public");
-    opts.shard = Some(format!("1/{units}").parse().unwrap());
+    opts.scope = sotay::Scope::Shard(format!("1/{units}").parse().unwrap());
     if let Err(f) = sotay::build(&opts) {
         panic!("sample build failed:\n{}", render(&f.diagnostics));
     }

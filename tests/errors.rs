@@ -245,7 +245,7 @@ fn every_problem_is_reported_in_one_run() {
 fn unknown_unit_on_the_command_line() {
     let f = Fixture::new();
     let mut opts = f.options();
-    opts.units = vec!["phuong-ba-dinhh".into()];
+    opts.scope = sotay::Scope::Units(vec!["phuong-ba-dinhh".into()]);
     let ds = sotay::build(&opts).unwrap_err().diagnostics;
     assert!(
         find_diag(&ds, "no unit `phuong-ba-dinhh`")

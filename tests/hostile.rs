@@ -370,7 +370,9 @@ fn run(case: &Case, base: &Path) -> Result<(), String> {
     let content_before = snapshot_content(&root);
     let output_before = output_files(&root.join("public"));
     let mut opts = sotay::BuildOptions::new(&root);
-    opts.html_only = !case.full;
+    if !case.full {
+        opts.media = sotay::Media::Skip;
+    }
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)

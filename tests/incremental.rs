@@ -121,7 +121,7 @@ fn processed_images_come_from_the_cache_and_a_damaged_entry_is_redone() {
 fn a_guide_text_edit_renders_that_guide_again_and_nothing_else() {
     let f = Fixture::new();
     let mut opts = f.options();
-    opts.html_only = true;
+    opts.media = sotay::Media::Skip;
     let build =
         || sotay::build(&opts).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
     let first = build();
@@ -238,7 +238,7 @@ fn pages_first_then_media_equals_a_clean_build() {
     let text = std::fs::read_to_string(f.root().join(g)).unwrap();
     f.write(g, &text.replace("Tờ khai.", "Tờ khai CT01."));
     let mut pages = f.options();
-    pages.defer_media = true;
+    pages.media = sotay::Media::Defer;
     let first =
         sotay::build(&pages).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
     assert!(first.reused > 0 && first.pdfs == 0);

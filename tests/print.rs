@@ -468,7 +468,7 @@ fn html_only_builds_no_pdfs_and_links_none() {
         "title: \"Khai sinh trực tuyến\"\nguide: dang-ky-khai-sinh\n",
     );
     let mut o = f.options();
-    o.html_only = true;
+    o.media = sotay::Media::Skip;
     let report = sotay::build(&o).unwrap_or_else(|e| panic!("{}", render(&e.diagnostics)));
     assert_eq!(report.pdfs + report.images, 0);
     assert!(!f.out().join("phuong-ba-dinh/in-an").exists());

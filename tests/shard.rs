@@ -29,7 +29,7 @@ fn shards_split_the_units_and_merge_into_the_whole_build() {
     for k in 1..=3 {
         let mut o = f.options();
         o.out = f.root().join(format!("shard-{k}"));
-        o.shard = Some(format!("{k}/3").parse().unwrap());
+        o.scope = sotay::Scope::Shard(format!("{k}/3").parse().unwrap());
         let report =
             sotay::build(&o).unwrap_or_else(|e| panic!("{}", common::render(&e.diagnostics)));
         assert!(report.units >= 1, "shard {k} is empty");

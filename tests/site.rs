@@ -370,15 +370,15 @@ fn build_one_unit_only_and_elsewhere() {
     let f = Fixture::new();
     let mut opts = f.options();
     opts.out = f.root().join("elsewhere/site");
-    opts.units = vec!["phuong-ba-dinh".into()];
+    opts.scope = sotay::Scope::Units(vec!["phuong-ba-dinh".into()]);
     sotay::build(&opts).unwrap();
     assert!(opts.out.join("phuong-ba-dinh/index.html").is_file());
     assert!(!opts.out.join("xa-ba-vi").exists());
     assert!(!f.out().exists(), "public/ written despite --out");
     // A later single-unit build keeps the other units already there.
-    opts.units = vec![];
+    opts.scope = sotay::Scope::Whole;
     sotay::build(&opts).unwrap();
-    opts.units = vec!["xa-ba-vi".into()];
+    opts.scope = sotay::Scope::Units(vec!["xa-ba-vi".into()]);
     sotay::build(&opts).unwrap();
     assert!(opts.out.join("phuong-ba-dinh/index.html").is_file());
     assert!(opts.out.join("index.html").is_file());
@@ -511,7 +511,7 @@ fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
         render(&first.diagnostics)
     );
     let again = f.build_ok();
-    assert_eq!(again.stages.first().map(|s| s.0), Some("unchanged"));
+    assert_eq!(again.outcome, sotay::Outcome::Unchanged);
     assert_eq!(
         (again.files, again.unchanged, again.pages),
         (first.files, first.files, first.pages)
@@ -519,7 +519,7 @@ fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
     // A file deleted by hand is noticed and the output rebuilt.
     std::fs::remove_file(f.out().join("xa-ba-vi/index.html")).unwrap();
     let repaired = f.build_ok();
-    assert_ne!(repaired.stages.first().map(|s| s.0), Some("unchanged"));
+    assert_ne!(repaired.outcome, sotay::Outcome::Unchanged);
     assert!(f.out().join("xa-ba-vi/index.html").is_file());
     // So is one edited by hand (a file of a guide, and a list page).
     let hand = [
@@ -529,22 +529,18 @@ fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
     for rel in hand {
         std::fs::write(f.out().join(rel), "sửa tay").unwrap();
         let repaired = f.build_ok();
-        assert_ne!(
-            repaired.stages.first().map(|s| s.0),
-            Some("unchanged"),
-            "{rel}"
-        );
+        assert_ne!(repaired.outcome, sotay::Outcome::Unchanged, "{rel}");
         assert!(f.read_out(rel).contains("<!doctype html>"), "{rel}");
     }
     let again = f.build_ok();
-    assert_eq!(again.stages.first().map(|s| s.0), Some("unchanged"));
+    assert_eq!(again.outcome, sotay::Outcome::Unchanged);
     // An edit is built.
     f.write(
         "content/pages/an-toan.md",
         &PAGE.replace("Không chia sẻ", "Tuyệt đối không chia sẻ"),
     );
     let edited = f.build_ok();
-    assert_ne!(edited.stages.first().map(|s| s.0), Some("unchanged"));
+    assert_ne!(edited.outcome, sotay::Outcome::Unchanged);
     assert!(
         f.read_out("xa-ba-vi/trang/an-toan/index.html")
             .contains("Tuyệt đối không chia sẻ")

@@ -126,7 +126,11 @@ pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String
         put(&["ten huong dan"], g.doc.meta.title.clone());
         put(
             &["duong dan", "lien ket"],
-            format!("{}huong-dan/{}/", u.data.base_url, g.doc.slug),
+            format!(
+                "{}{}",
+                u.data.base_url,
+                crate::paths::guide_folder(&g.doc.slug)
+            ),
         );
         put(
             &["duong dan ngan"],

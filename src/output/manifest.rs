@@ -12,23 +12,15 @@
 
 use std::io;
 use std::path::Path;
-use std::sync::atomic::AtomicU8;
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-const HEADER: &str = "sotay manifest 3";
+// 4: hashes are SHA-256 (3 was BLAKE3).
+const HEADER: &str = "sotay manifest 4";
 
-pub type Hash = [u8; 16];
-
-/// 128 bits of BLAKE3: a wrong "unchanged" needs a collision, and hashing
-/// every output file costs far less than reading the old one back.
-pub fn hash(bytes: &[u8]) -> Hash {
-    let mut h = [0; 16];
-    h.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
-    h
-}
+pub use crate::hash::Hash;
 
 /// What a file looked like on disk: size and modification time (ns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,13 +98,7 @@ pub struct Entry {
 pub struct Group {
     pub key: Hash,
     pub files: Vec<(String, Entry)>,
-    /// Set once per build by `Staging::reuse_group`.
-    pub state: AtomicU8,
 }
-
-pub const UNDECIDED: u8 = 0;
-pub const REUSED: u8 = 1;
-pub const REJECTED: u8 = 2;
 
 #[derive(Debug, Default)]
 pub struct Manifest {
@@ -260,7 +246,7 @@ impl Manifest {
             let mut text = String::with_capacity(chunk.len() * 600);
             for (name, g) in chunk {
                 text.push_str("=\t");
-                hex(&mut text, &g.key);
+                crate::hash::push_hex(&mut text, &g.key);
                 text.push('\t');
                 text.push_str(name);
                 text.push('\n');
@@ -284,17 +270,9 @@ impl Manifest {
     }
 }
 
-fn hex(text: &mut String, h: &Hash) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in h {
-        text.push(HEX[usize::from(b >> 4)] as char);
-        text.push(HEX[usize::from(b & 15)] as char);
-    }
-}
-
 fn write_row(text: &mut String, rel: &str, e: &Entry) {
     use std::fmt::Write;
-    hex(text, &e.hash);
+    crate::hash::push_hex(text, &e.hash);
     let _ = writeln!(text, "\t{}\t{}\t{rel}", e.stamp.size, e.stamp.mtime);
 }
 
@@ -360,6 +338,7 @@ fn safe_rel(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::short as hash;
 
     #[test]
     fn round_trips_and_rejects_damage() {
@@ -437,7 +416,7 @@ mod tests {
             Err(Unusable::Corrupt(4, _))
         ));
         // Another version's list: built again without a warning.
-        std::fs::write(&path, good.replacen("manifest 3", "manifest 2", 1)).unwrap();
+        std::fs::write(&path, good.replacen("manifest 4", "manifest 3", 1)).unwrap();
         assert!(matches!(
             Manifest::load(&path, Some(marker)),
             Err(Unusable::Missing)

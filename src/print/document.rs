@@ -7,8 +7,6 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use sha2::{Digest, Sha256};
-
 use super::formats::Format;
 use super::markup::{self, Env, lit};
 use crate::content::{Guide, Unit};
@@ -235,7 +233,11 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
             )
         })
         .collect();
-    let url = format!("{}huong-dan/{}/", site.unit.data.base_url, g.doc.slug);
+    let url = format!(
+        "{}{}",
+        site.unit.data.base_url,
+        crate::paths::guide_folder(&g.doc.slug)
+    );
     let short = format!(
         "{}g/{}/",
         site.unit.data.base_url,
@@ -421,7 +423,7 @@ fn place_image(
     }
     let name = format!(
         "{}.{ext}",
-        super::hex(&Sha256::digest(&bytes))[..16].to_owned()
+        crate::hash::hex(&crate::hash::sha256(&bytes)[..8])
     );
     let width_mm = match image::image_dimensions(&path) {
         Ok((w, h)) => {

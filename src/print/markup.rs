@@ -368,8 +368,8 @@ mod tests {
         use proptest::prelude::*;
 
         use super::*;
+        use crate::engine::world::PrintWorld;
         use crate::markdown::document::generate;
-        use crate::print::world::PrintWorld;
 
         /// The helpers the generated `/main.typ` defines, plainly.
         const HELPERS: &str = "#let md-callout(kind, label, body) = block[#strong(label) #body]\n\

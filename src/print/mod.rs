@@ -14,22 +14,18 @@ pub mod formats;
 pub mod markup;
 mod panels;
 mod qr;
-pub(crate) mod world;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
-use crate::output::Staging;
-use crate::render::{Shared, Stats, write};
+use crate::engine::world::{Failure, PrintWorld, WorldPool};
+use crate::output::{Depends, Output};
+use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
 pub use document::Variant;
-use formats::Format;
-use world::{Failure, PrintWorld, WorldPool};
+use formats::{Format, Formats};
 
 /// A QR code of `url` as the Typst dictionary the templates draw.
 pub(crate) fn qr_dict(url: &str) -> String {
@@ -37,22 +33,16 @@ pub(crate) fn qr_dict(url: &str) -> String {
 }
 
 /// The unit's print page: every PDF, and the specs for the print shop.
-pub const INDEX: &str = "in-an/index.html";
+pub const INDEX: &str = crate::paths::PRINT_INDEX;
 
 /// Where a guide's leaflet is, under the unit folder.
 pub fn leaflet_path(guide: &str, format: &str, variant: Variant) -> String {
-    match variant {
-        Variant::Download => format!("in-an/{guide}-{format}.pdf"),
-        Variant::Press => format!("in-an/nha-in/{guide}-{format}.pdf"),
-    }
+    crate::paths::leaflet(guide, format, variant == Variant::Press)
 }
 
 /// Where a unit's handbook is, under the unit folder.
 pub fn handbook_path(format: &str, unit: &str, variant: Variant) -> String {
-    match variant {
-        Variant::Download => format!("in-an/{format}-{unit}.pdf"),
-        Variant::Press => format!("in-an/nha-in/{format}-{unit}.pdf"),
-    }
+    crate::paths::handbook(format, unit, variant == Variant::Press)
 }
 
 /// The print renderer; holds Typst worlds for reuse (fonts and the standard
@@ -69,7 +59,7 @@ impl Print {
         &'a self,
         site: &'a UnitSite<'p>,
         shared: &'a Shared<'p>,
-        out: &'a Staging,
+        out: &'a Output<'a>,
         world: &'a mut PrintWorld,
         theme_key: &'a str,
     ) -> Job<'a, 'p> {
@@ -85,100 +75,77 @@ impl Print {
         }
     }
 
-    /// Every unit's PDFs, on as many threads as there are cores, from one
-    /// list of tasks (so no unit's last leaflets run alone at the end).
-    pub fn render_all(
-        &self,
-        sites: &[UnitSite],
-        shared: &Shared,
-        out: &Staging,
-    ) -> (Stats, Vec<Diagnostic>) {
-        let Some(formats) = &shared.theme.print else {
-            return (Stats::default(), Vec::new());
+    /// Run one task with a world from the pool.
+    fn run(&self, site: &UnitSite, task: &Task, sh: &Shared, out: &Output, key: &str) -> Rendered {
+        let Some(formats) = &sh.theme.print else {
+            return Ok(Stats::default());
         };
-        let theme_key = theme_key(shared);
-        // Tasks: each unit's handbook variants (the longest, so first), then
-        // one guide's leaflets each. They run on plain threads, not rayon
-        // jobs: a rayon thread waiting inside Typst's own parallel layout
-        // would steal another document and lay it out on the same stack
-        // (deep recursion, and more documents in memory at once).
-        let mut tasks: Vec<(&UnitSite, Task)> = Vec::new();
-        if let Some(f) = formats.handbook() {
-            for site in sites {
-                tasks.extend(
-                    [Variant::Download, Variant::Press].map(|v| (site, Task::Handbook(f, v))),
-                );
-            }
+        let mut world = self.worlds.take(&sh.theme.print_files, key);
+        let mut job = self.job(site, sh, out, &mut world, key);
+        match task {
+            Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes[0]),
+            Task::Leaflets(g) => job.leaflets(g, formats),
         }
-        for site in sites {
-            tasks.extend(site.ordered().map(|g| (site, Task::Leaflets(g))));
+        let (stats, errors) = (job.stats, job.errors);
+        self.worlds.give(key.to_owned(), world);
+        if errors.is_empty() {
+            Ok(stats)
+        } else {
+            Err(errors)
         }
-        let next = AtomicUsize::new(0);
-        let done: Mutex<Vec<(usize, Stats, Vec<Diagnostic>)>> = Mutex::default();
-        let workers = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(tasks.len())
-            .max(1);
-        let work = || {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((site, task)) = tasks.get(i) else {
-                    break;
-                };
-                let mut world = self.worlds.take(shared, &theme_key);
-                let mut job = self.job(site, shared, out, &mut world, &theme_key);
-                match task {
-                    Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes[0]),
-                    Task::Leaflets(g) => {
-                        for f in formats.leaflets() {
-                            // Both variants lay out alike: the press one starts
-                            // at the size the download one needed, and is
-                            // skipped if that failed.
-                            let mut start = 0;
-                            for v in [Variant::Download, Variant::Press] {
-                                match job.leaflet(g, f, v, &formats.sizes[start..]) {
-                                    Some(i) => start += i,
-                                    None => break,
-                                }
-                            }
-                        }
-                    }
-                }
-                let result = (i, job.stats, job.errors);
-                self.worlds.give(theme_key.clone(), world);
-                done.lock().expect("print results").push(result);
-            }
-        };
-        std::thread::scope(|s| {
-            for n in 0..workers {
-                let spawned = std::thread::Builder::new()
-                    .name(format!("sotay-print-{n}"))
-                    .stack_size(crate::build::TYPST_STACK)
-                    .spawn_scoped(s, work);
-                if spawned.is_err() {
-                    work(); // no thread to be had: do the work here
-                }
-            }
-        });
-        let mut done = done.into_inner().expect("print results");
-        done.sort_by_key(|d| d.0);
-        let mut stats = Stats::default();
-        let mut errors = Vec::new();
-        for (_, s, e) in done {
-            stats += s;
-            errors.extend(e);
-        }
-        // Each unit's print page, which lists its PDFs.
-        let mut world = self.worlds.take(shared, &theme_key);
-        for site in sites {
-            let mut job = self.job(site, shared, out, &mut world, &theme_key);
-            job.index(formats);
-            stats += job.stats;
-            errors.extend(job.errors);
-        }
-        self.worlds.give(theme_key, world);
-        (stats, errors)
     }
+}
+
+impl Renderer for Print {
+    fn name(&self) -> &'static str {
+        "print"
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::Print
+    }
+
+    /// Every unit's PDFs from one list of tasks (so no unit's last leaflets
+    /// run alone at the end), then each unit's print page.
+    fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        let Some(formats) = &sh.theme.print else {
+            return Ok(Stats::default());
+        };
+        let key = theme_key(sh);
+        let tasks = tasks(units.selected, formats);
+        let mut results =
+            crate::engine::run_tasks(&tasks, |(site, task)| self.run(site, task, sh, out, &key));
+        let mut world = self.worlds.take(&sh.theme.print_files, &key);
+        for site in units.selected {
+            let mut job = self.job(site, sh, out, &mut world, &key);
+            job.index(formats);
+            results.push(if job.errors.is_empty() {
+                Ok(job.stats)
+            } else {
+                Err(job.errors)
+            });
+        }
+        self.worlds.give(key, world);
+        crate::render::sum(results)
+    }
+}
+
+/// Each unit's handbook variants (the longest, so first), then one guide's
+/// leaflets each.
+fn tasks<'s, 'p>(
+    sites: &'s [UnitSite<'p>],
+    formats: &'p Formats,
+) -> Vec<(&'s UnitSite<'p>, Task<'p>)> {
+    let mut tasks = Vec::new();
+    if let Some(f) = formats.handbook() {
+        for site in sites {
+            tasks.extend([Variant::Download, Variant::Press].map(|v| (site, Task::Handbook(f, v))));
+        }
+    }
+    for site in sites {
+        tasks.extend(site.ordered().map(|g| (site, Task::Leaflets(g))));
+    }
+    tasks
 }
 
 /// One piece of a unit's print work.
@@ -189,25 +156,19 @@ enum Task<'a> {
 
 /// A hash of the theme's print files and the tool: part of every cache key.
 pub(crate) fn theme_key(shared: &Shared) -> String {
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
+    let mut h = crate::hash::Hasher::default();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
     for (k, v) in &shared.theme.print_files {
-        h.update(k);
-        h.update([0]);
-        h.update(v);
-        h.update([0]);
+        h.update(k.as_bytes()).update(&[0]);
+        h.update(v.as_bytes()).update(&[0]);
     }
-    hex(&h.finalize())
-}
-
-pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    h.hex()
 }
 
 struct Job<'a, 'p> {
     site: &'a UnitSite<'p>,
     shared: &'a Shared<'a>,
-    out: &'a Staging,
+    out: &'a Output<'a>,
     world: &'a mut PrintWorld,
     theme_key: &'a str,
     stats: Stats,
@@ -216,6 +177,21 @@ struct Job<'a, 'p> {
 }
 
 impl Job<'_, '_> {
+    /// A guide's leaflets in every format. Both variants lay out alike: the
+    /// press one starts at the size the download one needed, and is skipped
+    /// if that failed.
+    fn leaflets(&mut self, g: &crate::content::Guide, formats: &Formats) {
+        for f in formats.leaflets() {
+            let mut start = 0;
+            for v in [Variant::Download, Variant::Press] {
+                match self.leaflet(g, f, v, &formats.sizes[start..]) {
+                    Some(i) => start += i,
+                    None => break,
+                }
+            }
+        }
+    }
+
     /// Render one leaflet; the index in `sizes` it fitted at (0 when it came
     /// from the cache), or `None` after reporting an error.
     fn leaflet(
@@ -310,7 +286,7 @@ impl Job<'_, '_> {
     }
 
     /// `in-an/index.html`: links to every PDF and what the print shop needs.
-    fn index(&mut self, formats: &formats::Formats) {
+    fn index(&mut self, formats: &Formats) {
         use serde_json::json;
         let site = self.site;
         let unit = &site.unit.slug;
@@ -346,7 +322,7 @@ impl Job<'_, '_> {
                     .collect();
                 json!({
                     "title": g.doc.meta.title,
-                    "url": format!("huong-dan/{}/index.html", g.doc.slug),
+                    "url": crate::paths::guide_page(&g.doc.slug),
                     "leaflets": leaflets,
                 })
             })
@@ -420,18 +396,18 @@ impl Job<'_, '_> {
             .filter(|p| p["files"].as_array().is_some_and(|f| !f.is_empty()))
             .collect();
         ctx.insert("posters", &posters);
-        let page = format!("{unit}/{INDEX}");
-        match self.shared.template("print.html", &ctx, &page) {
-            Ok(html) => match write(self.out, &page, html.as_bytes()) {
-                Ok(()) => self.stats.pages += 1,
-                Err(d) => self.errors.push(d),
-            },
+        let page = crate::paths::in_unit(unit, INDEX);
+        let made = self.out.emit(&page, Depends::Loose, || {
+            self.shared.template("print.html", &ctx, &page)
+        });
+        match made {
+            Ok(()) => self.stats.pages += 1,
             Err(d) => self.errors.push(d),
         }
     }
 
     fn emit(&mut self, rel: &str, pdf: &[u8]) {
-        match write(self.out, rel, pdf) {
+        match self.out.emit(rel, Depends::Loose, || Ok(pdf)) {
             Ok(()) => self.stats.pdfs += 1,
             Err(d) => self.errors.push(d),
         }
@@ -468,11 +444,11 @@ impl Job<'_, '_> {
     }
 
     fn cache_key(&self, source: &str, v: Variant, sizes: &[f32]) -> String {
-        let mut h = Sha256::new();
-        h.update(self.theme_key);
-        h.update(format!("{v:?}{sizes:?}"));
-        h.update(source);
-        hex(&h.finalize())
+        let mut h = crate::hash::Hasher::default();
+        h.update(self.theme_key.as_bytes());
+        h.update(format!("{v:?}{sizes:?}").as_bytes());
+        h.update(source.as_bytes());
+        h.hex()
     }
 
     fn compile(

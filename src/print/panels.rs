@@ -56,7 +56,7 @@ pub fn overflowing(doc: &PagedDocument) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::print::world::PrintWorld;
+    use crate::engine::world::PrintWorld;
 
     fn doc(lines: usize, prefix: &str) -> PagedDocument {
         let lib = include_str!("../../themes/default/print/lib.typ");

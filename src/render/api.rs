@@ -7,14 +7,14 @@ use serde::Serialize;
 
 use super::docs::RenderedDoc;
 use super::pages::canonical;
-use super::{Renderer, Shared, Stats};
+use super::{Rendered, Renderer, Shared, Stats};
 use crate::content::{Channel, Guide, Origin, Project};
 use crate::diag::Diagnostic;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
 pub const VERSION: u32 = 1;
-pub const DIR: &str = "api/v1";
+pub const DIR: &str = crate::paths::API_DIR;
 
 #[derive(Serialize)]
 struct UnitInfo<'a> {
@@ -121,149 +121,151 @@ impl Renderer for Api {
         "api"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         if !site.outputs.api {
             return Ok(Stats::default());
         }
-        let p = site.project;
         let u = site.unit;
-        let category = |g| category(p, g);
-        let audiences = |g| audiences(p, g);
-        let page_url = |g: &Guide| {
-            canonical(
-                &u.data.base_url,
-                &format!("huong-dan/{}/index.html", g.doc.slug),
-            )
-        };
-        let mut errors = Vec::new();
-        let mut put = |rel: String, value: &dyn erased::Json| match value.to_json() {
-            Ok(json) => {
-                let rel = format!("{}/{DIR}/{rel}", u.slug);
-                if let Err(e) = super::frame_file(sh, out, &u.slug, &rel, json.as_bytes()) {
-                    errors.push(e);
-                }
-            }
-            Err(e) => errors.push(Diagnostic::error(format!("cannot write JSON {rel}: {e}"))),
-        };
         // Guides in slug order: stable for clients diffing the API.
-        let mut guide_errors = Vec::new();
-        for g in site.guides.values() {
-            let rel = format!("{}/{DIR}/huong-dan/{}.json", u.slug, g.doc.slug);
-            let made = super::guide_file(sh, out, &u.slug, &g.doc.slug, &rel, || {
-                let m = &g.doc.meta;
-                // Other sites read this: links and images are absolute.
-                let doc: RenderedDoc =
-                    super::pages::rendered_for_unit(site, sh, g).at_root(&u.data.base_url);
-                let texts = super::pages::texts_for_unit(site, sh, g);
-                let steps = doc
-                    .body
-                    .steps
-                    .iter()
-                    .zip(&texts.steps)
-                    .map(|(s, text)| Step {
-                        number: s.number,
-                        title: s.title.clone(),
-                        id: s.id.clone(),
-                        html: s.body.clone(),
-                        text: text.clone(),
-                    })
-                    .collect();
-                let json = GuideDoc {
-                    version: VERSION,
+        let mut errors: Vec<Diagnostic> = site
+            .guides
+            .values()
+            .filter_map(|g| {
+                let rel = crate::paths::in_unit(&u.slug, &crate::paths::api_guide(&g.doc.slug));
+                let depends = Depends::Guide {
+                    unit: &u.slug,
                     slug: &g.doc.slug,
-                    title: &m.title,
-                    summary: &m.summary,
-                    not_for: m.not_for.as_deref(),
-                    procedure_code: m.procedure_code.as_deref(),
-                    category: category(g),
-                    audiences: audiences(g),
-                    where_to_apply: &m.where_to_apply,
-                    channels: &m.channels,
-                    prerequisites: texts.prerequisites.clone(),
-                    documents: texts.documents.clone(),
-                    fees: m
-                        .fees
-                        .iter()
-                        .map(|f| Fee {
-                            name: &f.name,
-                            amount: f.amount,
-                            online_amount: f.online_amount,
-                            exempt_if: f.exempt_if.as_deref(),
-                            basis: &f.basis,
-                            valid_until: f.valid_until.map(|d| d.to_string()),
-                        })
-                        .collect(),
-                    processing_time: ProcessingTime {
-                        text: &m.processing_time.text,
-                        basis: m.processing_time.basis.as_deref(),
-                    },
-                    steps,
-                    after_you_apply: doc.after_you_apply.clone(),
-                    help: doc.help.clone(),
-                    legal_basis: &m.legal_basis,
-                    related: m
-                        .related
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|s| site.guide(s).is_some())
-                        .collect(),
-                    updated: m.last_reviewed.to_string(),
-                    url: page_url(g),
-                    local: g.origin != Origin::Central,
                 };
-                erased::Json::to_json(&json)
-                    .map_err(|e| Diagnostic::error(format!("cannot write JSON {rel}: {e}")))
-            });
-            if let Err(e) = made {
-                guide_errors.push(e);
-            }
-        }
+                out.emit(&rel, depends, || to_json(&rel, &guide_doc(site, sh, g)))
+                    .err()
+            })
+            .collect();
         // The index shows front matter only: kept while the frame is.
-        if !super::frame_kept(sh, out, &u.slug) {
-            let index = Index {
-                version: VERSION,
-                unit: UnitInfo {
-                    slug: &u.slug,
-                    name: &u.data.name,
-                    short_name: &u.data.short_name,
-                    kind: &u.data.kind,
-                    address: &u.data.address,
-                    hours: &u.data.hours,
-                    hotline: &u.data.hotline,
-                    email: u.data.email.as_deref(),
-                    zalo: u.data.zalo.as_deref(),
-                    colour: &u.colour,
-                    url: &u.data.base_url,
-                },
-                guides: site
-                    .guides
-                    .values()
-                    .map(|g| IndexEntry {
-                        slug: &g.doc.slug,
-                        title: &g.doc.meta.title,
-                        summary: &g.doc.meta.summary,
-                        category: category(g),
-                        audiences: audiences(g),
-                        updated: g.doc.meta.last_reviewed.to_string(),
-                        url: page_url(g),
-                        json: format!("huong-dan/{}.json", g.doc.slug),
-                        local: g.origin != Origin::Central,
-                    })
-                    .collect(),
-            };
-            put("index.json".into(), &index);
+        let rel = crate::paths::in_unit(&u.slug, &format!("{DIR}/index.json"));
+        let frame = Depends::Frame { unit: &u.slug };
+        if let Err(e) = out.emit(&rel, frame, || to_json(&rel, &index(site))) {
+            errors.push(e);
         }
-        errors.extend(guide_errors);
         if errors.is_empty() {
             Ok(Stats::default())
         } else {
             Err(errors)
         }
+    }
+}
+
+/// One JSON document, with a final newline.
+fn to_json(rel: &str, value: &impl Serialize) -> Result<String, Diagnostic> {
+    serde_json::to_string(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Diagnostic::error(format!("cannot write JSON {rel}: {e}")))
+}
+
+/// A guide's page on the unit's site.
+fn page_url(site: &UnitSite, g: &Guide) -> String {
+    canonical(
+        &site.unit.data.base_url,
+        &crate::paths::guide_page(&g.doc.slug),
+    )
+}
+
+/// A guide's document: other sites read it, so links and images are absolute.
+fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> {
+    let (p, m) = (site.project, &g.doc.meta);
+    let doc: RenderedDoc =
+        super::pages::rendered_for_unit(site, sh, g).at_root(&site.unit.data.base_url);
+    let texts = super::pages::texts_for_unit(site, sh, g);
+    let steps = doc
+        .body
+        .steps
+        .iter()
+        .zip(&texts.steps)
+        .map(|(s, text)| Step {
+            number: s.number,
+            title: s.title.clone(),
+            id: s.id.clone(),
+            html: s.body.clone(),
+            text: text.clone(),
+        })
+        .collect();
+    GuideDoc {
+        version: VERSION,
+        slug: &g.doc.slug,
+        title: &m.title,
+        summary: &m.summary,
+        not_for: m.not_for.as_deref(),
+        procedure_code: m.procedure_code.as_deref(),
+        category: category(p, g),
+        audiences: audiences(p, g),
+        where_to_apply: &m.where_to_apply,
+        channels: &m.channels,
+        prerequisites: texts.prerequisites.clone(),
+        documents: texts.documents.clone(),
+        fees: m
+            .fees
+            .iter()
+            .map(|f| Fee {
+                name: &f.name,
+                amount: f.amount,
+                online_amount: f.online_amount,
+                exempt_if: f.exempt_if.as_deref(),
+                basis: &f.basis,
+                valid_until: f.valid_until.map(|d| d.to_string()),
+            })
+            .collect(),
+        processing_time: ProcessingTime {
+            text: &m.processing_time.text,
+            basis: m.processing_time.basis.as_deref(),
+        },
+        steps,
+        after_you_apply: doc.after_you_apply.clone(),
+        help: doc.help.clone(),
+        legal_basis: &m.legal_basis,
+        related: m
+            .related
+            .iter()
+            .map(String::as_str)
+            .filter(|s| site.guide(s).is_some())
+            .collect(),
+        updated: m.last_reviewed.to_string(),
+        url: page_url(site, g),
+        local: g.origin != Origin::Central,
+    }
+}
+
+/// The unit's index: its details and every guide's front matter.
+fn index<'a>(site: &'a UnitSite) -> Index<'a> {
+    let (p, u) = (site.project, site.unit);
+    Index {
+        version: VERSION,
+        unit: UnitInfo {
+            slug: &u.slug,
+            name: &u.data.name,
+            short_name: &u.data.short_name,
+            kind: &u.data.kind,
+            address: &u.data.address,
+            hours: &u.data.hours,
+            hotline: &u.data.hotline,
+            email: u.data.email.as_deref(),
+            zalo: u.data.zalo.as_deref(),
+            colour: &u.colour,
+            url: &u.data.base_url,
+        },
+        guides: site
+            .guides
+            .values()
+            .map(|g| IndexEntry {
+                slug: &g.doc.slug,
+                title: &g.doc.meta.title,
+                summary: &g.doc.meta.summary,
+                category: category(p, g),
+                audiences: audiences(p, g),
+                updated: g.doc.meta.last_reviewed.to_string(),
+                url: page_url(site, g),
+                json: crate::paths::api_guide_in_api(&g.doc.slug),
+                local: g.origin != Origin::Central,
+            })
+            .collect(),
     }
 }
 
@@ -294,19 +296,4 @@ fn audiences<'a>(p: &'a Project, g: &'a Guide) -> Vec<Term<'a>> {
 /// Text of an HTML fragment: tags dropped, entities decoded, spaces collapsed.
 pub fn plain(html: &str) -> String {
     crate::links::text(html)
-}
-
-mod erased {
-    /// Serialise any of the API documents through one writer.
-    pub trait Json {
-        fn to_json(&self) -> serde_json::Result<String>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> serde_json::Result<String> {
-            let mut s = serde_json::to_string(self)?;
-            s.push('\n');
-            Ok(s)
-        }
-    }
 }

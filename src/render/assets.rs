@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use super::{Renderer, Shared, Stats, write};
+use super::{Rendered, Renderer, Shared, Stats};
 use crate::diag::Diagnostic;
 use crate::images::DIR;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
 pub struct Assets;
@@ -16,19 +16,18 @@ impl Renderer for Assets {
         "assets"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let slug = &site.unit.slug;
         // (path, bytes, key when every unit gets the same bytes)
         let mut files: Vec<(String, &[u8], Option<String>)> = Vec::new();
         let mut errors = Vec::new();
         for (name, bytes) in &sh.theme.static_files {
             let key = format!("theme/{name}");
-            files.push((format!("{slug}/assets/{name}"), bytes, Some(key)));
+            files.push((
+                crate::paths::in_unit(slug, &format!("{}/{name}", crate::paths::ASSETS)),
+                bytes,
+                Some(key),
+            ));
         }
         let logo = match (&site.unit.data.logo, super::views::logo_path(site.unit)) {
             (Some(logo), Some(rel)) => {
@@ -84,12 +83,11 @@ impl Renderer for Assets {
             }
         }
         for (rel, bytes, key) in files {
-            let written = match key {
-                Some(key) => out
-                    .write_shared(&key, &rel, bytes)
-                    .map_err(|e| super::write_error(&rel, e)),
-                None => write(out, &rel, bytes),
+            let depends = match &key {
+                Some(key) => Depends::Shared { key },
+                None => Depends::Loose,
             };
+            let written = out.emit(&rel, depends, || Ok(bytes));
             if let Err(e) = written {
                 errors.push(e);
             }

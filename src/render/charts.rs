@@ -7,15 +7,15 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::{Renderer, Shared, Stats, write};
+use super::{Level, Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::data::{CITY, ChartSpec, Dataset, Row};
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
 /// Where a unit's results page is.
-pub const PAGE: &str = "ket-qua/index.html";
+pub const PAGE: &str = crate::paths::RESULTS;
 
 /// A unit's results page, when the data has rows for it.
 pub struct Results;
@@ -25,12 +25,7 @@ impl Renderer for Results {
         "results"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let datasets = view(sh.datasets, &site.unit.slug, &site.unit.colour);
         if datasets.is_empty() {
             return Ok(Stats::default());
@@ -42,14 +37,12 @@ impl Renderer for Results {
         // Absolute: a unit folder is uploaded alone, the city page is not in it.
         ctx.insert(
             "city_url",
-            &has_city(sh.datasets)
-                .then(|| format!("{}ket-qua/index.html", sh.project.site.base_url)),
+            &has_city(sh.datasets).then(|| format!("{}{PAGE}", sh.project.site.base_url)),
         );
-        let page = format!("{}/{PAGE}", site.unit.slug);
-        let html = sh
-            .template("results.html", &ctx, &page)
-            .map_err(|d| vec![d])?;
-        write(out, &page, html.as_bytes()).map_err(|d| vec![d])?;
+        let page = crate::paths::in_unit(&site.unit.slug, PAGE);
+        one(out.emit(&page, Depends::Loose, || {
+            sh.template("results.html", &ctx, &page)
+        }))?;
         Ok(Stats {
             pages: 1,
             ..Stats::default()
@@ -57,8 +50,30 @@ impl Renderer for Results {
     }
 }
 
-/// The city's results page, `ket-qua/index.html` beside the hub.
-pub fn city(sh: &Shared, out: &Staging) -> Result<(), Diagnostic> {
+/// The city's results page, `ket-qua/index.html` beside the hub, when the
+/// data has rows for the city.
+pub struct CityResults;
+
+impl Renderer for CityResults {
+    fn name(&self) -> &'static str {
+        "city results"
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::City
+    }
+
+    fn level(&self) -> Level {
+        Level::City
+    }
+
+    fn render_all(&self, _units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        one(city(sh, out))?;
+        Ok(Stats::default())
+    }
+}
+
+fn city(sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
     if !has_city(sh.datasets) {
         return Ok(());
     }
@@ -67,10 +82,14 @@ pub fn city(sh: &Shared, out: &Staging) -> Result<(), Diagnostic> {
     ctx.insert("site", &super::views::SiteView::new(p));
     ctx.insert("t", &sh.theme.strings);
     ctx.insert("root", "../");
-    ctx.insert("canonical", &format!("{}ket-qua/", p.site.base_url));
+    ctx.insert(
+        "canonical",
+        &format!("{}{}", p.site.base_url, PAGE.trim_end_matches("index.html")),
+    );
     ctx.insert("datasets", &view(sh.datasets, CITY, "#0b5394"));
-    let html = sh.template("results-city.html", &ctx, "ket-qua/index.html")?;
-    write(out, "ket-qua/index.html", html.as_bytes())
+    out.emit(PAGE, Depends::Loose, || {
+        sh.template("results-city.html", &ctx, PAGE)
+    })
 }
 
 /// `58,1` / `15.400`: Vietnamese number format.

@@ -9,15 +9,15 @@ use tera::Context;
 
 use super::pages::{base_context, canonical, rendered_for_unit};
 use super::views::{Card, GuideView};
-use super::{Renderer, Shared, Stats};
+use super::{Rendered, Renderer, Shared, Stats};
 use crate::content::Guide;
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
 /// Folder of embeddable pages inside a unit folder.
-pub const DIR: &str = "nhung";
+pub const DIR: &str = crate::paths::EMBED_DIR;
 /// The webmaster page.
 pub const WEBMASTER: &str = "nhung-vao-cong-thong-tin/index.html";
 
@@ -77,250 +77,305 @@ impl Renderer for Embed {
         "embed"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         if !site.outputs.widgets {
             return Ok(Stats::default());
         }
-        let p = site.project;
-        let u = site.unit;
-        let base = &u.data.base_url;
-        let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
-        let mut errors = Vec::new();
-        let mut pages = 0;
-        // Files that show no guide's text are kept whole while the frame is.
-        let frame_kept = super::frame_kept(sh, out, &u.slug);
-        // `make` is only called when the file is not kept.
-        let mut emit = |rel: String, make: &dyn Fn() -> Result<String, Diagnostic>| {
-            let made = if frame_kept {
-                Ok(())
-            } else {
-                make().and_then(|text| {
-                    let full = format!("{}/{rel}", u.slug);
-                    super::frame_file(sh, out, &u.slug, &full, text.as_bytes())
-                })
-            };
-            match made {
-                Ok(()) => pages += usize::from(rel.ends_with(".html")),
-                Err(e) => errors.push(e),
-            }
+        let e = UnitEmbeds {
+            site,
+            sh,
+            out,
+            base: base_context(site, sh),
         };
-        let mut guide_errors = Vec::new();
-        let mut guide_pages = 0;
-        let ctx_base = base_context(site, sh);
-        let page_ctx = |rel: &str, title: &str, canonical_url: &str| {
-            let mut ctx = ctx_base.clone();
-            ctx.insert("root", &"../".repeat(rel.matches('/').count()));
-            ctx.insert("path", rel);
-            ctx.insert("canonical", canonical_url);
-            ctx.insert("title", title);
-            ctx.insert("description", "");
-            ctx
-        };
-        let shadow_css = sh
-            .theme
-            .static_files
-            .iter()
-            .find(|(n, _)| n == "nhung-manh.css")
-            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-
-        // The fragment's stylesheet: a file, not inline, so a host page's
-        // `style-src` without 'unsafe-inline' still lets it apply.
-        emit(format!("{DIR}/manh.css"), &|| {
-            Ok(format!("{shadow_css}:host{{--sotay-brand:{}}}\n", u.colour))
-        });
-
+        let mut made = Made::default();
+        made.add(".css", e.stylesheet());
         for g in site.ordered() {
-            let slug = &g.doc.slug;
-            let page_url = canonical(base, &format!("huong-dan/{slug}/index.html"));
-            let doc = std::cell::OnceCell::new();
-            let doc = || doc.get_or_init(|| rendered_for_unit(site, sh, g));
-            let mut file = |rel: &str, make: &dyn Fn(&str) -> Result<String, Diagnostic>| {
-                let full = format!("{}/{rel}", u.slug);
-                match super::guide_file(sh, out, &u.slug, slug, &full, || make(&full)) {
-                    Ok(()) => guide_pages += usize::from(rel.ends_with(".html")),
-                    Err(e) => guide_errors.push(e),
-                }
-            };
-            // The iframe page.
-            let rel = format!("{DIR}/huong-dan/{slug}/index.html");
-            file(&rel, &|full| {
-                let mut ctx = page_ctx(&rel, &g.doc.meta.title, &page_url);
-                ctx.insert(
-                    "guide",
-                    &GuideView::new(g, doc().at_root("../../../"), site),
-                );
-                sh.template("embed/guide.html", &ctx, full)
-            });
-            // The Declarative Shadow DOM fragment: absolute URLs, pasted anywhere.
-            file(&format!("{DIR}/huong-dan/{slug}/manh.html"), &|full| {
-                let mut fctx = ctx_base.clone();
-                fctx.insert("guide", &GuideView::new(g, doc().at_root(base), site));
-                fctx.insert("canonical", &page_url);
-                sh.template("embed/fragment.html", &fctx, full)
-            });
-            // oEmbed.
-            file(&format!("{DIR}/huong-dan/{slug}/oembed.json"), &|_| {
-                let o = OEmbed {
-                    version: "1.0",
-                    kind: "rich",
-                    title: &g.doc.meta.title,
-                    provider_name: &u.data.name,
-                    provider_url: base,
-                    author_name: &u.data.name,
-                    html: iframe_snippet(
-                        base,
-                        &rel,
-                        &format!("sotay-{slug}"),
-                        &g.doc.meta.title,
-                        900,
-                    ),
-                    width: 768,
-                    height: 900,
-                };
-                serde_json::to_string(&o)
-                    .map(|s| s + "\n")
-                    .map_err(|e| Diagnostic::error(e.to_string()))
-            });
+            e.guide(g, &mut made);
         }
+        e.lists(&mut made);
+        made.add(".html", e.search_box());
+        made.add(".html", e.webmaster());
+        if made.errors.is_empty() {
+            Ok(Stats {
+                pages: made.pages,
+                ..Stats::default()
+            })
+        } else {
+            Err(made.errors)
+        }
+    }
+}
 
-        // List widgets: by audience, by category, latest updated.
+/// Pages written and problems met.
+#[derive(Default)]
+struct Made {
+    pages: usize,
+    errors: Vec<Diagnostic>,
+}
+
+impl Made {
+    fn add(&mut self, rel: &str, r: Result<(), Diagnostic>) {
+        match r {
+            Ok(()) => self.pages += usize::from(rel.ends_with(".html")),
+            Err(e) => self.errors.push(e),
+        }
+    }
+}
+
+/// One unit's widgets.
+struct UnitEmbeds<'s, 'p> {
+    site: &'s UnitSite<'p>,
+    sh: &'s Shared<'s>,
+    out: &'s Output<'s>,
+    /// What every page template sees.
+    base: Context,
+}
+
+impl UnitEmbeds<'_, '_> {
+    fn unit(&self) -> &str {
+        &self.site.unit.slug
+    }
+
+    fn base_url(&self) -> &str {
+        &self.site.unit.data.base_url
+    }
+
+    fn t(&self, key: &str) -> String {
+        self.sh.theme.strings.get(key).cloned().unwrap_or_default()
+    }
+
+    /// A page's context: `rel` is under the unit folder.
+    fn page_ctx(&self, rel: &str, title: &str, canonical_url: &str) -> Context {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &"../".repeat(rel.matches('/').count()));
+        ctx.insert("path", rel);
+        ctx.insert("canonical", canonical_url);
+        ctx.insert("title", title);
+        ctx.insert("description", "");
+        ctx
+    }
+
+    /// Emit a file under the unit folder.
+    fn emit<B: AsRef<[u8]>>(
+        &self,
+        rel: &str,
+        depends: Depends,
+        make: impl FnOnce(&str) -> Result<B, Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let full = crate::paths::in_unit(self.unit(), rel);
+        self.out.emit(&full, depends, || make(&full))
+    }
+
+    fn frame(&self) -> Depends<'_> {
+        Depends::Frame { unit: self.unit() }
+    }
+
+    /// The fragment's stylesheet: a file, not inline, so a host page's
+    /// `style-src` without 'unsafe-inline' still lets it apply.
+    fn stylesheet(&self) -> Result<(), Diagnostic> {
+        self.emit(&format!("{DIR}/manh.css"), self.frame(), |_| {
+            let shadow_css = self
+                .sh
+                .theme
+                .static_files
+                .iter()
+                .find(|(n, _)| n == "nhung-manh.css")
+                .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            Ok(format!(
+                "{shadow_css}:host{{--sotay-brand:{}}}\n",
+                self.site.unit.colour
+            ))
+        })
+    }
+
+    /// A guide's iframe page, fragment and oEmbed.
+    fn guide(&self, g: &Guide, made: &mut Made) {
+        let (site, sh) = (self.site, self.sh);
+        let slug = &g.doc.slug;
+        let depends = Depends::Guide {
+            unit: self.unit(),
+            slug,
+        };
+        let page_url = canonical(self.base_url(), &crate::paths::guide_page(slug));
+        let doc = std::cell::OnceCell::new();
+        let doc = || doc.get_or_init(|| rendered_for_unit(site, sh, g));
+        let rel = crate::paths::embed_guide(slug);
+        let page = self.emit(&rel, depends, |full| {
+            let mut ctx = self.page_ctx(&rel, &g.doc.meta.title, &page_url);
+            let view = GuideView::new(g, doc().at_root("../../../"), site);
+            ctx.insert("guide", &view);
+            sh.template("embed/guide.html", &ctx, full)
+        });
+        made.add(&rel, page);
+        // The Declarative Shadow DOM fragment: absolute URLs, pasted anywhere.
+        let fragment = crate::paths::embed_fragment(slug);
+        let written = self.emit(&fragment, depends, |full| {
+            let mut ctx = self.base.clone();
+            let view = GuideView::new(g, doc().at_root(self.base_url()), site);
+            ctx.insert("guide", &view);
+            ctx.insert("canonical", &page_url);
+            sh.template("embed/fragment.html", &ctx, full)
+        });
+        made.add(&fragment, written);
+        let oembed = crate::paths::embed_oembed(slug);
+        let written = self.emit(&oembed, depends, |_| self.oembed(g, &rel));
+        made.add(&oembed, written);
+    }
+
+    fn oembed(&self, g: &Guide, frame_rel: &str) -> Result<String, Diagnostic> {
+        let (u, base) = (self.site.unit, self.base_url());
+        let o = OEmbed {
+            version: "1.0",
+            kind: "rich",
+            title: &g.doc.meta.title,
+            provider_name: &u.data.name,
+            provider_url: base,
+            author_name: &u.data.name,
+            html: iframe_snippet(
+                base,
+                frame_rel,
+                &format!("sotay-{}", g.doc.slug),
+                &g.doc.meta.title,
+                900,
+            ),
+            width: 768,
+            height: 900,
+        };
+        serde_json::to_string(&o)
+            .map(|s| s + "\n")
+            .map_err(|e| Diagnostic::error(e.to_string()))
+    }
+
+    /// List widgets: by audience, by category, latest updated.
+    fn lists(&self, made: &mut Made) {
+        let (site, p) = (self.site, self.site.project);
         let mut lists: Vec<(String, String, Vec<&Guide>)> = Vec::new();
         for a in &p.site.audiences {
+            let guides = site
+                .ordered()
+                .filter(|g| g.doc.meta.audiences.contains(&a.slug));
             lists.push((
-                format!("{DIR}/doi-tuong/{}/index.html", a.slug),
+                crate::paths::embed_audience(&a.slug),
                 a.name.clone(),
-                site.ordered()
-                    .filter(|g| g.doc.meta.audiences.contains(&a.slug))
-                    .collect(),
+                guides.collect(),
             ));
         }
         for c in &p.site.categories {
+            let guides = site.ordered().filter(|g| g.doc.meta.category == c.slug);
             lists.push((
-                format!("{DIR}/linh-vuc/{}/index.html", c.slug),
+                crate::paths::embed_category(&c.slug),
                 c.name.clone(),
-                site.ordered()
-                    .filter(|g| g.doc.meta.category == c.slug)
-                    .collect(),
+                guides.collect(),
             ));
         }
         let mut latest: Vec<&Guide> = site.ordered().collect();
         latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
         latest.truncate(8);
         lists.push((
-            format!("{DIR}/moi-cap-nhat/index.html"),
-            t("latest_list"),
+            crate::paths::EMBED_LATEST.to_owned(),
+            self.t("latest_list"),
             latest,
         ));
+        let all_guides = canonical(self.base_url(), crate::paths::ALL_GUIDES);
         for (rel, title, guides) in &lists {
-            emit(rel.clone(), &|| {
-                let mut ctx = page_ctx(rel, title, &canonical(base, "huong-dan/index.html"));
+            let written = self.emit(rel, self.frame(), |full| {
+                let mut ctx = self.page_ctx(rel, title, &all_guides);
                 let cards: Vec<Card> = guides.iter().map(|g| Card::new(g, site)).collect();
                 ctx.insert("guides", &cards);
-                sh.template("embed/list.html", &ctx, &format!("{}/{rel}", u.slug))
+                self.sh.template("embed/list.html", &ctx, full)
             });
+            made.add(rel, written);
         }
-        // Search box.
-        let search_rel = format!("{DIR}/tim-kiem/index.html");
-        emit(search_rel.clone(), &|| {
-            let ctx = page_ctx(
-                &search_rel,
-                &t("search_title"),
-                &canonical(base, "tim-kiem/index.html"),
-            );
-            sh.template(
-                "embed/search.html",
-                &ctx,
-                &format!("{}/{search_rel}", u.slug),
-            )
-        });
+    }
 
-        // The webmaster page.
+    fn search_box(&self) -> Result<(), Diagnostic> {
+        let rel = crate::paths::EMBED_SEARCH;
+        self.emit(rel, self.frame(), |full| {
+            let search = canonical(self.base_url(), crate::paths::SEARCH_PAGE);
+            let ctx = self.page_ctx(rel, &self.t("search_title"), &search);
+            self.sh.template("embed/search.html", &ctx, full)
+        })
+    }
+
+    /// The webmaster page. It shows the example guide's fragment,
+    /// highlighted (the costly part): kept like that guide's own files
+    /// while it is unchanged.
+    fn webmaster(&self) -> Result<(), Diagnostic> {
+        let site = self.site;
         let example = site
             .popular()
             .into_iter()
             .next()
             .or_else(|| site.ordered().next());
-        let webmaster = || -> Result<String, Diagnostic> {
-            let widgets = widgets(site, sh, out, example);
-            let per_guide: Vec<PerGuide> = site
-                .ordered()
-                .map(|g| PerGuide {
-                    title: &g.doc.meta.title,
-                    code: iframe_snippet(
-                        base,
-                        &format!("{DIR}/huong-dan/{}/index.html", g.doc.slug),
-                        &format!("sotay-{}", g.doc.slug),
-                        &g.doc.meta.title,
-                        900,
-                    ),
-                })
-                .collect();
-            let server = server_snippets(base, site.outputs.api)
-                .into_iter()
-                .map(|(title, code)| ServerSnippet {
-                    title,
-                    code: sh.markdown.highlighter.html(
-                        if title.starts_with("nginx") {
-                            "nginx"
-                        } else {
-                            ""
-                        },
-                        &code,
-                    ),
-                })
-                .collect::<Vec<_>>();
-            let mut ctx: Context = page_ctx(
-                WEBMASTER,
-                &t("webmaster_title"),
-                &canonical(base, WEBMASTER),
-            );
-            ctx.insert("widgets", &widgets);
-            ctx.insert("per_guide", &per_guide);
-            ctx.insert("server", &server);
-            sh.template("webmaster.html", &ctx, &format!("{}/{WEBMASTER}", u.slug))
+        let depends = match example {
+            Some(g) => Depends::Guide {
+                unit: self.unit(),
+                slug: &g.doc.slug,
+            },
+            None => self.frame(),
         };
-        // It shows the example guide's fragment, highlighted (the costly
-        // part): reused like that guide's own files while it is unchanged.
-        match example {
-            Some(g) => {
-                let full = format!("{}/{WEBMASTER}", u.slug);
-                match super::guide_file(sh, out, &u.slug, &g.doc.slug, &full, webmaster) {
-                    Ok(()) => guide_pages += 1,
-                    Err(e) => guide_errors.push(e),
-                }
-            }
-            None => emit(WEBMASTER.to_owned(), &webmaster),
-        }
-        errors.extend(guide_errors);
-        if errors.is_empty() {
-            Ok(Stats {
-                pages: pages + guide_pages,
-                ..Stats::default()
+        self.emit(WEBMASTER, depends, |full| {
+            let mut ctx = self.page_ctx(
+                WEBMASTER,
+                &self.t("webmaster_title"),
+                &canonical(self.base_url(), WEBMASTER),
+            );
+            ctx.insert("widgets", &widgets(site, self.sh, self.out, example));
+            ctx.insert("per_guide", &self.per_guide());
+            ctx.insert("server", &self.server());
+            self.sh.template("webmaster.html", &ctx, full)
+        })
+    }
+
+    /// Every guide's iframe snippet.
+    fn per_guide(&self) -> Vec<PerGuide<'_>> {
+        self.site
+            .ordered()
+            .map(|g| PerGuide {
+                title: &g.doc.meta.title,
+                code: iframe_snippet(
+                    self.base_url(),
+                    &crate::paths::embed_guide(&g.doc.slug),
+                    &format!("sotay-{}", g.doc.slug),
+                    &g.doc.meta.title,
+                    900,
+                ),
             })
-        } else {
-            Err(errors)
-        }
+            .collect()
+    }
+
+    /// Server settings, highlighted.
+    fn server(&self) -> Vec<ServerSnippet> {
+        server_snippets(self.base_url(), self.site.outputs.api)
+            .into_iter()
+            .map(|(title, code)| {
+                let language = if title.starts_with("nginx") {
+                    "nginx"
+                } else {
+                    ""
+                };
+                ServerSnippet {
+                    title,
+                    code: self.sh.markdown.highlighter.html(language, &code),
+                }
+            })
+            .collect()
     }
 }
 
 /// The webmaster page's widgets: each with its preview and its snippet,
 /// highlighted; the example guide's when the unit has a guide.
-fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>) -> Vec<Widget> {
+fn widgets(site: &UnitSite, sh: &Shared, out: &Output, example: Option<&Guide>) -> Vec<Widget> {
     let u = site.unit;
     let base = &u.data.base_url;
     let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
-    let search_rel = format!("{DIR}/tim-kiem/index.html");
+    let search_rel = crate::paths::EMBED_SEARCH;
     let hl = |code: &str| sh.markdown.highlighter.html("html", code);
     let mut widgets = Vec::new();
     if let Some(g) = example {
         let slug = &g.doc.slug;
-        let rel = format!("{DIR}/huong-dan/{slug}/index.html");
+        let rel = crate::paths::embed_guide(slug);
         widgets.push(Widget {
             id: "khung-huong-dan",
             title: format!("{} (iframe)", g.doc.meta.title),
@@ -330,14 +385,17 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
             code: hl(&iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900)),
         });
         let frag = out
-            .read(&format!("{}/{DIR}/huong-dan/{slug}/manh.html", u.slug))
+            .read(&crate::paths::in_unit(
+                &u.slug,
+                &crate::paths::embed_fragment(slug),
+            ))
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
         widgets.push(Widget {
             id: "doan-html",
             title: "Đoạn HTML không cần JavaScript".into(),
             description: "Dán thẳng vào nội dung bài viết. Kiểu chữ của cổng thông tin không làm vỡ hướng dẫn; nếu hệ thống quản trị xoá thẻ <template>, phần nội dung rút gọn bên dưới vẫn hiển thị.".into(),
-            preview: Some(format!("../{DIR}/huong-dan/{slug}/manh.html")),
+            preview: Some(format!("../{}", crate::paths::embed_fragment(slug))),
             height: 500,
             code: hl(&frag),
         });
@@ -349,8 +407,9 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
             preview: None,
             height: 0,
             code: hl(&format!(
-                "<script src=\"{base}assets/sotay-guide.js\" defer></script>\n<sotay-guide src=\"{base}api/v1/huong-dan/{slug}.json\"><a href=\"{}\">{}</a></sotay-guide>",
-                canonical(base, &format!("huong-dan/{slug}/index.html")),
+                "<script src=\"{base}assets/sotay-guide.js\" defer></script>\n<sotay-guide src=\"{base}{}\"><a href=\"{}\">{}</a></sotay-guide>",
+                crate::paths::api_guide(slug),
+                canonical(base, &crate::paths::guide_page(slug)),
                 escape(&g.doc.meta.title)
             )),
         });
@@ -361,10 +420,10 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
             description: "Cho hệ thống quản trị hỗ trợ oEmbed: dán địa chỉ trang hướng dẫn, hoặc khai báo địa chỉ oEmbed dưới đây.".into(),
             preview: None,
             height: 0,
-            code: hl(&format!("{base}{DIR}/huong-dan/{slug}/oembed.json")),
+            code: hl(&format!("{base}{}", crate::paths::embed_oembed(slug))),
         });
     }
-    let list_rel = format!("{DIR}/moi-cap-nhat/index.html");
+    let list_rel = crate::paths::EMBED_LATEST;
     widgets.push(Widget {
         id: "danh-sach",
         title: t("latest_list"),
@@ -380,7 +439,8 @@ fn widgets(site: &UnitSite, sh: &Shared, out: &Staging, example: Option<&Guide>)
         preview: Some(format!("../{search_rel}")),
         height: 220,
         code: hl(&format!(
-            "<form action=\"{base}tim-kiem/index.html\" method=\"get\" target=\"_blank\" role=\"search\">\n  <label>{} <input type=\"search\" name=\"q\"></label>\n  <button type=\"submit\">{}</button>\n</form>",
+            "<form action=\"{base}{}\" method=\"get\" target=\"_blank\" role=\"search\">\n  <label>{} <input type=\"search\" name=\"q\"></label>\n  <button type=\"submit\">{}</button>\n</form>",
+            crate::paths::SEARCH_PAGE,
             escape(&t("search_label")),
             escape(&t("search_button"))
         )),

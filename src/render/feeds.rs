@@ -6,9 +6,8 @@ use tera::Context;
 
 use super::pages::{PageKind, canonical, unit_pages};
 use super::views::{SiteView, UnitView};
-use super::{Renderer, Shared, Stats};
-use crate::diag::Diagnostic;
-use crate::output::Staging;
+use super::{Rendered, Renderer, Shared, Stats};
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
 pub struct Feeds;
@@ -32,14 +31,10 @@ impl Renderer for Feeds {
         "feeds"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let unit = site.unit;
-        if super::frame_kept(sh, out, &unit.slug) {
+        let frame = Depends::Frame { unit: &unit.slug };
+        if out.is_kept(frame) {
             return Ok(Stats::default());
         }
         let base = &unit.data.base_url;
@@ -64,7 +59,7 @@ impl Renderer for Feeds {
             .map(|g| Entry {
                 title: &g.doc.meta.title,
                 summary: &g.doc.meta.summary,
-                url: canonical(base, &format!("huong-dan/{}/index.html", g.doc.slug)),
+                url: canonical(base, &crate::paths::guide_page(&g.doc.slug)),
                 updated: g.doc.meta.last_reviewed.rfc3339(),
             })
             .collect();
@@ -85,19 +80,14 @@ impl Renderer for Feeds {
         let slug = &unit.slug;
         let mut errors = Vec::new();
         for (template, file) in [("sitemap.xml", "sitemap.xml"), ("atom.xml", "atom.xml")] {
-            match sh.template(template, &ctx, &format!("{slug}/{file}")) {
-                Ok(xml) => {
-                    let rel = format!("{slug}/{file}");
-                    if let Err(e) = super::frame_file(sh, out, slug, &rel, xml.as_bytes()) {
-                        errors.push(e);
-                    }
-                }
-                Err(e) => errors.push(e),
+            let rel = crate::paths::in_unit(slug, file);
+            if let Err(e) = out.emit(&rel, frame, || sh.template(template, &ctx, &rel)) {
+                errors.push(e);
             }
         }
         let robots = format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n");
-        let rel = format!("{slug}/robots.txt");
-        if let Err(e) = super::frame_file(sh, out, slug, &rel, robots.as_bytes()) {
+        let rel = crate::paths::in_unit(slug, "robots.txt");
+        if let Err(e) = out.emit(&rel, frame, || Ok(robots)) {
             errors.push(e);
         }
         if errors.is_empty() {

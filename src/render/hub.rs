@@ -5,9 +5,9 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{SiteView, UnitView};
-use super::{Shared, write};
+use super::{Level, Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::diag::Diagnostic;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 
 #[derive(Serialize)]
 struct Group<'a> {
@@ -16,7 +16,32 @@ struct Group<'a> {
     units: Vec<UnitView<'a>>,
 }
 
-pub fn render(sh: &Shared, out: &Staging) -> Result<(), Diagnostic> {
+/// The hub, with the theme's static files beside it.
+pub struct Hub;
+
+impl Renderer for Hub {
+    fn name(&self) -> &'static str {
+        "hub"
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::City
+    }
+
+    fn level(&self) -> Level {
+        Level::City
+    }
+
+    fn render_all(&self, _units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        one(render(sh, out))?;
+        Ok(Stats {
+            pages: 1,
+            ..Stats::default()
+        })
+    }
+}
+
+fn render(sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
     let p = sh.project;
     let groups: Vec<Group> = p
         .site
@@ -42,10 +67,12 @@ pub fn render(sh: &Shared, out: &Staging) -> Result<(), Diagnostic> {
     ctx.insert("has_results", &super::charts::has_city(sh.datasets));
     ctx.insert("root", "");
     ctx.insert("canonical", &p.site.base_url);
-    let html = sh.template("hub.html", &ctx, "index.html")?;
-    write(out, "index.html", html.as_bytes())?;
+    out.emit(crate::paths::HOME, Depends::Loose, || {
+        sh.template("hub.html", &ctx, crate::paths::HOME)
+    })?;
     for (name, bytes) in &sh.theme.static_files {
-        write(out, &format!("assets/{name}"), bytes)?;
+        let rel = format!("{}/{name}", crate::paths::ASSETS);
+        out.emit(&rel, Depends::Loose, || Ok(bytes))?;
     }
     Ok(())
 }

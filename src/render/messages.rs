@@ -2,10 +2,9 @@
 //! Excel and gateway import) and `tin-nhan/tin-nhan.json`, one row per
 //! message, channel and variant with the text, encoding and segment count.
 
-use super::{Renderer, Shared, Stats, write};
-use crate::diag::Diagnostic;
+use super::{Rendered, Renderer, Shared, Stats, one};
 use crate::messages;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
 pub const DIR: &str = "tin-nhan";
@@ -17,12 +16,7 @@ impl Renderer for Messages {
         "messages"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let p = sh.project;
         if p.messages.is_empty() {
             return Ok(Stats::default());
@@ -38,15 +32,10 @@ impl Renderer for Messages {
         }
         let slug = &site.unit.slug;
         let json = serde_json::json!({ "version": 1, "unit": slug, "messages": rows });
-        let put = |rel: String, bytes: Vec<u8>| write(out, &rel, &bytes).map_err(|e| vec![e]);
-        put(
-            format!("{slug}/{DIR}/tin-nhan.csv"),
-            messages::csv(&rows).into_bytes(),
-        )?;
-        put(
-            format!("{slug}/{DIR}/tin-nhan.json"),
-            format!("{json:#}\n").into_bytes(),
-        )?;
+        let csv = crate::paths::in_unit(slug, &format!("{DIR}/tin-nhan.csv"));
+        one(out.emit(&csv, Depends::Loose, || Ok(messages::csv(&rows))))?;
+        let rel = crate::paths::in_unit(slug, &format!("{DIR}/tin-nhan.json"));
+        one(out.emit(&rel, Depends::Loose, || Ok(format!("{json:#}\n"))))?;
         Ok(Stats::default())
     }
 }

@@ -20,7 +20,7 @@ use tera::Context;
 
 use crate::content::Project;
 use crate::diag::Diagnostic;
-use crate::output::Staging;
+use crate::output::Output;
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -35,14 +35,12 @@ pub struct Shared<'a> {
     pub collation: &'a Collation,
     /// Where renderers report warnings that do not stop the build.
     pub sink: &'a crate::diag::Sink,
-    /// No PDFs or pictures this build: pages must not link to them.
-    pub html_only: bool,
+    /// Whether PDFs and pictures are made (pages link to them unless skipped).
+    pub media: crate::options::Media,
     /// Rendered PDFs and pictures from earlier builds.
     pub cache: &'a crate::cache::RenderCache,
     /// Results data (`content/data/`), checked.
     pub datasets: &'a [crate::data::Dataset],
-    /// Input keys, to reuse a guide's files when its inputs did not change.
-    pub keys: &'a crate::memo::Keys,
 }
 
 impl Shared<'_> {
@@ -84,19 +82,92 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
-/// One kind of output for one unit.
-pub trait Renderer: Sync {
-    fn name(&self) -> &'static str;
-    /// Write this output's files under `<unit>/`.
-    fn render(
-        &self,
-        site: &UnitSite,
-        shared: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>>;
+/// Where an output's files go: in each unit's folder, or once beside them
+/// for the whole city (the hub, the city's results, the coverage report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Unit,
+    City,
 }
 
-/// The outputs every unit gets, in order.
+/// The build stage an output belongs to; each is timed on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Web pages and every other text file.
+    Pages,
+    /// PDFs (Typst).
+    Print,
+    /// Infographics, posters and link previews (Typst).
+    Pictures,
+    /// Files that span units.
+    City,
+}
+
+/// The units a build renders: the ones it was asked for, and every unit of
+/// the project (what city-level outputs cover, even in a shard's build).
+pub struct Units<'s, 'p> {
+    pub selected: &'s [UnitSite<'p>],
+    pub every: &'s [UnitSite<'p>],
+}
+
+/// One kind of output. Unit-level outputs implement `render` for one unit;
+/// `render_all` runs it for every selected unit in parallel (print and
+/// pictures schedule their own threads instead). City-level outputs
+/// implement `render_all` and read `units.every`. Files are written through
+/// `Output::emit` only.
+pub trait Renderer: Sync {
+    fn name(&self) -> &'static str;
+
+    fn stage(&self) -> Stage {
+        Stage::Pages
+    }
+
+    fn level(&self) -> Level {
+        Level::Unit
+    }
+
+    /// Write this output's files for one unit under `<unit>/`.
+    fn render(&self, _site: &UnitSite, _sh: &Shared, _out: &Output) -> Rendered {
+        Ok(Stats::default())
+    }
+
+    /// Write this output's files for the build's units.
+    fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        each_unit(units.selected, |site| self.render(site, sh, out))
+    }
+}
+
+/// What rendering made, or every problem it met.
+pub type Rendered = Result<Stats, Vec<Diagnostic>>;
+
+/// Run `render` for every unit in parallel; the stats summed, every
+/// unit's problems kept.
+pub fn each_unit(
+    sites: &[UnitSite],
+    render: impl Fn(&UnitSite) -> Rendered + Sync + Send,
+) -> Rendered {
+    use rayon::prelude::*;
+    sum(sites.par_iter().map(render).collect())
+}
+
+/// Results summed: the stats, or every problem.
+pub fn sum(results: Vec<Rendered>) -> Rendered {
+    let mut stats = Stats::default();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => stats += s,
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(stats)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every output, in the order they run (within a stage, in this order).
 pub fn renderers() -> Vec<Box<dyn Renderer>> {
     vec![
         Box::new(pages::Html),
@@ -108,61 +179,15 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(messages::Messages),
         Box::new(short::ShortLinks),
         Box::new(charts::Results),
+        Box::new(crate::print::Print::default()),
+        Box::new(crate::visual::Visuals::default()),
+        Box::new(hub::Hub),
+        Box::new(charts::CityResults),
+        Box::new(report::Report),
     ]
 }
 
-pub(crate) fn write(out: &Staging, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    out.write(rel, bytes).map_err(|e| write_error(rel, e))
-}
-
-/// Write a file that shows one guide of a unit (`rel` includes the unit
-/// folder). When the previous output holds it made from the same inputs
-/// (`crate::memo`), `make` is not called and the file stays as it is.
-pub(crate) fn guide_file(
-    sh: &Shared,
-    out: &Staging,
-    unit: &str,
-    slug: &str,
-    rel: &str,
-    make: impl FnOnce() -> Result<String, Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let group = format!("{unit}/{slug}");
-    let key = sh.keys.guide_group(unit, slug);
-    if out.reuse_group(&group, &key) {
-        return Ok(());
-    }
-    let text = make()?;
-    out.write_keyed(rel, Some((&group, key)), text.as_bytes())
-        .map_err(|e| write_error(rel, e))
-}
-
-/// Whether a unit's frame files are kept from the previous output: the
-/// files that show no guide's text (lists, feeds, list widgets, the API
-/// index) and so depend only on what `crate::memo` calls the frame. Decided
-/// once per unit and build; when true, renderers skip those files.
-pub(crate) fn frame_kept(sh: &Shared, out: &Staging, unit: &str) -> bool {
-    out.reuse_group(&frame_group(unit), &sh.keys.frame_group(unit))
-}
-
-/// Write one of a unit's frame files (`rel` includes the unit folder).
-pub(crate) fn frame_file(
-    sh: &Shared,
-    out: &Staging,
-    unit: &str,
-    rel: &str,
-    bytes: &[u8],
-) -> Result<(), Diagnostic> {
-    let key = sh.keys.frame_group(unit);
-    out.write_keyed(rel, Some((&frame_group(unit), key)), bytes)
-        .map_err(|e| write_error(rel, e))
-}
-
-fn frame_group(unit: &str) -> String {
-    // `~` is in no guide slug.
-    format!("{unit}/~")
-}
-
-pub(crate) fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {rel}: {e}"))
-        .hint("check free disk space and permissions of the output folder")
+/// Keep a one-error result in the renderers' result shape.
+pub(crate) fn one(r: Result<(), Diagnostic>) -> Result<(), Vec<Diagnostic>> {
+    r.map_err(|e| vec![e])
 }

@@ -8,10 +8,10 @@ use tera::Context;
 
 use super::docs::{RenderedDoc, Texts, unit_has};
 use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
-use super::{Renderer, Shared, Stats};
+use super::{Rendered, Renderer, Shared, Stats};
 use crate::content::{Date, Guide, Origin, Page, Term};
 use crate::diag::Diagnostic;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::refs::{DocKey, missing_targets};
 use crate::resolve::UnitSite;
 
@@ -30,34 +30,32 @@ pub enum PageKind<'p> {
 pub fn unit_pages<'p>(site: &UnitSite<'p>) -> Vec<(String, PageKind<'p>)> {
     let p = site.project;
     let mut v = vec![
-        ("index.html".to_owned(), PageKind::Home),
-        ("huong-dan/index.html".to_owned(), PageKind::AllGuides),
-        ("tim-kiem/index.html".to_owned(), PageKind::Search),
+        (crate::paths::HOME.to_owned(), PageKind::Home),
+        (crate::paths::ALL_GUIDES.to_owned(), PageKind::AllGuides),
+        (crate::paths::SEARCH_PAGE.to_owned(), PageKind::Search),
     ];
-    v.extend(site.ordered().map(|g| {
-        (
-            format!("huong-dan/{}/index.html", g.doc.slug),
-            PageKind::Guide(g),
-        )
-    }));
-    v.extend(p.site.audiences.iter().map(|a| {
-        (
-            format!("doi-tuong/{}/index.html", a.slug),
-            PageKind::Audience(a),
-        )
-    }));
-    v.extend(p.site.categories.iter().map(|c| {
-        (
-            format!("linh-vuc/{}/index.html", c.slug),
-            PageKind::Category(c),
-        )
-    }));
+    v.extend(
+        site.ordered()
+            .map(|g| (crate::paths::guide_page(&g.doc.slug), PageKind::Guide(g))),
+    );
+    v.extend(
+        p.site
+            .audiences
+            .iter()
+            .map(|a| (crate::paths::audience_page(&a.slug), PageKind::Audience(a))),
+    );
+    v.extend(
+        p.site
+            .categories
+            .iter()
+            .map(|c| (crate::paths::category_page(&c.slug), PageKind::Category(c))),
+    );
     v.extend(
         p.pages
             .iter()
-            .map(|pg| (format!("trang/{}/index.html", pg.slug), PageKind::Page(pg))),
+            .map(|pg| (crate::paths::page(&pg.slug), PageKind::Page(pg))),
     );
-    v.push(("404.html".to_owned(), PageKind::NotFound));
+    v.push((crate::paths::NOT_FOUND.to_owned(), PageKind::NotFound));
     v
 }
 
@@ -97,31 +95,24 @@ impl Renderer for Html {
         "html"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let base = base_context(site, sh);
         let pages = unit_pages(site);
         let unit = &site.unit.slug;
-        let frame_kept = super::frame_kept(sh, out, unit);
         let errors: Vec<Diagnostic> = pages
             .par_iter()
             .filter_map(|(rel, kind)| {
-                let full = format!("{unit}/{rel}");
-                let made = match kind {
-                    PageKind::Guide(g) => {
-                        super::guide_file(sh, out, unit, &g.doc.slug, &full, || {
-                            render_page(site, sh, &base, rel, kind)
-                        })
-                    }
-                    _ if frame_kept => Ok(()),
-                    _ => render_page(site, sh, &base, rel, kind)
-                        .and_then(|h| super::frame_file(sh, out, unit, &full, h.as_bytes())),
+                let depends = match kind {
+                    PageKind::Guide(g) => Depends::Guide {
+                        unit,
+                        slug: &g.doc.slug,
+                    },
+                    _ => Depends::Frame { unit },
                 };
-                made.err()
+                out.emit(&crate::paths::in_unit(unit, rel), depends, || {
+                    render_page(site, sh, &base, rel, kind)
+                })
+                .err()
             })
             .collect();
         if errors.is_empty() {
@@ -162,7 +153,7 @@ pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
         .map(|pg| PageLink {
             slug: &pg.slug,
             title: &pg.meta.title,
-            url: format!("trang/{}/index.html", pg.slug),
+            url: crate::paths::page(&pg.slug),
         })
         .collect();
     ctx.insert("pages", &pages);
@@ -172,7 +163,7 @@ pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
         &p.pages
             .iter()
             .find(|pg| pg.slug == "phan-hoi")
-            .map(|pg| format!("trang/{}/index.html", pg.slug)),
+            .map(|pg| crate::paths::page(&pg.slug)),
     );
     ctx
 }
@@ -228,7 +219,7 @@ fn render_page(
             ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
             ctx.insert("guide_count", &site.guides.len());
             let infographics: Vec<serde_json::Value> = crate::visual::of_unit(site)
-                .filter(|_| !sh.html_only)
+                .filter(|_| sh.media.linked())
                 .map(|i| {
                     serde_json::json!({
                         "title": i.meta.title,
@@ -308,7 +299,7 @@ fn render_page(
                 .theme
                 .print
                 .iter()
-                .filter(|_| !sh.html_only)
+                .filter(|_| sh.media.linked())
                 .flat_map(|f| f.leaflets())
                 .map(|f| {
                     serde_json::json!({
@@ -318,14 +309,13 @@ fn render_page(
                 })
                 .collect();
             ctx.insert("leaflets", &leaflets);
-            if !sh.html_only && sh.theme.print_files.contains_key("xem-truoc.typ") {
+            if sh.media.linked() && sh.theme.print_files.contains_key("xem-truoc.typ") {
                 ctx.insert(
                     "og_image",
                     &format!(
-                        "{}huong-dan/{}/{}",
+                        "{}{}",
                         unit.data.base_url,
-                        g.doc.slug,
-                        crate::visual::PREVIEW
+                        crate::paths::guide_file(&g.doc.slug, crate::visual::PREVIEW)
                     ),
                 );
             }
@@ -357,7 +347,7 @@ fn render_page(
 
 /// The handbook and the print page, when the theme makes PDFs.
 fn print_links(site: &UnitSite, sh: &Shared) -> Option<serde_json::Value> {
-    let formats = sh.theme.print.as_ref().filter(|_| !sh.html_only)?;
+    let formats = sh.theme.print.as_ref().filter(|_| sh.media.linked())?;
     Some(serde_json::json!({
         "index": crate::print::INDEX,
         "handbook": formats.handbook().map(|f| crate::print::handbook_path(

@@ -9,12 +9,12 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::SiteView;
-use super::{Shared, write};
+use super::{Level, Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::diag::{Diagnostic, Severity};
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
-pub const DIR: &str = "bao-cao";
+pub const DIR: &str = crate::paths::REPORT_DIR;
 
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "kebab-case")]
@@ -67,7 +67,7 @@ struct Totals {
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Coverage<'a> {
     version: u32,
     /// Required guides (the matrix columns), in slug order.
     required_guides: Vec<&'a str>,
@@ -76,12 +76,35 @@ struct Report<'a> {
     totals: Totals,
 }
 
+/// The coverage report of every unit, written last: it counts the
+/// warnings every other output met.
+pub struct Report;
+
+impl Renderer for Report {
+    fn name(&self) -> &'static str {
+        "report"
+    }
+
+    fn stage(&self) -> Stage {
+        Stage::City
+    }
+
+    fn level(&self) -> Level {
+        Level::City
+    }
+
+    fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        one(render(sh, units.every, &sh.sink.snapshot(), out))?;
+        Ok(Stats::default())
+    }
+}
+
 /// Write `bao-cao/index.html` and `bao-cao/bao-cao.json` at the output root.
-pub fn render(
+fn render(
     sh: &Shared,
     sites: &[UnitSite],
     diagnostics: &[Diagnostic],
-    out: &Staging,
+    out: &Output,
 ) -> Result<(), Diagnostic> {
     let p = sh.project;
     let mut columns: Vec<&str> = p
@@ -196,7 +219,7 @@ pub fn render(
         .iter()
         .map(|g| (g.doc.slug.as_str(), g.doc.meta.title.as_str()))
         .collect();
-    let report = Report {
+    let report = Coverage {
         version: 1,
         required_guides: columns,
         units,
@@ -205,11 +228,9 @@ pub fn render(
     };
     let json = serde_json::to_string_pretty(&report)
         .map_err(|e| Diagnostic::error(format!("coverage report: {e}")))?;
-    write(
-        out,
-        &format!("{DIR}/bao-cao.json"),
-        format!("{json}\n").as_bytes(),
-    )?;
+    out.emit(crate::paths::REPORT_JSON, Depends::Loose, || {
+        Ok(format!("{json}\n"))
+    })?;
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(p));
     ctx.insert("t", &sh.theme.strings);
@@ -217,6 +238,8 @@ pub fn render(
     ctx.insert("titles", &titles);
     ctx.insert("root", "../");
     ctx.insert("canonical", &format!("{}{DIR}/", p.site.base_url));
-    let html = sh.template("report.html", &ctx, &format!("{DIR}/index.html"))?;
-    write(out, &format!("{DIR}/index.html"), html.as_bytes())
+    let page = crate::paths::REPORT_PAGE;
+    out.emit(page, Depends::Loose, || {
+        sh.template("report.html", &ctx, page)
+    })
 }

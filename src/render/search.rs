@@ -8,12 +8,12 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Renderer, Shared, Stats, write};
+use super::{Rendered, Renderer, Shared, Stats, one};
 use crate::diag::Diagnostic;
-use crate::output::Staging;
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
-pub const INDEX: &str = "tim-kiem/chi-muc.js";
+pub const INDEX: &str = crate::paths::SEARCH_INDEX;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -40,12 +40,7 @@ impl Renderer for Search {
         "search"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let p = site.project;
         let docs: Vec<Doc> = site
             .ordered()
@@ -61,7 +56,7 @@ impl Renderer for Search {
                     .find(|c| c.slug == g.doc.meta.category)
                     .map_or("", |c| c.name.as_str());
                 Doc {
-                    u: format!("huong-dan/{}/index.html", g.doc.slug),
+                    u: crate::paths::guide_page(&g.doc.slug),
                     t: &g.doc.meta.title,
                     s: &g.doc.meta.summary,
                     c,
@@ -74,9 +69,11 @@ impl Renderer for Search {
             .map_err(|e| vec![Diagnostic::error(format!("search index: {e}"))])?;
         // `</` never appears raw inside a script file's string, but keep it safe to inline too.
         let js = format!("window.SOTAY_INDEX={};\n", json.replace("</", "<\\/"));
-        write(out, &format!("{}/{INDEX}", site.unit.slug), js.as_bytes()).map_err(|e| vec![e])?;
+        let search_bytes = js.len() as u64;
+        let rel = crate::paths::in_unit(&site.unit.slug, INDEX);
+        one(out.emit(&rel, Depends::Loose, || Ok(js)))?;
         Ok(Stats {
-            search_bytes: js.len() as u64,
+            search_bytes,
             search_docs: n,
             ..Stats::default()
         })

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::pages::{base_context, canonical};
-use super::{Renderer, Shared, Stats, write};
-use crate::diag::Diagnostic;
-use crate::output::Staging;
+use super::{Rendered, Renderer, Shared, Stats};
+use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 use crate::shortlinks;
 
@@ -17,35 +16,31 @@ impl Renderer for ShortLinks {
         "short-links"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        sh: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let u = site.unit;
         let base = base_context(site, sh);
         let mut record = BTreeMap::new();
         let mut errors = Vec::new();
         for g in site.ordered() {
             let code = shortlinks::code(site.project, g);
-            let rel = format!("g/{code}/index.html");
-            let full = format!("{}/{rel}", u.slug);
+            let rel = crate::paths::short_link(&code);
+            let full = crate::paths::in_unit(&u.slug, &rel);
             record.insert(code, g.doc.slug.clone());
-            let made = super::guide_file(sh, out, &u.slug, &g.doc.slug, &full, || {
+            let depends = Depends::Guide {
+                unit: &u.slug,
+                slug: &g.doc.slug,
+            };
+            let made = out.emit(&full, depends, || {
                 let mut ctx = base.clone();
                 ctx.insert("root", "../../");
                 ctx.insert("title", &g.doc.meta.title);
                 ctx.insert(
                     "target",
-                    &format!("../../huong-dan/{}/index.html", g.doc.slug),
+                    &format!("../../{}", crate::paths::guide_page(&g.doc.slug)),
                 );
                 ctx.insert(
                     "canonical",
-                    &canonical(
-                        &u.data.base_url,
-                        &format!("huong-dan/{}/index.html", g.doc.slug),
-                    ),
+                    &canonical(&u.data.base_url, &crate::paths::guide_page(&g.doc.slug)),
                 );
                 sh.template("redirect.html", &ctx, &full)
             });
@@ -54,11 +49,8 @@ impl Renderer for ShortLinks {
             }
         }
         let json = serde_json::to_string_pretty(&record).unwrap_or_default();
-        if let Err(e) = write(
-            out,
-            &format!("{}/g/index.json", u.slug),
-            format!("{json}\n").as_bytes(),
-        ) {
+        let rel = crate::paths::in_unit(&u.slug, crate::paths::SHORT_INDEX);
+        if let Err(e) = out.emit(&rel, Depends::Loose, || Ok(format!("{json}\n"))) {
             errors.push(e);
         }
         if errors.is_empty() {

@@ -107,7 +107,7 @@ impl<'a> TermView<'a> {
             slug: &t.slug,
             name: &t.name,
             description: &t.description,
-            url: format!("doi-tuong/{}/index.html", t.slug),
+            url: crate::paths::audience_page(&t.slug),
             count,
         }
     }
@@ -121,7 +121,7 @@ impl<'a> TermView<'a> {
             slug: &t.slug,
             name: &t.name,
             description: &t.description,
-            url: format!("linh-vuc/{}/index.html", t.slug),
+            url: crate::paths::category_page(&t.slug),
             count,
         }
     }
@@ -170,7 +170,7 @@ impl<'a> Card<'a> {
 }
 
 pub fn guide_url(slug: &str) -> String {
-    format!("huong-dan/{slug}/index.html")
+    crate::paths::guide_page(slug)
 }
 
 #[derive(Serialize)]

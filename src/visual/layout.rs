@@ -84,7 +84,7 @@ pub fn layout_check(page: &Page) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::print::world::PrintWorld;
+    use crate::engine::world::PrintWorld;
 
     fn page(body: &str) -> Page {
         let mut w = PrintWorld::new(std::iter::empty());

@@ -14,15 +14,13 @@ mod layout;
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use sha2::{Digest, Sha256};
-
 use crate::content::{Doc, InfographicSpec, Project};
 use crate::diag::{Diagnostic, Sink};
-use crate::output::Staging;
+use crate::engine::world::{Failure, PrintWorld, WorldPool};
+use crate::output::{Depends, Output};
 use crate::print::document::{Variant, colours, colours_for, doc_settings};
 use crate::print::markup::lit;
-use crate::print::world::{Failure, PrintWorld, WorldPool};
-use crate::render::{Shared, Stats, write};
+use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
 use crate::theme::Theme;
 pub use layout::{TextBox, layout_check, text_boxes};
@@ -201,23 +199,29 @@ pub struct Visuals {
     worlds: WorldPool,
 }
 
-impl crate::render::Renderer for Visuals {
+impl Renderer for Visuals {
     fn name(&self) -> &'static str {
         "visuals"
     }
 
-    fn render(
-        &self,
-        site: &UnitSite,
-        shared: &Shared,
-        out: &Staging,
-    ) -> Result<Stats, Vec<Diagnostic>> {
+    fn stage(&self) -> Stage {
+        Stage::Pictures
+    }
+
+    /// Units in parallel, on threads with Typst's stack.
+    fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        crate::engine::in_big_stacks(|| {
+            crate::render::each_unit(units.selected, |site| self.render(site, sh, out))
+        })
+    }
+
+    fn render(&self, site: &UnitSite, shared: &Shared, out: &Output) -> Rendered {
         let files = &shared.theme.print_files;
         if !files.contains_key(TEMPLATE) && !files.contains_key(PREVIEW_TEMPLATE) {
             return Ok(Stats::default());
         }
         let key = crate::print::theme_key(shared);
-        let mut world = self.worlds.take(shared, &key);
+        let mut world = self.worlds.take(&shared.theme.print_files, &key);
         let mut job = Job {
             site,
             shared,
@@ -250,7 +254,7 @@ impl crate::render::Renderer for Visuals {
 struct Job<'a, 'p> {
     site: &'a UnitSite<'p>,
     shared: &'a Shared<'a>,
-    out: &'a Staging,
+    out: &'a Output<'a>,
     world: &'a mut PrintWorld,
     key: &'a str,
     stats: Stats,
@@ -277,15 +281,13 @@ impl Job<'_, '_> {
         icons_used: &[String],
         label: Option<(&str, &str)>,
     ) -> Result<Vec<u8>, Failure> {
-        let mut h = Sha256::new();
-        h.update(self.key);
-        h.update(ext);
-        h.update(source);
+        let mut h = crate::hash::Hasher::default();
+        h.update(self.key.as_bytes()).update(ext.as_bytes());
+        h.update(source.as_bytes());
         if let Some((title, alt)) = label {
-            h.update(title);
-            h.update(alt);
+            h.update(title.as_bytes()).update(alt.as_bytes());
         }
-        let key = crate::print::hex(&h.finalize());
+        let key = h.hex();
         if let Some(bytes) = self.shared.cache.read(&key, ext) {
             return Ok(bytes);
         }
@@ -350,7 +352,8 @@ impl Job<'_, '_> {
     }
 
     fn emit(&mut self, rel: &str, bytes: &[u8]) {
-        match write(self.out, &format!("{}/{rel}", self.unit_slug()), bytes) {
+        let rel = crate::paths::in_unit(self.unit_slug(), rel);
+        match self.out.emit(&rel, Depends::Loose, || Ok(bytes)) {
             Ok(()) => self.stats.images += 1,
             Err(d) => self.errors.push(d),
         }
@@ -370,7 +373,7 @@ impl Job<'_, '_> {
             lit(&m.title),
             lit(&m.summary),
         );
-        let rel = format!("huong-dan/{}/{PREVIEW}", g.doc.slug);
+        let rel = crate::paths::guide_file(&g.doc.slug, PREVIEW);
         match self.export(&s, "png", "the link preview", &[], None) {
             Ok(png) => self.emit(&rel, &png),
             Err(f) => {
@@ -472,16 +475,16 @@ impl Job<'_, '_> {
                 "alt": alt_text(m, steps, site),
                 "steps": steps.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
                 "callouts": m.callouts,
-                "guide": guide.map(|g| json!({"title": g.doc.meta.title, "url": format!("huong-dan/{}/index.html", g.doc.slug)})),
+                "guide": guide.map(|g| json!({"title": g.doc.meta.title, "url": crate::paths::guide_page(&g.doc.slug)})),
                 "files": files,
             }),
         );
-        let page = format!("{}/{rel}", site.unit.slug);
-        match self.shared.template("infographic.html", &ctx, &page) {
-            Ok(html) => match write(self.out, &page, html.as_bytes()) {
-                Ok(()) => self.stats.pages += 1,
-                Err(d) => self.errors.push(d),
-            },
+        let page = crate::paths::in_unit(&site.unit.slug, &rel);
+        let made = self.out.emit(&page, Depends::Loose, || {
+            self.shared.template("infographic.html", &ctx, &page)
+        });
+        match made {
+            Ok(()) => self.stats.pages += 1,
             Err(d) => self.errors.push(d),
         }
     }
@@ -651,7 +654,11 @@ fn infographic_source(
     let callouts: String = m.callouts.iter().map(|c| format!("{},", lit(c))).collect();
     let (qr, url, short) = match guide {
         Some(g) => {
-            let url = format!("{}huong-dan/{}/", site.unit.data.base_url, g.doc.slug);
+            let url = format!(
+                "{}{}",
+                site.unit.data.base_url,
+                crate::paths::guide_folder(&g.doc.slug)
+            );
             let short = format!(
                 "{}g/{}/",
                 site.unit.data.base_url,

@@ -65,20 +65,19 @@ pub struct PrintWorld {
 pub struct WorldPool(std::sync::Mutex<Vec<(String, PrintWorld)>>);
 
 impl WorldPool {
-    /// A world for this theme: one from the pool, or a new one.
-    pub fn take(&self, shared: &crate::render::Shared, key: &str) -> PrintWorld {
+    /// A world for this theme (`files`: the theme's print files, `key`: a
+    /// hash of them): one from the pool, or a new one.
+    pub fn take(
+        &self,
+        files: &std::collections::BTreeMap<String, String>,
+        key: &str,
+    ) -> PrintWorld {
         let mut pool = self.0.lock().expect("world pool");
         if let Some(i) = pool.iter().position(|(k, _)| k == key) {
             return pool.swap_remove(i).1;
         }
         drop(pool);
-        PrintWorld::new(
-            shared
-                .theme
-                .print_files
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        )
+        PrintWorld::new(files.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     pub fn give(&self, key: String, world: PrintWorld) {

@@ -1,0 +1,59 @@
+//! `sotay check`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::Ui;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Fail on warnings too
+    #[arg(long)]
+    strict: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Judge stale facts as of this date (YYYY-MM-DD) instead of today
+    #[arg(long, value_parser = super::parse_date)]
+    today: Option<sotay::content::Date>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
+    let opts = sotay::check::CheckOptions {
+        root: root.to_owned(),
+        today: args.today.unwrap_or_else(sotay::content::Date::today),
+    };
+    let report = sotay::check::check(&opts);
+    let (errors, warnings) = (report.errors(), report.warnings());
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": report.diagnostics })
+        ),
+        Format::Human => {
+            ui.print_all(&report.diagnostics);
+            let kinds: Vec<String> = report
+                .by_kind()
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            let kinds = if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            };
+            eprintln!("check: {errors} error(s), {warnings} warning(s){kinds}");
+        }
+    }
+    if errors > 0 || (args.strict && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,145 @@
+//! Every output path, in one place. Paths are relative to a unit's folder
+//! unless they say otherwise, use `/`, and name the file (`…/index.html`):
+//! directory links do not work from `file://`, where a kiosk opens the site.
+//! Every guide and page sits two folders below the unit root, so a
+//! rendered guide's relative links are the same in every unit.
+
+/// Folders and files at the top of the output, beside the unit folders. A
+/// unit may not be named like one of them (its folder would collide).
+pub const CITY_LEVEL: &[&str] = &[
+    ASSETS,
+    CITY_RESULTS_DIR,
+    REPORT_DIR,
+    "index.html",
+    "404.html",
+];
+
+/// Unit slugs that would collide with the city level: the names above
+/// without their extension.
+pub fn reserved_unit_slug(slug: &str) -> bool {
+    CITY_LEVEL
+        .iter()
+        .any(|p| p.strip_suffix(".html").unwrap_or(p) == slug)
+}
+
+/// A path inside a unit's folder, from the output root.
+pub fn in_unit(unit: &str, rel: &str) -> String {
+    format!("{unit}/{rel}")
+}
+
+pub const HOME: &str = "index.html";
+pub const NOT_FOUND: &str = "404.html";
+pub const ASSETS: &str = "assets";
+pub const ALL_GUIDES: &str = "huong-dan/index.html";
+pub const SEARCH_PAGE: &str = "tim-kiem/index.html";
+/// The search index is a script, so it loads from `file://` too.
+pub const SEARCH_INDEX: &str = "tim-kiem/chi-muc.js";
+
+/// A guide's page.
+pub fn guide_page(slug: &str) -> String {
+    format!("huong-dan/{slug}/index.html")
+}
+
+/// A guide's folder as a URL (QR codes, messages, link previews): shorter to
+/// type and print than the page's file name; portals serve its index.
+pub fn guide_folder(slug: &str) -> String {
+    format!("huong-dan/{slug}/")
+}
+
+/// Another file in a guide's folder (its link preview).
+pub fn guide_file(slug: &str, file: &str) -> String {
+    format!("huong-dan/{slug}/{file}")
+}
+
+pub fn audience_page(slug: &str) -> String {
+    format!("doi-tuong/{slug}/index.html")
+}
+
+pub fn category_page(slug: &str) -> String {
+    format!("linh-vuc/{slug}/index.html")
+}
+
+/// A free page (`content/pages/`).
+pub fn page(slug: &str) -> String {
+    format!("trang/{slug}/index.html")
+}
+
+/// A short link's redirect page, and the list of codes the next build
+/// checks its codes against.
+pub fn short_link(code: &str) -> String {
+    format!("g/{code}/index.html")
+}
+pub const SHORT_INDEX: &str = "g/index.json";
+
+/// Widgets: iframe pages, fragments and oEmbed under `nhung/`.
+pub const EMBED_DIR: &str = "nhung";
+pub fn embed_guide(slug: &str) -> String {
+    format!("{EMBED_DIR}/huong-dan/{slug}/index.html")
+}
+pub fn embed_fragment(slug: &str) -> String {
+    format!("{EMBED_DIR}/huong-dan/{slug}/manh.html")
+}
+pub fn embed_oembed(slug: &str) -> String {
+    format!("{EMBED_DIR}/huong-dan/{slug}/oembed.json")
+}
+pub fn embed_audience(slug: &str) -> String {
+    format!("{EMBED_DIR}/doi-tuong/{slug}/index.html")
+}
+pub fn embed_category(slug: &str) -> String {
+    format!("{EMBED_DIR}/linh-vuc/{slug}/index.html")
+}
+pub const EMBED_LATEST: &str = "nhung/moi-cap-nhat/index.html";
+pub const EMBED_SEARCH: &str = "nhung/tim-kiem/index.html";
+
+/// The JSON API.
+pub const API_DIR: &str = "api/v1";
+/// A guide's JSON, relative to the API folder.
+pub fn api_guide_in_api(slug: &str) -> String {
+    format!("huong-dan/{slug}.json")
+}
+pub fn api_guide(slug: &str) -> String {
+    format!("{API_DIR}/huong-dan/{slug}.json")
+}
+
+/// Print: the download page, and each PDF (press variants in `nha-in/`).
+pub const PRINT_INDEX: &str = "in-an/index.html";
+pub fn leaflet(guide: &str, format: &str, press: bool) -> String {
+    if press {
+        format!("in-an/nha-in/{guide}-{format}.pdf")
+    } else {
+        format!("in-an/{guide}-{format}.pdf")
+    }
+}
+pub fn handbook(format: &str, unit: &str, press: bool) -> String {
+    if press {
+        format!("in-an/nha-in/{format}-{unit}.pdf")
+    } else {
+        format!("in-an/{format}-{unit}.pdf")
+    }
+}
+
+/// A unit's logo, copied from content/.
+pub fn logo(ext: &str) -> String {
+    format!("{ASSETS}/logo.{ext}")
+}
+
+/// Results pages: a unit's (`ket-qua/`) and, at the city level, the city's.
+pub const RESULTS: &str = "ket-qua/index.html";
+const CITY_RESULTS_DIR: &str = "ket-qua";
+/// The coverage report, at the city level.
+pub const REPORT_DIR: &str = "bao-cao";
+pub const REPORT_PAGE: &str = "bao-cao/index.html";
+pub const REPORT_JSON: &str = "bao-cao/bao-cao.json";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn city_level_names_are_reserved_for_units() {
+        for slug in ["assets", "ket-qua", "bao-cao", "index", "404"] {
+            assert!(reserved_unit_slug(slug), "{slug}");
+        }
+        assert!(!reserved_unit_slug("phuong-ba-dinh"));
+    }
+}
