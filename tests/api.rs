@@ -31,7 +31,7 @@ fn expect(v: &Value, fields: &[(&str, &str)], what: &str) {
 
 #[test]
 fn index_and_guide_documents_follow_the_schema() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     let index = json(&f, "xa-ba-vi/api/v1/index.json");
     expect(

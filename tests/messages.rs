@@ -33,7 +33,7 @@ fn rows(f: &Fixture, unit: &str) -> Vec<serde_json::Value> {
 
 #[test]
 fn a_message_is_rendered_for_every_unit_and_channel() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write("content/messages/thong-bao.yaml", MSG);
     f.build_ok();
     let r = rows(&f, "xa-ba-vi");
@@ -100,7 +100,7 @@ fn a_message_is_rendered_for_every_unit_and_channel() {
 
 #[test]
 fn over_long_sms_fails_naming_the_file_line_and_unit() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let long = "Đây là một thông báo rất dài. ".repeat(12);
     f.write("content/messages/dai.yaml", &format!("purpose: \"Dài\"\naudiences: [nguoi-dan]\nchannels: [sms]\nmax_sms_segments: 1\nbody: \"{long}\"\n"));
     let ds = f.build_err();
@@ -115,7 +115,7 @@ fn over_long_sms_fails_naming_the_file_line_and_unit() {
 
 #[test]
 fn channel_rules_and_placeholders_are_checked() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/messages/loi.yaml",
         "purpose: \"Lỗi\"\naudiences: [nguoi-dan]\nchannels: [sms, zns]\nbody: \"Xin chào ((ten nguoi nhan)), xem ((duong dan)).\"\nzns:\n  title: \"Ngắn\"\n  paragraphs:\n    - \"Vào https://dichvucong.gov.vn để xem chi tiết hồ sơ.\"\n",
@@ -152,7 +152,7 @@ fn channel_rules_and_placeholders_are_checked() {
 
 #[test]
 fn advertising_sms_carries_the_label_and_opt_out() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write("content/messages/qc.yaml", "purpose: \"Quảng bá\"\naudiences: [nguoi-dan]\nchannels: [sms]\nadvertising: true\nbody: \"Làm thủ tục trên mạng.\"\n");
     assert!(
         f.build_err()
@@ -207,7 +207,7 @@ fn the_sample_writes_messages_for_every_unit() {
 
 #[test]
 fn short_links_redirect_and_never_change() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write("content/messages/ngan.yaml", "purpose: \"Ngắn\"\naudiences: [nguoi-dan]\nchannels: [sms]\nguide: dang-ky-tam-tru\nbody: \"Xem ((duong dan ngan))\"\n");
     f.build_ok();
     let record: std::collections::BTreeMap<String, String> =
@@ -253,7 +253,7 @@ fn short_links_redirect_and_never_change() {
 
 #[test]
 fn named_campaign_slogans_fill_their_placeholders() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let site = std::fs::read_to_string(f.root().join("content/site.yaml")).unwrap();
     f.write(
         "content/site.yaml",

@@ -27,7 +27,7 @@ const CSV: &str = "thang,don_vi,truc_tuyen,huong_dan
 ";
 
 fn fixture(csv: &str) -> Fixture {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write("content/data/ket-qua.yaml", YAML);
     f.write("content/data/ket-qua.csv", csv);
     f

@@ -57,7 +57,7 @@ fn search(f: &Fixture, unit: &str, q: &str) -> (Vec<String>, String) {
 }
 
 fn fixture() -> Fixture {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/guides/khac/hoa-giai.md",
         &guide("Hòa giải ở cơ sở", "Nhờ tổ hòa giải giúp khi có mâu thuẫn."),
@@ -161,7 +161,7 @@ fn without_javascript_the_search_page_lists_every_guide() {
 
 #[test]
 fn the_build_reports_the_search_index_size() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let report = f.build_ok();
     assert_eq!(
         report.search_docs,

@@ -10,7 +10,7 @@ use common::Fixture;
 
 #[test]
 fn shards_split_the_units_and_merge_into_the_whole_build() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/units/phuong-hoan-kiem.yaml",
         &common::unit(
@@ -84,7 +84,7 @@ fn shards_split_the_units_and_merge_into_the_whole_build() {
 
 #[test]
 fn the_split_is_stable_and_balanced() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let sink = sotay::diag::Sink::default();
     let p = sotay::content::load(f.root(), &sink).expect("loads");
     let a = sotay::shard::split(&p, 2);

@@ -7,7 +7,7 @@ use common::*;
 
 #[test]
 fn every_unit_gets_its_pages_and_the_hub_lists_them() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let report = f.build_ok();
     assert_eq!(report.units, 3);
     for unit in ["so-thu-nghiem", "phuong-ba-dinh", "xa-ba-vi"] {
@@ -47,7 +47,7 @@ fn every_unit_gets_its_pages_and_the_hub_lists_them() {
 
 #[test]
 fn every_link_and_anchor_resolves_inside_each_unit_folder() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     for unit in ["so-thu-nghiem", "phuong-ba-dinh", "xa-ba-vi"] {
         assert_links_resolve(f.root(), &f.out(), unit);
@@ -62,7 +62,7 @@ fn every_link_and_anchor_resolves_inside_each_unit_folder() {
 
 #[test]
 fn no_page_loads_anything_from_another_origin() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     for unit in ["so-thu-nghiem", "phuong-ba-dinh", "xa-ba-vi"] {
         assert_links_resolve(f.root(), &f.out(), unit);
@@ -86,7 +86,7 @@ fn no_page_loads_anything_from_another_origin() {
 
 #[test]
 fn raw_html_is_sanitised() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/pages/an-toan.md",
         &format!("{PAGE}\n<div onclick=\"steal()\">Nhấn</div>\n\n<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\">x</a> <iframe src=\"trang.html\"></iframe>\n"),
@@ -101,11 +101,20 @@ fn raw_html_is_sanitised() {
 
 #[test]
 fn two_builds_are_byte_identical() {
+    // Two copies of one project, each built cold (no previous output, no
+    // render cache) into a folder of its own: nothing is reused, so every
+    // page, PDF and picture is made twice and must come out the same.
     let f = Fixture::new();
+    let twin = tempfile::tempdir().unwrap();
+    copy_dir(f.root(), twin.path());
     f.build_ok();
-    let first = snapshot(&f.out());
-    f.build_ok();
-    let second = snapshot(&f.out());
+    let mut opts = sotay::BuildOptions::new(twin.path());
+    opts.out = twin.path().join("elsewhere");
+    let report = sotay::build(&opts).expect("the twin builds");
+    assert_eq!(report.reused, 0, "the twin reused files");
+    assert!(report.pdfs > 0 && report.images > 0, "no PDFs or pictures");
+    assert_eq!(report.pdfs, report.pdfs_rendered, "PDFs came from a cache");
+    let (first, second) = (snapshot(&f.out()), snapshot(&opts.out));
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.0, b.0);
@@ -115,7 +124,7 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn a_failing_build_leaves_the_previous_output_and_content_untouched() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     let before = snapshot(&f.out());
     f.write(
@@ -142,7 +151,7 @@ fn a_failing_build_leaves_the_previous_output_and_content_untouched() {
 
 #[test]
 fn unit_overrides_additions_and_exclusions_shape_each_site() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     // xa-ba-vi overrides tạm trú and adds its own guide.
     let own = f.read_out("xa-ba-vi/huong-dan/dang-ky-tam-tru/index.html");
@@ -179,7 +188,7 @@ fn unit_overrides_additions_and_exclusions_shape_each_site() {
 
 #[test]
 fn unit_data_flows_into_every_page() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/units/phuong-ba-dinh.yaml",
         &unit(
@@ -238,7 +247,7 @@ fn unit_data_flows_into_every_page() {
 
 #[test]
 fn sitemap_and_feed_use_absolute_urls_from_base_url() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     let sitemap = f.read_out("phuong-ba-dinh/sitemap.xml");
     assert!(
@@ -271,7 +280,7 @@ fn sitemap_and_feed_use_absolute_urls_from_base_url() {
 #[test]
 fn vietnamese_text_is_normalised_to_nfc() {
     use unicode_normalization::UnicodeNormalization;
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let nfd: String = TAM_TRU
         .replace(
             "Đăng ký tạm trú trực tuyến.",
@@ -293,7 +302,7 @@ fn vietnamese_text_is_normalised_to_nfc() {
 
 #[test]
 fn gfm_markdown_renders_accessibly() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/pages/an-toan.md",
         &format!("{PAGE}\n| Kênh | Số |\n|---|---:|\n| Đường dây nóng | 1022 |\n\n~~Cũ~~ mới.\n\n- [x] Đã có tài khoản\n- [ ] Chưa có\n\nXem nguồn[^1].\n\n[^1]: Luật Hộ tịch.\n\n> [!CAUTION]\n> Không bấm vào đường link lạ.\n\n```json\n{{\"hotline\": 1022}}\n```\n"),
@@ -326,7 +335,7 @@ fn gfm_markdown_renders_accessibly() {
 
 #[test]
 fn images_are_resized_with_srcset_and_size() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     let html = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html");
     let img = html
@@ -351,7 +360,7 @@ fn images_are_resized_with_srcset_and_size() {
 
 #[test]
 fn a_guide_page_weighs_under_60_kb_with_its_css() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.build_ok();
     let html = std::fs::metadata(
         f.out()
@@ -367,7 +376,7 @@ fn a_guide_page_weighs_under_60_kb_with_its_css() {
 
 #[test]
 fn build_one_unit_only_and_elsewhere() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let mut opts = f.options();
     opts.out = f.root().join("elsewhere/site");
     opts.scope = sotay::Scope::Units(vec!["phuong-ba-dinh".into()]);
@@ -386,7 +395,7 @@ fn build_one_unit_only_and_elsewhere() {
 
 #[test]
 fn light_unit_colours_are_darkened_with_a_warning() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/units/xa-ba-vi.yaml",
         &unit("Ủy ban nhân dân xã Ba Vì", "Xã Ba Vì", "xa", "").replace("#0b5394", "#4caf50"),
@@ -428,7 +437,7 @@ fn the_readme_example_guide_builds() {
         .split("\n```\n")
         .next()
         .unwrap();
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write("content/guides/ho-tich/vi-du.md", &format!("{example}\n"));
     f.image("content/guides/ho-tich/anh/dang-nhap.png", 1080, 2340);
     f.write(
@@ -460,7 +469,7 @@ fn the_readme_example_guide_builds() {
 #[test]
 fn a_rebuild_rewrites_only_the_files_that_changed() {
     use std::os::unix::fs::MetadataExt;
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let first = f.build_ok();
     assert_eq!(first.unchanged, 0);
     let inode = |rel: &str| std::fs::metadata(f.out().join(rel)).unwrap().ino();
@@ -498,7 +507,7 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
 
 #[test]
 fn a_build_with_nothing_changed_is_skipped_but_repairs_a_damaged_output() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     // No warnings, so the fast path applies.
     f.write(
         "content/units/so-thu-nghiem.yaml",
@@ -552,7 +561,7 @@ fn each_units_guides_are_in_vietnamese_order_with_its_own_merged_in() {
     // Units are resolved together (central guides sorted once, each
     // unit's own merged in): the order must be that of sorting the unit's
     // guides as a whole.
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     f.write(
         "content/units/xa-ba-vi/guides/cap-ban-sao.md",
         &HO_KINH_DOANH.replace("Đăng ký hộ kinh doanh", "Cấp bản sao trích lục"),

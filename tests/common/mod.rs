@@ -14,6 +14,8 @@ use sotay::{BuildFailure, BuildOptions, BuildReport};
 
 pub struct Fixture {
     pub dir: tempfile::TempDir,
+    /// Whether its builds make PDFs and pictures.
+    pub media: sotay::Media,
 }
 
 pub const SITE: &str = r#"title: "Sổ tay thử nghiệm"
@@ -151,9 +153,22 @@ Không chia sẻ mã xác thực (OTP). Xem [khai sinh](guide:dang-ky-khai-sinh)
 "#;
 
 impl Fixture {
+    /// The fixture, built whole: pages, PDFs and pictures.
     pub fn new() -> Self {
+        Self::with_media(sotay::Media::Build)
+    }
+
+    /// The fixture for tests that read only web pages, JSON and other text
+    /// output: built without PDFs and pictures (`--html-only`), which are
+    /// most of a build's time.
+    pub fn html_only() -> Self {
+        Self::with_media(sotay::Media::Skip)
+    }
+
+    fn with_media(media: sotay::Media) -> Self {
         let f = Fixture {
             dir: tempfile::tempdir().expect("temp dir"),
+            media,
         };
         copy_dir(
             &repo().join("themes/default"),
@@ -236,7 +251,9 @@ impl Fixture {
     }
 
     pub fn options(&self) -> BuildOptions {
-        BuildOptions::new(self.root())
+        let mut opts = BuildOptions::new(self.root());
+        opts.media = self.media;
+        opts
     }
 
     pub fn build(&self) -> Result<BuildReport, BuildFailure> {
