@@ -509,4 +509,70 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a2");
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"b1");
     }
+
+    #[test]
+    fn a_guide_group_with_the_same_key_is_kept_without_being_made() {
+        let root = tempfile::tempdir().unwrap();
+        let keys = Keys::default();
+        let out = root.path().join("public");
+        let guide = Depends::Guide {
+            unit: "u",
+            slug: "g",
+        };
+        let first = begin(&out, root.path(), &keys).unwrap();
+        for rel in ["u/g/index.html", "u/api/g.json"] {
+            first.emit(rel, guide, || Ok(rel.as_bytes())).unwrap();
+        }
+        put(&first, "u/index.html", b"home");
+        first.commit(SWAP).unwrap();
+        // The next whole build reads the manifest: the group's key is the
+        // same, so neither file is made again, and both are counted kept.
+        let again = || {
+            Output::begin(
+                &out,
+                root.path(),
+                Some(Previous::read(&out, root.path())),
+                &keys,
+            )
+            .unwrap()
+        };
+        let second = again();
+        assert!(second.is_kept(guide));
+        for rel in ["u/g/index.html", "u/api/g.json"] {
+            second
+                .emit(rel, guide, || -> Result<&[u8], _> {
+                    panic!("{rel} was made again")
+                })
+                .unwrap();
+        }
+        put(&second, "u/index.html", b"home");
+        assert_eq!(
+            (second.files(), second.reused(), second.unchanged()),
+            (3, 2, 3)
+        );
+        second.commit(SWAP).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("u/api/g.json")).unwrap(),
+            b"u/api/g.json"
+        );
+        // A file of the group edited by hand: the group is made again.
+        std::fs::write(out.join("u/g/index.html"), "sửa tay").unwrap();
+        let third = again();
+        assert!(!third.is_kept(guide));
+        let mut made = 0;
+        for rel in ["u/g/index.html", "u/api/g.json"] {
+            third
+                .emit(rel, guide, || {
+                    made += 1;
+                    Ok(rel.as_bytes())
+                })
+                .unwrap();
+        }
+        assert_eq!(made, 2);
+        third.commit(SWAP).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("u/g/index.html")).unwrap(),
+            b"u/g/index.html"
+        );
+    }
 }
