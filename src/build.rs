@@ -143,7 +143,7 @@ struct Loaded {
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut clock = Clock::start();
-    let keys = Keys::scan(&opts.root, opts.media == Media::Skip);
+    let keys = Keys::scan(&opts.root, opts.media);
     if let Some(report) = nothing_changed(opts, &keys, &clock) {
         return Ok(report);
     }

@@ -26,7 +26,10 @@ pub struct Keys {
 
 impl Keys {
     /// Read every file under content/, themes/ and assets/.
-    pub fn scan(root: &Path, html_only: bool) -> Self {
+    /// `media`: a build without PDFs and pictures links to none, so its
+    /// pages differ from a full build's.
+    pub fn scan(root: &Path, media: crate::options::Media) -> Self {
+        let html_only = media == crate::options::Media::Skip;
         let mut all = Hasher::default();
         let mut frame = Hasher::default();
         let mut guides: HashMap<String, Hasher> = HashMap::new();
@@ -140,6 +143,7 @@ fn front_matter(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::Media;
 
     #[test]
     fn front_matter_ends_at_its_closing_line() {
@@ -186,20 +190,20 @@ mod tests {
         write("content/guides/a.md", "---\ntitle: A\n---\nOne\n");
         write("content/guides/b.md", "---\ntitle: B\n---\nTwo\n");
         write("themes/t/page.html", "{{ x }}");
-        let before = Keys::scan(root, false);
+        let before = Keys::scan(root, Media::Build);
         let key = |k: &Keys, g: &str| k.guide_group("u", g);
         write("content/guides/a.md", "---\ntitle: A\n---\nOne, edited\n");
-        let body = Keys::scan(root, false);
+        let body = Keys::scan(root, Media::Build);
         assert_ne!(key(&before, "a"), key(&body, "a"));
         assert_eq!(key(&before, "b"), key(&body, "b"));
         assert_ne!(before.fingerprint, body.fingerprint);
         write("content/guides/a.md", "---\ntitle: A2\n---\nOne, edited\n");
-        let title = Keys::scan(root, false);
+        let title = Keys::scan(root, Media::Build);
         assert_ne!(key(&body, "b"), key(&title, "b"));
         write("themes/t/page.html", "{{ y }}");
-        let theme = Keys::scan(root, false);
+        let theme = Keys::scan(root, Media::Build);
         assert_ne!(key(&title, "b"), key(&theme, "b"));
-        assert_ne!(key(&theme, "b"), key(&Keys::scan(root, true), "b"));
+        assert_ne!(key(&theme, "b"), key(&Keys::scan(root, Media::Skip), "b"));
         assert_ne!(key(&theme, "b"), theme.guide_group("v", "b"));
     }
 }

@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use crate::shard::Shard;
-
 /// Which units a build makes, and so how much of the output folder is its.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -81,5 +79,30 @@ impl BuildOptions {
             strict: false,
             progress: false,
         }
+    }
+}
+
+/// `--shard K/N`: the K-th of N balanced shares of the units (`shard::split`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a shard: write K/N, e.g. 2/4 (the second of four)");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
     }
 }
