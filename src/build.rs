@@ -18,7 +18,7 @@ use crate::output::{Commit, Output, Previous, Unmade};
 use crate::refs;
 pub use crate::render::Stage;
 use crate::render::docs::{Docs, Markdown};
-use crate::render::{self, Level, Renderer, Shared, Stats, Units};
+use crate::render::{self, Renderer, Shared, Stats, Units};
 use crate::resolve::UnitSite;
 use crate::text::Collation;
 use crate::theme::Theme;
@@ -344,7 +344,7 @@ fn run_stage(
 ) -> Stats {
     let per_unit = renderers
         .iter()
-        .filter(|r| r.level() == Level::Unit)
+        .filter(|r| r.stage() != Stage::City)
         .count();
     let bar = progress_bar(opts.progress, units.selected.len() * per_unit);
     let mut stats = Stats::default();
@@ -354,7 +354,7 @@ fn run_stage(
             Ok(s) => stats += s,
             Err(ds) => sh.sink.extend(ds),
         }
-        if r.level() == Level::Unit {
+        if r.stage() != Stage::City {
             bar.inc(units.selected.len() as u64);
         }
     }

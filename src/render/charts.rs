@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::{Level, Rendered, Renderer, Shared, Stage, Stats, Units, one};
+use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::data::{CITY, ChartSpec, Dataset, Row};
 use crate::diag::Diagnostic;
 use crate::markdown::escape;
@@ -61,10 +61,6 @@ impl Renderer for CityResults {
 
     fn stage(&self) -> Stage {
         Stage::City
-    }
-
-    fn level(&self) -> Level {
-        Level::City
     }
 
     fn render_all(&self, _units: &Units, sh: &Shared, out: &Output) -> Rendered {

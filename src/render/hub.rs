@@ -5,7 +5,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{SiteView, UnitView};
-use super::{Level, Rendered, Renderer, Shared, Stage, Stats, Units, one};
+use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::diag::Diagnostic;
 use crate::output::{Depends, Output};
 
@@ -26,10 +26,6 @@ impl Renderer for Hub {
 
     fn stage(&self) -> Stage {
         Stage::City
-    }
-
-    fn level(&self) -> Level {
-        Level::City
     }
 
     fn render_all(&self, _units: &Units, sh: &Shared, out: &Output) -> Rendered {

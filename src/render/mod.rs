@@ -82,15 +82,9 @@ impl std::ops::AddAssign for Stats {
     }
 }
 
-/// Where an output's files go: in each unit's folder, or once beside them
-/// for the whole city (the hub, the city's results, the coverage report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Unit,
-    City,
-}
-
-/// The build stage an output belongs to; each is timed on its own.
+/// The build stage an output belongs to; each is timed on its own. Every
+/// stage writes into unit folders except `City`, whose outputs span units
+/// and sit beside them (the hub, the city's results, the coverage report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     /// Web pages and every other text file.
@@ -112,7 +106,7 @@ pub struct Units<'s, 'p> {
 
 /// One kind of output. Unit-level outputs implement `render` for one unit;
 /// `render_all` runs it for every selected unit in parallel (print and
-/// pictures schedule their own threads instead). City-level outputs
+/// pictures schedule their own threads instead). City-stage outputs
 /// implement `render_all` and read `units.every`. Files are written through
 /// `Output::emit` only.
 pub trait Renderer: Sync {
@@ -120,10 +114,6 @@ pub trait Renderer: Sync {
 
     fn stage(&self) -> Stage {
         Stage::Pages
-    }
-
-    fn level(&self) -> Level {
-        Level::Unit
     }
 
     /// Write this output's files for one unit under `<unit>/`.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::SiteView;
-use super::{Level, Rendered, Renderer, Shared, Stage, Stats, Units, one};
+use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::diag::{Diagnostic, Severity};
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
@@ -87,10 +87,6 @@ impl Renderer for Report {
 
     fn stage(&self) -> Stage {
         Stage::City
-    }
-
-    fn level(&self) -> Level {
-        Level::City
     }
 
     fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
