@@ -313,7 +313,7 @@ fn run_stages(
     out: &Output,
     clock: &mut Clock,
 ) -> Stats {
-    let renderers = render::renderers();
+    let renderers = renderers();
     let mut stats = Stats::default();
     for stage in [Stage::Pages, Stage::Print, Stage::Pictures, Stage::City] {
         let runs = match stage {
@@ -332,6 +332,26 @@ fn run_stages(
         clock.lap(Phase::Render(stage));
     }
     stats
+}
+
+/// Every output, in the order they run (within a stage, in this order).
+fn renderers() -> Vec<Box<dyn Renderer>> {
+    vec![
+        Box::new(render::pages::Html),
+        Box::new(render::feeds::Feeds),
+        Box::new(render::assets::Assets),
+        Box::new(render::api::Api),
+        Box::new(render::search::Search),
+        Box::new(render::embed::Embed),
+        Box::new(render::messages::Messages),
+        Box::new(render::short::ShortLinks),
+        Box::new(render::charts::Results),
+        Box::new(crate::print::Print::default()),
+        Box::new(crate::visual::Visuals::default()),
+        Box::new(render::hub::Hub),
+        Box::new(render::charts::CityResults),
+        Box::new(render::report::Report),
+    ]
 }
 
 /// Run renderers over the build's units; problems go to the sink.

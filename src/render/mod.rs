@@ -157,26 +157,6 @@ pub fn sum(results: Vec<Rendered>) -> Rendered {
     }
 }
 
-/// Every output, in the order they run (within a stage, in this order).
-pub fn renderers() -> Vec<Box<dyn Renderer>> {
-    vec![
-        Box::new(pages::Html),
-        Box::new(feeds::Feeds),
-        Box::new(assets::Assets),
-        Box::new(api::Api),
-        Box::new(search::Search),
-        Box::new(embed::Embed),
-        Box::new(messages::Messages),
-        Box::new(short::ShortLinks),
-        Box::new(charts::Results),
-        Box::new(crate::print::Print::default()),
-        Box::new(crate::visual::Visuals::default()),
-        Box::new(hub::Hub),
-        Box::new(charts::CityResults),
-        Box::new(report::Report),
-    ]
-}
-
 /// Keep a one-error result in the renderers' result shape.
 pub(crate) fn one(r: Result<(), Diagnostic>) -> Result<(), Vec<Diagnostic>> {
     r.map_err(|e| vec![e])
