@@ -197,7 +197,7 @@ pub(crate) fn doc_settings(
         date_expr(date),
         lit(&marks),
         lit(&site.project.site.slogan),
-        lit(&security),
+        lit(security),
         lit(&site.project.site.title),
         unit_dict(site.unit),
     )
