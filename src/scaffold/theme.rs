@@ -163,6 +163,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/search.html"),
     ),
     (
+        "templates/sitemap.xml",
+        include_bytes!("../../themes/default/templates/sitemap.xml"),
+    ),
+    (
         "templates/snippets/component.txt",
         include_bytes!("../../themes/default/templates/snippets/component.txt"),
     ),
@@ -185,10 +189,6 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/snippets/search-form.txt",
         include_bytes!("../../themes/default/templates/snippets/search-form.txt"),
-    ),
-    (
-        "templates/sitemap.xml",
-        include_bytes!("../../themes/default/templates/sitemap.xml"),
     ),
     (
         "templates/webmaster.html",
