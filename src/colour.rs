@@ -3,6 +3,15 @@
 //! lightly tinted boxes (the darkest is about #f6effc). 5.1:1 against white
 //! keeps both at WCAG AA's 4.5:1.
 
+/// The city's blue (Hà Nội's portal colour): the campaign's colour in print
+/// and on the city's results page, and what a unit colour that cannot be
+/// read falls back to. The default theme's CSS (`--brand`) and
+/// `print/formats.yaml` write the same value.
+pub const CITY_BLUE: &str = "#0b5394";
+
+/// [`CITY_BLUE`] as RGB.
+pub const CITY_BLUE_RGB: Rgb = (11, 83, 148);
+
 /// Contrast a unit colour must reach against white.
 pub const MIN_CONTRAST: f64 = 5.1;
 
@@ -66,7 +75,8 @@ mod tests {
         let box_lum = luminance((0xf6, 0xef, 0xfc));
         assert!((box_lum + 0.05) / (luminance(fixed) + 0.05) >= 4.5);
         assert!(fixed.1 > fixed.0, "hue kept: {fixed:?}");
-        let navy = parse_hex("#0b5394").unwrap();
+        assert_eq!(parse_hex(CITY_BLUE), Some(CITY_BLUE_RGB));
+        let navy = parse_hex(CITY_BLUE).unwrap();
         assert_eq!(ensure_contrast_with_white(navy), navy);
         assert_eq!(parse_hex("#fff"), Some((255, 255, 255)));
         assert_eq!(parse_hex("blue"), None);

@@ -411,3 +411,24 @@ fn a_logo_must_be_a_picture_inside_the_units_folder() {
         find_diag(&ds, "leads outside the unit's folder");
     }
 }
+
+#[test]
+fn a_theme_missing_a_ui_string_names_the_key_and_the_file() {
+    let f = Fixture::new();
+    let path = f.root().join("themes/default/strings.yaml");
+    let t = std::fs::read_to_string(&path).unwrap();
+    let without: String = t
+        .lines()
+        .filter(|l| !l.starts_with("latest_list:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, without).unwrap();
+    let ds = f.build_err();
+    let d = find_diag(&ds, "the theme's UI strings lack `latest_list`");
+    assert_eq!(at(d).0, "themes/default/strings.yaml");
+    let hint = d.hint.as_deref().unwrap();
+    assert!(
+        hint.contains("add `latest_list:") && hint.contains("themes/default/strings.yaml"),
+        "{hint}"
+    );
+}

@@ -170,10 +170,7 @@ fn the_sample_covers_the_plan() {
     assert_eq!(p.site.slogan, "Hành chính thông minh - Tận tâm phục vụ");
     // Facts must be true today: no fee past its end date, no guide unreviewed for a year.
     let today = review_date();
-    let year_ago = Date {
-        year: today.year - 1,
-        ..today
-    };
+    let year_ago = today.plus_years(-1);
     for g in p
         .guides
         .iter()

@@ -339,13 +339,16 @@ fn the_iframe_widget_resizes_to_its_content() {
             || page.contains("sotay-dang-ky-tam-tru"),
         "per-guide snippet offered"
     );
-    let code = sotay::render::embed::iframe_snippet(
-        &s.unit.url(""),
-        "nhung/huong-dan/dang-ky-tam-tru/index.html",
-        "sotay-tam-tru",
-        "Đăng ký tạm trú",
-        900,
-    );
+    let theme = sotay::theme::Theme::load(s.f.root(), "default", &sotay::diag::Sink::default())
+        .expect("the default theme loads");
+    let frame = sotay::render::embed::Frame {
+        base_url: &s.unit.url(""),
+        rel: "nhung/huong-dan/dang-ky-tam-tru/index.html",
+        id: "sotay-tam-tru",
+        title: "Đăng ký tạm trú",
+        height: 900,
+    };
+    let code = sotay::render::embed::iframe_snippet(&theme, s.f.root(), &frame).unwrap();
     let url = host_page(&s, "iframe.html", " data-reflow", &code);
     let v = run(&url, "iframe.png");
     assert_nothing_refused(&v);

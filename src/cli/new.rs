@@ -1,6 +1,6 @@
 //! `sotay new` and `sotay init`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use sotay::scaffold::{self, Kind, NewOptions};
@@ -60,7 +60,7 @@ pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
     }
 }
 
-pub fn init(dir: &PathBuf, ui: Ui) -> ExitCode {
+pub fn init(dir: &Path, ui: Ui) -> ExitCode {
     match scaffold::init(dir, sotay::content::Date::today()) {
         Ok(files) => {
             eprintln!(

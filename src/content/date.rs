@@ -4,13 +4,20 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::{Month, UtcOffset};
 
+/// A calendar date, on the `time` crate's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
+pub struct Date(time::Date);
+
+/// Hanoi's UTC offset (+07:00, no summer time): feeds and sitemaps give a
+/// date as midnight there.
+pub const HANOI: UtcOffset = time::macros::offset!(+7);
+
+/// The day the campaign's guides were first published: the date of a feed
+/// with no guides, and of a handbook or picture with no reviewed guide.
+pub const CAMPAIGN_START: Date = Date(time::macros::date!(2025 - 07 - 01));
 
 impl Date {
     pub fn parse(s: &str) -> Result<Self, String> {
@@ -19,75 +26,95 @@ impl Date {
         let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
             return Err(bad());
         }
-        let year: u16 = y.parse().map_err(|_| bad())?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
         let month: u8 = m.parse().map_err(|_| bad())?;
         let day: u8 = d.parse().map_err(|_| bad())?;
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(bad()),
-        };
-        if day == 0 || day > days {
-            return Err(bad());
-        }
-        Ok(Self { year, month, day })
+        Self::new(year, month, day).ok_or_else(bad)
     }
 
-    /// Today's date (UTC) from the system clock. Only `sotay check` uses it:
-    /// build output never depends on the clock.
+    /// The date, if it exists (`month` 1 to 12).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
+        let month = Month::try_from(month).ok()?;
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Self)
+    }
+
+    pub fn year(&self) -> i32 {
+        self.0.year()
+    }
+
+    /// 1 to 12.
+    pub fn month(&self) -> u8 {
+        self.0.month().into()
+    }
+
+    pub fn day(&self) -> u8 {
+        self.0.day()
+    }
+
+    /// Today's date (UTC) from the system clock. Only `sotay check` and
+    /// `sotay init` use it: build output never depends on the clock.
     pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        Self::from_unix_days(secs / 86_400)
+        Self(time::OffsetDateTime::now_utc().date())
     }
 
-    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    /// The civil date `days` after 1970-01-01.
     pub fn from_unix_days(days: i64) -> Self {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Self { year, month, day }
+        /// The Julian day number of 1970-01-01.
+        const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+        let julian = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY).unwrap_or(i32::MAX);
+        Self(time::Date::from_julian_day(julian).unwrap_or(time::Date::MAX))
     }
 
     /// Whole months from `self` to `later` (negative if `later` is earlier).
     pub fn months_until(&self, later: &Date) -> i64 {
-        let months = (i64::from(later.year) * 12 + i64::from(later.month))
-            - (i64::from(self.year) * 12 + i64::from(self.month));
-        if later.day < self.day {
+        let index = |d: &Date| i64::from(d.year()) * 12 + i64::from(d.month());
+        let months = index(later) - index(self);
+        if later.day() < self.day() {
             months - 1
         } else {
             months
         }
     }
 
+    /// The same day `years` later (earlier if negative); 29 February becomes
+    /// 28 February in a common year.
+    pub fn plus_years(&self, years: i32) -> Self {
+        let year = self.year() + years;
+        Self::new(year, self.month(), self.day())
+            .or_else(|| Self::new(year, self.month(), self.day() - 1))
+            .unwrap_or(*self)
+    }
+
     /// Vietnamese display form: 20/11/2026.
     pub fn display_vi(&self) -> String {
-        format!("{:02}/{:02}/{}", self.day, self.month, self.year)
+        format!("{:02}/{:02}/{}", self.day(), self.month(), self.year())
     }
 
     /// RFC 3339 at midnight Hanoi time, for Atom and sitemaps.
     pub fn rfc3339(&self) -> String {
-        format!("{self}T00:00:00+07:00")
+        self.0
+            .midnight()
+            .assume_offset(HANOI)
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| format!("{self}T00:00:00+07:00"))
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
     }
 }
 
@@ -130,5 +157,11 @@ mod tests {
             Date::from_unix_days(19_782),
             Date::parse("2024-02-29").unwrap()
         );
+        assert_eq!(CAMPAIGN_START.rfc3339(), "2025-07-01T00:00:00+07:00");
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().plus_years(-1),
+            Date::parse("2023-02-28").unwrap()
+        );
+        assert!(Date::parse("+026-01-01").is_err());
     }
 }

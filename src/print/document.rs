@@ -75,7 +75,7 @@ fn cmyk(c: [f32; 4]) -> String {
 
 /// A unit colour as CMYK (naive conversion; the unit's RGB is contrast-checked).
 fn rgb_to_cmyk(hex: &str) -> [f32; 4] {
-    let (r, g, b) = crate::colour::parse_hex(hex).unwrap_or((11, 83, 148));
+    let (r, g, b) = crate::colour::parse_hex(hex).unwrap_or(crate::colour::CITY_BLUE_RGB);
     let (r, g, b) = (r as f32 / 255.0, g as f32 / 255.0, b as f32 / 255.0);
     let k = 1.0 - r.max(g).max(b);
     if k >= 0.999 {
@@ -107,7 +107,8 @@ pub(crate) fn colours_for(theme: &Theme, brand_hex: &str, v: Variant) -> String 
             )
         }
         Variant::Download => {
-            let (r, g, b) = crate::colour::parse_hex(brand_hex).unwrap_or((11, 83, 148));
+            let (r, g, b) =
+                crate::colour::parse_hex(brand_hex).unwrap_or(crate::colour::CITY_BLUE_RGB);
             let mix = |x: u8| 255 - ((255 - x as u16) / 10) as u8;
             format!(
                 "(brand: rgb({r}, {g}, {b}), ink: rgb(26, 26, 26), paper: rgb(255, 255, 255), tint: rgb({}, {}, {}), alert: rgb(179, 38, 30), rule: rgb(166, 166, 166), registration: rgb(0, 0, 0))",
@@ -161,7 +162,9 @@ fn date_expr(d: Option<crate::content::Date>) -> String {
     match d {
         Some(d) => format!(
             "datetime(year: {}, month: {}, day: {})",
-            d.year, d.month, d.day
+            d.year(),
+            d.month(),
+            d.day()
         ),
         None => "none".into(),
     }
@@ -185,11 +188,7 @@ pub(crate) fn doc_settings(
             shop.date.then_some(date),
         ),
     };
-    let security = theme
-        .strings
-        .get("print_security")
-        .cloned()
-        .unwrap_or_default();
+    let security = &theme.text.print_security;
     format!(
         "doc-title: {}, author: {}, keywords: ({},), date: {}, colours: colours, bleed: {bleed}mm, marks: {}, links: {links}, size: {SIZE}, slogan: {}, security: {}, site-title: {}, unit: {},",
         lit(title),
@@ -198,7 +197,7 @@ pub(crate) fn doc_settings(
         date_expr(date),
         lit(&marks),
         lit(&site.project.site.slogan),
-        lit(&security),
+        lit(security),
         lit(&site.project.site.title),
         unit_dict(site.unit),
     )
@@ -379,11 +378,7 @@ pub fn handbook(
     }
     let mut s = prelude(shared, site.unit, &f.template, v, 3);
     let title = format!("{} – {}", f.name, site.unit.data.name);
-    let date = latest.unwrap_or(crate::content::Date {
-        year: 2025,
-        month: 7,
-        day: 1,
-    });
+    let date = latest.unwrap_or(crate::content::date::CAMPAIGN_START);
     let _ = writeln!(
         s,
         "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups})))",

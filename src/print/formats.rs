@@ -21,7 +21,7 @@ pub struct Formats {
 }
 
 fn campaign_colour() -> String {
-    "#0b5394".into()
+    crate::colour::CITY_BLUE.into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

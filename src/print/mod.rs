@@ -6,7 +6,7 @@
 //! black, bleed and marks from the unit's print-shop profile, `in-an/nha-in/`).
 //! Content that does not fit is retried at the theme's smaller sizes down to
 //! 8 pt, then fails the build naming the guide. Rendered PDFs are cached by a
-//! hash of their whole input in `.sotay-cache/pdf/`, so an unchanged leaflet is
+//! hash of their whole input in `.sotay-cache/render/`, so an unchanged leaflet is
 //! never laid out twice.
 
 pub(crate) mod document;
@@ -19,13 +19,89 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use serde_json::{Value, json};
+
 use crate::diag::Diagnostic;
 use crate::engine::world::{Failure, PrintWorld, WorldPool};
 use crate::output::{Depends, Output};
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
+use crate::theme::{Text, fill};
 pub use document::Variant;
 use formats::{Format, Formats};
+
+/// Every guide's leaflets, for the print page.
+fn leaflet_links(site: &UnitSite, formats: &Formats) -> Vec<Value> {
+    site.ordered()
+        .map(|g| {
+            let leaflets: Vec<Value> = formats
+                .leaflets()
+                .map(|f| {
+                    json!({
+                        "name": f.name,
+                        "download": leaflet_path(&g.doc.slug, &f.slug, Variant::Download),
+                        "press": leaflet_path(&g.doc.slug, &f.slug, Variant::Press),
+                    })
+                })
+                .collect();
+            json!({
+                "title": g.doc.meta.title,
+                "url": crate::paths::guide_page(&g.doc.slug),
+                "leaflets": leaflets,
+            })
+        })
+        .collect()
+}
+
+/// What the print shop needs, as terms and values (the theme's words).
+fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
+    let (_, shop) = site.project.print_shop(site.unit);
+    let marks = match shop.marks.as_str() {
+        "none" => &t.shop_marks_none,
+        "crop" => &t.shop_marks_crop,
+        _ => &t.shop_marks_all,
+    };
+    let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
+    let handbook = formats
+        .handbook()
+        .map(|f| format!("; {}", fill(&t.shop_handbook_size, &[("name", &f.name)])))
+        .unwrap_or_default();
+    let bleed = shop.bleed_mm.to_string();
+    let spec = |term: &str, value: &str| json!({"term": term, "value": value});
+    vec![
+        spec(&t.shop_printer, &shop.name),
+        spec(&t.shop_size, &(names.join("; ") + &handbook)),
+        spec(&t.shop_bleed, &fill(&t.shop_bleed_value, &[("mm", &bleed)])),
+        spec(&t.shop_marks, marks),
+        spec(&t.shop_colour, &t.shop_colour_value),
+        spec(&t.shop_font, &t.shop_font_value),
+    ]
+}
+
+/// The unit's infographics that have posters, with their PDFs.
+fn poster_links(site: &UnitSite) -> Vec<Value> {
+    crate::visual::of_unit(site)
+        .map(|i| {
+            let files: Vec<Value> = crate::visual::CANVASES
+                .iter()
+                .filter(|c| {
+                    c.poster
+                        && (i.meta.formats.is_empty() || i.meta.formats.iter().any(|f| f == c.slug))
+                })
+                .map(|c| {
+                    let dir = format!("{}/{}", crate::visual::DIR, i.slug);
+                    json!({
+                        "name": c.name,
+                        "download": format!("{dir}/ap-phich-{}.pdf", c.slug),
+                        "press": format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
+                    })
+                })
+                .collect();
+            json!({"title": i.meta.title, "files": files})
+        })
+        .filter(|p| p["files"].as_array().is_some_and(|f| !f.is_empty()))
+        .collect()
+}
 
 /// A QR code of `url` as the Typst dictionary the templates draw.
 pub(crate) fn qr_dict(url: &str) -> String {
@@ -287,47 +363,19 @@ impl Job<'_, '_> {
 
     /// `in-an/index.html`: links to every PDF and what the print shop needs.
     fn index(&mut self, formats: &Formats) {
-        use serde_json::json;
         let site = self.site;
         let unit = &site.unit.slug;
-        let t = |k: &str| {
-            self.shared
-                .theme
-                .strings
-                .get(k)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let t = &self.shared.theme.text;
         let mut ctx = crate::render::pages::page_context(
             site,
             self.shared,
             INDEX,
-            &t("print_title"),
-            &t("print_lead"),
+            &t.print_title,
+            &t.print_lead,
         );
         let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
         ctx.insert("formats", &names);
-        let guides: Vec<serde_json::Value> = site
-            .ordered()
-            .map(|g| {
-                let leaflets: Vec<serde_json::Value> = formats
-                    .leaflets()
-                    .map(|f| {
-                        json!({
-                            "name": f.name,
-                            "download": leaflet_path(&g.doc.slug, &f.slug, Variant::Download),
-                            "press": leaflet_path(&g.doc.slug, &f.slug, Variant::Press),
-                        })
-                    })
-                    .collect();
-                json!({
-                    "title": g.doc.meta.title,
-                    "url": crate::paths::guide_page(&g.doc.slug),
-                    "leaflets": leaflets,
-                })
-            })
-            .collect();
-        ctx.insert("guides", &guides);
+        ctx.insert("guides", &leaflet_links(site, formats));
         ctx.insert(
             "handbook",
             &formats.handbook().map(|f| {
@@ -338,64 +386,8 @@ impl Job<'_, '_> {
                 })
             }),
         );
-        let (_, shop) = site.project.print_shop(site.unit);
-        let marks = match shop.marks.as_str() {
-            "none" => "Không có dấu",
-            "crop" => "Dấu cắt ở bốn góc, nằm ngoài phần lề xén",
-            _ => "Dấu cắt và dấu chồng màu, nằm ngoài phần lề xén",
-        };
-        let spec = |term: &str, value: String| json!({"term": term, "value": value});
-        let specs = vec![
-            spec("Nhà in", shop.name.clone()),
-            spec(
-                "Khổ",
-                names.join("; ")
-                    + &formats
-                        .handbook()
-                        .map(|f| format!("; {} (số trang chia hết cho 4)", f.name))
-                        .unwrap_or_default(),
-            ),
-            spec(
-                "Lề xén (bleed)",
-                format!(
-                    "{} mm mỗi cạnh; TrimBox trong PDF đúng khổ thành phẩm",
-                    shop.bleed_mm
-                ),
-            ),
-            spec("Dấu", marks.to_owned()),
-            spec(
-                "Màu",
-                "CMYK; chữ đen và mã QR chỉ in bản K (đen 100%)".to_owned(),
-            ),
-            spec(
-                "Phông chữ",
-                "Be Vietnam Pro, nhúng trong tệp PDF".to_owned(),
-            ),
-        ];
-        ctx.insert("specs", &specs);
-        let posters: Vec<serde_json::Value> = crate::visual::of_unit(site)
-            .map(|i| {
-                let files: Vec<serde_json::Value> = crate::visual::CANVASES
-                    .iter()
-                    .filter(|c| {
-                        c.poster
-                            && (i.meta.formats.is_empty()
-                                || i.meta.formats.iter().any(|f| f == c.slug))
-                    })
-                    .map(|c| {
-                        let dir = format!("{}/{}", crate::visual::DIR, i.slug);
-                        json!({
-                            "name": c.name,
-                            "download": format!("{dir}/ap-phich-{}.pdf", c.slug),
-                            "press": format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
-                        })
-                    })
-                    .collect();
-                json!({"title": i.meta.title, "files": files})
-            })
-            .filter(|p| p["files"].as_array().is_some_and(|f| !f.is_empty()))
-            .collect();
-        ctx.insert("posters", &posters);
+        ctx.insert("specs", &shop_specs(t, site, formats));
+        ctx.insert("posters", &poster_links(site));
         let page = crate::paths::in_unit(unit, INDEX);
         let made = self.out.emit(&page, Depends::Loose, || {
             self.shared.template("print.html", &ctx, &page)

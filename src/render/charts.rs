@@ -13,6 +13,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::escape;
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
+use crate::theme::{Text, fill};
 
 /// Where a unit's results page is.
 pub const PAGE: &str = crate::paths::RESULTS;
@@ -26,13 +27,12 @@ impl Renderer for Results {
     }
 
     fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
-        let datasets = view(sh.datasets, &site.unit.slug, &site.unit.colour);
+        let t = &sh.theme.text;
+        let datasets = view(t, sh.datasets, &site.unit.slug, &site.unit.colour);
         if datasets.is_empty() {
             return Ok(Stats::default());
         }
-        let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
-        let mut ctx =
-            super::pages::page_context(site, sh, PAGE, &t("results_title"), &t("results_lead"));
+        let mut ctx = super::pages::page_context(site, sh, PAGE, &t.results_title, &t.results_lead);
         ctx.insert("datasets", &datasets);
         // Absolute: a unit folder is uploaded alone, the city page is not in it.
         ctx.insert(
@@ -82,7 +82,10 @@ fn city(sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
         "canonical",
         &format!("{}{}", p.site.base_url, PAGE.trim_end_matches("index.html")),
     );
-    ctx.insert("datasets", &view(sh.datasets, CITY, "#0b5394"));
+    ctx.insert(
+        "datasets",
+        &view(&sh.theme.text, sh.datasets, CITY, crate::colour::CITY_BLUE),
+    );
     out.emit(PAGE, Depends::Loose, || {
         sh.template("results-city.html", &ctx, PAGE)
     })
@@ -147,75 +150,141 @@ fn nice_max(v: f64) -> f64 {
     10.0 * mag
 }
 
+/// A chart's frame: its size, margins and the value at the top of the axis.
+struct Plot {
+    w: f64,
+    h: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    max: f64,
+    /// Number of months.
+    n: f64,
+}
+
+impl Plot {
+    fn new(chart: &ChartSpec, values: &[f64]) -> Plot {
+        let top_value = values
+            .iter()
+            .copied()
+            .chain(chart.target)
+            .fold(0.0, f64::max);
+        let max = if chart.unit == "%" && top_value <= 100.0 {
+            100.0
+        } else {
+            nice_max(top_value)
+        };
+        Plot {
+            w: 640.0,
+            h: 300.0,
+            left: 64.0,
+            right: 16.0,
+            top: 24.0,
+            bottom: 40.0,
+            max,
+            n: values.len().max(1) as f64,
+        }
+    }
+
+    fn plot_w(&self) -> f64 {
+        self.w - self.left - self.right
+    }
+
+    fn plot_h(&self) -> f64 {
+        self.h - self.top - self.bottom
+    }
+
+    /// The centre of month `i`.
+    fn x(&self, i: usize) -> f64 {
+        self.left + self.plot_w() * (i as f64 + 0.5) / self.n
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        self.top + self.plot_h() * (1.0 - v / self.max)
+    }
+}
+
 /// One chart as inline SVG.
-pub fn svg(id: &str, chart: &ChartSpec, rows: &[&Row], colour: &str) -> String {
-    let (w, h) = (640.0, 300.0);
-    let (left, right, top, bottom) = (64.0, 16.0, 24.0, 40.0);
+pub fn svg(t: &Text, id: &str, chart: &ChartSpec, rows: &[&Row], colour: &str) -> String {
     let values: Vec<f64> = rows.iter().map(|r| r.values[&chart.column]).collect();
-    let top_value = values
-        .iter()
-        .copied()
-        .chain(chart.target)
-        .fold(0.0, f64::max);
-    let max = if chart.unit == "%" && top_value <= 100.0 {
-        100.0
-    } else {
-        nice_max(top_value)
-    };
-    let n = values.len().max(1) as f64;
-    let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
-    let x = |i: usize| left + plot_w * (i as f64 + 0.5) / n;
-    let y = |v: f64| top + plot_h * (1.0 - v / max);
-    let desc = describe(chart, rows);
+    let p = Plot::new(chart, &values);
+    let (w, h) = (p.w, p.h);
+    let desc = describe(t, chart, rows);
     let mut s = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         escape(&chart.title),
         escape(&desc)
     );
+    axes(&mut s, &p, t, chart, rows);
+    marks(&mut s, &p, chart, &values, colour);
+    if let (Some(last), Some(v)) = (rows.len().checked_sub(1), values.last()) {
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"chart__value\" text-anchor=\"middle\">{}</text>",
+            p.x(last),
+            p.y(*v) - 10.0,
+            escape(&with_unit(*v, &chart.unit))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Grid lines with their values, the months, and the target line.
+fn axes(s: &mut String, p: &Plot, t: &Text, chart: &ChartSpec, rows: &[&Row]) {
+    let (w, h, left, right, bottom) = (p.w, p.h, p.left, p.right, p.bottom);
     for k in 0..=4 {
-        let v = max * k as f64 / 4.0;
+        let v = p.max * k as f64 / 4.0;
         let _ = write!(
             s,
             "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"chart__grid\"/><text x=\"{}\" y=\"{:.1}\" class=\"chart__axis\" text-anchor=\"end\">{}</text>",
             w - right,
             left - 6.0,
-            y(v) + 4.0,
+            p.y(v) + 4.0,
             escape(&with_unit(v, &chart.unit)),
-            y = y(v)
+            y = p.y(v)
         );
     }
     for (i, r) in rows.iter().enumerate() {
         let _ = write!(
             s,
             "<text x=\"{:.1}\" y=\"{}\" class=\"chart__axis\" text-anchor=\"middle\">{}</text>",
-            x(i),
+            p.x(i),
             h - bottom + 18.0,
             escape(&short_month(&r.month, i == 0))
         );
     }
-    if let Some(t) = chart.target {
+    if let Some(target) = chart.target {
+        let label = fill(
+            &t.chart_target,
+            &[("value", &with_unit(target, &chart.unit))],
+        );
         let _ = write!(
             s,
-            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"chart__target\"/><text x=\"{}\" y=\"{:.1}\" class=\"chart__axis\" text-anchor=\"end\">Mục tiêu {}</text>",
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"chart__target\"/><text x=\"{}\" y=\"{:.1}\" class=\"chart__axis\" text-anchor=\"end\">{}</text>",
             w - right,
             w - right,
-            y(t) - 6.0,
-            escape(&with_unit(t, &chart.unit)),
-            y = y(t)
+            p.y(target) - 6.0,
+            escape(&label),
+            y = p.y(target)
         );
     }
+}
+
+/// The bars, or the line and its points.
+fn marks(s: &mut String, p: &Plot, chart: &ChartSpec, values: &[f64], colour: &str) {
     match chart.kind.as_str() {
         "bar" => {
-            let bw = plot_w / n * 0.6;
+            let bw = p.plot_w() / p.n * 0.6;
             for (i, v) in values.iter().enumerate() {
                 let _ = write!(
                     s,
                     "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" fill=\"{colour}\"/>",
-                    x(i) - bw / 2.0,
-                    y(*v),
-                    top + plot_h - y(*v)
+                    p.x(i) - bw / 2.0,
+                    p.y(*v),
+                    p.top + p.plot_h() - p.y(*v)
                 );
             }
         }
@@ -223,7 +292,7 @@ pub fn svg(id: &str, chart: &ChartSpec, rows: &[&Row], colour: &str) -> String {
             let points: Vec<String> = values
                 .iter()
                 .enumerate()
-                .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+                .map(|(i, v)| format!("{:.1},{:.1}", p.x(i), p.y(*v)))
                 .collect();
             let _ = write!(
                 s,
@@ -234,50 +303,44 @@ pub fn svg(id: &str, chart: &ChartSpec, rows: &[&Row], colour: &str) -> String {
                 let _ = write!(
                     s,
                     "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>",
-                    x(i),
-                    y(*v)
+                    p.x(i),
+                    p.y(*v)
                 );
             }
         }
     }
-    if let (Some(last), Some(v)) = (rows.len().checked_sub(1), values.last()) {
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"chart__value\" text-anchor=\"middle\">{}</text>",
-            x(last),
-            y(*v) - 10.0,
-            escape(&with_unit(*v, &chart.unit))
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 /// What the chart shows, in one sentence for screen readers.
-fn describe(chart: &ChartSpec, rows: &[&Row]) -> String {
+fn describe(t: &Text, chart: &ChartSpec, rows: &[&Row]) -> String {
     let v = |r: &Row| with_unit(r.values[&chart.column], &chart.unit);
+    let title = chart.title.as_str();
     match (rows.first(), rows.last()) {
-        (Some(a), Some(b)) if rows.len() > 1 => format!(
-            "{}: tháng {} là {}, tháng {} là {}. Số liệu từng tháng ở bảng bên cạnh.",
-            chart.title,
-            month_label(&a.month),
-            v(a),
-            month_label(&b.month),
-            v(b)
+        (Some(a), Some(b)) if rows.len() > 1 => fill(
+            &t.chart_many,
+            &[
+                ("title", title),
+                ("first", &month_label(&a.month)),
+                ("a", &v(a)),
+                ("last", &month_label(&b.month)),
+                ("b", &v(b)),
+            ],
         ),
-        (Some(a), _) => format!(
-            "{}: tháng {} là {}.",
-            chart.title,
-            month_label(&a.month),
-            v(a)
+        (Some(a), _) => fill(
+            &t.chart_one,
+            &[
+                ("title", title),
+                ("first", &month_label(&a.month)),
+                ("a", &v(a)),
+            ],
         ),
-        _ => format!("{}: chưa có số liệu.", chart.title),
+        _ => fill(&t.chart_none, &[("title", title)]),
     }
 }
 
 /// What the results templates see for one unit (or `CITY`): the datasets
 /// with rows for it, each chart with its SVG and its table rows.
-pub fn view(datasets: &[Dataset], unit: &str, colour: &str) -> Vec<Value> {
+pub fn view(t: &Text, datasets: &[Dataset], unit: &str, colour: &str) -> Vec<Value> {
     datasets
         .iter()
         .filter_map(|d| {
@@ -296,7 +359,7 @@ pub fn view(datasets: &[Dataset], unit: &str, colour: &str) -> Vec<Value> {
                         "id": id,
                         "title": c.title,
                         "unit": c.unit,
-                        "svg": svg(&id, c, &rows, colour),
+                        "svg": svg(t, &id, c, &rows, colour),
                         "rows": rows.iter().map(|r| json!({
                             "month": month_label(&r.month),
                             "value": with_unit(r.values[&c.column], &c.unit),

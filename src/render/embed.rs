@@ -4,6 +4,8 @@
 //! JSON; list and search-box widgets; and the webmaster page that shows
 //! every widget with a live preview and a snippet to copy.
 
+use std::path::Path;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -15,6 +17,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::escape;
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
+use crate::theme::{Theme, fill};
 
 /// Folder of embeddable pages inside a unit folder.
 pub const DIR: &str = crate::paths::EMBED_DIR;
@@ -61,15 +64,28 @@ struct OEmbed<'a> {
     height: u32,
 }
 
-/// The snippet a webmaster pastes for an iframe widget: the frame and the
-/// unit's resizer script, with no inline style or script, so a host page's
-/// CSP needs only the unit's origin in `frame-src` and `script-src`.
-pub fn iframe_snippet(base_url: &str, rel: &str, id: &str, title: &str, height: u32) -> String {
-    format!(
-        "<iframe id=\"{id}\" src=\"{base_url}{rel}\" title=\"{title}\" width=\"100%\" height=\"{height}\" loading=\"lazy\"></iframe>\n\
-<script src=\"{base_url}assets/nhung-co-gian.js\" defer></script>",
-        title = escape(title)
-    )
+/// The snippet a webmaster pastes for an iframe widget
+/// (`snippets/iframe.txt`): the frame and the unit's resizer script, with no
+/// inline style or script, so a host page's CSP needs only the unit's origin
+/// in `frame-src` and `script-src`. `root` is the project's, for errors.
+pub fn iframe_snippet(theme: &Theme, root: &Path, frame: &Frame) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("base_url", frame.base_url);
+    ctx.insert("rel", frame.rel);
+    ctx.insert("id", frame.id);
+    ctx.insert("title", &escape(frame.title));
+    ctx.insert("height", &frame.height);
+    theme.snippet(root, "iframe.txt", &ctx)
+}
+
+/// An iframe widget: the unit's URL, the page under it, the element id, its
+/// title and starting height.
+pub struct Frame<'a> {
+    pub base_url: &'a str,
+    pub rel: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub height: u32,
 }
 
 impl Renderer for Embed {
@@ -140,8 +156,16 @@ impl UnitEmbeds<'_, '_> {
         &self.site.unit.data.base_url
     }
 
-    fn t(&self, key: &str) -> String {
-        self.sh.theme.strings.get(key).cloned().unwrap_or_default()
+    /// An iframe snippet for this unit.
+    fn iframe(&self, rel: &str, id: &str, title: &str, height: u32) -> Result<String, Diagnostic> {
+        let frame = Frame {
+            base_url: self.base_url(),
+            rel,
+            id,
+            title,
+            height,
+        };
+        iframe_snippet(self.sh.theme, &self.sh.project.root, &frame)
     }
 
     /// A page's context: `rel` is under the unit folder.
@@ -232,13 +256,12 @@ impl UnitEmbeds<'_, '_> {
             provider_name: &u.data.name,
             provider_url: base,
             author_name: &u.data.name,
-            html: iframe_snippet(
-                base,
+            html: self.iframe(
                 frame_rel,
                 &format!("sotay-{}", g.doc.slug),
                 &g.doc.meta.title,
                 900,
-            ),
+            )?,
             width: 768,
             height: 900,
         };
@@ -274,7 +297,7 @@ impl UnitEmbeds<'_, '_> {
         latest.truncate(8);
         lists.push((
             crate::paths::EMBED_LATEST.to_owned(),
-            self.t("latest_list"),
+            self.sh.theme.text.latest_list.clone(),
             latest,
         ));
         let all_guides = canonical(self.base_url(), crate::paths::ALL_GUIDES);
@@ -293,7 +316,7 @@ impl UnitEmbeds<'_, '_> {
         let rel = crate::paths::EMBED_SEARCH;
         self.emit(rel, self.frame(), |full| {
             let search = canonical(self.base_url(), crate::paths::SEARCH_PAGE);
-            let ctx = self.page_ctx(rel, &self.t("search_title"), &search);
+            let ctx = self.page_ctx(rel, &self.sh.theme.text.search_title, &search);
             self.sh.template("embed/search.html", &ctx, full)
         })
     }
@@ -318,36 +341,44 @@ impl UnitEmbeds<'_, '_> {
         self.emit(WEBMASTER, depends, |full| {
             let mut ctx = self.page_ctx(
                 WEBMASTER,
-                &self.t("webmaster_title"),
+                &self.sh.theme.text.webmaster_title,
                 &canonical(self.base_url(), WEBMASTER),
             );
-            ctx.insert("widgets", &widgets(site, self.sh, self.out, example));
-            ctx.insert("per_guide", &self.per_guide());
-            ctx.insert("server", &self.server());
+            ctx.insert("widgets", &widgets(site, self.sh, self.out, example)?);
+            ctx.insert("per_guide", &self.per_guide()?);
+            ctx.insert("server", &self.server()?);
             self.sh.template("webmaster.html", &ctx, full)
         })
     }
 
     /// Every guide's iframe snippet.
-    fn per_guide(&self) -> Vec<PerGuide<'_>> {
+    fn per_guide(&self) -> Result<Vec<PerGuide<'_>>, Diagnostic> {
         self.site
             .ordered()
-            .map(|g| PerGuide {
-                title: &g.doc.meta.title,
-                code: iframe_snippet(
-                    self.base_url(),
-                    &crate::paths::embed_guide(&g.doc.slug),
-                    &format!("sotay-{}", g.doc.slug),
-                    &g.doc.meta.title,
-                    900,
-                ),
+            .map(|g| {
+                Ok(PerGuide {
+                    title: &g.doc.meta.title,
+                    code: self.iframe(
+                        &crate::paths::embed_guide(&g.doc.slug),
+                        &format!("sotay-{}", g.doc.slug),
+                        &g.doc.meta.title,
+                        900,
+                    )?,
+                })
             })
             .collect()
     }
 
     /// Server settings, highlighted.
-    fn server(&self) -> Vec<ServerSnippet> {
-        server_snippets(self.base_url(), self.site.outputs.api)
+    fn server(&self) -> Result<Vec<ServerSnippet>, Diagnostic> {
+        let sh = self.sh;
+        let snippets = server_snippets(
+            sh.theme,
+            &sh.project.root,
+            self.base_url(),
+            self.site.outputs.api,
+        )?;
+        Ok(snippets
             .into_iter()
             .map(|(title, code)| {
                 let language = if title.starts_with("nginx") {
@@ -360,132 +391,157 @@ impl UnitEmbeds<'_, '_> {
                     code: self.sh.markdown.highlighter.html(language, &code),
                 }
             })
-            .collect()
+            .collect())
     }
 }
 
 /// The webmaster page's widgets: each with its preview and its snippet,
 /// highlighted; the example guide's when the unit has a guide.
-fn widgets(site: &UnitSite, sh: &Shared, out: &Output, example: Option<&Guide>) -> Vec<Widget> {
-    let u = site.unit;
-    let base = &u.data.base_url;
-    let t = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
-    let search_rel = crate::paths::EMBED_SEARCH;
+fn widgets(
+    site: &UnitSite,
+    sh: &Shared,
+    out: &Output,
+    example: Option<&Guide>,
+) -> Result<Vec<Widget>, Diagnostic> {
+    let mut widgets = match example {
+        Some(g) => guide_widgets(site, sh, out, g)?,
+        None => Vec::new(),
+    };
+    let (t, root) = (&sh.theme.text, &sh.project.root);
+    let base = &site.unit.data.base_url;
     let hl = |code: &str| sh.markdown.highlighter.html("html", code);
-    let mut widgets = Vec::new();
-    if let Some(g) = example {
-        let slug = &g.doc.slug;
-        let rel = crate::paths::embed_guide(slug);
-        widgets.push(Widget {
-            id: "khung-huong-dan",
-            title: format!("{} (iframe)", g.doc.meta.title),
-            description: "Khung nhúng (iframe) tự co giãn theo nội dung. Dùng được trên mọi cổng thông tin cho phép iframe.".into(),
-            preview: Some(format!("../{rel}")),
-            height: 700,
-            code: hl(&iframe_snippet(base, &rel, &format!("sotay-{slug}"), &g.doc.meta.title, 900)),
-        });
-        let frag = out
-            .read(&crate::paths::in_unit(
-                &u.slug,
-                &crate::paths::embed_fragment(slug),
-            ))
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        widgets.push(Widget {
-            id: "doan-html",
-            title: "Đoạn HTML không cần JavaScript".into(),
-            description: "Dán thẳng vào nội dung bài viết. Kiểu chữ của cổng thông tin không làm vỡ hướng dẫn; nếu hệ thống quản trị xoá thẻ <template>, phần nội dung rút gọn bên dưới vẫn hiển thị.".into(),
-            preview: Some(format!("../{}", crate::paths::embed_fragment(slug))),
-            height: 500,
-            code: hl(&frag),
-        });
-        if site.outputs.api {
-            widgets.push(Widget {
-            id: "thanh-phan-web",
-            title: "Thành phần web <sotay-guide>".into(),
-            description: "Đọc dữ liệu JSON của đơn vị và hiển thị trong vùng tách biệt. Cần máy chủ cho phép đọc thư mục api/ từ trang khác (xem Cài đặt máy chủ).".into(),
-            preview: None,
-            height: 0,
-            code: hl(&format!(
-                "<script src=\"{base}assets/sotay-guide.js\" defer></script>\n<sotay-guide src=\"{base}{}\"><a href=\"{}\">{}</a></sotay-guide>",
-                crate::paths::api_guide(slug),
-                canonical(base, &crate::paths::guide_page(slug)),
-                escape(&g.doc.meta.title)
-            )),
-        });
-        }
-        widgets.push(Widget {
-            id: "oembed",
-            title: "oEmbed".into(),
-            description: "Cho hệ thống quản trị hỗ trợ oEmbed: dán địa chỉ trang hướng dẫn, hoặc khai báo địa chỉ oEmbed dưới đây.".into(),
-            preview: None,
-            height: 0,
-            code: hl(&format!("{base}{}", crate::paths::embed_oembed(slug))),
-        });
-    }
     let list_rel = crate::paths::EMBED_LATEST;
+    let list = Frame {
+        base_url: base,
+        rel: list_rel,
+        id: "sotay-danh-sach",
+        title: &t.latest_list,
+        height: 600,
+    };
     widgets.push(Widget {
         id: "danh-sach",
-        title: t("latest_list"),
-        description: format!("Danh sách hướng dẫn mới cập nhật. Có danh sách theo từng đối tượng ({DIR}/doi-tuong/…) và lĩnh vực ({DIR}/linh-vuc/…)."),
+        title: t.latest_list.clone(),
+        description: fill(&t.widget_list_text, &[("dir", DIR)]),
         preview: Some(format!("../{list_rel}")),
         height: 480,
-        code: hl(&iframe_snippet(base, &list_rel, "sotay-danh-sach", &t("latest_list"), 600)),
+        code: hl(&iframe_snippet(sh.theme, root, &list)?),
     });
+    let search_rel = crate::paths::EMBED_SEARCH;
+    let mut ctx = Context::new();
+    ctx.insert("base_url", base);
+    ctx.insert("search", crate::paths::SEARCH_PAGE);
+    ctx.insert("label", &escape(&t.search_label));
+    ctx.insert("button", &escape(&t.search_button));
     widgets.push(Widget {
         id: "o-tim-kiem",
-        title: t("search_title"),
-        description: "Ô tìm kiếm bằng HTML thuần, không cần JavaScript: kết quả mở trong thẻ mới trên trang của đơn vị. Gõ có dấu hay không dấu đều tìm được.".into(),
+        title: t.search_title.clone(),
+        description: t.widget_search_text.clone(),
         preview: Some(format!("../{search_rel}")),
         height: 220,
-        code: hl(&format!(
-            "<form action=\"{base}{}\" method=\"get\" target=\"_blank\" role=\"search\">\n  <label>{} <input type=\"search\" name=\"q\"></label>\n  <button type=\"submit\">{}</button>\n</form>",
-            crate::paths::SEARCH_PAGE,
-            escape(&t("search_label")),
-            escape(&t("search_button"))
-        )),
+        code: hl(&sh.theme.snippet(root, "search-form.txt", &ctx)?),
     });
-    widgets
+    Ok(widgets)
+}
+
+/// The example guide's widgets: iframe, HTML fragment, web component (when
+/// the unit has an API) and oEmbed.
+fn guide_widgets(
+    site: &UnitSite,
+    sh: &Shared,
+    out: &Output,
+    g: &Guide,
+) -> Result<Vec<Widget>, Diagnostic> {
+    let u = site.unit;
+    let base = &u.data.base_url;
+    let (t, root) = (&sh.theme.text, &sh.project.root);
+    let hl = |code: &str| sh.markdown.highlighter.html("html", code);
+    let slug = &g.doc.slug;
+    let title = &g.doc.meta.title;
+    let rel = crate::paths::embed_guide(slug);
+    let id = format!("sotay-{slug}");
+    let frame = Frame {
+        base_url: base,
+        rel: &rel,
+        id: &id,
+        title,
+        height: 900,
+    };
+    let mut widgets = vec![Widget {
+        id: "khung-huong-dan",
+        title: fill(&t.widget_iframe_title, &[("title", title)]),
+        description: t.widget_iframe_text.clone(),
+        preview: Some(format!("../{rel}")),
+        height: 700,
+        code: hl(&iframe_snippet(sh.theme, root, &frame)?),
+    }];
+    let frag = out
+        .read(&crate::paths::in_unit(
+            &u.slug,
+            &crate::paths::embed_fragment(slug),
+        ))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    widgets.push(Widget {
+        id: "doan-html",
+        title: t.widget_html_title.clone(),
+        description: t.widget_html_text.clone(),
+        preview: Some(format!("../{}", crate::paths::embed_fragment(slug))),
+        height: 500,
+        code: hl(&frag),
+    });
+    if site.outputs.api {
+        let mut ctx = Context::new();
+        ctx.insert("base_url", base);
+        ctx.insert("api", &crate::paths::api_guide(slug));
+        ctx.insert("page", &canonical(base, &crate::paths::guide_page(slug)));
+        ctx.insert("title", &escape(title));
+        widgets.push(Widget {
+            id: "thanh-phan-web",
+            title: t.widget_component_title.clone(),
+            description: t.widget_component_text.clone(),
+            preview: None,
+            height: 0,
+            code: hl(&sh.theme.snippet(root, "component.txt", &ctx)?),
+        });
+    }
+    widgets.push(Widget {
+        id: "oembed",
+        title: t.widget_oembed_title.clone(),
+        description: t.widget_oembed_text.clone(),
+        preview: None,
+        height: 0,
+        code: hl(&format!("{base}{}", crate::paths::embed_oembed(slug))),
+    });
+    Ok(widgets)
 }
 
 /// Server settings a static file cannot make: who may frame the embeds
 /// (`frame-ancestors`, header only) and cross-origin reads of the API
 /// (when the unit has one) and of the assets.
-pub fn server_snippets(base_url: &str, api: bool) -> Vec<(&'static str, String)> {
+pub fn server_snippets(
+    theme: &Theme,
+    root: &Path,
+    base_url: &str,
+    api: bool,
+) -> Result<Vec<(&'static str, String)>, Diagnostic> {
     let path = base_url
         .find("://")
         .and_then(|i| base_url[i + 3..].find('/').map(|j| &base_url[i + 3 + j..]))
         .unwrap_or("/");
-    let ancestors = "'self' https://*.hanoi.gov.vn https://*.gov.vn";
-    let (nginx_api, apache_cors, headers_api) = if api {
-        (
-            format!(
-                "location {path}api/ {{\n    add_header Access-Control-Allow-Origin \"*\";\n}}\n"
-            ),
-            "(api|assets)",
-            format!("{path}api/*\n  Access-Control-Allow-Origin: *\n"),
-        )
-    } else {
-        (String::new(), "assets", String::new())
-    };
-    vec![
-        (
-            "nginx",
-            format!(
-                "location {path}{DIR}/ {{\n    add_header Content-Security-Policy \"frame-ancestors {ancestors}\";\n}}\n{nginx_api}location {path}assets/ {{\n    add_header Access-Control-Allow-Origin \"*\";\n}}\nerror_page 404 {path}404.html;"
-            ),
-        ),
-        (
-            "Apache (.htaccess)",
-            format!(
-                "# Đặt tệp này trong thư mục của đơn vị (cần mod_headers)\n<IfModule mod_headers.c>\n  <If \"%{{REQUEST_URI}} =~ m#^{path}{DIR}/#\">\n    Header set Content-Security-Policy \"frame-ancestors {ancestors}\"\n  </If>\n  <If \"%{{REQUEST_URI}} =~ m#^{path}{apache_cors}/#\">\n    Header set Access-Control-Allow-Origin \"*\"\n  </If>\n</IfModule>\nErrorDocument 404 {path}404.html"
-            ),
-        ),
-        (
-            "_headers (Netlify, Cloudflare Pages)",
-            format!(
-                "{path}{DIR}/*\n  Content-Security-Policy: frame-ancestors {ancestors}\n{headers_api}{path}assets/*\n  Access-Control-Allow-Origin: *"
-            ),
-        ),
+    let mut ctx = Context::new();
+    ctx.insert("path", path);
+    ctx.insert("dir", DIR);
+    ctx.insert("api", &api);
+    ctx.insert(
+        "ancestors",
+        "'self' https://*.hanoi.gov.vn https://*.gov.vn",
+    );
+    [
+        ("nginx", "nginx.txt"),
+        ("Apache (.htaccess)", "htaccess.txt"),
+        ("_headers (Netlify, Cloudflare Pages)", "headers.txt"),
     ]
+    .into_iter()
+    .map(|(title, name)| Ok((title, theme.snippet(root, name, &ctx)?)))
+    .collect()
 }

@@ -75,7 +75,7 @@ impl Renderer for Feeds {
             &entries
                 .first()
                 .map(|e| e.updated.clone())
-                .unwrap_or_else(|| "2025-07-01T00:00:00+07:00".into()),
+                .unwrap_or_else(|| crate::content::date::CAMPAIGN_START.rfc3339()),
         );
         let slug = &unit.slug;
         let mut errors = Vec::new();

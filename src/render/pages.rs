@@ -210,7 +210,7 @@ fn render_page(
     ctx.insert("canonical", &canonical(&unit.data.base_url, rel));
     ctx.insert("hub_url", &format!("{root}../index.html"));
     let page = format!("{}/{rel}", unit.slug);
-    let string = |k: &str| sh.theme.strings.get(k).cloned().unwrap_or_default();
+    let text = &sh.theme.text;
     let (template, title, description) = match kind {
         PageKind::Home => {
             ctx.insert("popular", &cards(site, site.popular().into_iter()));
@@ -257,13 +257,13 @@ fn render_page(
                 ctx.insert("index_url", "chi-muc.js");
                 (
                     "search.html",
-                    string("search_title"),
+                    text.search_title.clone(),
                     p.site.description.clone(),
                 )
             } else {
                 (
                     "list.html",
-                    string("all_guides"),
+                    text.all_guides.clone(),
                     p.site.description.clone(),
                 )
             }
@@ -338,7 +338,7 @@ fn render_page(
             ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
             ("page.html", pg.meta.title.clone(), pg.meta.summary.clone())
         }
-        PageKind::NotFound => ("404.html", string("not_found_title"), String::new()),
+        PageKind::NotFound => ("404.html", text.not_found_title.clone(), String::new()),
     };
     ctx.insert("title", &title);
     ctx.insert("description", &description);

@@ -167,6 +167,30 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/sitemap.xml"),
     ),
     (
+        "templates/snippets/component.txt",
+        include_bytes!("../../themes/default/templates/snippets/component.txt"),
+    ),
+    (
+        "templates/snippets/headers.txt",
+        include_bytes!("../../themes/default/templates/snippets/headers.txt"),
+    ),
+    (
+        "templates/snippets/htaccess.txt",
+        include_bytes!("../../themes/default/templates/snippets/htaccess.txt"),
+    ),
+    (
+        "templates/snippets/iframe.txt",
+        include_bytes!("../../themes/default/templates/snippets/iframe.txt"),
+    ),
+    (
+        "templates/snippets/nginx.txt",
+        include_bytes!("../../themes/default/templates/snippets/nginx.txt"),
+    ),
+    (
+        "templates/snippets/search-form.txt",
+        include_bytes!("../../themes/default/templates/snippets/search-form.txt"),
+    ),
+    (
         "templates/webmaster.html",
         include_bytes!("../../themes/default/templates/webmaster.html"),
     ),

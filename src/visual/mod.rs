@@ -22,7 +22,7 @@ use crate::print::document::{Variant, colours, colours_for, doc_settings};
 use crate::print::markup::lit;
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
-use crate::theme::Theme;
+use crate::theme::{Text, Theme, fill};
 pub use layout::{TextBox, layout_check, text_boxes};
 
 /// A canvas an infographic can be drawn on.
@@ -400,7 +400,7 @@ impl Job<'_, '_> {
             .filter(|c| m.formats.is_empty() || m.formats.iter().any(|f| f == c.slug))
             .collect();
         let dir = format!("{DIR}/{}", spec.slug);
-        let alt = alt_text(m, &steps, site);
+        let alt = alt_text(&self.shared.theme.text, m, &steps, site);
         let mut made: Vec<(String, String)> = Vec::new();
         for c in &canvases {
             let variants: &[(Variant, &str)] = if c.poster {
@@ -423,7 +423,10 @@ impl Job<'_, '_> {
                     Ok(bytes) => {
                         self.emit(&rel, &bytes);
                         let label = match *ext {
-                            "press.pdf" => format!("{} – bản cho nhà in (PDF)", c.name),
+                            "press.pdf" => crate::theme::fill(
+                                &self.shared.theme.text.press_file,
+                                &[("name", c.name)],
+                            ),
                             other => format!("{} ({})", c.name, other.to_uppercase()),
                         };
                         made.push((label, rel));
@@ -472,7 +475,7 @@ impl Job<'_, '_> {
                 "title": m.title,
                 "subtitle": m.subtitle,
                 "svg": made.iter().find(|(_, p)| p.ends_with(".svg")).map(|(_, p)| p.clone()),
-                "alt": alt_text(m, steps, site),
+                "alt": alt_text(&self.shared.theme.text, m, steps, site),
                 "steps": steps.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
                 "callouts": m.callouts,
                 "guide": guide.map(|g| json!({"title": g.doc.meta.title, "url": crate::paths::guide_page(&g.doc.slug)})),
@@ -594,7 +597,7 @@ fn labelled_svg(svg: &str, title: &str, alt: &str) -> String {
 }
 
 /// The short text alternative: what the picture says, in one paragraph.
-fn alt_text(m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String {
+fn alt_text(t: &Text, m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String {
     if let Some(a) = &m.alt {
         return a.clone();
     }
@@ -603,23 +606,29 @@ fn alt_text(m: &InfographicSpec, steps: &[DrawnStep], site: &UnitSite) -> String
         let _ = write!(s, ". {sub}");
     }
     for (i, st) in steps.iter().enumerate() {
-        let _ = write!(s, ". Bước {}: {}", i + 1, st.text);
+        let n = (i + 1).to_string();
+        let _ = write!(
+            s,
+            ". {}",
+            fill(&t.alt_step, &[("n", &n), ("text", &st.text)])
+        );
     }
     for c in &m.callouts {
         let _ = write!(s, ". {c}");
     }
-    let _ = write!(
-        s,
-        ". {}, đường dây nóng {}.",
-        site.unit.data.name, site.unit.data.hotline
+    let u = &site.unit.data;
+    let contact = fill(
+        &t.alt_contact,
+        &[("unit", &u.name), ("hotline", &u.hotline)],
     );
+    let _ = write!(s, ". {contact}");
     s
 }
 
 fn prelude(theme: &Theme, site: &UnitSite, template: &str, v: Variant, palette: &str) -> String {
     let colours = match (palette, theme.print.as_ref()) {
         ("theme", Some(p)) => colours_for(theme, &p.campaign_colour, v),
-        ("theme", None) => colours_for(theme, "#0b5394", v),
+        ("theme", None) => colours_for(theme, crate::colour::CITY_BLUE, v),
         _ => colours(theme, site.unit, v),
     };
     format!(
@@ -677,14 +686,9 @@ fn infographic_source(
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_owned();
-    let date = guide.map_or(
-        crate::content::Date {
-            year: 2025,
-            month: 7,
-            day: 1,
-        },
-        |g| g.doc.meta.last_reviewed,
-    );
+    let date = guide.map_or(crate::content::date::CAMPAIGN_START, |g| {
+        g.doc.meta.last_reviewed
+    });
     // Share of the canvas for the header band and the footer band.
     // A link preview (1200 x 630) shows the headline, not the steps.
     let compact = !c.poster && c.height < 700;

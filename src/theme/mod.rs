@@ -10,10 +10,16 @@ use walkdir::WalkDir;
 use crate::diag::{Diagnostic, Sink};
 use crate::markdown::AlertLabels;
 
+mod text;
+pub use text::{Text, fill};
+
 pub struct Theme {
     pub dir: PathBuf,
     pub tera: Tera,
+    /// Every UI string, for templates (`t`).
     pub strings: BTreeMap<String, String>,
+    /// The strings sotay's own code uses, checked when the theme loads.
+    pub text: Text,
     /// (path under `assets/`, bytes), sorted.
     pub static_files: Vec<(String, Vec<u8>)>,
     /// Template sources by name, for showing the line of a template error.
@@ -87,6 +93,7 @@ impl Theme {
             None
         });
         let strings = load_strings(root, &dir.join(STRINGS), sink)?;
+        let text = typed(&strings, &shown.join(STRINGS), sink)?;
         let mut tera = Tera::default();
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -95,6 +102,7 @@ impl Theme {
                 dir: dir.clone(),
                 tera: Tera::default(),
                 strings,
+                text,
                 static_files,
                 sources,
                 print_files: BTreeMap::new(),
@@ -107,6 +115,7 @@ impl Theme {
             dir,
             tera,
             strings,
+            text,
             static_files,
             sources,
             print,
@@ -115,14 +124,28 @@ impl Theme {
     }
 
     pub fn alert_labels(&self) -> AlertLabels {
-        let s = |k: &str, d: &str| self.strings.get(k).cloned().unwrap_or_else(|| d.to_owned());
+        let t = &self.text;
         AlertLabels {
-            note: s("alert_note", "Ghi chú"),
-            tip: s("alert_tip", "Mẹo"),
-            important: s("alert_important", "Quan trọng"),
-            warning: s("alert_warning", "Cảnh báo"),
-            caution: s("alert_caution", "Thận trọng"),
+            note: t.alert_note.clone(),
+            tip: t.alert_tip.clone(),
+            important: t.alert_important.clone(),
+            warning: t.alert_warning.clone(),
+            caution: t.alert_caution.clone(),
         }
+    }
+
+    /// Render a snippet template (`templates/snippets/`), which is not
+    /// HTML-escaped: values that need it are escaped by the caller.
+    pub fn snippet(
+        &self,
+        root: &Path,
+        name: &str,
+        ctx: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(&format!("snippets/{name}"), ctx)
+            .map(|s| s.trim_end().to_owned())
+            .map_err(|e| self.template_error(root, &e))
     }
 
     /// A Tera error as a diagnostic naming the template file and line.
@@ -149,6 +172,26 @@ impl Theme {
                 .in_file(&templates.join(name).strip_prefix(root).map(Path::to_path_buf).unwrap_or_default())
                 .hint("every theme needs: base.html, home.html, guide.html, list.html, page.html, 404.html, hub.html, sitemap.xml, atom.xml"),
             _ => Diagnostic::error(format!("template error: {e}")),
+        }
+    }
+}
+
+/// The strings Rust code uses, or an error naming each missing key.
+fn typed(strings: &BTreeMap<String, String>, shown: &Path, sink: &Sink) -> Option<Text> {
+    match Text::from_map(strings) {
+        Ok(t) => Some(t),
+        Err(missing) => {
+            let keys = missing.join("`, `");
+            sink.push(
+                Diagnostic::error(format!("the theme's UI strings lack `{keys}`"))
+                    .in_file(shown)
+                    .hint(format!(
+                        "add `{}: \"…\"` to {} (themes/default/strings.yaml in the sotay repository has every key)",
+                        missing[0],
+                        shown.display()
+                    )),
+            );
+            None
         }
     }
 }

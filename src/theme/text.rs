@@ -1,0 +1,160 @@
+//! The UI strings Rust code uses, typed: read from the theme's
+//! `strings.yaml` when the theme loads, so a missing key is an error naming
+//! it rather than an empty string on every page. Templates see the whole
+//! file as `t` (they use many more keys than these).
+//!
+//! Texts with `{name}` placeholders are filled by [`fill`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// The strings sotay's own code puts into pages, PDFs and pictures.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Text {
+    // GitHub-style alerts in guides.
+    pub alert_note: String,
+    pub alert_tip: String,
+    pub alert_important: String,
+    pub alert_warning: String,
+    pub alert_caution: String,
+    // Page titles.
+    pub all_guides: String,
+    pub not_found_title: String,
+    pub search_title: String,
+    pub search_label: String,
+    pub search_button: String,
+    pub latest_list: String,
+    pub webmaster_title: String,
+    pub results_title: String,
+    pub results_lead: String,
+    pub print_title: String,
+    pub print_lead: String,
+    /// The security line printed on every leaflet.
+    pub print_security: String,
+    // The webmaster page's widgets; `{title}` is the guide's title, `{dir}`
+    // the embeds' folder.
+    pub widget_iframe_title: String,
+    pub widget_iframe_text: String,
+    pub widget_html_title: String,
+    pub widget_html_text: String,
+    pub widget_component_title: String,
+    pub widget_component_text: String,
+    pub widget_oembed_title: String,
+    pub widget_oembed_text: String,
+    pub widget_list_text: String,
+    pub widget_search_text: String,
+    // What the print shop needs (`in-an/`); `{name}` a format, `{mm}` the bleed.
+    pub shop_printer: String,
+    pub shop_size: String,
+    pub shop_handbook_size: String,
+    pub shop_bleed: String,
+    pub shop_bleed_value: String,
+    pub shop_marks: String,
+    pub shop_marks_none: String,
+    pub shop_marks_crop: String,
+    pub shop_marks_all: String,
+    pub shop_colour: String,
+    pub shop_colour_value: String,
+    pub shop_font: String,
+    pub shop_font_value: String,
+    // Results charts, for screen readers; `{title}`, `{first}`/`{last}`
+    // months and `{a}`/`{b}` their values, `{value}` the target.
+    pub chart_target: String,
+    pub chart_many: String,
+    pub chart_one: String,
+    pub chart_none: String,
+    // An infographic's text alternative; `{n}` the step's number, `{text}`
+    // its text, `{unit}` and `{hotline}` the unit's.
+    pub alt_step: String,
+    pub alt_contact: String,
+    /// A poster's press file on the infographic page; `{name}` the canvas.
+    pub press_file: String,
+}
+
+impl Text {
+    /// The typed strings from the whole file, or the keys it lacks.
+    pub fn from_map(map: &BTreeMap<String, String>) -> Result<Text, Vec<String>> {
+        let mut value = serde_json::to_value(map).unwrap_or_default();
+        let mut missing = Vec::new();
+        loop {
+            match serde_json::from_value::<Text>(value.clone()) {
+                Ok(t) if missing.is_empty() => return Ok(t),
+                Ok(_) => return Err(missing),
+                Err(e) => {
+                    // serde's words for an absent field: "missing field `key`".
+                    let msg = e.to_string();
+                    let Some(key) = msg
+                        .strip_prefix("missing field `")
+                        .and_then(|r| r.split('`').next())
+                    else {
+                        missing.push(msg);
+                        return Err(missing);
+                    };
+                    value[key] = serde_json::Value::String(String::new());
+                    missing.push(key.to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// `text` with each `{name}` replaced by its value, in one pass (a value
+/// holding braces is left as it is).
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[..close])
+                .map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        assert_eq!(
+            fill(
+                "{title}: tháng {a} là {b}",
+                &[("title", "{a}"), ("a", "3"), ("b", "4")]
+            ),
+            "{a}: tháng 3 là 4"
+        );
+        assert_eq!(fill("{x} {", &[]), "{x} {");
+    }
+
+    #[test]
+    fn the_default_theme_has_every_key() {
+        let text = include_str!("../../themes/default/strings.yaml");
+        let map: BTreeMap<String, String> = yaml_serde::from_str(text).unwrap();
+        assert!(Text::from_map(&map).is_ok());
+        let mut less = map.clone();
+        less.remove("latest_list");
+        less.remove("press_file");
+        assert_eq!(
+            Text::from_map(&less).err(),
+            Some(vec!["latest_list".to_owned(), "press_file".to_owned()])
+        );
+    }
+}
