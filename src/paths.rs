@@ -118,6 +118,11 @@ pub fn handbook(format: &str, unit: &str, press: bool) -> String {
     }
 }
 
+/// Pictures: each infographic's page and files under `do-hoa/<slug>/`, and
+/// each guide's link preview in its folder.
+pub const PICTURES_DIR: &str = "do-hoa";
+pub const PREVIEW_FILE: &str = "xem-truoc.png";
+
 /// A unit's logo, copied from content/.
 pub fn logo(ext: &str) -> String {
     format!("{ASSETS}/logo.{ext}")

@@ -2,6 +2,8 @@
 //! generated main file, the theme's print files, images, built-in fonts),
 //! and the threads documents are laid out on.
 
+pub mod canvas;
+pub mod formats;
 pub mod world;
 
 use std::sync::Mutex;

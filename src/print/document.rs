@@ -7,10 +7,10 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::formats::Format;
 use super::markup::{self, Env, lit};
 use crate::content::{Guide, Unit};
 use crate::diag::Diagnostic;
+use crate::engine::formats::Format;
 use crate::markdown::Target;
 use crate::render::Shared;
 use crate::resolve::UnitSite;
@@ -91,7 +91,7 @@ pub(crate) fn colours(theme: &Theme, unit: &Unit, v: Variant) -> String {
 
 /// The colour set with `brand` (a hex colour) as the brand colour.
 pub(crate) fn colours_for(theme: &Theme, brand_hex: &str, v: Variant) -> String {
-    let default = super::formats::PressColours::default();
+    let default = crate::engine::formats::PressColours::default();
     let press = theme.print.as_ref().map_or(&default, |p| &p.colours);
     match v {
         Variant::Press => {

@@ -10,7 +10,6 @@
 //! never laid out twice.
 
 pub(crate) mod document;
-pub mod formats;
 pub mod markup;
 mod panels;
 mod qr;
@@ -22,13 +21,13 @@ use std::sync::Mutex;
 use serde_json::{Value, json};
 
 use crate::diag::Diagnostic;
+use crate::engine::formats::{self, Format, Formats};
 use crate::engine::world::{Failure, PrintWorld, WorldPool};
 use crate::output::{Depends, Output};
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
 use crate::theme::{Text, fill};
 pub use document::Variant;
-use formats::{Format, Formats};
 
 /// Every guide's leaflets, for the print page.
 fn leaflet_links(site: &UnitSite, formats: &Formats) -> Vec<Value> {
@@ -82,14 +81,14 @@ fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
 fn poster_links(site: &UnitSite) -> Vec<Value> {
     crate::visual::of_unit(site)
         .map(|i| {
-            let files: Vec<Value> = crate::visual::CANVASES
+            let files: Vec<Value> = crate::engine::canvas::CANVASES
                 .iter()
                 .filter(|c| {
                     c.poster
                         && (i.meta.formats.is_empty() || i.meta.formats.iter().any(|f| f == c.slug))
                 })
                 .map(|c| {
-                    let dir = format!("{}/{}", crate::visual::DIR, i.slug);
+                    let dir = format!("{}/{}", crate::paths::PICTURES_DIR, i.slug);
                     json!({
                         "name": c.name,
                         "download": format!("{dir}/ap-phich-{}.pdf", c.slug),

@@ -27,7 +27,7 @@ pub struct Theme {
     /// Print templates and their settings (`print/*.typ`, `print/formats.yaml`).
     pub print_files: BTreeMap<String, String>,
     /// The parsed `print/formats.yaml`; `None` when the theme makes no PDFs.
-    pub print: Option<crate::print::formats::Formats>,
+    pub print: Option<crate::engine::formats::Formats>,
 }
 
 const STRINGS: &str = "strings.yaml";
@@ -84,7 +84,7 @@ impl Theme {
                 }
             }
         }
-        let print = crate::print::formats::Formats::load(
+        let print = crate::engine::formats::Formats::load(
             &print_files,
             &shown.to_string_lossy().replace('\\', "/"),
         )
