@@ -14,7 +14,7 @@ use crate::engine::formats::Format;
 use crate::markdown::Target;
 use crate::render::Shared;
 use crate::resolve::UnitSite;
-use crate::theme::Theme;
+use crate::theme::{Text, Theme, fill};
 
 /// Stands for the base text size in a generated source; replaced per try.
 pub const SIZE: &str = "__SOTAY_SIZE__";
@@ -204,7 +204,7 @@ pub(crate) fn doc_settings(
 }
 
 /// The fields of one guide, as dictionary entries (without parentheses).
-fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
+fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, text: &Text) -> String {
     let m = &g.doc.meta;
     let p = site.project;
     let parsed = &g.doc.parsed;
@@ -253,7 +253,7 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
         lit(&m.title),
         lit(&m.summary),
         opt_markup(field("not_for").as_deref()),
-        fee_markup(g),
+        fee_markup(g, text),
         lit(&m.processing_time.text),
         lit(&m.where_to_apply),
         opt_markup(body.intro.as_deref()),
@@ -266,19 +266,19 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env) -> String {
     )
 }
 
-/// "Miễn phí", or each fee with its amount (and the online amount if lower).
-fn fee_markup(g: &Guide) -> String {
+/// Free, or each fee with its amount (and the online amount if lower).
+fn fee_markup(g: &Guide, text: &Text) -> String {
     let fees = &g.doc.meta.fees;
     if fees.is_empty()
         || fees
             .iter()
             .all(|f| f.amount == 0 && f.online_amount.unwrap_or(0) == 0)
     {
-        return "Miễn phí".into();
+        return markup::escape(&text.fee_free);
     }
     let amount = |a: u64| {
         if a == 0 {
-            "miễn phí".to_owned()
+            text.fee_zero.clone()
         } else {
             crate::text::format_vnd(a)
         }
@@ -287,7 +287,8 @@ fn fee_markup(g: &Guide) -> String {
         .map(|f| {
             let mut s = format!("{}: {}", f.name, amount(f.amount));
             if let Some(o) = f.online_amount.filter(|o| *o != f.amount) {
-                let _ = write!(s, " (nộp trực tuyến: {})", amount(o));
+                let online = fill(&text.fee_online, &[("amount", &amount(o))]);
+                let _ = write!(s, " {online}");
             }
             markup::escape(&s)
         })
@@ -310,7 +311,7 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
         s,
         "#render(({} section-level: 2, {}))",
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
-        guide_fields(site, g, &env)
+        guide_fields(site, g, &env, &shared.theme.text)
     );
     Doc {
         source: s,
@@ -358,8 +359,18 @@ pub fn handbook(
                 .parent()
                 .map(|d| p.root.join(d))
                 .unwrap_or_default();
-            let image =
-                |src: &str, alt: &str| place_image(&dir, src, alt, g, &images, &warnings, warned);
+            let fallback = fill(
+                &shared.theme.text.image_alt,
+                &[("title", &g.doc.meta.title)],
+            );
+            let image = |src: &str, alt: &str| {
+                let alt = if alt.trim().is_empty() {
+                    &fallback
+                } else {
+                    alt
+                };
+                place_image(&dir, src, alt, g, &images, &warnings, warned)
+            };
             let label = |t: &Target| match t {
                 Target::Guide { slug, .. } if site.guide(slug).is_some() => {
                     Some(format!("g-{slug}"))
@@ -372,7 +383,11 @@ pub fn handbook(
                 clickable: v == Variant::Download,
                 labels: &labels,
             };
-            let _ = write!(entries, "({}),", guide_fields(site, g, &env));
+            let _ = write!(
+                entries,
+                "({}),",
+                guide_fields(site, g, &env, &shared.theme.text)
+            );
         }
         let _ = write!(groups, "(name: {}, guides: ({entries})),", lit(&a.name));
     }
@@ -383,7 +398,7 @@ pub fn handbook(
         s,
         "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups})))",
         doc_settings(site, shared.theme, v, &title, date),
-        lit("Sổ tay hướng dẫn thủ tục hành chính trực tuyến"),
+        lit(&shared.theme.text.handbook_subtitle),
         lit(&p.site.description),
     );
     Doc {
@@ -445,11 +460,7 @@ fn place_image(
         }
         Err(_) => 110.0, // SVG: vector, any size prints sharp
     };
-    let alt = if alt.trim().is_empty() {
-        format!("Hình minh họa: {}", g.doc.meta.title)
-    } else {
-        alt.to_owned()
-    };
+
     images.lock().expect("images").push((name.clone(), bytes));
     Some(format!(
         "#md-image({}, {}, {width_mm}mm)\n",

@@ -70,6 +70,13 @@ pub struct Text {
     pub alt_contact: String,
     /// A poster's press file on the infographic page; `{name}` the canvas.
     pub press_file: String,
+    // Print: fees (`{amount}` in đồng), the handbook's subtitle, and the
+    // text alternative of an image without one (`{title}` the guide's).
+    pub fee_free: String,
+    pub fee_zero: String,
+    pub fee_online: String,
+    pub handbook_subtitle: String,
+    pub image_alt: String,
 }
 
 impl Text {
