@@ -153,8 +153,10 @@ fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Di
     )
 }
 
-/// Check every document; returns the image files referenced, by absolute path.
+/// Check every document and unit logo; returns the image files the
+/// documents reference, by absolute path.
 pub fn check(p: &Project, index: &Index, sink: &Sink) -> BTreeSet<PathBuf> {
+    crate::images::check_logos(p, sink);
     let central = Published::central(p);
     let mut images = BTreeSet::new();
     let mut check_doc = |doc: &dyn DocInfo, parsed: &Parsed, published: &Published| {

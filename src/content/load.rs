@@ -28,7 +28,7 @@ pub struct Project {
     /// Free pages, sorted by slug.
     pub pages: Vec<Page>,
     /// Message templates, sorted by slug.
-    pub messages: Vec<crate::messages::Message>,
+    pub messages: Vec<super::message::Message>,
     /// Print-shop profiles, sorted by slug.
     pub print_shops: Vec<Doc<PrintShop>>,
     /// Infographic specs, sorted by slug.
@@ -172,12 +172,12 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         u.guides.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let messages: Vec<Option<crate::messages::Message>> = files
+    let messages: Vec<Option<super::message::Message>> = files
         .messages
         .par_iter()
-        .map(|path| yaml_doc(root, path, crate::messages::MESSAGE_KEYS, "message", sink))
+        .map(|path| yaml_doc(root, path, super::message::MESSAGE_KEYS, "message", sink))
         .collect();
-    let messages: Vec<crate::messages::Message> = messages.into_iter().flatten().collect();
+    let messages: Vec<super::message::Message> = messages.into_iter().flatten().collect();
     let print_shops: Vec<Doc<PrintShop>> = files
         .print_shops
         .iter()
@@ -732,14 +732,17 @@ fn validate(p: &mut Project, sink: &Sink) {
     let mut colours = BTreeMap::new();
     for u in &p.units {
         let d = &u.data;
-        if RESERVED_UNIT_SLUGS.contains(&u.slug.as_str()) {
+        if crate::paths::reserved_unit_slug(&u.slug) {
             sink.push(
                 Diagnostic::error(format!(
-                    "`{}` cannot be a unit's file name: the output uses that folder name",
-                    u.slug
+                    "`{}` cannot be a unit's file name: the city level publishes `{}` beside the unit folders, and the two would collide",
+                    u.slug, u.slug
                 ))
                 .in_file(&u.source.path)
-                .hint("rename the unit file, e.g. to the unit's name without diacritics"),
+                .hint(format!(
+                    "rename the unit file, e.g. to the unit's name without diacritics (taken: {})",
+                    crate::paths::reserved_unit_slugs().collect::<Vec<_>>().join(", ")
+                )),
             );
         }
         if !kinds.contains(&d.kind.as_str()) {
@@ -775,11 +778,6 @@ fn validate(p: &mut Project, sink: &Sink) {
                 )
                 .hint(unknown("units", parent, &unit_slugs)),
             );
-        }
-        if let Some(logo) = &d.logo
-            && let Err(e) = check_logo(&p.root, u, logo)
-        {
-            sink.push(e);
         }
         if let Some(zalo) = &d.zalo
             && !is_absolute_url(zalo)
@@ -853,79 +851,6 @@ fn validate(p: &mut Project, sink: &Sink) {
         }
     }
     validate_print_shops(p, sink);
-    crate::visual::validate(p, sink);
-}
-
-/// Picture types a logo may be; it is copied as it is.
-const LOGO_TYPES: &[&str] = &["svg", "png", "jpg", "jpeg", "webp", "gif"];
-
-/// A unit's logo is a picture file inside the unit's folder (a symlink
-/// leading out is refused: the file is published), and an SVG one passes
-/// the same check as SVG images.
-fn check_logo(root: &Path, u: &Unit, logo: &str) -> Result<(), Diagnostic> {
-    let dir = Path::new("content/units").join(&u.slug);
-    let shown = dir.join(logo);
-    let Some(ext) = logo_type(logo) else {
-        return Err(u
-            .error_at(
-                "logo",
-                Some(logo),
-                "the logo must be an SVG, PNG, JPEG, WebP or GIF file in the unit's folder",
-            )
-            .hint(format!(
-                "put the file in {}/ and give its name, e.g. `logo: logo.svg`",
-                dir.display()
-            )));
-    };
-    let real = match (
-        root.join(&shown).canonicalize(),
-        root.join(&dir).canonicalize(),
-    ) {
-        (Ok(real), Ok(real_dir)) if real.is_file() => {
-            if !real.starts_with(&real_dir) {
-                return Err(u
-                    .error_at(
-                        "logo",
-                        Some(logo),
-                        format!("{} leads outside the unit's folder", shown.display()),
-                    )
-                    .hint("copy the logo file into the unit's folder instead of linking to it"));
-            }
-            real
-        }
-        _ => {
-            return Err(u
-                .error_at(
-                    "logo",
-                    Some(logo),
-                    format!("logo file not found: {}", shown.display()),
-                )
-                .hint(
-                    "put the logo (SVG or PNG) in the unit's folder, or remove the `logo` line",
-                ));
-        }
-    };
-    if ext == "svg" {
-        let bytes = std::fs::read(&real)
-            .map_err(|e| Diagnostic::error(format!("cannot read logo: {e}")).in_file(&shown))?;
-        crate::images::check_svg(&bytes).map_err(|e| e.diagnostic(&shown))?;
-    } else {
-        // Print lays the logo out from the file itself: a header that
-        // declares 30,000 × 30,000 pixels is refused before anything decodes it.
-        crate::images::check_raster_size(&real).map_err(|e| e.diagnostic(&shown))?;
-    }
-    Ok(())
-}
-
-/// The logo's type (lower-case extension) if it is a plain relative path
-/// to a picture.
-fn logo_type(logo: &str) -> Option<String> {
-    let path = Path::new(logo);
-    let plain = path
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
-    (plain && LOGO_TYPES.contains(&ext.as_str())).then_some(ext)
 }
 
 /// Print-shop profiles hold values a press accepts, and every profile a unit
@@ -984,9 +909,6 @@ fn validate_print_shops(p: &Project, sink: &Sink) {
         }
     }
 }
-
-/// Top-level output folders that are not units.
-const RESERVED_UNIT_SLUGS: &[&str] = &["assets", "index", "404"];
 
 pub fn is_absolute_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://"))
