@@ -79,13 +79,14 @@ impl<'a> Published<'a> {
     }
 
     fn unit(p: &'a Project, unit: &'a crate::content::Unit) -> Self {
-        let mut s = Self::central(p);
-        s.guides
-            .retain(|slug, _| !unit.data.exclude.iter().any(|x| x == slug));
-        for g in &unit.guides {
-            s.guides.insert(g.doc.slug.as_str(), DocKey::of(g));
+        Self {
+            guides: p
+                .published(unit)
+                .into_iter()
+                .map(|(slug, g)| (slug, DocKey::of(g)))
+                .collect(),
+            pages: p.pages.iter().map(|pg| pg.slug.as_str()).collect(),
         }
-        s
     }
 
     /// Why `t` does not resolve here, or `None` when it does.
@@ -278,7 +279,7 @@ pub fn unit_link_gaps(p: &Project, sink: &Sink) {
                         .for_unit(&u.slug)));
                 }
                 if let Target::Guide { slug, .. } = target
-                    && u.data.exclude.contains(slug)
+                    && u.excludes(slug)
                 {
                     sink.push(doc.at(l.offset, l.len, Diagnostic::warning(format!(
                         "links to `{slug}`, which unit `{}` excludes; the link is shown as plain text there", u.slug))

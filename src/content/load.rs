@@ -57,6 +57,28 @@ impl Project {
         self.guides.iter().find(|g| g.doc.slug == slug)
     }
 
+    /// The guides a unit publishes, by slug: the central guides minus the
+    /// ones it excludes, with its own guides (overrides and additions) in.
+    /// The one statement of that rule; `publishes` asks it of one slug.
+    pub fn published<'p>(&'p self, unit: &'p Unit) -> BTreeMap<&'p str, &'p Guide> {
+        let mut guides: BTreeMap<&str, &Guide> = self
+            .guides
+            .iter()
+            .filter(|g| !unit.excludes(&g.doc.slug))
+            .map(|g| (g.doc.slug.as_str(), g))
+            .collect();
+        for g in &unit.guides {
+            guides.insert(g.doc.slug.as_str(), g);
+        }
+        guides
+    }
+
+    /// Whether `unit` publishes a guide with this slug (as `published`).
+    pub fn publishes(&self, unit: &Unit, slug: &str) -> bool {
+        unit.guides.iter().any(|g| g.doc.slug == slug)
+            || (self.guide(slug).is_some() && !unit.excludes(slug))
+    }
+
     pub fn kind_name<'a>(&'a self, kind: &'a str) -> &'a str {
         self.site
             .unit_kinds
@@ -813,9 +835,7 @@ fn validate(p: &mut Project, sink: &Sink) {
             }
         }
         for s in d.popular.iter().flatten() {
-            let available = (central.contains(&s.as_str()) && !d.exclude.contains(s))
-                || own.contains(&s.as_str());
-            if !available {
+            if !p.publishes(u, s) {
                 sink.push(
                     u.error_at(
                         "popular",

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 use tera::Context;
 
-use super::docs::{RenderedDoc, Texts, unit_has};
+use super::docs::{RenderedDoc, Texts};
 use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
 use super::{Rendered, Renderer, Shared, Stats};
 use crate::content::{Date, Guide, Origin, Page, Term};
@@ -328,7 +328,7 @@ fn render_page(
         PageKind::Page(pg) => {
             let key = DocKey::Page(pg.slug.clone());
             let doc = if gaps(site, &pg.parsed) {
-                sh.markdown.render(pg, &|s| unit_has(p, unit, s), &|s| {
+                sh.markdown.render(pg, &|s| p.publishes(unit, s), &|s| {
                     p.pages.iter().any(|x| x.slug == s)
                 })
             } else {
