@@ -1,5 +1,5 @@
 //! The message model (`content/messages/*.yaml`): one text and the channels
-//! it goes out on. Rendering and channel rules live in `crate::messages`.
+//! it goes out on. Rendering and channel rules live in the messages module.
 
 use std::collections::BTreeMap;
 
