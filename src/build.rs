@@ -199,6 +199,7 @@ fn nothing_changed(opts: &BuildOptions, keys: &Keys, clock: &Clock) -> Option<Bu
 /// wrong (every problem in `sink`), or a warning under `--strict`.
 fn load(opts: &BuildOptions, sink: &Sink, clock: &mut Clock) -> Option<Loaded> {
     let project = content::load(&opts.root, sink)?;
+    crate::visual::validate(&project, sink);
     let theme = Theme::load(&opts.root, &project.site.theme, sink);
     if let Scope::Units(units) = &opts.scope {
         check_units_exist(&project, units, sink);

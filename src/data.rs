@@ -108,38 +108,8 @@ fn shown(p: &Project, path: &Path) -> PathBuf {
 
 fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
     let slug = csv_path.file_stem()?.to_string_lossy().into_owned();
-    let yaml_path = csv_path.with_extension("yaml");
     let csv_shown = shown(p, csv_path);
-    let yaml_shown = shown(p, &yaml_path);
-    let Ok(yaml) = std::fs::read_to_string(&yaml_path) else {
-        sink.push(
-            Diagnostic::error(format!(
-                "{} has no {}",
-                csv_shown.display(),
-                yaml_shown.display()
-            ))
-            .in_file(&csv_shown)
-            .hint(
-                "add the YAML beside it: title, source and the charts (column, title, kind, unit)",
-            ),
-        );
-        return None;
-    };
-    let (yaml, _) = crate::content::source::normalise(&yaml);
-    let spec: DataSpec = match yaml_serde::from_str(&yaml) {
-        Ok(s) => s,
-        Err(e) => {
-            let line = e.location().map_or(1, |l| l.line());
-            sink.push(
-                Diagnostic::error(format!("chart settings: {e}"))
-                    .at(&yaml_shown, &yaml, line, 1, 1)
-                    .hint(
-                        "keys: title, source, charts (column, title, kind: line|bar, unit, target)",
-                    ),
-            );
-            return None;
-        }
-    };
+    let (yaml_shown, yaml, spec) = read_spec(p, csv_path, &csv_shown, sink)?;
     let text = match std::fs::read(csv_path) {
         Ok(b) => crate::content::source::normalise(&String::from_utf8_lossy(&b)).0,
         Err(e) => {
@@ -160,96 +130,180 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
             return None;
         }
     };
-    let mut ok = true;
-    for need in [MONTH, UNIT] {
-        if !header.iter().any(|h| h == need) {
-            sink.push(
-                Diagnostic::error(format!("column `{need}` is missing"))
-                    .at(&csv_shown, &text, 1, 1, text.lines().next().map_or(1, |l| l.chars().count()))
-                    .hint("the first row names the columns: thang (YYYY-MM), don_vi (a unit's file name or thanh-pho), then the figures"),
-            );
-            ok = false;
-        }
-    }
-    for c in &spec.charts {
-        if !header.iter().any(|h| h == &c.column) {
-            let hint = crate::diag::closest(&c.column, header.iter().map(String::as_str))
-                .map_or(format!("columns: {}", header.join(", ")), |h| {
-                    format!("did you mean `{h}`?")
-                });
-            let line = yaml
-                .lines()
-                .position(|l| l.contains(&c.column))
-                .map_or(1, |i| i + 1);
-            sink.push(
-                Diagnostic::error(format!(
-                    "chart column `{}` is not in {}",
-                    c.column,
-                    csv_shown.display()
-                ))
-                .at(&yaml_shown, &yaml, line, 1, 1)
-                .hint(hint),
-            );
-            ok = false;
-        }
-        if !matches!(c.kind.as_str(), "line" | "bar") {
-            let line = yaml
-                .lines()
-                .position(|l| l.contains(&format!("kind: {}", c.kind)))
-                .map_or(1, |i| i + 1);
-            sink.push(
-                Diagnostic::error(format!("unknown chart kind `{}`", c.kind))
-                    .at(&yaml_shown, &yaml, line, 1, 1)
-                    .hint("kind is line (a trend over months) or bar (amounts per month)"),
-            );
-            ok = false;
-        }
-    }
-    if !ok {
+    let f = DataFiles {
+        csv_shown,
+        yaml_shown,
+        yaml,
+        text: &text,
+        header,
+    };
+    if !f.check_columns(&spec, sink) {
         return None;
     }
     let units: Vec<&str> = p.units.iter().map(|u| u.slug.as_str()).collect();
+    let mut ok = true;
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+        match record {
+            Ok(record) => {
+                let (row, row_ok) = f.row(&record, &spec, &units, sink);
+                ok &= row_ok;
+                rows.push(row);
+            }
             Err(e) => {
                 let line = e.position().map_or(1, |p| p.line() as usize);
+                sink.push(Diagnostic::error(format!("bad row: {e}")).at(
+                    &f.csv_shown,
+                    f.text,
+                    line,
+                    1,
+                    1,
+                ));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(Dataset { slug, spec, rows })
+}
+
+/// The chart settings beside a CSV file: where it is shown, its text, parsed.
+fn read_spec(
+    p: &Project,
+    csv_path: &Path,
+    csv_shown: &Path,
+    sink: &Sink,
+) -> Option<(PathBuf, String, DataSpec)> {
+    let yaml_path = csv_path.with_extension("yaml");
+    let yaml_shown = shown(p, &yaml_path);
+    let Ok(yaml) = std::fs::read_to_string(&yaml_path) else {
+        sink.push(
+            Diagnostic::error(format!(
+                "{} has no {}",
+                csv_shown.display(),
+                yaml_shown.display()
+            ))
+            .in_file(csv_shown)
+            .hint(
+                "add the YAML beside it: title, source and the charts (column, title, kind, unit)",
+            ),
+        );
+        return None;
+    };
+    let (yaml, _) = crate::content::source::normalise(&yaml);
+    match yaml_serde::from_str(&yaml) {
+        Ok(spec) => Some((yaml_shown, yaml, spec)),
+        Err(e) => {
+            let line = e.location().map_or(1, |l| l.line());
+            sink.push(
+                Diagnostic::error(format!("chart settings: {e}"))
+                    .at(&yaml_shown, &yaml, line, 1, 1)
+                    .hint(
+                        "keys: title, source, charts (column, title, kind: line|bar, unit, target)",
+                    ),
+            );
+            None
+        }
+    }
+}
+
+/// A dataset's CSV and YAML as read, for checking and locating problems.
+struct DataFiles<'t> {
+    csv_shown: PathBuf,
+    yaml_shown: PathBuf,
+    yaml: String,
+    text: &'t str,
+    header: Vec<String>,
+}
+
+impl DataFiles<'_> {
+    /// The CSV has the month and unit columns and every charted one; chart
+    /// kinds are known. False after reporting a problem.
+    fn check_columns(&self, spec: &DataSpec, sink: &Sink) -> bool {
+        let (header, text, yaml) = (&self.header, self.text, &self.yaml);
+        let (csv_shown, yaml_shown) = (&self.csv_shown, &self.yaml_shown);
+        let mut ok = true;
+        for need in [MONTH, UNIT] {
+            if !header.iter().any(|h| h == need) {
                 sink.push(
-                    Diagnostic::error(format!("bad row: {e}")).at(&csv_shown, &text, line, 1, 1),
+                    Diagnostic::error(format!("column `{need}` is missing"))
+                        .at(csv_shown, text, 1, 1, text.lines().next().map_or(1, |l| l.chars().count()))
+                        .hint("the first row names the columns: thang (YYYY-MM), don_vi (a unit's file name or thanh-pho), then the figures"),
                 );
                 ok = false;
-                continue;
             }
-        };
+        }
+        for c in &spec.charts {
+            if !header.iter().any(|h| h == &c.column) {
+                let hint = crate::diag::closest(&c.column, header.iter().map(String::as_str))
+                    .map_or(format!("columns: {}", header.join(", ")), |h| {
+                        format!("did you mean `{h}`?")
+                    });
+                let line = yaml
+                    .lines()
+                    .position(|l| l.contains(&c.column))
+                    .map_or(1, |i| i + 1);
+                sink.push(
+                    Diagnostic::error(format!(
+                        "chart column `{}` is not in {}",
+                        c.column,
+                        csv_shown.display()
+                    ))
+                    .at(yaml_shown, yaml, line, 1, 1)
+                    .hint(hint),
+                );
+                ok = false;
+            }
+            if !matches!(c.kind.as_str(), "line" | "bar") {
+                let line = yaml
+                    .lines()
+                    .position(|l| l.contains(&format!("kind: {}", c.kind)))
+                    .map_or(1, |i| i + 1);
+                sink.push(
+                    Diagnostic::error(format!("unknown chart kind `{}`", c.kind))
+                        .at(yaml_shown, yaml, line, 1, 1)
+                        .hint("kind is line (a trend over months) or bar (amounts per month)"),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// One CSV row: a month, a known unit (or the city) and a number per
+    /// chart; the flag is false after reporting a problem.
+    fn row(
+        &self,
+        record: &csv::StringRecord,
+        spec: &DataSpec,
+        units: &[&str],
+        sink: &Sink,
+    ) -> (Row, bool) {
         let line = record.position().map_or(1, |p| p.line() as usize);
         let cell = |name: &str| -> (usize, &str) {
-            let i = header.iter().position(|h| h == name).unwrap_or(0);
+            let i = self.header.iter().position(|h| h == name).unwrap_or(0);
             (i, record.get(i).unwrap_or(""))
         };
-        let col_of = |i: usize| field_column(text.lines().nth(line - 1).unwrap_or(""), i);
-        let (_, month) = cell(MONTH);
-        let valid_month = month.len() == 7
-            && month.as_bytes()[4] == b'-'
-            && month[..4].parse::<u16>().is_ok()
-            && month[5..]
-                .parse::<u8>()
-                .is_ok_and(|m| (1..=12).contains(&m));
-        if !valid_month {
-            let (i, _) = cell(MONTH);
-            sink.push(
+        let at = |i: usize, value: &str, d: Diagnostic| {
+            let col = field_column(self.text.lines().nth(line - 1).unwrap_or(""), i);
+            d.at(
+                &self.csv_shown,
+                self.text,
+                line,
+                col,
+                value.chars().count().max(1),
+            )
+        };
+        let mut ok = true;
+        let (mi, month) = cell(MONTH);
+        if !is_month(month) {
+            sink.push(at(
+                mi,
+                month,
                 Diagnostic::error(format!(
                     "row {line}, column {MONTH}: `{month}` is not a month"
                 ))
-                .at(
-                    &csv_shown,
-                    &text,
-                    line,
-                    col_of(i),
-                    month.chars().count().max(1),
-                )
                 .hint("write the month as YYYY-MM, e.g. 2026-10"),
-            );
+            ));
             ok = false;
         }
         let (ui, unit) = cell(UNIT);
@@ -258,17 +312,12 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
                 .map_or(format!("write a unit's file name or {CITY}"), |c| {
                     format!("did you mean `{c}`?")
                 });
-            sink.push(
+            sink.push(at(
+                ui,
+                unit,
                 Diagnostic::error(format!("row {line}, column {UNIT}: unknown unit `{unit}`"))
-                    .at(
-                        &csv_shown,
-                        &text,
-                        line,
-                        col_of(ui),
-                        unit.chars().count().max(1),
-                    )
                     .hint(hint),
-            );
+            ));
             ok = false;
         }
         let mut values = BTreeMap::new();
@@ -280,22 +329,29 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
                     values.insert(c.column.clone(), v);
                 }
                 _ => {
-                    sink.push(
-                        Diagnostic::error(format!("row {line}, column {}: `{raw}` is not a number", c.column))
-                            .at(&csv_shown, &text, line, col_of(i), raw.chars().count().max(1))
-                            .hint("write digits only, with a point or a quoted comma for decimals (58.1 or \"58,1\"), no % sign"),
-                    );
+                    sink.push(at(i, raw, Diagnostic::error(format!("row {line}, column {}: `{raw}` is not a number", c.column))
+                        .hint("write digits only, with a point or a quoted comma for decimals (58.1 or \"58,1\"), no % sign")));
                     ok = false;
                 }
             }
         }
-        rows.push(Row {
+        let row = Row {
             month: month.to_owned(),
             unit: unit.to_owned(),
             values,
-        });
+        };
+        (row, ok)
     }
-    ok.then_some(Dataset { slug, spec, rows })
+}
+
+/// `YYYY-MM` with a month from 01 to 12.
+fn is_month(month: &str) -> bool {
+    month.len() == 7
+        && month.as_bytes()[4] == b'-'
+        && month[..4].parse::<u16>().is_ok()
+        && month[5..]
+            .parse::<u8>()
+            .is_ok_and(|m| (1..=12).contains(&m))
 }
 
 #[cfg(test)]

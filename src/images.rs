@@ -12,7 +12,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, GenericImageView, ImageFormat};
 
-use crate::diag::Diagnostic;
+use crate::content::{Project, Unit, YamlFile};
+use crate::diag::{Diagnostic, Sink};
 use crate::markdown::escape;
 
 /// Folder, inside each unit folder, where processed images go.
@@ -351,6 +352,89 @@ impl Processed {
         ));
         html
     }
+}
+
+/// Every unit's logo passes `check_logo`.
+pub fn check_logos(p: &Project, sink: &Sink) {
+    for u in &p.units {
+        if let Some(logo) = &u.data.logo
+            && let Err(e) = check_logo(&p.root, u, logo)
+        {
+            sink.push(e);
+        }
+    }
+}
+
+/// Picture types a logo may be; it is copied as it is.
+const LOGO_TYPES: &[&str] = &["svg", "png", "jpg", "jpeg", "webp", "gif"];
+
+/// A unit's logo is a picture file inside the unit's folder (a symlink
+/// leading out is refused: the file is published), and an SVG one passes
+/// the same check as SVG images.
+fn check_logo(root: &Path, u: &Unit, logo: &str) -> Result<(), Diagnostic> {
+    let dir = Path::new("content/units").join(&u.slug);
+    let shown = dir.join(logo);
+    let Some(ext) = logo_type(logo) else {
+        return Err(u
+            .error_at(
+                "logo",
+                Some(logo),
+                "the logo must be an SVG, PNG, JPEG, WebP or GIF file in the unit's folder",
+            )
+            .hint(format!(
+                "put the file in {}/ and give its name, e.g. `logo: logo.svg`",
+                dir.display()
+            )));
+    };
+    let real = match (
+        root.join(&shown).canonicalize(),
+        root.join(&dir).canonicalize(),
+    ) {
+        (Ok(real), Ok(real_dir)) if real.is_file() => {
+            if !real.starts_with(&real_dir) {
+                return Err(u
+                    .error_at(
+                        "logo",
+                        Some(logo),
+                        format!("{} leads outside the unit's folder", shown.display()),
+                    )
+                    .hint("copy the logo file into the unit's folder instead of linking to it"));
+            }
+            real
+        }
+        _ => {
+            return Err(u
+                .error_at(
+                    "logo",
+                    Some(logo),
+                    format!("logo file not found: {}", shown.display()),
+                )
+                .hint(
+                    "put the logo (SVG or PNG) in the unit's folder, or remove the `logo` line",
+                ));
+        }
+    };
+    if ext == "svg" {
+        let bytes = std::fs::read(&real)
+            .map_err(|e| Diagnostic::error(format!("cannot read logo: {e}")).in_file(&shown))?;
+        check_svg(&bytes).map_err(|e| e.diagnostic(&shown))?;
+    } else {
+        // Print lays the logo out from the file itself: a header that
+        // declares 30,000 × 30,000 pixels is refused before anything decodes it.
+        check_raster_size(&real).map_err(|e| e.diagnostic(&shown))?;
+    }
+    Ok(())
+}
+
+/// The logo's type (lower-case extension) if it is a plain relative path
+/// to a picture.
+fn logo_type(logo: &str) -> Option<String> {
+    let path = Path::new(logo);
+    let plain = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    (plain && LOGO_TYPES.contains(&ext.as_str())).then_some(ext)
 }
 
 #[cfg(test)]

@@ -182,7 +182,43 @@ fn is_resource(a: &Attr) -> bool {
 /// Check every HTML page under `dir`: relative links and anchors resolve to
 /// files inside `dir`; resources come only from `dir` or `allowed_origins`.
 pub fn check(dir: &Path, allowed_origins: &[String]) -> Vec<Problem> {
-    let mut pages: BTreeMap<PathBuf, Vec<Attr>> = BTreeMap::new();
+    let (pages, css) = read_output(dir);
+    let ids = ids_of(&pages);
+    let origin_ok = |u: &str| allowed_origins.iter().any(|o| u.starts_with(o.as_str()));
+    let mut problems = Vec::new();
+    for (page, attrs) in &pages {
+        for a in attrs {
+            for u in urls(a) {
+                let found = if u.is_empty() {
+                    let fetched = a.tag == "a" || is_resource(a);
+                    fetched.then_some("empty URL").into_iter().collect()
+                } else if has_scheme(&u) {
+                    remote_problems(a, &u, &origin_ok)
+                } else {
+                    local_problem(dir, &ids, page, &u).into_iter().collect()
+                };
+                problems.extend(found.into_iter().map(|m: &str| Problem {
+                    page: page.clone(),
+                    url: u.clone(),
+                    message: m.to_owned(),
+                }));
+            }
+        }
+    }
+    for (file, text) in css {
+        problems.extend(css_problems(&file, &text, &origin_ok));
+    }
+    problems.sort();
+    problems
+}
+
+/// HTML pages' attributes, by path inside the output.
+type Pages = BTreeMap<PathBuf, Vec<Attr>>;
+
+/// HTML pages with their attributes, and stylesheets with their text, by
+/// path inside `dir`.
+fn read_output(dir: &Path) -> (Pages, Vec<(PathBuf, String)>) {
+    let mut pages = Pages::new();
     let mut css: Vec<(PathBuf, String)> = Vec::new();
     for e in WalkDir::new(dir)
         .sort_by_file_name()
@@ -199,7 +235,12 @@ pub fn check(dir: &Path, allowed_origins: &[String]) -> Vec<Problem> {
             _ => {}
         }
     }
-    let ids: BTreeMap<&PathBuf, BTreeSet<&str>> = pages
+    (pages, css)
+}
+
+/// The anchors of each page: `id`s, and `name`s of `<a>`.
+fn ids_of(pages: &Pages) -> BTreeMap<&PathBuf, BTreeSet<&str>> {
+    pages
         .iter()
         .map(|(p, attrs)| {
             (
@@ -211,90 +252,82 @@ pub fn check(dir: &Path, allowed_origins: &[String]) -> Vec<Problem> {
                     .collect(),
             )
         })
-        .collect();
-    let mut problems = Vec::new();
-    let origin_ok = |u: &str| allowed_origins.iter().any(|o| u.starts_with(o.as_str()));
-    for (page, attrs) in &pages {
-        for a in attrs {
-            for u in urls(a) {
-                let problem = |m: &str| Problem {
-                    page: page.clone(),
-                    url: u.clone(),
-                    message: m.to_owned(),
-                };
-                if u.is_empty() {
-                    if a.tag == "a" || is_resource(a) {
-                        problems.push(problem("empty URL"));
-                    }
-                    continue;
-                }
-                if has_scheme(&u) {
-                    if is_resource(a) && !u.starts_with("data:") && !origin_ok(&u) {
-                        problems.push(problem("loads a resource from another origin"));
-                    }
-                    if u.to_ascii_lowercase().starts_with("javascript:") {
-                        problems.push(problem("javascript: URL"));
-                    }
-                    continue;
-                }
-                let (path_part, frag) = u.split_once('#').unwrap_or((&u, ""));
-                let path_part = path_part.split('?').next().unwrap_or("");
-                let target = if path_part.is_empty() {
-                    page.clone()
-                } else {
-                    let Some(t) = resolve(page, path_part) else {
-                        problems.push(problem(
-                            "leaves the folder: the link breaks when the folder is uploaded alone",
-                        ));
-                        continue;
-                    };
-                    t
-                };
-                if path_part.ends_with('/') || (!path_part.is_empty() && dir.join(&target).is_dir())
-                {
-                    problems.push(problem("links to a folder: opened from disk (file://) this shows a file list; link to index.html"));
-                    continue;
-                }
-                if !dir.join(&target).is_file() {
-                    problems.push(problem("target file does not exist"));
-                    continue;
-                }
-                if !frag.is_empty() {
-                    match ids.get(&target) {
-                        Some(set) if set.contains(frag) => {}
-                        Some(_) => {
-                            problems.push(problem("no element with this id on the target page"))
-                        }
-                        None => problems.push(problem("anchor on a page that is not HTML")),
-                    }
-                }
-            }
-        }
+        .collect()
+}
+
+/// A URL with a scheme: a resource only from an allowed origin (or inline
+/// data), and never `javascript:`.
+fn remote_problems(a: &Attr, u: &str, origin_ok: &dyn Fn(&str) -> bool) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    if is_resource(a) && !u.starts_with("data:") && !origin_ok(u) {
+        found.push("loads a resource from another origin");
     }
-    for (file, text) in css {
-        for (i, _) in text.match_indices("url(") {
-            let inner = text[i + 4..]
-                .split(')')
-                .next()
-                .unwrap_or("")
-                .trim_matches(['"', '\'', ' ']);
-            if has_scheme(inner) && !inner.starts_with("data:") && !origin_ok(inner) {
-                problems.push(Problem {
-                    page: file.clone(),
-                    url: inner.to_owned(),
-                    message: "stylesheet loads from another origin".into(),
-                });
-            }
-        }
-        if text.contains("@import") {
+    if u.to_ascii_lowercase().starts_with("javascript:") {
+        found.push("javascript: URL");
+    }
+    found
+}
+
+/// A relative URL on `page` stays inside `dir`, names a file (not a
+/// folder), and its anchor exists there.
+fn local_problem(
+    dir: &Path,
+    ids: &BTreeMap<&PathBuf, BTreeSet<&str>>,
+    page: &Path,
+    u: &str,
+) -> Option<&'static str> {
+    let (path_part, frag) = u.split_once('#').unwrap_or((u, ""));
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let target = if path_part.is_empty() {
+        page.to_owned()
+    } else {
+        let Some(t) = resolve(page, path_part) else {
+            return Some("leaves the folder: the link breaks when the folder is uploaded alone");
+        };
+        t
+    };
+    if path_part.ends_with('/') || (!path_part.is_empty() && dir.join(&target).is_dir()) {
+        return Some(
+            "links to a folder: opened from disk (file://) this shows a file list; link to index.html",
+        );
+    }
+    if !dir.join(&target).is_file() {
+        return Some("target file does not exist");
+    }
+    if frag.is_empty() {
+        return None;
+    }
+    match ids.get(&target) {
+        Some(set) if set.contains(frag) => None,
+        Some(_) => Some("no element with this id on the target page"),
+        None => Some("anchor on a page that is not HTML"),
+    }
+}
+
+/// A stylesheet loads nothing from another origin and imports nothing.
+fn css_problems(file: &Path, text: &str, origin_ok: &dyn Fn(&str) -> bool) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, _) in text.match_indices("url(") {
+        let inner = text[i + 4..]
+            .split(')')
+            .next()
+            .unwrap_or("")
+            .trim_matches(['"', '\'', ' ']);
+        if has_scheme(inner) && !inner.starts_with("data:") && !origin_ok(inner) {
             problems.push(Problem {
-                page: file.clone(),
-                url: "@import".into(),
-                message: "stylesheet imports another file".into(),
+                page: file.to_owned(),
+                url: inner.to_owned(),
+                message: "stylesheet loads from another origin".into(),
             });
         }
     }
-    problems.sort();
+    if text.contains("@import") {
+        problems.push(Problem {
+            page: file.to_owned(),
+            url: "@import".into(),
+            message: "stylesheet imports another file".into(),
+        });
+    }
     problems
 }
 

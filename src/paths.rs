@@ -17,9 +17,14 @@ pub const CITY_LEVEL: &[&str] = &[
 /// Unit slugs that would collide with the city level: the names above
 /// without their extension.
 pub fn reserved_unit_slug(slug: &str) -> bool {
+    reserved_unit_slugs().any(|r| r == slug)
+}
+
+/// Every reserved unit slug, in `CITY_LEVEL` order.
+pub fn reserved_unit_slugs() -> impl Iterator<Item = &'static str> {
     CITY_LEVEL
         .iter()
-        .any(|p| p.strip_suffix(".html").unwrap_or(p) == slug)
+        .map(|p| p.strip_suffix(".html").unwrap_or(p))
 }
 
 /// A path inside a unit's folder, from the output root.

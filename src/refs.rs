@@ -79,13 +79,14 @@ impl<'a> Published<'a> {
     }
 
     fn unit(p: &'a Project, unit: &'a crate::content::Unit) -> Self {
-        let mut s = Self::central(p);
-        s.guides
-            .retain(|slug, _| !unit.data.exclude.iter().any(|x| x == slug));
-        for g in &unit.guides {
-            s.guides.insert(g.doc.slug.as_str(), DocKey::of(g));
+        Self {
+            guides: p
+                .published(unit)
+                .into_iter()
+                .map(|(slug, g)| (slug, DocKey::of(g)))
+                .collect(),
+            pages: p.pages.iter().map(|pg| pg.slug.as_str()).collect(),
         }
-        s
     }
 
     /// Why `t` does not resolve here, or `None` when it does.
@@ -153,81 +154,16 @@ fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Di
     )
 }
 
-/// Check every document; returns the image files referenced, by absolute path.
+/// Check every document and unit logo; returns the image files the
+/// documents reference, by absolute path.
 pub fn check(p: &Project, index: &Index, sink: &Sink) -> BTreeSet<PathBuf> {
+    crate::images::check_logos(p, sink);
     let central = Published::central(p);
     let mut images = BTreeSet::new();
     let mut check_doc = |doc: &dyn DocInfo, parsed: &Parsed, published: &Published| {
-        if doc.is_guide() && parsed.body.steps.is_empty() && parsed.body.problems.is_empty() {
-            sink.push(doc.at(0, 0, Diagnostic::warning("guide has no steps")
-                .hint("write the steps as headings `## Bước 1: …`, `## Bước 2: …` so readers (and print, widgets) get a numbered step-by-step")));
-        }
-        for pr in &parsed.body.problems {
-            sink.push(doc.at(
-                pr.offset,
-                pr.len,
-                Diagnostic::error(pr.message.clone()).hint(pr.hint.clone()),
-            ));
-        }
-        for (t, l) in parsed.body.targets() {
-            if let Some((msg, hint)) = published.problem(t, index) {
-                sink.push(doc.at(l.offset, l.len, Diagnostic::error(msg).hint(hint)));
-            }
-        }
-        for (key, s) in &parsed.fields {
-            for pr in &s.problems {
-                sink.push(doc.at_key(
-                    key,
-                    Diagnostic::error(pr.message.clone()).hint(pr.hint.clone()),
-                ));
-            }
-            for (t, _) in s.targets() {
-                if let Some((msg, hint)) = published.problem(t, index) {
-                    sink.push(doc.at_key(key, Diagnostic::error(msg).hint(hint)));
-                }
-            }
-            for i in &s.images {
-                sink.push(
-                    doc.at_key(
-                        key,
-                        Diagnostic::error(format!(
-                            "images are not allowed in `{key}`: {}",
-                            i.item.src
-                        ))
-                        .hint("put images in the Markdown body"),
-                    ),
-                );
-            }
-        }
-        for img in &parsed.body.images {
-            let src = &img.item.src;
-            let d = if img.item.alt.trim().is_empty() {
-                Some(Diagnostic::error(format!("image `{src}` has no alt text"))
-                    .hint("describe what the image shows for people who cannot see it: ![Màn hình đăng nhập VNeID](…)"))
-            } else if looks_like_file_name(&img.item.alt) {
-                Some(
-                    Diagnostic::error(format!(
-                        "alt text `{}` is a file name, not a description",
-                        img.item.alt
-                    ))
-                    .hint("describe what the image shows, in Vietnamese"),
-                )
-            } else if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
-                Some(Diagnostic::error(format!("image `{src}` is not a file in the content folder"))
-                    .hint("save the image next to the Markdown file and link it by file name: pages must not load anything from other sites"))
-            } else {
-                match resolve_image(p, doc.dir(), src) {
-                    Ok(path) => {
-                        images.insert(path);
-                        None
-                    }
-                    Err(e) => Some(e),
-                }
-            };
-            if let Some(d) = d {
-                sink.push(doc.at(img.offset, img.len, d));
-            }
-        }
+        check_body(doc, parsed, published, index, sink);
+        check_fields(doc, parsed, published, index, sink);
+        check_images(p, doc, parsed, &mut images, sink);
     };
     for g in &p.guides {
         check_doc(&g.doc, &g.doc.parsed, &central);
@@ -242,6 +178,104 @@ pub fn check(p: &Project, index: &Index, sink: &Sink) -> BTreeSet<PathBuf> {
         }
     }
     images
+}
+
+/// The body has steps (a guide), no Markdown problems, and links that resolve.
+fn check_body(
+    doc: &dyn DocInfo,
+    parsed: &Parsed,
+    published: &Published,
+    index: &Index,
+    sink: &Sink,
+) {
+    if doc.is_guide() && parsed.body.steps.is_empty() && parsed.body.problems.is_empty() {
+        sink.push(doc.at(0, 0, Diagnostic::warning("guide has no steps")
+            .hint("write the steps as headings `## Bước 1: …`, `## Bước 2: …` so readers (and print, widgets) get a numbered step-by-step")));
+    }
+    for pr in &parsed.body.problems {
+        sink.push(doc.at(
+            pr.offset,
+            pr.len,
+            Diagnostic::error(pr.message.clone()).hint(pr.hint.clone()),
+        ));
+    }
+    for (t, l) in parsed.body.targets() {
+        if let Some((msg, hint)) = published.problem(t, index) {
+            sink.push(doc.at(l.offset, l.len, Diagnostic::error(msg).hint(hint)));
+        }
+    }
+}
+
+/// Front matter Markdown fields: no problems, links that resolve, no images.
+fn check_fields(
+    doc: &dyn DocInfo,
+    parsed: &Parsed,
+    published: &Published,
+    index: &Index,
+    sink: &Sink,
+) {
+    for (key, s) in &parsed.fields {
+        for pr in &s.problems {
+            sink.push(doc.at_key(
+                key,
+                Diagnostic::error(pr.message.clone()).hint(pr.hint.clone()),
+            ));
+        }
+        for (t, _) in s.targets() {
+            if let Some((msg, hint)) = published.problem(t, index) {
+                sink.push(doc.at_key(key, Diagnostic::error(msg).hint(hint)));
+            }
+        }
+        for i in &s.images {
+            sink.push(
+                doc.at_key(
+                    key,
+                    Diagnostic::error(format!("images are not allowed in `{key}`: {}", i.item.src))
+                        .hint("put images in the Markdown body"),
+                ),
+            );
+        }
+    }
+}
+
+/// Images have alt text that describes them and are files in the content
+/// folder; adds their paths to `images`.
+fn check_images(
+    p: &Project,
+    doc: &dyn DocInfo,
+    parsed: &Parsed,
+    images: &mut BTreeSet<PathBuf>,
+    sink: &Sink,
+) {
+    for img in &parsed.body.images {
+        let src = &img.item.src;
+        let d = if img.item.alt.trim().is_empty() {
+            Some(Diagnostic::error(format!("image `{src}` has no alt text"))
+                .hint("describe what the image shows for people who cannot see it: ![Màn hình đăng nhập VNeID](…)"))
+        } else if looks_like_file_name(&img.item.alt) {
+            Some(
+                Diagnostic::error(format!(
+                    "alt text `{}` is a file name, not a description",
+                    img.item.alt
+                ))
+                .hint("describe what the image shows, in Vietnamese"),
+            )
+        } else if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+            Some(Diagnostic::error(format!("image `{src}` is not a file in the content folder"))
+                .hint("save the image next to the Markdown file and link it by file name: pages must not load anything from other sites"))
+        } else {
+            match resolve_image(p, doc.dir(), src) {
+                Ok(path) => {
+                    images.insert(path);
+                    None
+                }
+                Err(e) => Some(e),
+            }
+        };
+        if let Some(d) = d {
+            sink.push(doc.at(img.offset, img.len, d));
+        }
+    }
 }
 
 /// Per unit: central documents whose links point at a guide the unit does
@@ -276,7 +310,7 @@ pub fn unit_link_gaps(p: &Project, sink: &Sink) {
                         .for_unit(&u.slug)));
                 }
                 if let Target::Guide { slug, .. } = target
-                    && u.data.exclude.contains(slug)
+                    && u.excludes(slug)
                 {
                     sink.push(doc.at(l.offset, l.len, Diagnostic::warning(format!(
                         "links to `{slug}`, which unit `{}` excludes; the link is shown as plain text there", u.slug))

@@ -1,5 +1,5 @@
-//! Per-unit resolution: a unit's site is the central guides, minus the ones
-//! it excludes, with its overrides swapped in and its own guides added.
+//! Per-unit resolution: a unit's site is the guides it publishes
+//! (`Project::published`), in order, with its outputs.
 
 use std::collections::BTreeMap;
 
@@ -36,15 +36,7 @@ impl<'p> UnitSite<'p> {
 
     /// The unit's guides by slug, not yet in order.
     fn unordered(project: &'p Project, unit: &'p Unit) -> Self {
-        let mut guides: BTreeMap<&str, &Guide> = project
-            .guides
-            .iter()
-            .filter(|g| !unit.data.exclude.contains(&g.doc.slug))
-            .map(|g| (g.doc.slug.as_str(), g))
-            .collect();
-        for g in &unit.guides {
-            guides.insert(g.doc.slug.as_str(), g);
-        }
+        let guides = project.published(unit);
         let (site, own) = (&project.site.outputs, &unit.data.outputs);
         let outputs = Outputs {
             widgets: own.widgets.or(site.widgets).unwrap_or(true),

@@ -14,19 +14,7 @@ pub fn split(p: &Project, count: usize) -> Vec<Vec<String>> {
     let mut units: Vec<(usize, &str)> = p
         .units
         .iter()
-        .map(|u| {
-            let central = p
-                .guides
-                .iter()
-                .filter(|g| !u.data.exclude.contains(&g.doc.slug))
-                .count();
-            let own = u
-                .guides
-                .iter()
-                .filter(|g| p.guide(&g.doc.slug).is_none())
-                .count();
-            (central + own + 1, u.slug.as_str())
-        })
+        .map(|u| (p.published(u).len() + 1, u.slug.as_str()))
         .collect();
     units.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let mut bins: Vec<(usize, Vec<String>)> = vec![(0, Vec::new()); count.max(1)];

@@ -365,6 +365,25 @@ fn svg_logos_and_images_with_scripts_fail_the_build_at_their_line() {
 }
 
 #[test]
+fn a_unit_named_like_a_city_level_folder_is_an_error_at_its_file() {
+    let f = Fixture::new();
+    f.write(
+        "content/units/bao-cao.yaml",
+        &unit(
+            "Ủy ban nhân dân phường Báo Cáo",
+            "Phường Báo Cáo",
+            "phuong",
+            "",
+        ),
+    );
+    let ds = f.build_err();
+    let d = find_diag(&ds, "`bao-cao` cannot be a unit's file name");
+    assert_eq!(at(d).0, "content/units/bao-cao.yaml");
+    assert!(d.message.contains("city level"), "{}", d.message);
+    assert!(d.hint.as_deref().unwrap().contains("rename the unit file"));
+}
+
+#[test]
 fn a_logo_must_be_a_picture_inside_the_units_folder() {
     let f = Fixture::new();
     let outside = f.root().join("secret.png");

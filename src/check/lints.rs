@@ -138,213 +138,313 @@ pub fn lint<M>(doc: &Doc<M>, cfg: &CheckConfig, is_guide: bool) -> Vec<Diagnosti
 where
     Doc<M>: YamlFile,
 {
-    let mut out = Vec::new();
-    let body = doc.body();
-    let at = |offset: usize, len: usize, d: Diagnostic| {
-        d.at_offset(
-            &doc.source.path,
-            &doc.source.text,
-            doc.body_offset + offset,
-            len,
-        )
-    };
-    if !doc.source.was_nfc {
-        out.push(
-            Diagnostic::warning("file is not in Unicode NFC (decomposed diacritics, as from macOS or Word)")
-                .in_file(&doc.source.path)
-                .code("text")
-                .hint("sotay normalises it when building; save the file as NFC (most editors: re-save as UTF-8) so search and diffs match"),
-        );
+    let mut l = Linter::new(doc, cfg);
+    l.check_encoding();
+    if is_guide {
+        l.check_step_verbs();
     }
-    for (i, line) in doc.source.text.lines().enumerate() {
-        if let Some(col) = line.chars().position(|c| MOJIBAKE.contains(&c)) {
-            out.push(
-                Diagnostic::warning("text looks like the old TCVN3 (ABC) or VNI encoding")
-                    .at(&doc.source.path, &doc.source.text, i + 1, col + 1, 1)
-                    .code("text")
-                    .hint("convert the text to Unicode (e.g. Unikey's converter: TCVN3 or VNI Windows -> Unicode) and paste it again"),
-            );
-        }
+    for (ev, range) in doc.parsed.body.events() {
+        l.event(ev, range.start);
     }
-
-    let verbs: Vec<String> = STEP_VERBS
-        .iter()
-        .map(|v| (*v).to_owned())
-        .chain(cfg.step_verbs.iter().map(|v| fold(v)))
-        .collect();
-    let abbreviations: Vec<(String, String)> = ABBREVIATIONS
-        .iter()
-        .map(|(a, e)| ((*a).to_owned(), (*e).to_owned()))
-        .chain(
-            cfg.abbreviations
-                .iter()
-                .map(|(a, e)| (a.clone(), e.clone())),
-        )
-        .collect();
-    let mut seen_abbr: Vec<String> = Vec::new();
-    // Everything read so far, folded: an expansion written earlier explains an abbreviation.
-    let mut read_so_far = String::new();
-    let mut last_level = 1;
     let steps = if is_guide {
         doc.parsed.body.steps.len()
     } else {
         0
     };
-    let mut para = String::new();
-    let mut para_start = 0;
-    let mut in_para = false;
-    let mut heading: Option<(HeadingLevel, usize, String)> = None;
-    let mut link: Option<(usize, String)> = None;
-    for step in doc.parsed.body.steps.iter().filter(|_| is_guide) {
-        let ok = verbs.iter().any(|v| {
-            let title = fold(&step.title);
-            title == *v || title.starts_with(&format!("{v} "))
-        });
-        if !ok {
-            let heading = doc
-                .parsed
-                .body
-                .headings
-                .iter()
-                .find(|h| h.offset == step.offset);
-            let text = heading.map_or(step.title.as_str(), |h| h.text.as_str());
-            out.push(at(step.offset, step.len, Diagnostic::warning(format!("step `{text}` does not start with a verb")).code("plain-language")
-                .hint("say what the reader does first: \"Nộp hồ sơ\", \"Chọn thủ tục\"; add the verb to check.step_verbs in site.yaml if it is one")));
+    l.check_step_count(steps);
+    l.out
+}
+
+/// One pass over a document's events, with what the lints remember.
+struct Linter<'a, M> {
+    doc: &'a Doc<M>,
+    cfg: &'a CheckConfig,
+    out: Vec<Diagnostic>,
+    abbreviations: Vec<(String, String)>,
+    seen_abbr: Vec<String>,
+    /// Everything read so far, folded: an expansion written earlier explains an abbreviation.
+    read_so_far: String,
+    last_level: usize,
+    para: String,
+    para_start: usize,
+    in_para: bool,
+    heading: Option<(HeadingLevel, usize, String)>,
+    link: Option<(usize, String)>,
+}
+
+impl<'a, M> Linter<'a, M>
+where
+    Doc<M>: YamlFile,
+{
+    fn new(doc: &'a Doc<M>, cfg: &'a CheckConfig) -> Self {
+        let abbreviations = ABBREVIATIONS
+            .iter()
+            .map(|(a, e)| ((*a).to_owned(), (*e).to_owned()))
+            .chain(
+                cfg.abbreviations
+                    .iter()
+                    .map(|(a, e)| (a.clone(), e.clone())),
+            )
+            .collect();
+        Self {
+            doc,
+            cfg,
+            out: Vec::new(),
+            abbreviations,
+            seen_abbr: Vec::new(),
+            read_so_far: String::new(),
+            last_level: 1,
+            para: String::new(),
+            para_start: 0,
+            in_para: false,
+            heading: None,
+            link: None,
         }
     }
-    for (ev, range) in doc.parsed.body.events() {
+
+    /// `d` at a byte range of the body.
+    fn at(&self, offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
+        d.at_offset(
+            &self.doc.source.path,
+            &self.doc.source.text,
+            self.doc.body_offset + offset,
+            len,
+        )
+    }
+
+    /// The file is NFC, and no line looks like TCVN3 or VNI text.
+    fn check_encoding(&mut self) {
+        let doc = self.doc;
+        if !doc.source.was_nfc {
+            self.out.push(
+                Diagnostic::warning("file is not in Unicode NFC (decomposed diacritics, as from macOS or Word)")
+                    .in_file(&doc.source.path)
+                    .code("text")
+                    .hint("sotay normalises it when building; save the file as NFC (most editors: re-save as UTF-8) so search and diffs match"),
+            );
+        }
+        for (i, line) in doc.source.text.lines().enumerate() {
+            if let Some(col) = line.chars().position(|c| MOJIBAKE.contains(&c)) {
+                self.out.push(
+                    Diagnostic::warning("text looks like the old TCVN3 (ABC) or VNI encoding")
+                        .at(&doc.source.path, &doc.source.text, i + 1, col + 1, 1)
+                        .code("text")
+                        .hint("convert the text to Unicode (e.g. Unikey's converter: TCVN3 or VNI Windows -> Unicode) and paste it again"),
+                );
+            }
+        }
+    }
+
+    /// Every step title starts with a verb.
+    fn check_step_verbs(&mut self) {
+        let doc = self.doc;
+        let verbs: Vec<String> = STEP_VERBS
+            .iter()
+            .map(|v| (*v).to_owned())
+            .chain(self.cfg.step_verbs.iter().map(|v| fold(v)))
+            .collect();
+        for step in &doc.parsed.body.steps {
+            let ok = verbs.iter().any(|v| {
+                let title = fold(&step.title);
+                title == *v || title.starts_with(&format!("{v} "))
+            });
+            if !ok {
+                let heading = doc
+                    .parsed
+                    .body
+                    .headings
+                    .iter()
+                    .find(|h| h.offset == step.offset);
+                let text = heading.map_or(step.title.as_str(), |h| h.text.as_str());
+                self.out.push(self.at(step.offset, step.len, Diagnostic::warning(format!("step `{text}` does not start with a verb")).code("plain-language")
+                    .hint("say what the reader does first: \"Nộp hồ sơ\", \"Chọn thủ tục\"; add the verb to check.step_verbs in site.yaml if it is one")));
+            }
+        }
+    }
+
+    fn event(&mut self, ev: &Event, start: usize) {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((*level, range.start, String::new()))
+                self.heading = Some((*level, start, String::new()))
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let Some((level, start, text)) = heading.take() else {
-                    continue;
-                };
-                let n = level as usize;
-                if n == 1 {
-                    out.push(at(start, text.len() + 2, Diagnostic::warning("a level-1 heading in the text").code("accessibility")
-                        .hint("the page title is the only level-1 heading; start sections with ##")));
-                } else if n > last_level + 1 {
-                    out.push(at(
-                        start,
-                        text.len() + n + 1,
-                        Diagnostic::warning(format!(
-                            "heading level jumps from {} to {n}",
-                            last_level
-                        ))
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Paragraph) => {
+                self.in_para = true;
+                self.para.clear();
+                self.para_start = start;
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.in_para = false;
+                self.check_paragraph();
+            }
+            Event::Start(Tag::Link { .. }) => self.link = Some((start, String::new())),
+            Event::End(TagEnd::Link) => self.end_link(),
+            Event::Text(t) | Event::Code(t) => self.text(t, start),
+            Event::SoftBreak | Event::HardBreak if self.in_para => self.para.push(' '),
+            _ => {}
+        }
+    }
+
+    /// No level-1 heading in the text, and no level skipped.
+    fn end_heading(&mut self) {
+        let Some((level, start, text)) = self.heading.take() else {
+            return;
+        };
+        let n = level as usize;
+        let last_level = self.last_level;
+        if n == 1 {
+            self.out.push(
+                self.at(
+                    start,
+                    text.len() + 2,
+                    Diagnostic::warning("a level-1 heading in the text")
+                        .code("accessibility")
+                        .hint("the page title is the only level-1 heading; start sections with ##"),
+                ),
+            );
+        } else if n > last_level + 1 {
+            self.out.push(
+                self.at(
+                    start,
+                    text.len() + n + 1,
+                    Diagnostic::warning(format!("heading level jumps from {} to {n}", last_level))
                         .code("accessibility")
                         .hint(format!(
                             "use {} for this heading, or add the missing level above it",
                             "#".repeat(last_level + 1)
                         )),
-                    ));
-                }
-                last_level = n;
+                ),
+            );
+        }
+        self.last_level = n;
+    }
+
+    /// Paragraphs of few sentences, sentences of few syllables.
+    fn check_paragraph(&mut self) {
+        let cfg = self.cfg;
+        let para_start = self.para_start;
+        let body = self.doc.body();
+        let ss = sentences(&self.para);
+        let mut found = Vec::new();
+        if ss.len() > cfg.max_paragraph_sentences {
+            found.push(
+                self.at(
+                    para_start,
+                    1,
+                    Diagnostic::warning(format!("paragraph of {} sentences", ss.len()))
+                        .code("plain-language")
+                        .hint(format!(
+                            "keep paragraphs to {} sentences or fewer: split it, or make a list",
+                            cfg.max_paragraph_sentences
+                        )),
+                ),
+            );
+        }
+        for s in ss {
+            let n = syllables(s);
+            if n > cfg.max_sentence_syllables {
+                let offset = body[para_start..]
+                    .find(s.split_whitespace().next().unwrap_or(""))
+                    .map_or(para_start, |o| para_start + o);
+                found.push(
+                    self.at(
+                        offset,
+                        1,
+                        Diagnostic::warning(format!("sentence of {n} syllables"))
+                            .code("plain-language")
+                            .hint(format!(
+                                "break it up: sentences over {} syllables are hard to follow",
+                                cfg.max_sentence_syllables
+                            )),
+                    ),
+                );
             }
-            Event::Start(Tag::Paragraph) => {
-                in_para = true;
-                para.clear();
-                para_start = range.start;
+        }
+        self.out.extend(found);
+    }
+
+    /// Link text says where the link goes.
+    fn end_link(&mut self) {
+        if let Some((start, text)) = self.link.take() {
+            let t = fold(text.trim()).trim_end_matches(['.', ':']).to_owned();
+            if VAGUE_LINKS.contains(&t.as_str()) {
+                self.out.push(self.at(start, text.chars().count() + 2, Diagnostic::warning(format!("link text \"{}\" does not say where it goes", text.trim())).code("accessibility")
+                    .hint("name the destination: [Nộp hồ sơ trực tuyến](guide:nop-ho-so-truc-tuyen)")));
             }
-            Event::End(TagEnd::Paragraph) => {
-                in_para = false;
-                let ss = sentences(&para);
-                if ss.len() > cfg.max_paragraph_sentences {
-                    out.push(at(para_start, 1, Diagnostic::warning(format!("paragraph of {} sentences", ss.len())).code("plain-language")
-                        .hint(format!("keep paragraphs to {} sentences or fewer: split it, or make a list", cfg.max_paragraph_sentences))));
-                }
-                for s in ss {
-                    let n = syllables(s);
-                    if n > cfg.max_sentence_syllables {
-                        let offset = body[para_start..]
-                            .find(s.split_whitespace().next().unwrap_or(""))
-                            .map_or(para_start, |o| para_start + o);
-                        out.push(at(
-                            offset,
-                            1,
-                            Diagnostic::warning(format!("sentence of {n} syllables"))
-                                .code("plain-language")
-                                .hint(format!(
-                                    "break it up: sentences over {} syllables are hard to follow",
-                                    cfg.max_sentence_syllables
-                                )),
-                        ));
-                    }
-                }
-            }
-            Event::Start(Tag::Link { .. }) => link = Some((range.start, String::new())),
-            Event::End(TagEnd::Link) => {
-                if let Some((start, text)) = link.take() {
-                    let t = fold(text.trim()).trim_end_matches(['.', ':']).to_owned();
-                    if VAGUE_LINKS.contains(&t.as_str()) {
-                        out.push(at(start, text.chars().count() + 2, Diagnostic::warning(format!("link text \"{}\" does not say where it goes", text.trim())).code("accessibility")
-                            .hint("name the destination: [Nộp hồ sơ trực tuyến](guide:nop-ho-so-truc-tuyen)")));
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = heading.as_mut() {
-                    h.2.push_str(t);
-                }
-                if let Some(l) = link.as_mut() {
-                    l.1.push_str(t);
-                }
-                if in_para {
-                    para.push_str(t);
-                }
-                for (abbr, expansion) in &abbreviations {
-                    if seen_abbr.contains(abbr) {
-                        continue;
-                    }
-                    if let Some(pos) =
-                        find_word(t, abbr).filter(|&i| !in_document_number(t, i, abbr.len()))
-                    {
-                        seen_abbr.push(abbr.clone());
-                        let before = t[..pos].trim_end();
-                        let after = t[pos + abbr.len()..].trim_start();
-                        let earlier = format!("{read_so_far} {}", fold(before));
-                        let in_parens = before
-                            .rfind('(')
-                            .is_some_and(|o| before.rfind(')').is_none_or(|c| c < o));
-                        let explained = in_parens
-                            || after.starts_with('(')
-                            || heading.is_some()
-                            || earlier.contains(&fold(expansion));
-                        if !explained {
-                            out.push(at(
-                                range.start + pos,
-                                abbr.len(),
-                                Diagnostic::warning(format!(
-                                    "`{abbr}` is not explained on first use"
-                                ))
-                                .code("plain-language")
-                                .hint(format!(
-                                    "write it out the first time: \"{expansion} ({abbr})\""
-                                )),
-                            ));
-                        }
-                    }
-                }
-                read_so_far.push(' ');
-                read_so_far.push_str(&fold(t));
-            }
-            Event::SoftBreak | Event::HardBreak if in_para => para.push(' '),
-            _ => {}
         }
     }
-    if steps > cfg.max_steps {
-        out.push(
-            Diagnostic::warning(format!("{steps} steps"))
-                .in_file(&doc.source.path)
-                .code("plain-language")
-                .hint(format!(
-                    "more than {} steps is hard to follow: group steps, or split the guide",
-                    cfg.max_steps
-                )),
-        );
+
+    /// Text goes to the open heading, link and paragraph; abbreviations in
+    /// it are checked.
+    fn text(&mut self, t: &str, start: usize) {
+        if let Some(h) = self.heading.as_mut() {
+            h.2.push_str(t);
+        }
+        if let Some(l) = self.link.as_mut() {
+            l.1.push_str(t);
+        }
+        if self.in_para {
+            self.para.push_str(t);
+        }
+        self.check_abbreviations(t, start);
+        self.read_so_far.push(' ');
+        self.read_so_far.push_str(&fold(t));
     }
-    out
+
+    /// Each abbreviation is explained on its first use: in brackets, before
+    /// brackets, in a heading, or written out earlier.
+    fn check_abbreviations(&mut self, t: &str, start: usize) {
+        let mut found = Vec::new();
+        for (abbr, expansion) in &self.abbreviations {
+            if self.seen_abbr.contains(abbr) {
+                continue;
+            }
+            let Some(pos) = find_word(t, abbr).filter(|&i| !in_document_number(t, i, abbr.len()))
+            else {
+                continue;
+            };
+            self.seen_abbr.push(abbr.clone());
+            let before = t[..pos].trim_end();
+            let after = t[pos + abbr.len()..].trim_start();
+            let earlier = format!("{} {}", self.read_so_far, fold(before));
+            let in_parens = before
+                .rfind('(')
+                .is_some_and(|o| before.rfind(')').is_none_or(|c| c < o));
+            let explained = in_parens
+                || after.starts_with('(')
+                || self.heading.is_some()
+                || earlier.contains(&fold(expansion));
+            if !explained {
+                found.push(
+                    self.at(
+                        start + pos,
+                        abbr.len(),
+                        Diagnostic::warning(format!("`{abbr}` is not explained on first use"))
+                            .code("plain-language")
+                            .hint(format!(
+                                "write it out the first time: \"{expansion} ({abbr})\""
+                            )),
+                    ),
+                );
+            }
+        }
+        self.out.extend(found);
+    }
+
+    /// A guide of few steps.
+    fn check_step_count(&mut self, steps: usize) {
+        if steps > self.cfg.max_steps {
+            self.out.push(
+                Diagnostic::warning(format!("{steps} steps"))
+                    .in_file(&self.doc.source.path)
+                    .code("plain-language")
+                    .hint(format!(
+                        "more than {} steps is hard to follow: group steps, or split the guide",
+                        self.cfg.max_steps
+                    )),
+            );
+        }
+    }
 }
 
 /// "40/KH-UBND": an abbreviation inside a document number is not prose.

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
 use super::frontmatter::{self, Key, Yaml, locate_key, locate_value};
+use super::message::{MESSAGE_KEYS, Message};
 use super::model::*;
 use super::source::Source;
 use crate::colour;
@@ -28,7 +29,7 @@ pub struct Project {
     /// Free pages, sorted by slug.
     pub pages: Vec<Page>,
     /// Message templates, sorted by slug.
-    pub messages: Vec<crate::messages::Message>,
+    pub messages: Vec<Message>,
     /// Print-shop profiles, sorted by slug.
     pub print_shops: Vec<Doc<PrintShop>>,
     /// Infographic specs, sorted by slug.
@@ -55,6 +56,28 @@ impl Project {
 
     pub fn guide(&self, slug: &str) -> Option<&Guide> {
         self.guides.iter().find(|g| g.doc.slug == slug)
+    }
+
+    /// The guides a unit publishes, by slug: the central guides minus the
+    /// ones it excludes, with its own guides (overrides and additions) in.
+    /// The one statement of that rule; `publishes` asks it of one slug.
+    pub fn published<'p>(&'p self, unit: &'p Unit) -> BTreeMap<&'p str, &'p Guide> {
+        let mut guides: BTreeMap<&str, &Guide> = self
+            .guides
+            .iter()
+            .filter(|g| !unit.excludes(&g.doc.slug))
+            .map(|g| (g.doc.slug.as_str(), g))
+            .collect();
+        for g in &unit.guides {
+            guides.insert(g.doc.slug.as_str(), g);
+        }
+        guides
+    }
+
+    /// Whether `unit` publishes a guide with this slug (as `published`).
+    pub fn publishes(&self, unit: &Unit, slug: &str) -> bool {
+        unit.guides.iter().any(|g| g.doc.slug == slug)
+            || (self.guide(slug).is_some() && !unit.excludes(slug))
     }
 
     pub fn kind_name<'a>(&'a self, kind: &'a str) -> &'a str {
@@ -85,99 +108,32 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         return None;
     }
     let files = discover(root, &content, sink);
-
-    let site = read(root, &content.join("site.yaml"), sink).and_then(|src| {
-        let yaml = Yaml {
-            text: &src.text,
-            first_line: 1,
-        };
-        let site = parse::<SiteConfig>(&src, &yaml, SITE_KEYS, "site.yaml", sink)?;
-        Some((site, Arc::new(src)))
-    });
-
-    let units: Vec<Option<Unit>> = files
-        .units
-        .par_iter()
-        .map(|path| {
-            let (data, slug, src) =
-                read_yaml_file::<UnitFile>(root, path, UNIT_KEYS, "unit file", sink)?;
-            Some(Unit {
-                slug,
-                colour: data.colour.clone(),
-                source: Arc::new(src),
-                data,
-                guides: Vec::new(),
-            })
-        })
-        .collect();
-    let mut units: Vec<Unit> = units.into_iter().flatten().collect();
-
-    let guides: Vec<Option<(Option<String>, Guide)>> = files
-        .guides
-        .par_iter()
-        .map(|(owner, path)| {
-            let doc = read_doc::<GuideMeta>(root, path, GUIDE_KEYS, sink)?;
-            let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
-            Some((owner.clone(), Guide { doc, origin }))
-        })
-        .collect();
-    let pages: Vec<Option<Page>> = files
+    let site = read_site(root, &content, sink);
+    let mut units = read_units(root, &files, sink);
+    let guides = read_guides(root, &files, sink);
+    let mut pages: Vec<Page> = files
         .pages
         .par_iter()
         .map(|p| read_doc::<PageMeta>(root, p, PAGE_KEYS, sink))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect();
-    let mut pages: Vec<Page> = pages.into_iter().flatten().collect();
-
     let (site, site_source) = site?;
-    let mut central = Vec::new();
-    for (owner, guide) in guides.into_iter().flatten() {
-        match owner {
-            None => central.push(guide),
-            Some(unit) => match units.iter_mut().find(|u| u.slug == unit) {
-                Some(u) => u.guides.push(guide),
-                None => sink.push(
-                    Diagnostic::error(format!(
-                        "guide for unit `{unit}`, but there is no content/units/{unit}.yaml"
-                    ))
-                    .in_file(&guide.doc.source.path)
-                    .hint(format!(
-                        "create content/units/{unit}.yaml or move the guide to content/guides/"
-                    )),
-                ),
-            },
-        }
-    }
-    central.sort_by(|a, b| {
-        a.doc
-            .slug
-            .cmp(&b.doc.slug)
-            .then_with(|| a.doc.source.path.cmp(&b.doc.source.path))
-    });
-    central.dedup_by(|later, first| {
-        let dup = later.doc.slug == first.doc.slug;
-        if dup {
-            sink.push(
-                Diagnostic::error(format!("two guides share the file name `{}`", later.doc.slug))
-                    .in_file(&later.doc.source.path)
-                    .hint(format!(
-                        "the other is {}; the file name is the guide's web address, so rename one of them",
-                        first.doc.source.path.display()
-                    )),
-            );
-        }
-        dup
-    });
+    let central = assign_guides(guides, &mut units, sink);
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
     for u in &mut units {
         u.guides.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let messages: Vec<Option<crate::messages::Message>> = files
+    let messages: Vec<Message> = files
         .messages
         .par_iter()
-        .map(|path| yaml_doc(root, path, crate::messages::MESSAGE_KEYS, "message", sink))
+        .map(|path| yaml_doc(root, path, MESSAGE_KEYS, "message", sink))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect();
-    let messages: Vec<crate::messages::Message> = messages.into_iter().flatten().collect();
     let print_shops: Vec<Doc<PrintShop>> = files
         .print_shops
         .iter()
@@ -203,6 +159,105 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     validate(&mut project, sink);
     check_lengths(&project, sink);
     Some(project)
+}
+
+/// content/site.yaml, parsed, with its source for locating problems.
+fn read_site(root: &Path, content: &Path, sink: &Sink) -> Option<(SiteConfig, Arc<Source>)> {
+    let src = read(root, &content.join("site.yaml"), sink)?;
+    let yaml = Yaml {
+        text: &src.text,
+        first_line: 1,
+    };
+    let site = parse::<SiteConfig>(&src, &yaml, SITE_KEYS, "site.yaml", sink)?;
+    Some((site, Arc::new(src)))
+}
+
+/// Every unit file that parses, with no guides yet.
+fn read_units(root: &Path, files: &Files, sink: &Sink) -> Vec<Unit> {
+    let units: Vec<Option<Unit>> = files
+        .units
+        .par_iter()
+        .map(|path| {
+            let (data, slug, src) =
+                read_yaml_file::<UnitFile>(root, path, UNIT_KEYS, "unit file", sink)?;
+            Some(Unit {
+                slug,
+                colour: data.colour.clone(),
+                source: Arc::new(src),
+                data,
+                guides: Vec::new(),
+            })
+        })
+        .collect();
+    units.into_iter().flatten().collect()
+}
+
+/// Every guide that parses, with the unit that owns it (None for central).
+fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, Guide)> {
+    let guides: Vec<Option<(Option<String>, Guide)>> = files
+        .guides
+        .par_iter()
+        .map(|(owner, path)| {
+            let doc = read_doc::<GuideMeta>(root, path, GUIDE_KEYS, sink)?;
+            let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
+            Some((owner.clone(), Guide { doc, origin }))
+        })
+        .collect();
+    guides.into_iter().flatten().collect()
+}
+
+/// Unit guides go to their unit (an error when it has no file); returns the
+/// central guides, sorted by slug, one per slug.
+fn assign_guides(
+    guides: Vec<(Option<String>, Guide)>,
+    units: &mut [Unit],
+    sink: &Sink,
+) -> Vec<Guide> {
+    let mut central = Vec::new();
+    for (owner, guide) in guides {
+        match owner {
+            None => central.push(guide),
+            Some(unit) => match units.iter_mut().find(|u| u.slug == unit) {
+                Some(u) => u.guides.push(guide),
+                None => sink.push(
+                    Diagnostic::error(format!(
+                        "guide for unit `{unit}`, but there is no content/units/{unit}.yaml"
+                    ))
+                    .in_file(&guide.doc.source.path)
+                    .hint(format!(
+                        "create content/units/{unit}.yaml or move the guide to content/guides/"
+                    )),
+                ),
+            },
+        }
+    }
+    dedup_central(&mut central, sink);
+    central
+}
+
+/// Sorts the central guides by slug and drops the later of two that share
+/// one, with an error at it.
+fn dedup_central(central: &mut Vec<Guide>, sink: &Sink) {
+    central.sort_by(|a, b| {
+        a.doc
+            .slug
+            .cmp(&b.doc.slug)
+            .then_with(|| a.doc.source.path.cmp(&b.doc.source.path))
+    });
+    central.dedup_by(|later, first| {
+        let dup = later.doc.slug == first.doc.slug;
+        if dup {
+            sink.push(
+                Diagnostic::error(format!("two guides share the file name `{}`", later.doc.slug))
+                    .in_file(&later.doc.source.path)
+                    .hint(format!(
+                        "the other is {}; the file name is the guide's web address, so rename one of them",
+                        first.doc.source.path.display()
+                    )),
+            );
+        }
+        dup
+    });
 }
 
 struct Files {
@@ -545,14 +600,53 @@ fn check_lengths(p: &Project, sink: &Sink) {
     }
 }
 
-fn validate(p: &mut Project, sink: &Sink) {
-    let kinds: Vec<&str> = p.site.unit_kinds.iter().map(|(k, _)| k.as_str()).collect();
-    let audiences: Vec<&str> = p.site.audiences.iter().map(|t| t.slug.as_str()).collect();
-    let categories: Vec<&str> = p.site.categories.iter().map(|t| t.slug.as_str()).collect();
-    let central: Vec<&str> = p.guides.iter().map(|g| g.doc.slug.as_str()).collect();
-    let unit_slugs: Vec<&str> = p.units.iter().map(|u| u.slug.as_str()).collect();
+/// The names files may refer to, gathered once for the checks below.
+struct Known<'a> {
+    kinds: Vec<&'a str>,
+    audiences: Vec<&'a str>,
+    categories: Vec<&'a str>,
+    /// Central guides.
+    central: Vec<&'a str>,
+    units: Vec<&'a str>,
+}
 
-    // site.yaml
+impl<'a> Known<'a> {
+    fn of(p: &'a Project) -> Self {
+        Self {
+            kinds: p.site.unit_kinds.iter().map(|(k, _)| k.as_str()).collect(),
+            audiences: p.site.audiences.iter().map(|t| t.slug.as_str()).collect(),
+            categories: p.site.categories.iter().map(|t| t.slug.as_str()).collect(),
+            central: p.guides.iter().map(|g| g.doc.slug.as_str()).collect(),
+            units: p.units.iter().map(|u| u.slug.as_str()).collect(),
+        }
+    }
+}
+
+/// Cross-file checks of site.yaml, guides, units and print shops; a unit
+/// colour too light for white text is replaced by a darker one.
+fn validate(p: &mut Project, sink: &Sink) {
+    let mut colours = {
+        let k = Known::of(p);
+        validate_site(p, &k, sink);
+        let all_guides = p
+            .guides
+            .iter()
+            .chain(p.units.iter().flat_map(|u| u.guides.iter()));
+        for g in all_guides {
+            validate_guide(p, &k, g, sink);
+        }
+        validate_units(p, &k, sink)
+    };
+    for u in &mut p.units {
+        if let Some(c) = colours.remove(&u.slug) {
+            u.colour = c;
+        }
+    }
+    validate_print_shops(p, sink);
+}
+
+/// site.yaml: its address, its terms, and the guides it names.
+fn validate_site(p: &Project, k: &Known, sink: &Sink) {
     if !is_absolute_url(&p.site.base_url) {
         sink.push(
             site_error(
@@ -564,6 +658,12 @@ fn validate(p: &mut Project, sink: &Sink) {
             .hint("write the full address of the campaign hub, e.g. https://sotay.hanoi.gov.vn/"),
         );
     }
+    check_site_terms(p, sink);
+    check_site_guides(p, k, sink);
+}
+
+/// Audiences and categories are listed once each, as slugs.
+fn check_site_terms(p: &Project, sink: &Sink) {
     for (list, key) in [
         (&p.site.audiences, "audiences"),
         (&p.site.categories, "categories"),
@@ -591,8 +691,12 @@ fn validate(p: &mut Project, sink: &Sink) {
             }
         }
     }
+}
+
+/// Required and popular guides exist, for unit kinds that exist.
+fn check_site_guides(p: &Project, k: &Known, sink: &Sink) {
     for (kind, slugs) in &p.site.required {
-        if !kinds.contains(&kind.as_str()) {
+        if !k.kinds.contains(&kind.as_str()) {
             sink.push(
                 site_error(
                     p,
@@ -600,11 +704,11 @@ fn validate(p: &mut Project, sink: &Sink) {
                     Some(kind),
                     format!("unknown unit kind `{kind}` in required"),
                 )
-                .hint(unknown("kinds", kind, &kinds)),
+                .hint(unknown("kinds", kind, &k.kinds)),
             );
         }
         for s in slugs {
-            if !central.contains(&s.as_str()) {
+            if !k.central.contains(&s.as_str()) {
                 sink.push(
                     site_error(
                         p,
@@ -612,13 +716,13 @@ fn validate(p: &mut Project, sink: &Sink) {
                         Some(s),
                         format!("required guide `{s}` does not exist"),
                     )
-                    .hint(unknown("guides", s, &central)),
+                    .hint(unknown("guides", s, &k.central)),
                 );
             }
         }
     }
     for s in &p.site.popular {
-        if !central.contains(&s.as_str()) {
+        if !k.central.contains(&s.as_str()) {
             sink.push(
                 site_error(
                     p,
@@ -626,103 +730,118 @@ fn validate(p: &mut Project, sink: &Sink) {
                     Some(s),
                     format!("popular guide `{s}` does not exist"),
                 )
-                .hint(unknown("guides", s, &central)),
+                .hint(unknown("guides", s, &k.central)),
             );
         }
     }
+}
 
-    // guides, central and per unit
-    let all_guides = p
-        .guides
-        .iter()
-        .chain(p.units.iter().flat_map(|u| u.guides.iter()));
-    for g in all_guides {
-        let m = &g.doc.meta;
-        for a in &m.audiences {
-            if !audiences.contains(&a.as_str()) {
-                sink.push(
-                    g.doc
-                        .error_at("audiences", Some(a), format!("unknown audience `{a}`"))
-                        .hint(unknown("audiences", a, &audiences)),
-                );
-            }
-        }
-        if m.audiences.is_empty() {
+/// One guide, central or a unit's: its terms, related guides, fees and channels.
+fn validate_guide(p: &Project, k: &Known, g: &Guide, sink: &Sink) {
+    check_guide_terms(k, g, sink);
+    check_related(p, k, g, sink);
+    check_fees_and_channels(g, sink);
+}
+
+/// Audiences, category and owner name things site.yaml and the units define.
+fn check_guide_terms(k: &Known, g: &Guide, sink: &Sink) {
+    let m = &g.doc.meta;
+    for a in &m.audiences {
+        if !k.audiences.contains(&a.as_str()) {
             sink.push(
                 g.doc
-                    .error_at("audiences", None, "a guide needs at least one audience")
-                    .hint(format!(
-                        "e.g. `audiences: [{}]`",
-                        audiences.first().unwrap_or(&"nguoi-dan")
-                    )),
+                    .error_at("audiences", Some(a), format!("unknown audience `{a}`"))
+                    .hint(unknown("audiences", a, &k.audiences)),
             );
         }
-        if !categories.contains(&m.category.as_str()) {
+    }
+    if m.audiences.is_empty() {
+        sink.push(
+            g.doc
+                .error_at("audiences", None, "a guide needs at least one audience")
+                .hint(format!(
+                    "e.g. `audiences: [{}]`",
+                    k.audiences.first().unwrap_or(&"nguoi-dan")
+                )),
+        );
+    }
+    if !k.categories.contains(&m.category.as_str()) {
+        sink.push(
+            g.doc
+                .error_at(
+                    "category",
+                    Some(&m.category),
+                    format!("unknown category `{}`", m.category),
+                )
+                .hint(unknown("categories", &m.category, &k.categories)),
+        );
+    }
+    if let Some(owner) = &m.owner
+        && !k.units.contains(&owner.as_str())
+    {
+        sink.push(
+            g.doc
+                .error_at("owner", Some(owner), format!("unknown unit `{owner}`"))
+                .hint(unknown("units", owner, &k.units)),
+        );
+    }
+}
+
+/// Related guides exist: central ones, or the owning unit's own.
+fn check_related(p: &Project, k: &Known, g: &Guide, sink: &Sink) {
+    let m = &g.doc.meta;
+    let own: Vec<&str> = match &g.origin {
+        Origin::Central => Vec::new(),
+        Origin::Unit(u) => p
+            .units
+            .iter()
+            .filter(|x| &x.slug == u)
+            .flat_map(|x| x.guides.iter().map(|g| g.doc.slug.as_str()))
+            .collect(),
+    };
+    for r in &m.related {
+        if !k.central.contains(&r.as_str()) && !own.contains(&r.as_str()) {
             sink.push(
                 g.doc
                     .error_at(
-                        "category",
-                        Some(&m.category),
-                        format!("unknown category `{}`", m.category),
+                        "related",
+                        Some(r),
+                        format!("related guide `{r}` does not exist"),
                     )
-                    .hint(unknown("categories", &m.category, &categories)),
+                    .hint(unknown("guides", r, &k.central)),
             );
         }
-        if let Some(owner) = &m.owner
-            && !unit_slugs.contains(&owner.as_str())
+    }
+}
+
+/// An online fee above the counter fee is a warning; channel addresses are full URLs.
+fn check_fees_and_channels(g: &Guide, sink: &Sink) {
+    let m = &g.doc.meta;
+    for f in &m.fees {
+        if f.online_amount.is_some_and(|o| o > f.amount) {
+            sink.push(g.doc.warning_at("fees", Some(&f.name), format!("online fee for `{}` is higher than the counter fee", f.name))
+                .hint("check amount and online_amount: they are in đồng, online is usually equal or lower"));
+        }
+    }
+    for c in &m.channels {
+        if let Some(url) = &c.url
+            && !is_absolute_url(url)
         {
             sink.push(
                 g.doc
-                    .error_at("owner", Some(owner), format!("unknown unit `{owner}`"))
-                    .hint(unknown("units", owner, &unit_slugs)),
+                    .error_at(
+                        "channels",
+                        Some(url),
+                        format!("channel address `{url}` is not a full web address"),
+                    )
+                    .hint("write it with https://, e.g. https://dichvucong.gov.vn"),
             );
         }
-        let own: Vec<&str> = match &g.origin {
-            Origin::Central => Vec::new(),
-            Origin::Unit(u) => p
-                .units
-                .iter()
-                .filter(|x| &x.slug == u)
-                .flat_map(|x| x.guides.iter().map(|g| g.doc.slug.as_str()))
-                .collect(),
-        };
-        for r in &m.related {
-            if !central.contains(&r.as_str()) && !own.contains(&r.as_str()) {
-                sink.push(
-                    g.doc
-                        .error_at(
-                            "related",
-                            Some(r),
-                            format!("related guide `{r}` does not exist"),
-                        )
-                        .hint(unknown("guides", r, &central)),
-                );
-            }
-        }
-        for f in &m.fees {
-            if f.online_amount.is_some_and(|o| o > f.amount) {
-                sink.push(g.doc.warning_at("fees", Some(&f.name), format!("online fee for `{}` is higher than the counter fee", f.name))
-                    .hint("check amount and online_amount: they are in đồng, online is usually equal or lower"));
-            }
-        }
-        for c in &m.channels {
-            if let Some(url) = &c.url
-                && !is_absolute_url(url)
-            {
-                sink.push(
-                    g.doc
-                        .error_at(
-                            "channels",
-                            Some(url),
-                            format!("channel address `{url}` is not a full web address"),
-                        )
-                        .hint("write it with https://, e.g. https://dichvucong.gov.vn"),
-                );
-            }
-        }
     }
+}
 
-    // units
+/// Every unit file; returns the colours replaced for contrast, by unit.
+fn validate_units(p: &Project, k: &Known, sink: &Sink) -> BTreeMap<String, String> {
     if p.units.is_empty() {
         sink.push(
             Diagnostic::warning("no units: only the campaign hub will be built")
@@ -731,201 +850,146 @@ fn validate(p: &mut Project, sink: &Sink) {
     }
     let mut colours = BTreeMap::new();
     for u in &p.units {
-        let d = &u.data;
-        if RESERVED_UNIT_SLUGS.contains(&u.slug.as_str()) {
-            sink.push(
-                Diagnostic::error(format!(
-                    "`{}` cannot be a unit's file name: the output uses that folder name",
-                    u.slug
-                ))
-                .in_file(&u.source.path)
-                .hint("rename the unit file, e.g. to the unit's name without diacritics"),
-            );
-        }
-        if !kinds.contains(&d.kind.as_str()) {
-            let hint = if ["quan", "huyen", "thi-xa"].contains(&d.kind.as_str()) {
-                format!(
-                    "since 1 July 2025 Hanoi has no district level (NQ 1656/NQ-UBTVQH15); known kinds: {}",
-                    kinds.join(", ")
-                )
-            } else {
-                unknown("kinds", &d.kind, &kinds)
-            };
-            sink.push(
-                u.error_at(
-                    "kind",
-                    Some(&d.kind),
-                    format!("unknown unit kind `{}`", d.kind),
-                )
-                .hint(hint),
-            );
-        }
-        if !is_absolute_url(&d.base_url) || !d.base_url.ends_with('/') {
-            sink.push(u.error_at("base_url", None, "base_url must be an absolute http(s) address ending in /")
-                .hint(format!("the address where the webmaster publishes this folder, e.g. https://example.gov.vn/{}/", u.slug)));
-        }
-        if let Some(parent) = &d.parent
-            && !unit_slugs.contains(&parent.as_str())
-        {
-            sink.push(
-                u.error_at(
-                    "parent",
-                    Some(parent),
-                    format!("unknown parent unit `{parent}`"),
-                )
-                .hint(unknown("units", parent, &unit_slugs)),
-            );
-        }
-        if let Some(logo) = &d.logo
-            && let Err(e) = check_logo(&p.root, u, logo)
-        {
-            sink.push(e);
-        }
-        if let Some(zalo) = &d.zalo
-            && !is_absolute_url(zalo)
-        {
-            sink.push(
-                u.error_at("zalo", None, "zalo must be a full web address")
-                    .hint("e.g. https://zalo.me/..."),
-            );
-        }
-        let own: Vec<&str> = u.guides.iter().map(|g| g.doc.slug.as_str()).collect();
-        for x in &d.exclude {
-            if !central.contains(&x.as_str()) {
-                sink.push(
-                    u.error_at(
-                        "exclude",
-                        Some(x),
-                        format!("excluded guide `{x}` does not exist"),
-                    )
-                    .hint(unknown("guides", x, &central)),
-                );
-            } else if p.is_required(&d.kind, x) {
-                sink.push(u.error_at("exclude", Some(x), format!("`{x}` is required for every {} and cannot be excluded", p.kind_name(&d.kind)))
-                    .hint(format!("remove `{x}` from exclude; to change its content for this unit, write content/units/{}/guides/{x}.md", u.slug)));
-            } else if own.contains(&x.as_str()) {
-                sink.push(
-                    u.error_at(
-                        "exclude",
-                        Some(x),
-                        format!("`{x}` is both excluded and overridden by this unit"),
-                    )
-                    .hint("remove it from exclude, or delete the unit's own copy"),
-                );
-            }
-        }
-        for s in d.popular.iter().flatten() {
-            let available = (central.contains(&s.as_str()) && !d.exclude.contains(s))
-                || own.contains(&s.as_str());
-            if !available {
-                sink.push(
-                    u.error_at(
-                        "popular",
-                        Some(s),
-                        format!("popular guide `{s}` is not published by this unit"),
-                    )
-                    .hint(unknown("guides", s, &central)),
-                );
-            }
-        }
-        match colour::parse_hex(&d.colour) {
-            None => sink.push(
-                u.error_at("colour", None, format!("`{}` is not a colour", d.colour))
-                    .hint("write a hex colour in quotes, e.g. colour: \"#0b5394\""),
-            ),
-            Some(rgb) => {
-                let adjusted = colour::ensure_contrast_with_white(rgb);
-                if adjusted != rgb {
-                    let new = colour::to_hex(adjusted);
-                    sink.push(Diagnostic::warning(format!(
-                        "colour {} has contrast {:.2}:1 with white; sotay needs {}:1 so that white text on it and links in it on light boxes reach WCAG 2.1 AA (4.5:1); using {new} ({:.2}:1) instead",
-                        d.colour, colour::contrast_with_white(rgb), colour::MIN_CONTRAST, colour::contrast_with_white(adjusted)))
-                        .hint(format!("set `colour: \"{new}\"` or another darker colour to silence this"))
-                        .at(&u.source.path, &u.source.text, locate_key(&u.yaml(), "colour").map_or(1, |l| l.0), 1, 6));
-                    colours.insert(u.slug.clone(), new);
-                }
-            }
+        check_unit_fields(k, u, sink);
+        check_exclude(p, k, u, sink);
+        check_unit_popular(p, k, u, sink);
+        if let Some(c) = contrast_colour(u, sink) {
+            colours.insert(u.slug.clone(), c);
         }
     }
-    for u in &mut p.units {
-        if let Some(c) = colours.remove(&u.slug) {
-            u.colour = c;
-        }
-    }
-    validate_print_shops(p, sink);
-    crate::visual::validate(p, sink);
+    colours
 }
 
-/// Picture types a logo may be; it is copied as it is.
-const LOGO_TYPES: &[&str] = &["svg", "png", "jpg", "jpeg", "webp", "gif"];
-
-/// A unit's logo is a picture file inside the unit's folder (a symlink
-/// leading out is refused: the file is published), and an SVG one passes
-/// the same check as SVG images.
-fn check_logo(root: &Path, u: &Unit, logo: &str) -> Result<(), Diagnostic> {
-    let dir = Path::new("content/units").join(&u.slug);
-    let shown = dir.join(logo);
-    let Some(ext) = logo_type(logo) else {
-        return Err(u
-            .error_at(
-                "logo",
-                Some(logo),
-                "the logo must be an SVG, PNG, JPEG, WebP or GIF file in the unit's folder",
-            )
+/// The unit's name is free, and its kind, addresses and parent are valid.
+fn check_unit_fields(k: &Known, u: &Unit, sink: &Sink) {
+    let d = &u.data;
+    if crate::paths::reserved_unit_slug(&u.slug) {
+        sink.push(
+            Diagnostic::error(format!(
+                "`{}` cannot be a unit's file name: the city level publishes `{}` beside the unit folders, and the two would collide",
+                u.slug, u.slug
+            ))
+            .in_file(&u.source.path)
             .hint(format!(
-                "put the file in {}/ and give its name, e.g. `logo: logo.svg`",
-                dir.display()
-            )));
-    };
-    let real = match (
-        root.join(&shown).canonicalize(),
-        root.join(&dir).canonicalize(),
-    ) {
-        (Ok(real), Ok(real_dir)) if real.is_file() => {
-            if !real.starts_with(&real_dir) {
-                return Err(u
-                    .error_at(
-                        "logo",
-                        Some(logo),
-                        format!("{} leads outside the unit's folder", shown.display()),
-                    )
-                    .hint("copy the logo file into the unit's folder instead of linking to it"));
-            }
-            real
-        }
-        _ => {
-            return Err(u
-                .error_at(
-                    "logo",
-                    Some(logo),
-                    format!("logo file not found: {}", shown.display()),
-                )
-                .hint(
-                    "put the logo (SVG or PNG) in the unit's folder, or remove the `logo` line",
-                ));
-        }
-    };
-    if ext == "svg" {
-        let bytes = std::fs::read(&real)
-            .map_err(|e| Diagnostic::error(format!("cannot read logo: {e}")).in_file(&shown))?;
-        crate::images::check_svg(&bytes).map_err(|e| e.diagnostic(&shown))?;
-    } else {
-        // Print lays the logo out from the file itself: a header that
-        // declares 30,000 × 30,000 pixels is refused before anything decodes it.
-        crate::images::check_raster_size(&real).map_err(|e| e.diagnostic(&shown))?;
+                "rename the unit file, e.g. to the unit's name without diacritics (taken: {})",
+                crate::paths::reserved_unit_slugs().collect::<Vec<_>>().join(", ")
+            )),
+        );
     }
-    Ok(())
+    if !k.kinds.contains(&d.kind.as_str()) {
+        let hint = if ["quan", "huyen", "thi-xa"].contains(&d.kind.as_str()) {
+            format!(
+                "since 1 July 2025 Hanoi has no district level (NQ 1656/NQ-UBTVQH15); known kinds: {}",
+                k.kinds.join(", ")
+            )
+        } else {
+            unknown("kinds", &d.kind, &k.kinds)
+        };
+        sink.push(
+            u.error_at(
+                "kind",
+                Some(&d.kind),
+                format!("unknown unit kind `{}`", d.kind),
+            )
+            .hint(hint),
+        );
+    }
+    if !is_absolute_url(&d.base_url) || !d.base_url.ends_with('/') {
+        sink.push(u.error_at("base_url", None, "base_url must be an absolute http(s) address ending in /")
+            .hint(format!("the address where the webmaster publishes this folder, e.g. https://example.gov.vn/{}/", u.slug)));
+    }
+    if let Some(parent) = &d.parent
+        && !k.units.contains(&parent.as_str())
+    {
+        sink.push(
+            u.error_at(
+                "parent",
+                Some(parent),
+                format!("unknown parent unit `{parent}`"),
+            )
+            .hint(unknown("units", parent, &k.units)),
+        );
+    }
+    if let Some(zalo) = &d.zalo
+        && !is_absolute_url(zalo)
+    {
+        sink.push(
+            u.error_at("zalo", None, "zalo must be a full web address")
+                .hint("e.g. https://zalo.me/..."),
+        );
+    }
 }
 
-/// The logo's type (lower-case extension) if it is a plain relative path
-/// to a picture.
-fn logo_type(logo: &str) -> Option<String> {
-    let path = Path::new(logo);
-    let plain = path
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
-    (plain && LOGO_TYPES.contains(&ext.as_str())).then_some(ext)
+/// Excluded guides exist, are not required for the unit's kind, and are not
+/// also overridden.
+fn check_exclude(p: &Project, k: &Known, u: &Unit, sink: &Sink) {
+    let d = &u.data;
+    let own: Vec<&str> = u.guides.iter().map(|g| g.doc.slug.as_str()).collect();
+    for x in &d.exclude {
+        if !k.central.contains(&x.as_str()) {
+            sink.push(
+                u.error_at(
+                    "exclude",
+                    Some(x),
+                    format!("excluded guide `{x}` does not exist"),
+                )
+                .hint(unknown("guides", x, &k.central)),
+            );
+        } else if p.is_required(&d.kind, x) {
+            sink.push(u.error_at("exclude", Some(x), format!("`{x}` is required for every {} and cannot be excluded", p.kind_name(&d.kind)))
+                .hint(format!("remove `{x}` from exclude; to change its content for this unit, write content/units/{}/guides/{x}.md", u.slug)));
+        } else if own.contains(&x.as_str()) {
+            sink.push(
+                u.error_at(
+                    "exclude",
+                    Some(x),
+                    format!("`{x}` is both excluded and overridden by this unit"),
+                )
+                .hint("remove it from exclude, or delete the unit's own copy"),
+            );
+        }
+    }
+}
+
+/// The unit's popular guides are ones it publishes.
+fn check_unit_popular(p: &Project, k: &Known, u: &Unit, sink: &Sink) {
+    let d = &u.data;
+    for s in d.popular.iter().flatten() {
+        if !p.publishes(u, s) {
+            sink.push(
+                u.error_at(
+                    "popular",
+                    Some(s),
+                    format!("popular guide `{s}` is not published by this unit"),
+                )
+                .hint(unknown("guides", s, &k.central)),
+            );
+        }
+    }
+}
+
+/// The unit colour parses; when white text on it is too faint, a warning
+/// and the darker colour to use instead.
+fn contrast_colour(u: &Unit, sink: &Sink) -> Option<String> {
+    let d = &u.data;
+    let Some(rgb) = colour::parse_hex(&d.colour) else {
+        sink.push(
+            u.error_at("colour", None, format!("`{}` is not a colour", d.colour))
+                .hint("write a hex colour in quotes, e.g. colour: \"#0b5394\""),
+        );
+        return None;
+    };
+    let adjusted = colour::ensure_contrast_with_white(rgb);
+    if adjusted == rgb {
+        return None;
+    }
+    let new = colour::to_hex(adjusted);
+    sink.push(Diagnostic::warning(format!(
+        "colour {} has contrast {:.2}:1 with white; sotay needs {}:1 so that white text on it and links in it on light boxes reach WCAG 2.1 AA (4.5:1); using {new} ({:.2}:1) instead",
+        d.colour, colour::contrast_with_white(rgb), colour::MIN_CONTRAST, colour::contrast_with_white(adjusted)))
+        .hint(format!("set `colour: \"{new}\"` or another darker colour to silence this"))
+        .at(&u.source.path, &u.source.text, locate_key(&u.yaml(), "colour").map_or(1, |l| l.0), 1, 6));
+    Some(new)
 }
 
 /// Print-shop profiles hold values a press accepts, and every profile a unit
@@ -984,9 +1048,6 @@ fn validate_print_shops(p: &Project, sink: &Sink) {
         }
     }
 }
-
-/// Top-level output folders that are not units.
-const RESERVED_UNIT_SLUGS: &[&str] = &["assets", "index", "404"];
 
 pub fn is_absolute_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://"))

@@ -4,6 +4,7 @@
 pub mod date;
 pub mod frontmatter;
 mod load;
+pub mod message;
 pub mod model;
 pub mod source;
 

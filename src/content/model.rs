@@ -475,6 +475,13 @@ pub struct Unit {
     pub guides: Vec<Guide>,
 }
 
+impl Unit {
+    /// Whether the unit's file lists this central guide under `exclude`.
+    pub fn excludes(&self, slug: &str) -> bool {
+        self.data.exclude.iter().any(|x| x == slug)
+    }
+}
+
 /// Deserialize a YAML mapping keeping the order the editor wrote.
 fn ordered_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
     struct V;

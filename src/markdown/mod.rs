@@ -287,61 +287,25 @@ fn transform(events: Vec<Event<'static>>, env: &Env, shift: usize) -> Vec<Event<
                 dest_url,
                 title,
                 id,
-            }) => match Target::parse(&dest_url) {
-                Some(t) => match (env.link)(&t) {
-                    Some(url) => {
-                        link_kept.push(true);
-                        out.push(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: url.into(),
-                            title,
-                            id,
-                        }));
-                    }
-                    None => link_kept.push(false),
-                },
-                None => {
-                    link_kept.push(true);
-                    out.push(Event::Start(Tag::Link {
+            }) => {
+                let kept = link_to(env, &dest_url).map(|url| {
+                    Event::Start(Tag::Link {
                         link_type,
-                        dest_url,
+                        dest_url: url.map_or(dest_url, CowStr::from),
                         title,
                         id,
-                    }));
-                }
-            },
+                    })
+                });
+                link_kept.push(kept.is_some());
+                out.extend(kept);
+            }
             Event::End(TagEnd::Link) => {
                 if link_kept.pop().unwrap_or(true) {
                     out.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                let mut alt = String::new();
-                for e in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
-                let html = (env.image)(&dest_url, &alt).unwrap_or_else(|| escape(&alt));
-                out.push(Event::InlineHtml(html.into()));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match &kind {
-                    CodeBlockKind::Fenced(l) => l.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let mut code = String::new();
-                for e in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::CodeBlock) => break,
-                        Event::Text(t) => code.push_str(&t),
-                        _ => {}
-                    }
-                }
-                out.push(Event::Html(env.highlighter.html(&lang, &code).into()));
-            }
+            Event::Start(Tag::Image { dest_url, .. }) => out.push(image(&dest_url, &mut iter, env)),
+            Event::Start(Tag::CodeBlock(kind)) => out.push(code_block(&kind, &mut iter, env)),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert(kind, env.labels);
                 out.push(Event::Html(
@@ -365,6 +329,56 @@ fn transform(events: Vec<Event<'static>>, env: &Env, shift: usize) -> Vec<Event<
         }
     }
     out
+}
+
+/// Where a link goes: `None` to drop it (a guide or page this context lacks:
+/// its text stays), `Some(None)` to keep its address, `Some(Some(url))` for
+/// a guide or page link rewritten.
+fn link_to(env: &Env, dest_url: &str) -> Option<Option<String>> {
+    match Target::parse(dest_url) {
+        Some(t) => (env.link)(&t).map(Some),
+        None => Some(None),
+    }
+}
+
+/// An image, its alt text taken from `rest` up to its end, as HTML (the alt
+/// text alone when the image is left out).
+fn image(
+    dest_url: &str,
+    rest: &mut impl Iterator<Item = Event<'static>>,
+    env: &Env,
+) -> Event<'static> {
+    let mut alt = String::new();
+    for e in rest.by_ref() {
+        match e {
+            Event::End(TagEnd::Image) => break,
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+            _ => {}
+        }
+    }
+    let html = (env.image)(dest_url, &alt).unwrap_or_else(|| escape(&alt));
+    Event::InlineHtml(html.into())
+}
+
+/// A code block, its text taken from `rest` up to its end, highlighted.
+fn code_block(
+    kind: &CodeBlockKind,
+    rest: &mut impl Iterator<Item = Event<'static>>,
+    env: &Env,
+) -> Event<'static> {
+    let lang = match kind {
+        CodeBlockKind::Fenced(l) => l.to_string(),
+        CodeBlockKind::Indented => String::new(),
+    };
+    let mut code = String::new();
+    for e in rest.by_ref() {
+        match e {
+            Event::End(TagEnd::CodeBlock) => break,
+            Event::Text(t) => code.push_str(&t),
+            _ => {}
+        }
+    }
+    Event::Html(env.highlighter.html(&lang, &code).into())
 }
 
 pub(crate) fn alert(kind: BlockQuoteKind, l: &AlertLabels) -> (&'static str, &str) {

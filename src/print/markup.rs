@@ -117,23 +117,52 @@ pub fn fragment(doc: &Document, env: &Env) -> String {
     convert(doc.all(), env).trim().to_owned()
 }
 
+/// Markdown events as Typst markup.
 fn convert(events: Vec<Event<'static>>, env: &Env) -> String {
-    let mut out = String::new();
-    // Closing text for each open link (written-out URL in print).
-    let mut links: Vec<String> = Vec::new();
-    // Lists whose first item is a task get checkboxes instead of bullets.
-    let task_lists: Vec<usize> = (0..events.len())
+    let task_lists = task_lists(&events);
+    let mut iter = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (task_lists.contains(&i), e));
+    let mut w = Writer {
+        out: String::new(),
+        links: Vec::new(),
+        env,
+    };
+    while let Some((task_list, ev)) = iter.next() {
+        match ev {
+            Event::Start(tag) => w.start(tag, task_list, &mut iter),
+            Event::End(tag) => w.end(tag),
+            ev => w.leaf(ev),
+        }
+    }
+    w.out
+}
+
+/// Lists whose first item is a task get checkboxes instead of bullets: the
+/// indices of their `Start(List)` events.
+fn task_lists(events: &[Event<'static>]) -> Vec<usize> {
+    (0..events.len())
         .filter(|&i| {
             matches!(events[i], Event::Start(Tag::List(_)))
                 && matches!(events.get(i + 1), Some(Event::Start(Tag::Item)))
                 && matches!(events.get(i + 2), Some(Event::TaskListMarker(_)))
         })
-        .collect();
-    let mut iter = events
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| (task_lists.contains(&i), e));
-    while let Some((task_list, ev)) = iter.next() {
+        .collect()
+}
+
+/// The markup written so far, and what closes each open link.
+struct Writer<'e> {
+    out: String,
+    /// Closing text for each open link (written-out URL in print).
+    links: Vec<String>,
+    env: &'e Env<'e>,
+}
+
+impl Writer<'_> {
+    /// An event that is not a tag's start or end.
+    fn leaf(&mut self, ev: Event<'static>) {
+        let out = &mut self.out;
         match ev {
             Event::Text(t) => out.push_str(&escape(&t)),
             Event::Code(t) => {
@@ -156,138 +185,166 @@ fn convert(events: Vec<Event<'static>>, env: &Env) -> String {
             }
             Event::Html(_) | Event::InlineHtml(_) => {}
             Event::InlineMath(t) | Event::DisplayMath(t) => out.push_str(&escape(&t)),
-            Event::Start(tag) => match tag {
-                Tag::Paragraph => {}
-                Tag::Heading { .. } => out.push_str("#md-heading["),
-                Tag::BlockQuote(kind) => match kind {
-                    Some(k) => {
-                        let (name, label) = alert(k, env.labels);
-                        out.push_str(&format!("#md-callout({}, {})[", lit(name), lit(label)));
-                    }
-                    None => out.push_str("#quote(block: true)["),
-                },
-                Tag::CodeBlock(kind) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(l) => l.split_whitespace().next().map(str::to_owned),
-                        CodeBlockKind::Indented => None,
-                    };
-                    let mut code = String::new();
-                    for (_, e) in iter.by_ref() {
-                        match e {
-                            Event::Text(t) => code.push_str(&t),
-                            Event::End(TagEnd::CodeBlock) => break,
-                            _ => {}
-                        }
-                    }
-                    out.push_str("#raw(block: true, ");
-                    if let Some(l) = lang.filter(|l| !l.is_empty()) {
-                        out.push_str(&format!("lang: {}, ", lit(&l)));
-                    }
-                    out.push_str(&lit(code.trim_end()));
-                    out.push_str(")\n");
-                }
-                Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
-                Tag::List(None) if task_list => {
-                    out.push_str("#list(marker: [], body-indent: 0pt, ")
-                }
-                Tag::List(None) => out.push_str("#list("),
-                Tag::Item => out.push('['),
-                Tag::FootnoteDefinition(l) => {
-                    out.push_str("#block[#super[");
-                    out.push_str(&escape(&l));
-                    out.push_str("] ");
-                }
-                Tag::Table(aligns) => out.push_str(&format!("#table(columns: {}, ", aligns.len())),
-                Tag::TableHead => out.push_str("table.header("),
-                Tag::TableRow => {}
-                Tag::TableCell => out.push('['),
-                Tag::Emphasis => out.push_str("#emph["),
-                Tag::Strong => out.push_str("#strong["),
-                Tag::Strikethrough => out.push_str("#strike["),
-                Tag::Superscript => out.push_str("#super["),
-                Tag::Subscript => out.push_str("#sub["),
-                Tag::Link { dest_url, .. } => {
-                    let url = dest_url.to_string();
-                    if let Some(target) = Target::parse(&url)
-                        && !url.starts_with("http")
-                    {
-                        match (env.label)(&target) {
-                            Some(label) => {
-                                out.push_str(&format!("#link(<{label}>)["));
-                                links.push("]".into());
-                            }
-                            None => links.push(String::new()),
-                        }
-                    } else if url.starts_with("http://") || url.starts_with("https://") {
-                        if env.clickable {
-                            out.push_str(&format!("#link({})[", lit(&url)));
-                            links.push("]".into());
-                        } else {
-                            // Print: the reader needs the address itself.
-                            let shown = url.trim_end_matches('/').to_owned();
-                            let shown = shown
-                                .strip_prefix("https://")
-                                .or_else(|| shown.strip_prefix("http://"))
-                                .unwrap_or(&shown)
-                                .to_owned();
-                            links.push(format!("\u{0}{shown}"));
-                        }
-                    } else {
-                        links.push(String::new());
-                    }
-                }
-                Tag::Image { dest_url, .. } => {
-                    let mut alt = Vec::new();
-                    for (_, e) in iter.by_ref() {
-                        if matches!(e, Event::End(TagEnd::Image)) {
-                            break;
-                        }
-                        alt.push(e);
-                    }
-                    let alt = plain_text(&alt);
-                    if let Some(call) = (env.image)(&dest_url, &alt) {
-                        out.push_str(&call);
-                    }
-                }
-                Tag::HtmlBlock
-                | Tag::MetadataBlock(_)
-                | Tag::DefinitionList
-                | Tag::DefinitionListTitle
-                | Tag::DefinitionListDefinition => {}
-            },
-            Event::End(tag) => match tag {
-                TagEnd::Paragraph => out.push_str("\n\n"),
-                TagEnd::Heading(_) => out.push_str("]\n"),
-                TagEnd::BlockQuote(_) => out.push_str("]\n"),
-                TagEnd::List(_) => out.push_str(")\n"),
-                TagEnd::Item => out.push_str("],"),
-                TagEnd::FootnoteDefinition => out.push_str("]\n"),
-                TagEnd::Table => out.push_str(")\n"),
-                TagEnd::TableHead => out.push_str("),"),
-                TagEnd::TableCell => out.push_str("],"),
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Superscript
-                | TagEnd::Subscript => out.push(']'),
-                TagEnd::Link => {
-                    let close = links.pop().unwrap_or_default();
-                    match close.strip_prefix('\u{0}') {
-                        Some(shown) => {
-                            // Write the address unless the text already is it.
-                            if !out.ends_with(&escape(shown)) {
-                                out.push_str(" \\(");
-                                out.push_str(&escape(shown));
-                                out.push_str("\\)");
-                            }
-                        }
-                        None => out.push_str(&close),
-                    }
-                }
-                _ => {}
-            },
+            Event::Start(_) | Event::End(_) => {}
         }
     }
+
+    /// A tag's start; a code block or image takes its events from `rest`.
+    fn start(
+        &mut self,
+        tag: Tag<'static>,
+        task_list: bool,
+        rest: &mut impl Iterator<Item = (bool, Event<'static>)>,
+    ) {
+        let out = &mut self.out;
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { .. } => out.push_str("#md-heading["),
+            Tag::BlockQuote(kind) => match kind {
+                Some(k) => {
+                    let (name, label) = alert(k, self.env.labels);
+                    out.push_str(&format!("#md-callout({}, {})[", lit(name), lit(label)));
+                }
+                None => out.push_str("#quote(block: true)["),
+            },
+            Tag::CodeBlock(kind) => out.push_str(&code_block(kind, rest)),
+            Tag::List(Some(start)) => out.push_str(&format!("#enum(start: {start}, ")),
+            Tag::List(None) if task_list => out.push_str("#list(marker: [], body-indent: 0pt, "),
+            Tag::List(None) => out.push_str("#list("),
+            Tag::Item => out.push('['),
+            Tag::FootnoteDefinition(l) => {
+                out.push_str("#block[#super[");
+                out.push_str(&escape(&l));
+                out.push_str("] ");
+            }
+            Tag::Table(aligns) => out.push_str(&format!("#table(columns: {}, ", aligns.len())),
+            Tag::TableHead => out.push_str("table.header("),
+            Tag::TableRow => {}
+            Tag::TableCell => out.push('['),
+            Tag::Emphasis => out.push_str("#emph["),
+            Tag::Strong => out.push_str("#strong["),
+            Tag::Strikethrough => out.push_str("#strike["),
+            Tag::Superscript => out.push_str("#super["),
+            Tag::Subscript => out.push_str("#sub["),
+            Tag::Link { dest_url, .. } => self.start_link(dest_url.to_string()),
+            Tag::Image { dest_url, .. } => {
+                let mut alt = Vec::new();
+                for (_, e) in rest.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Image)) {
+                        break;
+                    }
+                    alt.push(e);
+                }
+                let alt = plain_text(&alt);
+                if let Some(call) = (self.env.image)(&dest_url, &alt) {
+                    out.push_str(&call);
+                }
+            }
+            Tag::HtmlBlock
+            | Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    /// A link to a guide or page becomes a link to its label (or plain text
+    /// when the document has none); a web address is a link on screen and
+    /// written out in print.
+    fn start_link(&mut self, url: String) {
+        let out = &mut self.out;
+        let links = &mut self.links;
+        if let Some(target) = Target::parse(&url)
+            && !url.starts_with("http")
+        {
+            match (self.env.label)(&target) {
+                Some(label) => {
+                    out.push_str(&format!("#link(<{label}>)["));
+                    links.push("]".into());
+                }
+                None => links.push(String::new()),
+            }
+        } else if url.starts_with("http://") || url.starts_with("https://") {
+            if self.env.clickable {
+                out.push_str(&format!("#link({})[", lit(&url)));
+                links.push("]".into());
+            } else {
+                // Print: the reader needs the address itself.
+                let shown = url.trim_end_matches('/').to_owned();
+                let shown = shown
+                    .strip_prefix("https://")
+                    .or_else(|| shown.strip_prefix("http://"))
+                    .unwrap_or(&shown)
+                    .to_owned();
+                links.push(format!("\u{0}{shown}"));
+            }
+        } else {
+            links.push(String::new());
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        let out = &mut self.out;
+        match tag {
+            TagEnd::Paragraph => out.push_str("\n\n"),
+            TagEnd::Heading(_) => out.push_str("]\n"),
+            TagEnd::BlockQuote(_) => out.push_str("]\n"),
+            TagEnd::List(_) => out.push_str(")\n"),
+            TagEnd::Item => out.push_str("],"),
+            TagEnd::FootnoteDefinition => out.push_str("]\n"),
+            TagEnd::Table => out.push_str(")\n"),
+            TagEnd::TableHead => out.push_str("),"),
+            TagEnd::TableCell => out.push_str("],"),
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => out.push(']'),
+            TagEnd::Link => self.end_link(),
+            _ => {}
+        }
+    }
+
+    /// Closes a link; in print, writes the address after the text unless
+    /// the text already is it.
+    fn end_link(&mut self) {
+        let close = self.links.pop().unwrap_or_default();
+        match close.strip_prefix('\u{0}') {
+            Some(shown) => {
+                if !self.out.ends_with(&escape(shown)) {
+                    self.out.push_str(" \\(");
+                    self.out.push_str(&escape(shown));
+                    self.out.push_str("\\)");
+                }
+            }
+            None => self.out.push_str(&close),
+        }
+    }
+}
+
+/// A code block, its text taken from `rest` up to its end, as `#raw`.
+fn code_block(
+    kind: CodeBlockKind<'static>,
+    rest: &mut impl Iterator<Item = (bool, Event<'static>)>,
+) -> String {
+    let lang = match kind {
+        CodeBlockKind::Fenced(l) => l.split_whitespace().next().map(str::to_owned),
+        CodeBlockKind::Indented => None,
+    };
+    let mut code = String::new();
+    for (_, e) in rest.by_ref() {
+        match e {
+            Event::Text(t) => code.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+    }
+    let mut out = String::from("#raw(block: true, ");
+    if let Some(l) = lang.filter(|l| !l.is_empty()) {
+        out.push_str(&format!("lang: {}, ", lit(&l)));
+    }
+    out.push_str(&lit(code.trim_end()));
+    out.push_str(")\n");
     out
 }
 

@@ -176,7 +176,7 @@ impl Docs {
                 let doc = match unit {
                     None => md.render(&g.doc, &central_has, &has_page),
                     Some(u) => {
-                        let has = |s: &str| unit_has(p, u, s);
+                        let has = |s: &str| p.publishes(u, s);
                         md.render(&g.doc, &has, &has_page)
                     }
                 };
@@ -201,10 +201,4 @@ impl Docs {
         rendered.extend(pages);
         Self { rendered, texts }
     }
-}
-
-/// Whether `unit` publishes a guide with this slug.
-pub fn unit_has(p: &Project, u: &crate::content::Unit, slug: &str) -> bool {
-    u.guides.iter().any(|g| g.doc.slug == slug)
-        || (p.guide(slug).is_some() && !u.data.exclude.iter().any(|x| x == slug))
 }

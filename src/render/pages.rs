@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 use tera::Context;
 
-use super::docs::{RenderedDoc, Texts, unit_has};
+use super::docs::{RenderedDoc, Texts};
 use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
 use super::{Rendered, Renderer, Shared, Stats};
 use crate::content::{Date, Guide, Origin, Page, Term};
@@ -195,12 +195,10 @@ fn render_page(
     rel: &str,
     kind: &PageKind,
 ) -> Result<String, Diagnostic> {
-    let p = site.project;
     let unit = site.unit;
     let mut ctx = base.clone();
-    let is_404 = matches!(kind, PageKind::NotFound);
     // The 404 page is served at any depth, so it links absolutely to the unit.
-    let root = if is_404 {
+    let root = if matches!(kind, PageKind::NotFound) {
         unit.data.base_url.clone()
     } else {
         root_prefix(rel)
@@ -211,131 +209,32 @@ fn render_page(
     ctx.insert("hub_url", &format!("{root}../index.html"));
     let page = format!("{}/{rel}", unit.slug);
     let text = &sh.theme.text;
+    let description = || site.project.site.description.clone();
     let (template, title, description) = match kind {
         PageKind::Home => {
-            ctx.insert("popular", &cards(site, site.popular().into_iter()));
-            let mut latest: Vec<&Guide> = site.ordered().collect();
-            latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
-            ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
-            ctx.insert("guide_count", &site.guides.len());
-            let infographics: Vec<serde_json::Value> = crate::visual::of_unit(site)
-                .filter(|_| sh.media.linked())
-                .map(|i| {
-                    serde_json::json!({
-                        "title": i.meta.title,
-                        "url": format!("{}/{}/index.html", crate::visual::DIR, i.slug),
-                    })
-                })
-                .collect();
-            ctx.insert("infographics", &infographics);
-            let has_results = sh.datasets.iter().any(|d| !d.series(&unit.slug).is_empty());
-            ctx.insert("results_url", &has_results.then_some(super::charts::PAGE));
-            (
-                "home.html",
-                unit.data.short_name.clone(),
-                p.site.description.clone(),
-            )
+            home(site, sh, &mut ctx);
+            ("home.html", unit.data.short_name.clone(), description())
         }
-        PageKind::AllGuides | PageKind::Search => {
-            let groups: Vec<Group> = p
-                .site
-                .categories
-                .iter()
-                .map(|c| Group {
-                    term: TermView::category(c, site),
-                    cards: cards(
-                        site,
-                        site.ordered().filter(|g| g.doc.meta.category == c.slug),
-                    ),
-                })
-                .filter(|g| !g.cards.is_empty())
-                .collect();
-            ctx.insert("groups", &groups);
-            ctx.insert("guides", &cards(site, site.ordered()));
-            ctx.insert("term", &None::<()>);
-            if matches!(kind, PageKind::Search) {
-                ctx.insert("index_url", "chi-muc.js");
-                (
-                    "search.html",
-                    text.search_title.clone(),
-                    p.site.description.clone(),
-                )
-            } else {
-                (
-                    "list.html",
-                    text.all_guides.clone(),
-                    p.site.description.clone(),
-                )
-            }
+        PageKind::AllGuides => {
+            all_guides(site, &mut ctx);
+            ("list.html", text.all_guides.clone(), description())
+        }
+        PageKind::Search => {
+            all_guides(site, &mut ctx);
+            ctx.insert("index_url", "chi-muc.js");
+            ("search.html", text.search_title.clone(), description())
         }
         PageKind::Audience(a) | PageKind::Category(a) => {
-            let is_audience = matches!(kind, PageKind::Audience(_));
-            let list = cards(
-                site,
-                site.ordered().filter(|g| {
-                    if is_audience {
-                        g.doc.meta.audiences.contains(&a.slug)
-                    } else {
-                        g.doc.meta.category == a.slug
-                    }
-                }),
-            );
-            let term = if is_audience {
-                TermView::audience(a, site)
-            } else {
-                TermView::category(a, site)
-            };
-            ctx.insert("term", &term);
-            ctx.insert("guides", &list);
-            ctx.insert("groups", &Vec::<()>::new());
+            term_list(site, &mut ctx, a, matches!(kind, PageKind::Audience(_)));
             ("list.html", a.name.clone(), a.description.clone())
         }
         PageKind::Guide(g) => {
-            let doc = rendered_for_unit(site, sh, g).at_root(&root);
-            let view = GuideView::new(g, doc, site);
-            ctx.insert("guide", &view);
-            ctx.insert("is_override", &site.is_override(&g.doc.slug));
-            let leaflets: Vec<serde_json::Value> = sh
-                .theme
-                .print
-                .iter()
-                .filter(|_| sh.media.linked())
-                .flat_map(|f| f.leaflets())
-                .map(|f| {
-                    serde_json::json!({
-                        "name": f.name,
-                        "url": crate::print::leaflet_path(&g.doc.slug, &f.slug, crate::print::Variant::Download),
-                    })
-                })
-                .collect();
-            ctx.insert("leaflets", &leaflets);
-            if sh.media.linked() && sh.theme.print_files.contains_key("xem-truoc.typ") {
-                ctx.insert(
-                    "og_image",
-                    &format!(
-                        "{}{}",
-                        unit.data.base_url,
-                        crate::paths::guide_file(&g.doc.slug, crate::visual::PREVIEW)
-                    ),
-                );
-            }
-            (
-                "guide.html",
-                g.doc.meta.title.clone(),
-                g.doc.meta.summary.clone(),
-            )
+            guide_page(site, sh, &mut ctx, g, &root);
+            let m = &g.doc.meta;
+            ("guide.html", m.title.clone(), m.summary.clone())
         }
         PageKind::Page(pg) => {
-            let key = DocKey::Page(pg.slug.clone());
-            let doc = if gaps(site, &pg.parsed) {
-                sh.markdown.render(pg, &|s| unit_has(p, unit, s), &|s| {
-                    p.pages.iter().any(|x| x.slug == s)
-                })
-            } else {
-                sh.docs.rendered.get(&key).cloned().unwrap_or_default()
-            };
-            ctx.insert("content", &doc.at_root(&root).body);
-            ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
+            free_page(site, sh, &mut ctx, pg, &root);
             ("page.html", pg.meta.title.clone(), pg.meta.summary.clone())
         }
         PageKind::NotFound => ("404.html", text.not_found_title.clone(), String::new()),
@@ -343,6 +242,121 @@ fn render_page(
     ctx.insert("title", &title);
     ctx.insert("description", &description);
     sh.template(template, &ctx, &page)
+}
+
+/// The home page: popular and latest guides, infographics, results.
+fn home(site: &UnitSite, sh: &Shared, ctx: &mut Context) {
+    ctx.insert("popular", &cards(site, site.popular().into_iter()));
+    let mut latest: Vec<&Guide> = site.ordered().collect();
+    latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
+    ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
+    ctx.insert("guide_count", &site.guides.len());
+    let infographics: Vec<serde_json::Value> = crate::visual::of_unit(site)
+        .filter(|_| sh.media.linked())
+        .map(|i| {
+            serde_json::json!({
+                "title": i.meta.title,
+                "url": format!("{}/{}/index.html", crate::visual::DIR, i.slug),
+            })
+        })
+        .collect();
+    ctx.insert("infographics", &infographics);
+    let has_results = sh
+        .datasets
+        .iter()
+        .any(|d| !d.series(&site.unit.slug).is_empty());
+    ctx.insert("results_url", &has_results.then_some(super::charts::PAGE));
+}
+
+/// Every guide, grouped by category (the list and search pages).
+fn all_guides(site: &UnitSite, ctx: &mut Context) {
+    let groups: Vec<Group> = site
+        .project
+        .site
+        .categories
+        .iter()
+        .map(|c| Group {
+            term: TermView::category(c, site),
+            cards: cards(
+                site,
+                site.ordered().filter(|g| g.doc.meta.category == c.slug),
+            ),
+        })
+        .filter(|g| !g.cards.is_empty())
+        .collect();
+    ctx.insert("groups", &groups);
+    ctx.insert("guides", &cards(site, site.ordered()));
+    ctx.insert("term", &None::<()>);
+}
+
+/// The guides for one audience or category.
+fn term_list(site: &UnitSite, ctx: &mut Context, a: &Term, is_audience: bool) {
+    let list = cards(
+        site,
+        site.ordered().filter(|g| {
+            if is_audience {
+                g.doc.meta.audiences.contains(&a.slug)
+            } else {
+                g.doc.meta.category == a.slug
+            }
+        }),
+    );
+    let term = if is_audience {
+        TermView::audience(a, site)
+    } else {
+        TermView::category(a, site)
+    };
+    ctx.insert("term", &term);
+    ctx.insert("guides", &list);
+    ctx.insert("groups", &Vec::<()>::new());
+}
+
+/// A guide's page: its text, its leaflets and its preview picture.
+fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: &str) {
+    let doc = rendered_for_unit(site, sh, g).at_root(root);
+    let view = GuideView::new(g, doc, site);
+    ctx.insert("guide", &view);
+    ctx.insert("is_override", &site.is_override(&g.doc.slug));
+    let leaflets: Vec<serde_json::Value> = sh
+        .theme
+        .print
+        .iter()
+        .filter(|_| sh.media.linked())
+        .flat_map(|f| f.leaflets())
+        .map(|f| {
+            serde_json::json!({
+                "name": f.name,
+                "url": crate::print::leaflet_path(&g.doc.slug, &f.slug, crate::print::Variant::Download),
+            })
+        })
+        .collect();
+    ctx.insert("leaflets", &leaflets);
+    if sh.media.linked() && sh.theme.print_files.contains_key("xem-truoc.typ") {
+        ctx.insert(
+            "og_image",
+            &format!(
+                "{}{}",
+                site.unit.data.base_url,
+                crate::paths::guide_file(&g.doc.slug, crate::visual::PREVIEW)
+            ),
+        );
+    }
+}
+
+/// A free page: the shared render, or the unit's own when it lacks a link
+/// target.
+fn free_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, pg: &Page, root: &str) {
+    let (p, unit) = (site.project, site.unit);
+    let key = DocKey::Page(pg.slug.clone());
+    let doc = if gaps(site, &pg.parsed) {
+        sh.markdown.render(pg, &|s| p.publishes(unit, s), &|s| {
+            p.pages.iter().any(|x| x.slug == s)
+        })
+    } else {
+        sh.docs.rendered.get(&key).cloned().unwrap_or_default()
+    };
+    ctx.insert("content", &doc.at_root(root).body);
+    ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
 }
 
 /// The handbook and the print page, when the theme makes PDFs.

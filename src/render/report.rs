@@ -10,6 +10,7 @@ use tera::Context;
 
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
+use crate::content::Project;
 use crate::diag::{Diagnostic, Severity};
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
@@ -103,6 +104,38 @@ fn render(
     out: &Output,
 ) -> Result<(), Diagnostic> {
     let p = sh.project;
+    let report = coverage(sh, sites, diagnostics);
+    let json = serde_json::to_string_pretty(&report)
+        .map_err(|e| Diagnostic::error(format!("coverage report: {e}")))?;
+    out.emit(crate::paths::REPORT_JSON, Depends::Loose, || {
+        Ok(format!("{json}\n"))
+    })?;
+    let titles: BTreeMap<&str, &str> = p
+        .guides
+        .iter()
+        .map(|g| (g.doc.slug.as_str(), g.doc.meta.title.as_str()))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("site", &SiteView::new(p));
+    ctx.insert("t", &sh.theme.strings);
+    ctx.insert("report", &report);
+    ctx.insert("titles", &titles);
+    ctx.insert("root", "../");
+    ctx.insert("canonical", &format!("{}{DIR}/", p.site.base_url));
+    let page = crate::paths::REPORT_PAGE;
+    out.emit(page, Depends::Loose, || {
+        sh.template("report.html", &ctx, page)
+    })
+}
+
+/// The report: required guides as columns, a row per unit (by kind, then
+/// name), every guide's freshness, and totals.
+fn coverage<'a>(
+    sh: &Shared<'a>,
+    sites: &'a [UnitSite],
+    diagnostics: &[Diagnostic],
+) -> Coverage<'a> {
+    let p = sh.project;
     let mut columns: Vec<&str> = p
         .site
         .required
@@ -114,72 +147,100 @@ fn render(
     columns.dedup();
     let mut units: Vec<UnitRow> = sites
         .iter()
-        .map(|site| {
-            let u = site.unit;
-            let cells: Vec<Cell> = columns
-                .iter()
-                .map(|slug| {
-                    match (
-                        p.is_required(&u.data.kind, slug),
-                        site.guide(slug).is_some(),
-                        site.is_override(slug),
-                    ) {
-                        (false, _, _) => Cell::NotRequired,
-                        (true, false, _) => Cell::Missing,
-                        (true, true, true) => Cell::Overridden,
-                        (true, true, false) => Cell::Published,
-                    }
-                })
-                .collect();
-            let required = cells.iter().filter(|c| **c != Cell::NotRequired).count();
-            let missing: Vec<&str> = columns
-                .iter()
-                .zip(&cells)
-                .filter(|(_, c)| **c == Cell::Missing)
-                .map(|(s, _)| *s)
-                .collect();
-            let unit_dir = std::path::Path::new("content/units").join(&u.slug);
-            let unit_file = std::path::Path::new("content/units").join(format!("{}.yaml", u.slug));
-            let warnings = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Warning)
-                .filter(|d| {
-                    d.affects(&u.slug)
-                        || d.location
-                            .as_ref()
-                            .is_some_and(|l| l.file.starts_with(&unit_dir) || l.file == unit_file)
-                })
-                .count();
-            UnitRow {
-                slug: &u.slug,
-                name: &u.data.short_name,
-                kind: &u.data.kind,
-                kind_name: p.kind_name(&u.data.kind),
-                url: format!("../{}/index.html", u.slug),
-                required,
-                published_required: required - missing.len(),
-                complete: missing.is_empty(),
-                guides: site.guides.len(),
-                own_guides: u
-                    .guides
-                    .iter()
-                    .filter(|g| p.guide(&g.doc.slug).is_none())
-                    .map(|g| g.doc.slug.as_str())
-                    .collect(),
-                overridden: u
-                    .guides
-                    .iter()
-                    .filter(|g| p.guide(&g.doc.slug).is_some())
-                    .map(|g| g.doc.slug.as_str())
-                    .collect(),
-                missing,
-                warnings,
-                cells,
-            }
-        })
+        .map(|site| unit_row(site, &columns, diagnostics))
         .collect();
     sh.collation.sort_by_key(&mut units, |r| r.name);
     units.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
+    let totals = Totals {
+        units: units.len(),
+        complete_units: units.iter().filter(|u| u.complete).count(),
+        required_cells: units.iter().map(|u| u.required).sum(),
+        published_cells: units.iter().map(|u| u.published_required).sum(),
+    };
+    Coverage {
+        version: 1,
+        required_guides: columns,
+        units,
+        freshness: freshness(p),
+        totals,
+    }
+}
+
+/// One unit's row: a cell per required guide, its own and overridden
+/// guides, and the warnings about it.
+fn unit_row<'a>(
+    site: &UnitSite<'a>,
+    columns: &[&'a str],
+    diagnostics: &[Diagnostic],
+) -> UnitRow<'a> {
+    let (p, u) = (site.project, site.unit);
+    let cells: Vec<Cell> = columns
+        .iter()
+        .map(|slug| {
+            match (
+                p.is_required(&u.data.kind, slug),
+                site.guide(slug).is_some(),
+                site.is_override(slug),
+            ) {
+                (false, _, _) => Cell::NotRequired,
+                (true, false, _) => Cell::Missing,
+                (true, true, true) => Cell::Overridden,
+                (true, true, false) => Cell::Published,
+            }
+        })
+        .collect();
+    let required = cells.iter().filter(|c| **c != Cell::NotRequired).count();
+    let missing: Vec<&str> = columns
+        .iter()
+        .zip(&cells)
+        .filter(|(_, c)| **c == Cell::Missing)
+        .map(|(s, _)| *s)
+        .collect();
+    // The unit's guides that have (true) or lack (false) a central one.
+    let with_central = |central: bool| -> Vec<&'a str> {
+        u.guides
+            .iter()
+            .filter(|g| p.guide(&g.doc.slug).is_some() == central)
+            .map(|g| g.doc.slug.as_str())
+            .collect()
+    };
+    UnitRow {
+        slug: &u.slug,
+        name: &u.data.short_name,
+        kind: &u.data.kind,
+        kind_name: p.kind_name(&u.data.kind),
+        url: format!("../{}/index.html", u.slug),
+        required,
+        published_required: required - missing.len(),
+        complete: missing.is_empty(),
+        guides: site.guides.len(),
+        own_guides: with_central(false),
+        overridden: with_central(true),
+        missing,
+        warnings: warnings_about(&u.slug, diagnostics),
+        cells,
+    }
+}
+
+/// Warnings for a unit: ones that name it, or sit in its files.
+fn warnings_about(unit: &str, diagnostics: &[Diagnostic]) -> usize {
+    let unit_dir = std::path::Path::new("content/units").join(unit);
+    let unit_file = std::path::Path::new("content/units").join(format!("{unit}.yaml"));
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| {
+            d.affects(unit)
+                || d.location
+                    .as_ref()
+                    .is_some_and(|l| l.file.starts_with(&unit_dir) || l.file == unit_file)
+        })
+        .count()
+}
+
+/// Every guide's last review and earliest fee expiry, oldest first; a
+/// unit's copy reviewed on the same day as another counts once.
+fn freshness(p: &Project) -> Vec<Freshness<'_>> {
     let mut freshness: Vec<Freshness> = p
         .guides
         .iter()
@@ -204,38 +265,5 @@ fn render(
             .then(a.slug.cmp(b.slug))
     });
     freshness.dedup_by(|a, b| a.slug == b.slug && a.last_reviewed == b.last_reviewed);
-    let totals = Totals {
-        units: units.len(),
-        complete_units: units.iter().filter(|u| u.complete).count(),
-        required_cells: units.iter().map(|u| u.required).sum(),
-        published_cells: units.iter().map(|u| u.published_required).sum(),
-    };
-    let titles: BTreeMap<&str, &str> = p
-        .guides
-        .iter()
-        .map(|g| (g.doc.slug.as_str(), g.doc.meta.title.as_str()))
-        .collect();
-    let report = Coverage {
-        version: 1,
-        required_guides: columns,
-        units,
-        freshness,
-        totals,
-    };
-    let json = serde_json::to_string_pretty(&report)
-        .map_err(|e| Diagnostic::error(format!("coverage report: {e}")))?;
-    out.emit(crate::paths::REPORT_JSON, Depends::Loose, || {
-        Ok(format!("{json}\n"))
-    })?;
-    let mut ctx = Context::new();
-    ctx.insert("site", &SiteView::new(p));
-    ctx.insert("t", &sh.theme.strings);
-    ctx.insert("report", &report);
-    ctx.insert("titles", &titles);
-    ctx.insert("root", "../");
-    ctx.insert("canonical", &format!("{}{DIR}/", p.site.base_url));
-    let page = crate::paths::REPORT_PAGE;
-    out.emit(page, Depends::Loose, || {
-        sh.template("report.html", &ctx, page)
-    })
+    freshness
 }

@@ -81,103 +81,147 @@ pub fn new(opts: &NewOptions) -> Result<PathBuf, Diagnostic> {
                 .hint("use letters or digits, e.g. dang-ky-ket-hon"),
         );
     }
-    let title = if slug == opts.name {
-        String::new()
-    } else {
-        opts.name.clone()
-    };
-    let today = opts.today.to_string();
     let site = site(&opts.root)?;
-    let content = opts.root.join("content");
-    let title_or = |default: &str| {
-        if title.is_empty() {
-            default.to_owned()
+    let d = Draft {
+        opts,
+        audience: site
+            .audiences
+            .first()
+            .map(|a| a.slug.clone())
+            .unwrap_or_default(),
+        site: &site,
+        content: opts.root.join("content"),
+        title: if slug == opts.name {
+            String::new()
         } else {
-            title.clone()
-        }
+            opts.name.clone()
+        },
+        today: opts.today.to_string(),
+        slug,
     };
-    let audience = site
-        .audiences
-        .first()
-        .map(|a| a.slug.clone())
-        .unwrap_or_default();
     let (path, text) = match opts.kind {
-        Kind::Guide => {
-            let category = opts
-                .category
-                .clone()
-                .or_else(|| site.categories.first().map(|c| c.slug.clone()))
-                .unwrap_or_default();
-            if !site.categories.iter().any(|c| c.slug == category) {
-                let known: Vec<&str> = site.categories.iter().map(|c| c.slug.as_str()).collect();
-                return Err(
-                    Diagnostic::error(format!("unknown category `{category}`")).hint(format!(
-                        "categories in content/site.yaml: {}",
-                        known.join(", ")
-                    )),
-                );
-            }
-            let title = title_or("Tên hướng dẫn, bắt đầu bằng động từ");
-            let path = match &opts.unit {
-                Some(u) => content
-                    .join("units")
-                    .join(u)
-                    .join("guides")
-                    .join(format!("{slug}.md")),
-                None => content
-                    .join("guides")
-                    .join(&category)
-                    .join(format!("{slug}.md")),
-            };
-            (
-                path,
-                fill(
-                    GUIDE,
-                    &[
-                        ("title", &title),
-                        ("audience", &audience),
-                        ("category", &category),
-                        ("today", &today),
-                    ],
-                ),
-            )
-        }
-        Kind::Page => {
-            let title = title_or("Tên trang");
-            (
-                content.join("pages").join(format!("{slug}.md")),
-                fill(PAGE, &[("title", &title), ("today", &today)]),
-            )
-        }
-        Kind::Message => {
-            let title = title_or("Mục đích của tin nhắn");
-            (
-                content.join("messages").join(format!("{slug}.yaml")),
-                fill(MESSAGE, &[("title", &title), ("audience", &audience)]),
-            )
-        }
-        Kind::Infographic => {
-            let title = title_or("Tiêu đề đồ họa");
-            (
-                content.join("infographics").join(format!("{slug}.yaml")),
-                fill(INFOGRAPHIC, &[("title", &title)]),
-            )
-        }
-        Kind::Unit => {
-            let kind = opts
-                .category
-                .clone()
-                .or_else(|| site.unit_kinds.first().map(|k| k.0.clone()))
-                .unwrap_or_default();
-            let title = title_or("Tên đơn vị");
-            (
-                content.join("units").join(format!("{slug}.yaml")),
-                fill(UNIT, &[("title", &title), ("kind", &kind), ("slug", &slug)]),
-            )
-        }
+        Kind::Guide => d.guide()?,
+        Kind::Page => d.page(),
+        Kind::Message => d.message(),
+        Kind::Infographic => d.infographic(),
+        Kind::Unit => d.unit(),
     };
     write_new(&path, &text)?;
     Ok(path)
+}
+
+/// What a new file is made from: its slug, the title given (empty when the
+/// name was a slug already), and site.yaml's first audience.
+struct Draft<'a> {
+    opts: &'a NewOptions,
+    site: &'a SiteConfig,
+    content: PathBuf,
+    slug: String,
+    title: String,
+    audience: String,
+    today: String,
+}
+
+impl Draft<'_> {
+    /// The title given, or `default` (a prompt for the editor).
+    fn title_or(&self, default: &str) -> String {
+        if self.title.is_empty() {
+            default.to_owned()
+        } else {
+            self.title.clone()
+        }
+    }
+
+    /// A guide in its category's folder, or in the unit's with `--unit`.
+    fn guide(&self) -> Result<(PathBuf, String), Diagnostic> {
+        let (opts, site, slug) = (self.opts, self.site, &self.slug);
+        let category = opts
+            .category
+            .clone()
+            .or_else(|| site.categories.first().map(|c| c.slug.clone()))
+            .unwrap_or_default();
+        if !site.categories.iter().any(|c| c.slug == category) {
+            let known: Vec<&str> = site.categories.iter().map(|c| c.slug.as_str()).collect();
+            return Err(
+                Diagnostic::error(format!("unknown category `{category}`")).hint(format!(
+                    "categories in content/site.yaml: {}",
+                    known.join(", ")
+                )),
+            );
+        }
+        let title = self.title_or("Tên hướng dẫn, bắt đầu bằng động từ");
+        let path = match &opts.unit {
+            Some(u) => self
+                .content
+                .join("units")
+                .join(u)
+                .join("guides")
+                .join(format!("{slug}.md")),
+            None => self
+                .content
+                .join("guides")
+                .join(&category)
+                .join(format!("{slug}.md")),
+        };
+        let text = fill(
+            GUIDE,
+            &[
+                ("title", &title),
+                ("audience", &self.audience),
+                ("category", &category),
+                ("today", &self.today),
+            ],
+        );
+        Ok((path, text))
+    }
+
+    fn page(&self) -> (PathBuf, String) {
+        let title = self.title_or("Tên trang");
+        (
+            self.content.join("pages").join(format!("{}.md", self.slug)),
+            fill(PAGE, &[("title", &title), ("today", &self.today)]),
+        )
+    }
+
+    fn message(&self) -> (PathBuf, String) {
+        let title = self.title_or("Mục đích của tin nhắn");
+        (
+            self.content
+                .join("messages")
+                .join(format!("{}.yaml", self.slug)),
+            fill(MESSAGE, &[("title", &title), ("audience", &self.audience)]),
+        )
+    }
+
+    fn infographic(&self) -> (PathBuf, String) {
+        let title = self.title_or("Tiêu đề đồ họa");
+        (
+            self.content
+                .join("infographics")
+                .join(format!("{}.yaml", self.slug)),
+            fill(INFOGRAPHIC, &[("title", &title)]),
+        )
+    }
+
+    /// A unit of the kind given with `--category`, else site.yaml's first.
+    fn unit(&self) -> (PathBuf, String) {
+        let kind = self
+            .opts
+            .category
+            .clone()
+            .or_else(|| self.site.unit_kinds.first().map(|k| k.0.clone()))
+            .unwrap_or_default();
+        let title = self.title_or("Tên đơn vị");
+        (
+            self.content
+                .join("units")
+                .join(format!("{}.yaml", self.slug)),
+            fill(
+                UNIT,
+                &[("title", &title), ("kind", &kind), ("slug", &self.slug)],
+            ),
+        )
+    }
 }
 
 /// Create a new project in `dir` (which must be empty or absent) that builds.
