@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::{Guide, Project, Unit};
+use crate::content::{Doc, Guide, InfographicSpec, Project, Unit};
 use crate::text::Collation;
 
 /// One unit's site, as a value: units resolve and render independently.
@@ -85,6 +85,17 @@ impl<'p> UnitSite<'p> {
 
     pub fn guide(&self, slug: &str) -> Option<&'p Guide> {
         self.guides.get(slug).copied()
+    }
+
+    /// The infographics the unit shows: those about a guide it publishes,
+    /// and those about no guide.
+    pub fn infographics(&self) -> impl Iterator<Item = &'p Doc<InfographicSpec>> + '_ {
+        self.project.infographics.iter().filter(|i| {
+            i.meta
+                .guide
+                .as_ref()
+                .is_none_or(|g| self.guide(g).is_some())
+        })
     }
 
     /// Guides in alphabetical order.

@@ -465,6 +465,6 @@ fn place_image(
     Some(format!(
         "#md-image({}, {}, {width_mm}mm)\n",
         lit(&format!("/img/{name}")),
-        lit(&alt)
+        lit(alt)
     ))
 }

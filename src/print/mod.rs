@@ -79,7 +79,7 @@ fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
 
 /// The unit's infographics that have posters, with their PDFs.
 fn poster_links(site: &UnitSite) -> Vec<Value> {
-    crate::visual::of_unit(site)
+    site.infographics()
         .map(|i| {
             let files: Vec<Value> = crate::engine::canvas::CANVASES
                 .iter()

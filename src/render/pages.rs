@@ -251,12 +251,13 @@ fn home(site: &UnitSite, sh: &Shared, ctx: &mut Context) {
     latest.sort_by_key(|g| std::cmp::Reverse(g.doc.meta.last_reviewed));
     ctx.insert("latest", &cards(site, latest.into_iter().take(5)));
     ctx.insert("guide_count", &site.guides.len());
-    let infographics: Vec<serde_json::Value> = crate::visual::of_unit(site)
+    let infographics: Vec<serde_json::Value> = site
+        .infographics()
         .filter(|_| sh.media.linked())
         .map(|i| {
             serde_json::json!({
                 "title": i.meta.title,
-                "url": format!("{}/{}/index.html", crate::visual::DIR, i.slug),
+                "url": format!("{}/{}/index.html", crate::paths::PICTURES_DIR, i.slug),
             })
         })
         .collect();
@@ -326,7 +327,7 @@ fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: 
         .map(|f| {
             serde_json::json!({
                 "name": f.name,
-                "url": crate::print::leaflet_path(&g.doc.slug, &f.slug, crate::print::Variant::Download),
+                "url": crate::paths::leaflet(&g.doc.slug, &f.slug, false),
             })
         })
         .collect();
@@ -337,7 +338,7 @@ fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: 
             &format!(
                 "{}{}",
                 site.unit.data.base_url,
-                crate::paths::guide_file(&g.doc.slug, crate::visual::PREVIEW)
+                crate::paths::guide_file(&g.doc.slug, crate::paths::PREVIEW_FILE)
             ),
         );
     }
@@ -363,12 +364,10 @@ fn free_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, pg: &Page, root: &
 fn print_links(site: &UnitSite, sh: &Shared) -> Option<serde_json::Value> {
     let formats = sh.theme.print.as_ref().filter(|_| sh.media.linked())?;
     Some(serde_json::json!({
-        "index": crate::print::INDEX,
-        "handbook": formats.handbook().map(|f| crate::print::handbook_path(
-            &f.slug,
-            &site.unit.slug,
-            crate::print::Variant::Download
-        )),
+        "index": crate::paths::PRINT_INDEX,
+        "handbook": formats
+            .handbook()
+            .map(|f| crate::paths::handbook(&f.slug, &site.unit.slug, false)),
     }))
 }
 

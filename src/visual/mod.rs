@@ -33,17 +33,6 @@ const PREVIEW_TEMPLATE: &str = "xem-truoc.typ";
 pub const DIR: &str = crate::paths::PICTURES_DIR;
 pub const PREVIEW: &str = crate::paths::PREVIEW_FILE;
 
-/// The infographics a unit shows: those about a guide it publishes, and
-/// those about no guide.
-pub fn of_unit<'p>(site: &UnitSite<'p>) -> impl Iterator<Item = &'p Doc<InfographicSpec>> {
-    site.project.infographics.iter().filter(|i| {
-        i.meta
-            .guide
-            .as_ref()
-            .is_none_or(|g| site.guide(g).is_some())
-    })
-}
-
 /// Check every spec against the project: guide, icons, formats, palette.
 pub fn validate(p: &Project, sink: &Sink) {
     use crate::content::YamlFile;
@@ -184,7 +173,7 @@ impl Renderer for Visuals {
             }
         }
         if files.contains_key(TEMPLATE) {
-            for spec in of_unit(site) {
+            for spec in site.infographics() {
                 job.infographic(spec);
             }
         }
