@@ -254,7 +254,10 @@ fn render_site<'k>(
     let markdown = Markdown {
         labels: l.theme.alert_labels(),
         highlighter: Default::default(),
-        sanitizer: Default::default(),
+        sanitizer: crate::markdown::Sanitizer::new(
+            &l.theme.text.task_done,
+            &l.theme.text.task_todo,
+        ),
         images: &l.images,
     };
     let docs = Docs::render_all(&l.project, &markdown);

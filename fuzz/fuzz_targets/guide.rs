@@ -20,7 +20,7 @@ fn tools() -> &'static (AlertLabels, Highlighter, Sanitizer) {
             warning: "Cảnh báo".into(),
             caution: "Thận trọng".into(),
         };
-        (labels, Highlighter::default(), Sanitizer::default())
+        (labels, Highlighter::default(), Sanitizer::new("Đã xong", "Chưa xong"))
     })
 }
 

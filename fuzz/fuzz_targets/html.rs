@@ -8,6 +8,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(html) = std::str::from_utf8(data) {
         let _ = sotay::links::attributes(html);
         let _ = sotay::links::text(html);
-        let _ = sotay::markdown::Sanitizer::default().clean(html);
+        let _ = sotay::markdown::Sanitizer::new("Đã xong", "Chưa xong").clean(html);
     }
 });

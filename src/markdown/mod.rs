@@ -248,9 +248,9 @@ pub fn render_inline(doc: &Document, env: &Env) -> String {
 
 /// A message's Markdown (an e-mail body) as sanitised HTML: it has no
 /// guide links or images to resolve.
-pub fn message_html(md: &str) -> String {
+pub fn message_html(md: &str, sanitizer: &Sanitizer) -> String {
     let doc = Document::parse(md);
-    Sanitizer::default().clean(&to_html(doc.all()))
+    sanitizer.clean(&to_html(doc.all()))
 }
 
 fn heading_number(l: HeadingLevel) -> usize {
@@ -407,7 +407,10 @@ mod tests {
 
     fn render_md(md: &str) -> Rendered {
         let labels = labels();
-        let (h, s) = (Highlighter::default(), Sanitizer::default());
+        let (h, s) = (
+            Highlighter::default(),
+            Sanitizer::new("Đã xong", "Chưa xong"),
+        );
         let link = |t: &Target| match t {
             Target::Guide { slug, anchor } if slug == "co" => Some(format!(
                 "../co/index.html{}",

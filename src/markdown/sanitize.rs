@@ -12,10 +12,14 @@ const ALIGN: [&str; 3] = [
 
 pub struct Sanitizer {
     builder: Builder<'static>,
+    /// The glyphs that replace a task list's checkboxes (see `TASK_MARKERS`).
+    glyphs: [String; 2],
 }
 
-impl Default for Sanitizer {
-    fn default() -> Self {
+impl Sanitizer {
+    /// A sanitizer naming ticked and unticked tasks with the theme's words
+    /// (`task_done`, `task_todo`).
+    pub fn new(done: &str, todo: &str) -> Self {
         let mut b = Builder::default();
         b.add_tags(["input", "figure", "figcaption"])
             .add_generic_attributes([
@@ -51,29 +55,35 @@ impl Default for Sanitizer {
                     Some(value.into())
                 }
             });
-        Self { builder: b }
+        Self {
+            builder: b,
+            glyphs: [task_glyph(true, done), task_glyph(false, todo)],
+        }
     }
 }
 
 /// A task list's disabled checkboxes, as the sanitizer writes
-/// pulldown-cmark's markers, and the named glyphs that replace them: a
-/// checkbox nobody can tick has no label to give, so screen readers heard
-/// an unnamed control.
-const TASK_MARKERS: [(&str, &str); 2] = [
-    (
-        r#"<input disabled="" type="checkbox" checked="">"#,
-        r#"<span class="viec viec--xong" role="img" aria-label="Đã xong"></span>"#,
-    ),
-    (
-        r#"<input disabled="" type="checkbox">"#,
-        r#"<span class="viec" role="img" aria-label="Chưa xong"></span>"#,
-    ),
+/// pulldown-cmark's markers (ticked, then not): they become named glyphs,
+/// since a checkbox nobody can tick has no label to give, so screen
+/// readers heard an unnamed control.
+const TASK_MARKERS: [&str; 2] = [
+    r#"<input disabled="" type="checkbox" checked="">"#,
+    r#"<input disabled="" type="checkbox">"#,
 ];
+
+/// The glyph for a ticked (`viec--xong`) or unticked task, named `label`.
+fn task_glyph(done: bool, label: &str) -> String {
+    let class = if done { "viec viec--xong" } else { "viec" };
+    format!(
+        r#"<span class="{class}" role="img" aria-label="{}"></span>"#,
+        super::escape(label)
+    )
+}
 
 impl Sanitizer {
     pub fn clean(&self, html: &str) -> String {
         let mut out = self.builder.clean(html).to_string();
-        for (marker, glyph) in TASK_MARKERS {
+        for (marker, glyph) in TASK_MARKERS.iter().zip(&self.glyphs) {
             if out.contains(marker) {
                 out = out.replace(marker, glyph);
             }
@@ -88,7 +98,7 @@ mod tests {
 
     #[test]
     fn strips_scripts_handlers_and_js_urls() {
-        let s = Sanitizer::default();
+        let s = Sanitizer::new("Đã xong", "Chưa xong");
         let out = s.clean(
             r#"<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">b</a><img src="x.png" onerror="y()" alt="c"></p>"#,
         );
@@ -110,7 +120,7 @@ mod tests {
 
     #[test]
     fn task_markers_become_named_glyphs() {
-        let s = Sanitizer::default();
+        let s = Sanitizer::new("Đã xong", "Chưa xong");
         let out = s.clean(
             "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nA</li>\n<li><input disabled=\"\" type=\"checkbox\"/>\nB</li>\n</ul>",
         );

@@ -216,7 +216,13 @@ pub struct Rendered {
 }
 
 /// Render a message for a unit; channel rule violations go to `errors`.
-pub fn render(p: &Project, u: &Unit, msg: &Message, errors: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+pub fn render(
+    p: &Project,
+    u: &Unit,
+    msg: &Message,
+    sanitizer: &crate::markdown::Sanitizer,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Rendered> {
     let r = UnitMessage::new(p, u, msg);
     let m = &msg.meta;
     let mut out = Vec::new();
@@ -230,7 +236,7 @@ pub fn render(p: &Project, u: &Unit, msg: &Message, errors: &mut Vec<Diagnostic>
             }
             Channel::Email => {
                 if let Some(e) = &m.email {
-                    r.email(e, &mut out);
+                    r.email(e, sanitizer, &mut out);
                 }
             }
             Channel::Loudspeaker => out.push(r.loudspeaker()),
@@ -481,7 +487,7 @@ impl<'a> UnitMessage<'a> {
     }
 
     /// The email's subject, text and HTML rows.
-    fn email(&self, e: &Email, out: &mut Vec<Rendered>) {
+    fn email(&self, e: &Email, sanitizer: &crate::markdown::Sanitizer, out: &mut Vec<Rendered>) {
         let m = self.m;
         let subject = self.fill_keeping(&e.subject);
         let body_src = e.body.as_deref().unwrap_or(&m.body);
@@ -498,7 +504,7 @@ impl<'a> UnitMessage<'a> {
             body.clone(),
             self.sender_list(body_src),
         ));
-        let html = crate::markdown::message_html(&body);
+        let html = crate::markdown::message_html(&body, sanitizer);
         out.push(self.row(Channel::Email, "html", html, Vec::new()));
     }
 

@@ -340,6 +340,8 @@ mod tests {
     use super::*;
     use crate::hash::short as hash;
 
+    // Long: one manifest written, then damaged in each way a reader must
+    // reject, each case reading the same file.
     #[test]
     fn round_trips_and_rejects_damage() {
         let dir = tempfile::tempdir().unwrap();

@@ -330,21 +330,21 @@ pub fn handbook(
     warned: &Mutex<HashSet<PathBuf>>,
 ) -> Doc {
     let p = site.project;
-    let labels = shared.theme.alert_labels();
-    let images: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
-    let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let book = Book {
+        site,
+        shared,
+        v,
+        warned,
+        labels: shared.theme.alert_labels(),
+        images: Mutex::default(),
+        warnings: Mutex::default(),
+    };
     let mut groups = String::new();
     let mut latest = None;
     for a in &p.site.audiences {
         let guides: Vec<&Guide> = site
             .ordered()
-            .filter(|g| {
-                p.site
-                    .audiences
-                    .iter()
-                    .find(|x| g.doc.meta.audiences.contains(&x.slug))
-                    .is_some_and(|first| first.slug == a.slug)
-            })
+            .filter(|g| first_audience(p, g) == Some(a.slug.as_str()))
             .collect();
         if guides.is_empty() {
             continue;
@@ -352,42 +352,7 @@ pub fn handbook(
         let mut entries = String::new();
         for g in guides {
             latest = latest.max(Some(g.doc.meta.last_reviewed));
-            let dir = g
-                .doc
-                .source
-                .path
-                .parent()
-                .map(|d| p.root.join(d))
-                .unwrap_or_default();
-            let fallback = fill(
-                &shared.theme.text.image_alt,
-                &[("title", &g.doc.meta.title)],
-            );
-            let image = |src: &str, alt: &str| {
-                let alt = if alt.trim().is_empty() {
-                    &fallback
-                } else {
-                    alt
-                };
-                place_image(&dir, src, alt, g, &images, &warnings, warned)
-            };
-            let label = |t: &Target| match t {
-                Target::Guide { slug, .. } if site.guide(slug).is_some() => {
-                    Some(format!("g-{slug}"))
-                }
-                _ => None,
-            };
-            let env = Env {
-                label: &label,
-                image: &image,
-                clickable: v == Variant::Download,
-                labels: &labels,
-            };
-            let _ = write!(
-                entries,
-                "({}),",
-                guide_fields(site, g, &env, &shared.theme.text)
-            );
+            let _ = write!(entries, "({}),", book.entry(g));
         }
         let _ = write!(groups, "(name: {}, guides: ({entries})),", lit(&a.name));
     }
@@ -403,8 +368,64 @@ pub fn handbook(
     );
     Doc {
         source: s,
-        images: images.into_inner().expect("images"),
-        warnings: warnings.into_inner().expect("warnings"),
+        images: book.images.into_inner().expect("images"),
+        warnings: book.warnings.into_inner().expect("warnings"),
+    }
+}
+
+/// A guide goes into the group of its first audience in the site's order.
+fn first_audience<'p>(p: &'p crate::content::Project, g: &Guide) -> Option<&'p str> {
+    p.site
+        .audiences
+        .iter()
+        .find(|x| g.doc.meta.audiences.contains(&x.slug))
+        .map(|a| a.slug.as_str())
+}
+
+/// One handbook being written: what each guide's entry needs, and the
+/// images and warnings its entries collect.
+struct Book<'a, 'p> {
+    site: &'a UnitSite<'p>,
+    shared: &'a Shared<'a>,
+    v: Variant,
+    warned: &'a Mutex<HashSet<PathBuf>>,
+    labels: crate::markdown::AlertLabels,
+    images: Mutex<Vec<(String, Vec<u8>)>>,
+    warnings: Mutex<Vec<Diagnostic>>,
+}
+
+impl Book<'_, '_> {
+    /// A guide's fields, with its images placed and links to guides in the
+    /// handbook made into links inside it.
+    fn entry(&self, g: &Guide) -> String {
+        let (site, text) = (self.site, &self.shared.theme.text);
+        let dir = g
+            .doc
+            .source
+            .path
+            .parent()
+            .map(|d| site.project.root.join(d))
+            .unwrap_or_default();
+        let fallback = fill(&text.image_alt, &[("title", &g.doc.meta.title)]);
+        let image = |src: &str, alt: &str| {
+            let alt = if alt.trim().is_empty() {
+                &fallback
+            } else {
+                alt
+            };
+            place_image(&dir, src, alt, g, &self.images, &self.warnings, self.warned)
+        };
+        let label = |t: &Target| match t {
+            Target::Guide { slug, .. } if site.guide(slug).is_some() => Some(format!("g-{slug}")),
+            _ => None,
+        };
+        let env = Env {
+            label: &label,
+            image: &image,
+            clickable: self.v == Variant::Download,
+            labels: &self.labels,
+        };
+        guide_fields(site, g, &env, text)
     }
 }
 

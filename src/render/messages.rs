@@ -25,7 +25,7 @@ impl Renderer for Messages {
         let rows: Vec<messages::Rendered> = p
             .messages
             .iter()
-            .flat_map(|m| messages::render(p, site.unit, m, &mut errors))
+            .flat_map(|m| messages::render(p, site.unit, m, &sh.markdown.sanitizer, &mut errors))
             .collect();
         if !errors.is_empty() {
             return Err(errors);

@@ -32,6 +32,49 @@ pub struct Theme {
 
 const STRINGS: &str = "strings.yaml";
 
+/// A theme's files by folder: `templates/` (Tera, NFC), `print/` (Typst,
+/// NFC) and `static/` (copied as they are).
+#[derive(Default)]
+struct Files {
+    sources: BTreeMap<String, String>,
+    static_files: Vec<(String, Vec<u8>)>,
+    print_files: BTreeMap<String, String>,
+}
+
+/// Read every file of the theme folder `dir` (`shown` in messages).
+fn read_files(dir: &Path, shown: &Path, sink: &Sink) -> Files {
+    let mut files = Files::default();
+    let entries = WalkDir::new(dir).sort_by_file_name().into_iter();
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        let cannot = |what: &str, e: std::io::Error| {
+            Diagnostic::error(format!("cannot read {what}: {e}")).in_file(&shown.join(rel))
+        };
+        let text = || std::fs::read_to_string(entry.path()).map(|s| crate::text::nfc(&s));
+        if let Some(name) = rel_str.strip_prefix("templates/") {
+            match text() {
+                Ok(s) => drop(files.sources.insert(name.to_owned(), s)),
+                Err(e) => sink.push(cannot("template", e)),
+            }
+        } else if let Some(name) = rel_str.strip_prefix("print/") {
+            match text() {
+                Ok(s) => drop(files.print_files.insert(name.to_owned(), s)),
+                Err(e) => sink.push(cannot("print template", e)),
+            }
+        } else if let Some(name) = rel_str.strip_prefix("static/") {
+            match std::fs::read(entry.path()) {
+                Ok(b) => files.static_files.push((name.to_owned(), b)),
+                Err(e) => sink.push(cannot("theme file", e)),
+            }
+        }
+    }
+    files
+}
+
 impl Theme {
     pub fn load(root: &Path, name: &str, sink: &Sink) -> Option<Theme> {
         let dir = root.join("themes").join(name);
@@ -41,49 +84,11 @@ impl Theme {
                 .hint("copy themes/default from the sotay repository, or set `theme:` in content/site.yaml to an existing theme"));
             return None;
         }
-        let mut sources = BTreeMap::new();
-        let mut static_files = Vec::new();
-        let mut print_files = BTreeMap::new();
-        for entry in WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let rel_str = rel.to_string_lossy().replace('\\', "/");
-            if let Some(name) = rel_str.strip_prefix("templates/") {
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(s) => {
-                        sources.insert(name.to_owned(), crate::text::nfc(&s));
-                    }
-                    Err(e) => sink.push(
-                        Diagnostic::error(format!("cannot read template: {e}"))
-                            .in_file(&shown.join(rel)),
-                    ),
-                }
-            } else if let Some(name) = rel_str.strip_prefix("print/") {
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(text) => {
-                        print_files.insert(name.to_owned(), crate::text::nfc(&text));
-                    }
-                    Err(e) => sink.push(
-                        Diagnostic::error(format!("cannot read print template: {e}"))
-                            .in_file(&shown.join(rel)),
-                    ),
-                }
-            } else if let Some(name) = rel_str.strip_prefix("static/") {
-                match std::fs::read(entry.path()) {
-                    Ok(b) => static_files.push((name.to_owned(), b)),
-                    Err(e) => sink.push(
-                        Diagnostic::error(format!("cannot read theme file: {e}"))
-                            .in_file(&shown.join(rel)),
-                    ),
-                }
-            }
-        }
+        let Files {
+            sources,
+            static_files,
+            print_files,
+        } = read_files(&dir, &shown, sink);
         let print = crate::engine::formats::Formats::load(
             &print_files,
             &shown.to_string_lossy().replace('\\', "/"),

@@ -77,6 +77,9 @@ pub struct Text {
     pub fee_online: String,
     pub handbook_subtitle: String,
     pub image_alt: String,
+    /// A task list's ticked and unticked boxes, for screen readers.
+    pub task_done: String,
+    pub task_todo: String,
 }
 
 impl Text {
