@@ -128,6 +128,30 @@ pub fn handbook(format: &str, unit: &str, press: bool) -> String {
 pub const PICTURES_DIR: &str = "do-hoa";
 pub const PREVIEW_FILE: &str = "xem-truoc.png";
 
+/// An infographic's page.
+pub fn picture_page(slug: &str) -> String {
+    format!("{PICTURES_DIR}/{slug}/index.html")
+}
+
+/// An infographic's PNG on one canvas (`w` × `h` pixels).
+pub fn picture_png(slug: &str, canvas: &str, w: u32, h: u32) -> String {
+    format!("{PICTURES_DIR}/{slug}/{canvas}-{w}x{h}.png")
+}
+
+/// An infographic's SVG (drawn on the square canvas).
+pub fn picture_svg(slug: &str) -> String {
+    format!("{PICTURES_DIR}/{slug}/{slug}.svg")
+}
+
+/// An infographic's poster PDF on one canvas; the press variant in `nha-in/`.
+pub fn poster(slug: &str, canvas: &str, press: bool) -> String {
+    if press {
+        format!("{PICTURES_DIR}/{slug}/nha-in/ap-phich-{canvas}.pdf")
+    } else {
+        format!("{PICTURES_DIR}/{slug}/ap-phich-{canvas}.pdf")
+    }
+}
+
 /// A unit's logo, copied from content/.
 pub fn logo(ext: &str) -> String {
     format!("{ASSETS}/logo.{ext}")

@@ -9,6 +9,18 @@ pub mod world;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A hash of the theme's print files and the tool: the key of a pooled
+/// world, and part of every PDF's and picture's cache key.
+pub fn theme_key(print_files: &std::collections::BTreeMap<String, String>) -> String {
+    let mut h = crate::hash::Hasher::default();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for (k, v) in print_files {
+        h.update(k.as_bytes()).update(&[0]);
+        h.update(v.as_bytes()).update(&[0]);
+    }
+    h.hex()
+}
+
 /// Stack size of the threads that run Typst (virtual memory: only what a
 /// layout touches is used). Typst lays out deeply nested content
 /// recursively; 2 MB stacks overflowed in print with 18 units.

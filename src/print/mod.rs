@@ -78,7 +78,7 @@ fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
 }
 
 /// The unit's infographics that have posters, with their PDFs.
-fn poster_links(site: &UnitSite) -> Vec<Value> {
+fn poster_links(site: &UnitSite, text: &Text) -> Vec<Value> {
     site.infographics()
         .map(|i| {
             let files: Vec<Value> = crate::engine::canvas::CANVASES
@@ -88,11 +88,10 @@ fn poster_links(site: &UnitSite) -> Vec<Value> {
                         && (i.meta.formats.is_empty() || i.meta.formats.iter().any(|f| f == c.slug))
                 })
                 .map(|c| {
-                    let dir = format!("{}/{}", crate::paths::PICTURES_DIR, i.slug);
                     json!({
-                        "name": c.name,
-                        "download": format!("{dir}/ap-phich-{}.pdf", c.slug),
-                        "press": format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
+                        "name": text.canvas_name(c.slug),
+                        "download": crate::paths::poster(&i.slug, c.slug, false),
+                        "press": crate::paths::poster(&i.slug, c.slug, true),
                     })
                 })
                 .collect();
@@ -186,7 +185,7 @@ impl Renderer for Print {
         let Some(formats) = &sh.theme.print else {
             return Ok(Stats::default());
         };
-        let key = theme_key(sh);
+        let key = crate::engine::theme_key(&sh.theme.print_files);
         let tasks = tasks(units.selected, formats);
         let mut results =
             crate::engine::run_tasks(&tasks, |(site, task)| self.run(site, task, sh, out, &key));
@@ -227,17 +226,6 @@ fn tasks<'s, 'p>(
 enum Task<'a> {
     Handbook(&'a Format, Variant),
     Leaflets(&'a crate::content::Guide),
-}
-
-/// A hash of the theme's print files and the tool: part of every cache key.
-pub(crate) fn theme_key(shared: &Shared) -> String {
-    let mut h = crate::hash::Hasher::default();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for (k, v) in &shared.theme.print_files {
-        h.update(k.as_bytes()).update(&[0]);
-        h.update(v.as_bytes()).update(&[0]);
-    }
-    h.hex()
 }
 
 struct Job<'a, 'p> {
@@ -386,7 +374,7 @@ impl Job<'_, '_> {
             }),
         );
         ctx.insert("specs", &shop_specs(t, site, formats));
-        ctx.insert("posters", &poster_links(site));
+        ctx.insert("posters", &poster_links(site, t));
         let page = crate::paths::in_unit(unit, INDEX);
         let made = self.out.emit(&page, Depends::Loose, || {
             self.shared.template("print.html", &ctx, &page)

@@ -257,7 +257,7 @@ fn home(site: &UnitSite, sh: &Shared, ctx: &mut Context) {
         .map(|i| {
             serde_json::json!({
                 "title": i.meta.title,
-                "url": format!("{}/{}/index.html", crate::paths::PICTURES_DIR, i.slug),
+                "url": crate::paths::picture_page(&i.slug),
             })
         })
         .collect();

@@ -156,7 +156,7 @@ impl Renderer for Visuals {
         if !files.contains_key(TEMPLATE) && !files.contains_key(PREVIEW_TEMPLATE) {
             return Ok(Stats::default());
         }
-        let key = crate::print::theme_key(shared);
+        let key = crate::engine::theme_key(&shared.theme.print_files);
         let mut world = self.worlds.take(&shared.theme.print_files, &key);
         let mut job = Job {
             site,
@@ -335,7 +335,6 @@ impl Job<'_, '_> {
             .iter()
             .filter(|c| m.formats.is_empty() || m.formats.iter().any(|f| f == c.slug))
             .collect();
-        let dir = format!("{DIR}/{}", spec.slug);
         let alt = alt_text(&self.shared.theme.text, m, &steps, site);
         let mut made: Vec<(String, String)> = Vec::new();
         for c in &canvases {
@@ -349,28 +348,28 @@ impl Job<'_, '_> {
             for (v, ext) in variants {
                 let source =
                     infographic_source(self.shared.theme, site, spec, &steps, guide, c, *v);
-                let rel = match (*ext, c.poster) {
-                    ("press.pdf", _) => format!("{dir}/nha-in/ap-phich-{}.pdf", c.slug),
-                    ("pdf", _) => format!("{dir}/ap-phich-{}.pdf", c.slug),
-                    ("svg", _) => format!("{dir}/{}.svg", spec.slug),
-                    _ => format!("{dir}/{}-{}x{}.png", c.slug, c.width, c.height),
+                let rel = match *ext {
+                    "press.pdf" => crate::paths::poster(&spec.slug, c.slug, true),
+                    "pdf" => crate::paths::poster(&spec.slug, c.slug, false),
+                    "svg" => crate::paths::picture_svg(&spec.slug),
+                    _ => crate::paths::picture_png(&spec.slug, c.slug, c.width, c.height),
                 };
-                match self.export(&source, ext, c.name, &icons_used, Some((&m.title, &alt))) {
+                let name = self.shared.theme.text.canvas_name(c.slug);
+                match self.export(&source, ext, name, &icons_used, Some((&m.title, &alt))) {
                     Ok(bytes) => {
                         self.emit(&rel, &bytes);
                         let label = match *ext {
                             "press.pdf" => crate::theme::fill(
                                 &self.shared.theme.text.press_file,
-                                &[("name", c.name)],
+                                &[("name", name)],
                             ),
-                            other => format!("{} ({})", c.name, other.to_uppercase()),
+                            other => format!("{name} ({})", other.to_uppercase()),
                         };
                         made.push((label, rel));
                     }
                     Err(f) => {
                         let hint = format!(
-                            "shorten this text: it does not fit the {} canvas even at its smallest size",
-                            c.name
+                            "shorten this text: it does not fit the {name} canvas even at its smallest size"
                         );
                         let d = failure(f, &spec.source.path, &spec.source.text, Some(m), &hint);
                         self.errors.push(d.for_unit(self.unit_slug()));
@@ -393,7 +392,7 @@ impl Job<'_, '_> {
         use serde_json::json;
         let site = self.site;
         let m = &spec.meta;
-        let rel = format!("{DIR}/{}/index.html", spec.slug);
+        let rel = crate::paths::picture_page(&spec.slug);
         let mut ctx = crate::render::pages::page_context(
             site,
             self.shared,
