@@ -433,7 +433,7 @@ fn a_logo_must_be_a_picture_inside_the_units_folder() {
 
 #[test]
 fn a_theme_missing_a_ui_string_names_the_key_and_the_file() {
-    let f = Fixture::new();
+    let f = Fixture::html_only();
     let path = f.root().join("themes/default/strings.yaml");
     let t = std::fs::read_to_string(&path).unwrap();
     let without: String = t
@@ -446,8 +446,13 @@ fn a_theme_missing_a_ui_string_names_the_key_and_the_file() {
     let d = find_diag(&ds, "the theme's UI strings lack `latest_list`");
     assert_eq!(at(d).0, "themes/default/strings.yaml");
     let hint = d.hint.as_deref().unwrap();
-    assert!(
-        hint.contains("add `latest_list:") && hint.contains("themes/default/strings.yaml"),
-        "{hint}"
-    );
+    assert!(hint.contains("themes/default/strings.yaml"), "{hint}");
+    // The hint carries the missing line itself: pasting it fixes the build.
+    let line = hint
+        .lines()
+        .find(|l| l.starts_with("latest_list: \""))
+        .unwrap_or_else(|| panic!("no line to paste in: {hint}"));
+    let fixed = format!("{}{line}\n", std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, fixed).unwrap();
+    f.build_ok();
 }

@@ -191,14 +191,27 @@ fn typed(strings: &BTreeMap<String, String>, shown: &Path, sink: &Sink) -> Optio
                 Diagnostic::error(format!("the theme's UI strings lack `{keys}`"))
                     .in_file(shown)
                     .hint(format!(
-                        "add `{}: \"…\"` to {} (themes/default/strings.yaml in the sotay repository has every key)",
-                        missing[0],
-                        shown.display()
+                        "add these lines to {} (a theme made by an older sotay lacks them; this version's default theme reads):\n{}",
+                        shown.display(),
+                        default_lines(&missing)
                     )),
             );
             None
         }
     }
+}
+
+/// The default theme's lines for `keys`, as they stand in its strings.yaml.
+fn default_lines(keys: &[String]) -> String {
+    const DEFAULT: &str = include_str!("../../themes/default/strings.yaml");
+    let defaults: BTreeMap<String, String> = yaml_serde::from_str(DEFAULT).unwrap_or_default();
+    keys.iter()
+        .map(|k| {
+            let value = defaults.get(k).map_or("…", String::as_str);
+            format!("{k}: {}", serde_json::to_string(value).unwrap_or_default())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn load_strings(root: &Path, path: &Path, sink: &Sink) -> Option<BTreeMap<String, String>> {
