@@ -1,6 +1,8 @@
-//! Outputs. Each kind of output renders one unit's site behind the same small
-//! trait (in the spirit of mdBook's `Renderer`), so adding an output touches
-//! no other.
+//! Outputs. Each kind of output renders behind the same small trait (in the
+//! spirit of mdBook's `Renderer`), for each unit or once for the city, and
+//! writes only through `Output::emit`; `build::renderers` lists them, so
+//! adding an output touches no other. Print and pictures implement it in
+//! their own folders, above this one.
 
 pub mod api;
 pub mod assets;
