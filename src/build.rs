@@ -143,7 +143,7 @@ struct Loaded {
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut clock = Clock::start();
-    let keys = Keys::scan(&opts.root, opts.media);
+    let keys = Keys::scan(&opts.root, opts.media, opts.date);
     if let Some(report) = nothing_changed(opts, &keys, &clock) {
         return Ok(report);
     }
@@ -272,6 +272,7 @@ fn render_site<'k>(
         datasets: &l.datasets,
         cache: &l.cache,
         media: opts.media,
+        date: opts.date,
     };
     clock.lap(Phase::Markdown);
     let selected = selected_units(&l.project, &opts.scope);

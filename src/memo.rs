@@ -28,7 +28,8 @@ impl Keys {
     /// Read every file under content/, themes/ and assets/.
     /// `media`: a build without PDFs and pictures links to none, so its
     /// pages differ from a full build's.
-    pub fn scan(root: &Path, media: crate::options::Media) -> Self {
+    /// `date`: the build's date, which the output records.
+    pub fn scan(root: &Path, media: crate::options::Media, date: crate::content::Date) -> Self {
         let html_only = media == crate::options::Media::Skip;
         let mut all = Hasher::default();
         let mut frame = Hasher::default();
@@ -36,6 +37,7 @@ impl Keys {
         for h in [&mut all, &mut frame] {
             h.update(env!("CARGO_PKG_VERSION").as_bytes());
             h.update(if html_only { b"html" } else { b"all " });
+            h.update(date.to_string().as_bytes());
         }
         for dir in ["content", "themes", "assets"] {
             for e in walkdir::WalkDir::new(root.join(dir))
@@ -190,20 +192,29 @@ mod tests {
         write("content/guides/a.md", "---\ntitle: A\n---\nOne\n");
         write("content/guides/b.md", "---\ntitle: B\n---\nTwo\n");
         write("themes/t/page.html", "{{ x }}");
-        let before = Keys::scan(root, Media::Build);
+        let day = crate::content::Date::parse("2026-11-29").unwrap();
+        let before = Keys::scan(root, Media::Build, day);
         let key = |k: &Keys, g: &str| k.guide_group("u", g);
         write("content/guides/a.md", "---\ntitle: A\n---\nOne, edited\n");
-        let body = Keys::scan(root, Media::Build);
+        let body = Keys::scan(root, Media::Build, day);
         assert_ne!(key(&before, "a"), key(&body, "a"));
         assert_eq!(key(&before, "b"), key(&body, "b"));
         assert_ne!(before.fingerprint, body.fingerprint);
         write("content/guides/a.md", "---\ntitle: A2\n---\nOne, edited\n");
-        let title = Keys::scan(root, Media::Build);
+        let title = Keys::scan(root, Media::Build, day);
         assert_ne!(key(&body, "b"), key(&title, "b"));
         write("themes/t/page.html", "{{ y }}");
-        let theme = Keys::scan(root, Media::Build);
+        let theme = Keys::scan(root, Media::Build, day);
         assert_ne!(key(&title, "b"), key(&theme, "b"));
-        assert_ne!(key(&theme, "b"), key(&Keys::scan(root, Media::Skip), "b"));
+        assert_ne!(
+            key(&theme, "b"),
+            key(&Keys::scan(root, Media::Skip, day), "b")
+        );
+        // Another build date: the output records it, so nothing is kept.
+        let next = crate::content::Date::parse("2026-11-30").unwrap();
+        let later = Keys::scan(root, Media::Build, next);
+        assert_ne!(key(&theme, "b"), key(&later, "b"));
+        assert_ne!(theme.fingerprint, later.fingerprint);
         assert_ne!(key(&theme, "b"), theme.guide_group("v", "b"));
     }
 }

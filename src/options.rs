@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::content::Date;
+
 /// Which units a build makes, and so how much of the output folder is its.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -65,11 +67,15 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Show a progress bar on a terminal.
     pub progress: bool,
+    /// The build's date: what it records in its output and judges dated
+    /// facts by. The same inputs and date give the same bytes.
+    pub date: Date,
 }
 
 impl BuildOptions {
-    /// The whole site, PDFs and pictures included, into `<root>/public`.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
+    /// The whole site, PDFs and pictures included, into `<root>/public`,
+    /// as of `date` (the command line passes today; tests pass theirs).
+    pub fn new(root: impl Into<PathBuf>, date: Date) -> Self {
         let root = root.into();
         Self {
             out: root.join("public"),
@@ -78,6 +84,7 @@ impl BuildOptions {
             media: Media::Build,
             strict: false,
             progress: false,
+            date,
         }
     }
 }

@@ -163,7 +163,8 @@ impl Drop for Slot {
 /// change at once (PDFs and pictures keep their previous files meanwhile);
 /// the full build that follows lays out what the change touched.
 fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, pages_first: bool) {
-    let mut opts = BuildOptions::new(root);
+    // A preview is of today: each rebuild takes the day it runs on.
+    let mut opts = BuildOptions::new(root, crate::content::Date::today());
     opts.out = out.to_owned();
     if pages_first {
         opts.media = crate::options::Media::Defer;

@@ -107,7 +107,7 @@ fn axe_finds_no_wcag_violation_on_any_page_kind_at_phone_and_desktop_widths() {
         })
         .count();
     let out = tempfile::tempdir().unwrap();
-    let mut opts = sotay::BuildOptions::new(repo());
+    let mut opts = sotay::BuildOptions::new(repo(), build_date());
     opts.out = out.path().join("public");
     opts.scope = sotay::Scope::Shard(format!("1/{units}").parse().unwrap());
     if let Err(f) = sotay::build(&opts) {

@@ -369,7 +369,7 @@ fn run(case: &Case, base: &Path) -> Result<(), String> {
     }
     let content_before = snapshot_content(&root);
     let output_before = output_files(&root.join("public"));
-    let mut opts = sotay::BuildOptions::new(&root);
+    let mut opts = sotay::BuildOptions::new(&root, build_date());
     if !case.full {
         opts.media = sotay::Media::Skip;
     }

@@ -173,7 +173,7 @@ fn advertising_sms_carries_the_label_and_opt_out() {
 #[test]
 fn the_sample_writes_messages_for_every_unit() {
     let out = tempfile::tempdir().unwrap();
-    let mut opts = sotay::BuildOptions::new(repo());
+    let mut opts = sotay::BuildOptions::new(repo(), build_date());
     opts.out = out.path().join("public");
     sotay::build(&opts).unwrap_or_else(|f| panic!("{}", render(&f.diagnostics)));
     let units: Vec<String> = std::fs::read_dir(repo().join("content/units"))

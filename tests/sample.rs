@@ -19,7 +19,7 @@ fn review_date() -> Date {
 #[test]
 fn the_sample_builds_without_errors_or_warnings() {
     let out = tempfile::tempdir().unwrap();
-    let mut opts = sotay::BuildOptions::new(repo());
+    let mut opts = sotay::BuildOptions::new(repo(), review_date());
     opts.out = out.path().join("public");
     opts.strict = true;
     let report = match sotay::build(&opts) {
@@ -203,7 +203,7 @@ fn the_sample_covers_the_plan() {
 #[test]
 fn the_coverage_report_of_the_sample_matches_the_content() {
     let out = tempfile::tempdir().unwrap();
-    let mut opts = sotay::BuildOptions::new(repo());
+    let mut opts = sotay::BuildOptions::new(repo(), review_date());
     opts.out = out.path().join("public");
     sotay::build(&opts).unwrap_or_else(|f| panic!("{}", render(&f.diagnostics)));
     let json: serde_json::Value = serde_json::from_str(

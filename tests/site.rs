@@ -108,7 +108,7 @@ fn two_builds_are_byte_identical() {
     let twin = tempfile::tempdir().unwrap();
     copy_dir(f.root(), twin.path());
     f.build_ok();
-    let mut opts = sotay::BuildOptions::new(twin.path());
+    let mut opts = sotay::BuildOptions::new(twin.path(), build_date());
     opts.out = twin.path().join("elsewhere");
     let report = sotay::build(&opts).expect("the twin builds");
     assert_eq!(report.reused, 0, "the twin reused files");
@@ -120,6 +120,37 @@ fn two_builds_are_byte_identical() {
         assert_eq!(a.0, b.0);
         assert!(a.1 == b.1, "{} differs between builds", a.0.display());
     }
+}
+
+#[test]
+fn the_build_date_is_recorded_and_nothing_else_changes_with_it() {
+    let f = Fixture::html_only();
+    f.build_ok();
+    let report = f.read_out("bao-cao/bao-cao.json");
+    assert!(report.contains("\"date\": \"2026-11-29\""), "{report}");
+    assert!(f.read_out("bao-cao/index.html").contains("29/11/2026"));
+    let api = f.read_out("xa-ba-vi/api/v1/index.json");
+    assert!(api.contains("\"built\":\"2026-11-29\""), "{api}");
+    let first = output_files(&f.out());
+    // The next day's build of the same content: only the dated files differ.
+    let mut opts = f.options();
+    opts.date = sotay::content::Date::parse("2026-11-30").unwrap();
+    sotay::build(&opts).expect("builds");
+    let second = output_files(&f.out());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    let changed: Vec<String> = first
+        .iter()
+        .filter(|(p, bytes)| second[*p] != **bytes)
+        .map(|(p, _)| p.to_string_lossy().into_owned())
+        .collect();
+    let dated = |p: &String| p.starts_with("bao-cao/") || p.ends_with("api/v1/index.json");
+    assert!(
+        !changed.is_empty() && changed.iter().all(dated),
+        "{changed:?}"
+    );
 }
 
 #[test]

@@ -53,7 +53,7 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     let project = content::load(&opts.root, &Sink::default());
     // Build into a private temporary folder: the real output stays as it is.
     let tmp = private_dir();
-    let mut build_opts = BuildOptions::new(&opts.root);
+    let mut build_opts = BuildOptions::new(&opts.root, opts.today);
     build_opts.out = tmp.join("public");
     match build(&build_opts) {
         Ok(report) => {

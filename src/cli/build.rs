@@ -32,11 +32,15 @@ pub struct Args {
     /// Print how long each stage took (load, images, markdown, render, print…)
     #[arg(long)]
     timings: bool,
+    /// The build's date (YYYY-MM-DD), recorded in the output: today by default
+    #[arg(long, value_parser = super::parse_date)]
+    date: Option<sotay::content::Date>,
 }
 
 impl Args {
     fn options(&self, root: &Path, ui: Ui) -> BuildOptions {
-        let mut opts = BuildOptions::new(root);
+        let date = self.date.unwrap_or_else(sotay::content::Date::today);
+        let mut opts = BuildOptions::new(root, date);
         if let Some(out) = &self.out {
             opts.out = out.clone();
         }

@@ -55,6 +55,8 @@ struct IndexEntry<'a> {
 #[derive(Serialize)]
 struct Index<'a> {
     version: u32,
+    /// The build's date.
+    built: String,
     unit: UnitInfo<'a>,
     guides: Vec<IndexEntry<'a>>,
 }
@@ -143,7 +145,7 @@ impl Renderer for Api {
         // The index shows front matter only: kept while the frame is.
         let rel = crate::paths::in_unit(&u.slug, &format!("{DIR}/index.json"));
         let frame = Depends::Frame { unit: &u.slug };
-        if let Err(e) = out.emit(&rel, frame, || to_json(&rel, &index(site))) {
+        if let Err(e) = out.emit(&rel, frame, || to_json(&rel, &index(site, sh.date))) {
             errors.push(e);
         }
         if errors.is_empty() {
@@ -234,10 +236,11 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
 }
 
 /// The unit's index: its details and every guide's front matter.
-fn index<'a>(site: &'a UnitSite) -> Index<'a> {
+fn index<'a>(site: &'a UnitSite, date: crate::content::Date) -> Index<'a> {
     let (p, u) = (site.project, site.unit);
     Index {
         version: VERSION,
+        built: date.to_string(),
         unit: UnitInfo {
             slug: &u.slug,
             name: &u.data.name,

@@ -39,6 +39,8 @@ pub struct Shared<'a> {
     pub sink: &'a crate::diag::Sink,
     /// Whether PDFs and pictures are made (pages link to them unless skipped).
     pub media: crate::options::Media,
+    /// The build's date.
+    pub date: crate::content::Date,
     /// Rendered PDFs and pictures from earlier builds.
     pub cache: &'a crate::cache::RenderCache,
     /// Results data (`content/data/`), checked.

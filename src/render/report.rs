@@ -70,6 +70,8 @@ struct Totals {
 #[derive(Serialize)]
 struct Coverage<'a> {
     version: u32,
+    /// The build's date: what the report says is true on.
+    date: String,
     /// Required guides (the matrix columns), in slug order.
     required_guides: Vec<&'a str>,
     units: Vec<UnitRow<'a>>,
@@ -119,6 +121,7 @@ fn render(
     ctx.insert("site", &SiteView::new(p));
     ctx.insert("t", &sh.theme.strings);
     ctx.insert("report", &report);
+    ctx.insert("date_vi", &sh.date.display_vi());
     ctx.insert("titles", &titles);
     ctx.insert("root", "../");
     ctx.insert("canonical", &format!("{}{DIR}/", p.site.base_url));
@@ -159,6 +162,7 @@ fn coverage<'a>(
     };
     Coverage {
         version: 1,
+        date: sh.date.to_string(),
         required_guides: columns,
         units,
         freshness: freshness(p),

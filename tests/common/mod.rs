@@ -251,7 +251,7 @@ impl Fixture {
     }
 
     pub fn options(&self) -> BuildOptions {
-        let mut opts = BuildOptions::new(self.root());
+        let mut opts = BuildOptions::new(self.root(), build_date());
         opts.media = self.media;
         opts
     }
@@ -294,6 +294,12 @@ pub fn render(ds: &[sotay::Diagnostic]) -> String {
         .map(|d| d.render(false))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The date every test build runs on (the sample's review date): tests pass
+/// it in, none reads the machine's clock.
+pub fn build_date() -> sotay::content::Date {
+    sotay::content::Date::parse("2026-11-29").expect("a date")
 }
 
 pub fn repo() -> PathBuf {
