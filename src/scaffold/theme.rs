@@ -58,10 +58,7 @@ pub const FILES: &[(&str, &[u8])] = &[
         "static/tim-kiem.js",
         include_bytes!("../../themes/default/static/tim-kiem.js"),
     ),
-    (
-        "strings.yaml",
-        include_bytes!("../../themes/default/strings.yaml"),
-    ),
+    ("strings.yaml", crate::theme::DEFAULT_STRINGS.as_bytes()),
     (
         "templates/404.html",
         include_bytes!("../../themes/default/templates/404.html"),

@@ -32,6 +32,10 @@ pub struct Theme {
 
 const STRINGS: &str = "strings.yaml";
 
+/// The default theme's strings, built in: `sotay init` writes them and a
+/// theme lacking a key is told its default line.
+pub const DEFAULT_STRINGS: &str = include_str!("../../themes/default/strings.yaml");
+
 /// A theme's files by folder: `templates/` (Tera, NFC), `print/` (Typst,
 /// NFC) and `static/` (copied as they are).
 #[derive(Default)]
@@ -203,8 +207,8 @@ fn typed(strings: &BTreeMap<String, String>, shown: &Path, sink: &Sink) -> Optio
 
 /// The default theme's lines for `keys`, as they stand in its strings.yaml.
 fn default_lines(keys: &[String]) -> String {
-    const DEFAULT: &str = include_str!("../../themes/default/strings.yaml");
-    let defaults: BTreeMap<String, String> = yaml_serde::from_str(DEFAULT).unwrap_or_default();
+    let defaults: BTreeMap<String, String> =
+        yaml_serde::from_str(DEFAULT_STRINGS).unwrap_or_default();
     keys.iter()
         .map(|k| {
             let value = defaults.get(k).map_or("…", String::as_str);

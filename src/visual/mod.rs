@@ -25,13 +25,10 @@ use crate::resolve::UnitSite;
 use crate::theme::{Text, Theme, fill};
 pub use layout::{TextBox, layout_check, text_boxes};
 
-pub use crate::engine::canvas::{CANVASES, Canvas};
+use crate::engine::canvas::{CANVASES, Canvas};
 
 const TEMPLATE: &str = "infographic.typ";
 const PREVIEW_TEMPLATE: &str = "xem-truoc.typ";
-/// Where a unit's infographics go, and a guide's link preview.
-pub const DIR: &str = crate::paths::PICTURES_DIR;
-pub const PREVIEW: &str = crate::paths::PREVIEW_FILE;
 
 /// Check every spec against the project: guide, icons, formats, palette.
 pub fn validate(p: &Project, sink: &Sink) {
@@ -309,7 +306,7 @@ impl Job<'_, '_> {
             lit(&m.title),
             lit(&m.summary),
         );
-        let rel = crate::paths::guide_file(&g.doc.slug, PREVIEW);
+        let rel = crate::paths::guide_file(&g.doc.slug, crate::paths::PREVIEW_FILE);
         match self.export(&s, "png", "the link preview", &[], None) {
             Ok(png) => self.emit(&rel, &png),
             Err(f) => {
