@@ -260,7 +260,7 @@ fn render_site<'k>(
         ),
         images: &l.images,
     };
-    let docs = Docs::render_all(&l.project, &markdown);
+    let docs = Docs::render_all(&l.project, &markdown, opts.date, &l.theme.text);
     let collation = Collation::default();
     let sh = Shared {
         project: &l.project,

@@ -13,6 +13,9 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a failure (`check`'s coming changes): `--strict`
+    /// does not count it.
+    Notice,
 }
 
 /// A place in a source file. Line and column are 1-based; column counts
@@ -53,6 +56,13 @@ impl Diagnostic {
             hint: None,
             units: Vec::new(),
             code: None,
+        }
+    }
+
+    pub fn notice(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Notice,
+            ..Self::warning(message)
         }
     }
 
@@ -147,6 +157,7 @@ impl Diagnostic {
         let (label, code) = match self.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
+            Severity::Notice => ("notice", "1;36"),
         };
         let mut out = String::new();
         let _ = write!(out, "{}", paint(code, label));

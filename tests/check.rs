@@ -14,6 +14,7 @@ fn run(f: &Fixture, today: &str) -> Vec<sotay::Diagnostic> {
     check(&CheckOptions {
         root: f.root().to_owned(),
         today: Date::parse(today).unwrap(),
+        ahead: None,
     })
     .diagnostics
 }
@@ -248,6 +249,7 @@ fn the_sample_passes_check_strict() {
         root: repo(),
         // The sample's review date, passed in: no test reads the clock.
         today: Date::parse("2026-11-29").unwrap(),
+        ahead: None,
     })
     .diagnostics;
     assert!(ds.is_empty(), "{}", render(&ds));

@@ -177,10 +177,10 @@ fn the_sample_covers_the_plan() {
         .chain(p.units.iter().flat_map(|u| &u.guides))
     {
         for fee in &g.doc.meta.fees {
-            if let Some(until) = fee.valid_until {
+            for until in fee.rates.iter().filter_map(|r| r.valid_until) {
                 assert!(
                     until >= today,
-                    "{}: fee `{}` expired on {until}",
+                    "{}: a rate of fee `{}` ended on {until}",
                     g.doc.source.path.display(),
                     fee.name
                 );

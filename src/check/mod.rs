@@ -3,6 +3,7 @@
 //! every built unit site, stale facts (which needs today's date), and
 //! plain-language and accessibility lints for editors.
 
+mod dated;
 mod lints;
 
 use std::path::PathBuf;
@@ -10,14 +11,17 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::build::{BuildOptions, build};
-use crate::content::{self, Date, Project, YamlFile};
-use crate::diag::{Diagnostic, Sink};
+use crate::content::{self, Date, Guide, Project, YamlFile};
+use crate::diag::{Diagnostic, Severity, Sink};
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub root: PathBuf,
-    /// The date stale facts are judged against (today by default).
+    /// The date facts are judged against (today by default).
     pub today: Date,
+    /// Days ahead to list coming changes (site.yaml's
+    /// `check.look_ahead_days` when `None`).
+    pub ahead: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,7 +35,16 @@ impl CheckReport {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.count(Severity::Warning)
+    }
+
+    /// Coming changes: listed, never a failure.
+    pub fn notices(&self) -> usize {
+        self.count(Severity::Notice)
+    }
+
+    fn count(&self, s: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == s).count()
     }
 
     /// "2 stale, 1 plain-language" — counts by kind, for the summary line.
@@ -68,6 +81,9 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
 
     if let Some(project) = &project {
         diagnostics.extend(stale(project, opts.today));
+        let ahead = opts.ahead.unwrap_or(project.site.check.look_ahead_days);
+        let text = theme_text(project);
+        diagnostics.extend(dated::facts(project, opts.today, ahead, &text));
         let cfg = &project.site.check;
         for g in project
             .guides
@@ -86,6 +102,13 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     diagnostics
         .dedup_by(|a, b| a.message == b.message && a.location == b.location && a.units == b.units);
     CheckReport { diagnostics }
+}
+
+/// The project theme's strings (the build reports a broken theme; the
+/// default's words serve here then).
+fn theme_text(p: &Project) -> crate::theme::Text {
+    crate::theme::Theme::load(&p.root, &p.site.theme, &Sink::default())
+        .map_or_else(crate::theme::default_text, |t| t.text)
 }
 
 /// A fresh folder under the system temp dir, unique per call (checks may run
@@ -149,37 +172,23 @@ fn link_error(prefix: &str, p: &crate::links::Problem, hint: &str) -> Diagnostic
     .hint(hint)
 }
 
-/// Facts past their date: fees whose `valid_until` has passed, guides not
-/// reviewed for `check.review_months`.
+/// Guides not reviewed for `check.review_months`.
 fn stale(p: &Project, today: Date) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     let months = i64::from(p.site.check.review_months);
-    for g in p
-        .guides
+    all_guides(p)
+        .filter(|g| g.doc.meta.last_reviewed.months_until(&today) >= months)
+        .map(|g| {
+            let m = &g.doc.meta;
+            g.doc
+                .locate("last_reviewed", None, Diagnostic::warning(format!("guide last reviewed on {}, more than {months} months ago", m.last_reviewed.display_vi())))
+                .code("stale")
+                .hint("read it against the current procedure, fix what changed, and set last_reviewed to today")
+        })
+        .collect()
+}
+
+fn all_guides(p: &Project) -> impl Iterator<Item = &Guide> {
+    p.guides
         .iter()
         .chain(p.units.iter().flat_map(|u| &u.guides))
-    {
-        let m = &g.doc.meta;
-        for f in &m.fees {
-            if let Some(until) = f.valid_until
-                && until < today
-            {
-                out.push(
-                    g.doc
-                        .locate("fees", Some(&until.to_string()), Diagnostic::warning(format!("fee `{}` was valid until {}; that date has passed", f.name, until.display_vi())))
-                        .code("stale")
-                        .hint("check the current amount on the Cổng Dịch vụ công quốc gia, then update amount, basis and valid_until"),
-                );
-            }
-        }
-        if m.last_reviewed.months_until(&today) >= months {
-            out.push(
-                g.doc
-                    .locate("last_reviewed", None, Diagnostic::warning(format!("guide last reviewed on {}, more than {months} months ago", m.last_reviewed.display_vi())))
-                    .code("stale")
-                    .hint("read it against the current procedure, fix what changed, and set last_reviewed to today"),
-            );
-        }
-    }
-    out
 }

@@ -13,9 +13,13 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Judge stale facts as of this date (YYYY-MM-DD) instead of today
-    #[arg(long, value_parser = super::parse_date)]
-    today: Option<sotay::content::Date>,
+    /// Judge facts as of this date (YYYY-MM-DD) instead of today
+    #[arg(long, visible_alias = "today", value_parser = super::parse_date)]
+    date: Option<sotay::content::Date>,
+    /// List the fee changes within this many days (default: site.yaml's
+    /// check.look_ahead_days, else 60)
+    #[arg(long, value_name = "DAYS")]
+    ahead: Option<u32>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -27,14 +31,15 @@ enum Format {
 pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
     let opts = sotay::check::CheckOptions {
         root: root.to_owned(),
-        today: args.today.unwrap_or_else(sotay::content::Date::today),
+        today: args.date.unwrap_or_else(sotay::content::Date::today),
+        ahead: args.ahead,
     };
     let report = sotay::check::check(&opts);
-    let (errors, warnings) = (report.errors(), report.warnings());
+    let (errors, warnings, notices) = (report.errors(), report.warnings(), report.notices());
     match args.format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": report.diagnostics })
+            serde_json::json!({ "errors": errors, "warnings": warnings, "notices": notices, "diagnostics": report.diagnostics })
         ),
         Format::Human => {
             ui.print_all(&report.diagnostics);
@@ -48,7 +53,9 @@ pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
             } else {
                 format!(" ({})", kinds.join(", "))
             };
-            eprintln!("check: {errors} error(s), {warnings} warning(s){kinds}");
+            eprintln!(
+                "check: {errors} error(s), {warnings} warning(s), {notices} coming change(s){kinds}"
+            );
         }
     }
     if errors > 0 || (args.strict && warnings > 0) {

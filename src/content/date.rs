@@ -91,6 +91,24 @@ impl Date {
             .unwrap_or(*self)
     }
 
+    /// The day `days` later (earlier if negative), saturating at the calendar's ends.
+    pub fn plus_days(&self, days: i64) -> Self {
+        Self(
+            self.0
+                .checked_add(time::Duration::days(days))
+                .unwrap_or(if days < 0 {
+                    time::Date::MIN
+                } else {
+                    time::Date::MAX
+                }),
+        )
+    }
+
+    /// Whole days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(&self, later: &Date) -> i64 {
+        i64::from(later.0.to_julian_day()) - i64::from(self.0.to_julian_day())
+    }
+
     /// Vietnamese display form: 20/11/2026.
     pub fn display_vi(&self) -> String {
         format!("{:02}/{:02}/{}", self.day(), self.month(), self.year())

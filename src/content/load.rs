@@ -814,14 +814,59 @@ fn check_related(p: &Project, k: &Known, g: &Guide, sink: &Sink) {
     }
 }
 
-/// An online fee above the counter fee is a warning; channel addresses are full URLs.
+/// A fee's rates: dates in order, conditions that read after "nếu", and no
+/// two rates for everyone on one channel at once (see `content::fee`).
+fn check_rates(g: &Guide, f: &super::Fee, sink: &Sink) {
+    for r in &f.rates {
+        if let (Some(from), Some(until)) = (r.valid_from, r.valid_until)
+            && from > until
+        {
+            sink.push(
+                g.doc
+                    .error_at(
+                        "fees",
+                        Some(&until.to_string()),
+                        format!(
+                            "a rate of fee `{}` ends ({}) before it starts ({})",
+                            f.name,
+                            until.display_vi(),
+                            from.display_vi()
+                        ),
+                    )
+                    .hint("valid_from is the first day the rate applies, valid_until the last"),
+            );
+        }
+        if let Some(c) = &r.condition {
+            let first = c
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_lowercase();
+            if c.trim().is_empty() || matches!(first.as_str(), "nếu" | "khi" | "được" | "miễn")
+            {
+                sink.push(
+                    g.doc
+                        .error_at("fees", Some(c), format!("the condition of a rate of fee `{}` must say who gets it, in words that follow \"nếu\"", f.name))
+                        .hint("pages read it as \"<amount> nếu <condition>\": write e.g. condition: \"bạn là người cao tuổi\" (no \"Nếu\", \"Khi\" or \"Được miễn\")"),
+                );
+            }
+        }
+    }
+    for clash in f.clashes() {
+        let (a, b) = (&f.rates[clash.first], &f.rates[clash.second]);
+        sink.push(
+            g.doc
+                .error_at("fees", Some(&b.basis), format!("fee `{}` has two rates for everyone on the same channel at the same time ({} and {})", f.name, crate::text::format_vnd(a.amount), crate::text::format_vnd(b.amount)))
+                .hint("give one of them dates (valid_from/valid_until: a reduction replaces the undated base while it lasts), a `channel` (online or counter), or a `condition` (who gets it)"),
+        );
+    }
+}
+
+/// Each fee's rates make sense as a schedule; channel addresses are full URLs.
 fn check_fees_and_channels(g: &Guide, sink: &Sink) {
     let m = &g.doc.meta;
     for f in &m.fees {
-        if f.online_amount.is_some_and(|o| o > f.amount) {
-            sink.push(g.doc.warning_at("fees", Some(&f.name), format!("online fee for `{}` is higher than the counter fee", f.name))
-                .hint("check amount and online_amount: they are in đồng, online is usually equal or lower"));
-        }
+        check_rates(g, f, sink);
     }
     for c in &m.channels {
         if let Some(url) = &c.url

@@ -2,6 +2,7 @@
 //! reported as a located diagnostic.
 
 pub mod date;
+pub mod fee;
 pub mod frontmatter;
 mod load;
 pub mod message;
@@ -9,6 +10,7 @@ pub mod model;
 pub mod source;
 
 pub use date::Date;
+pub use fee::{Fee, FeeChannel, Rate};
 pub use load::{Project, YamlFile, load};
 pub use model::*;
 pub use source::Source;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::date::Date;
+use super::fee::Fee;
 use super::frontmatter::Key;
 use super::source::Source;
 use crate::markdown::Document;
@@ -44,6 +45,25 @@ pub struct SiteConfig {
     /// otherwise in its own file).
     #[serde(default)]
     pub outputs: OutputsConfig,
+    /// Settings of the PDFs (`print:`).
+    #[serde(default)]
+    pub print: PrintConfig,
+}
+
+/// `print:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrintConfig {
+    /// How many days a printed leaflet is expected to stay in use: a fee
+    /// change within it is printed with its date, and the print index lists
+    /// the PDFs to reprint on that day.
+    pub horizon_days: u32,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        Self { horizon_days: 90 }
+    }
 }
 
 /// `outputs:` in site.yaml or a unit's file. Widgets and the JSON API are
@@ -73,6 +93,9 @@ pub struct CheckConfig {
     pub step_verbs: Vec<String>,
     /// Abbreviation -> expansion; each must be expanded on first use. Extends the built-in list.
     pub abbreviations: BTreeMap<String, String>,
+    /// `sotay check` lists the dated facts that start or end within this
+    /// many days of its date.
+    pub look_ahead_days: u32,
 }
 
 impl Default for CheckConfig {
@@ -84,6 +107,7 @@ impl Default for CheckConfig {
             max_steps: 10,
             step_verbs: Vec::new(),
             abbreviations: BTreeMap::new(),
+            look_ahead_days: 60,
         }
     }
 }
@@ -103,6 +127,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("check", false),
     Key("print_shop", false),
     Key("outputs", false),
+    Key("print", false),
 ];
 
 fn default_theme() -> String {
@@ -327,20 +352,6 @@ pub struct Channel {
     pub name: String,
     #[serde(default)]
     pub url: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fee {
-    pub name: String,
-    pub amount: u64,
-    #[serde(default)]
-    pub online_amount: Option<u64>,
-    #[serde(default)]
-    pub exempt_if: Option<String>,
-    pub basis: String,
-    #[serde(default)]
-    pub valid_until: Option<Date>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

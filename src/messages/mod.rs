@@ -20,7 +20,13 @@ pub use crate::content::message::{
 };
 
 /// Values a unit gives to placeholders, by normalised name.
-pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String> {
+/// `fee` is the message's guide's fees on the build date, in words.
+pub fn values(
+    p: &Project,
+    u: &Unit,
+    m: &MessageFile,
+    fee: Option<&str>,
+) -> BTreeMap<String, String> {
     let mut v = BTreeMap::new();
     let mut put = |names: &[&str], value: String| {
         for n in names {
@@ -52,6 +58,9 @@ pub fn values(p: &Project, u: &Unit, m: &MessageFile) -> BTreeMap<String, String
             &["duong dan ngan"],
             format!("{}g/{}/", u.data.base_url, crate::shortlinks::code(p, g)),
         );
+        if let Some(fee) = fee {
+            put(&["le phi", "phi le phi"], fee.to_owned());
+        }
     }
     v
 }
@@ -71,7 +80,14 @@ const CAMPAIGN_NAMES: &[&str] = &["khau hieu", "ten chien dich"];
 fn slogan_placeholder(name: &str) -> String {
     format!("khau hieu {name}")
 }
-const GUIDE_NAMES: &[&str] = &["ten huong dan", "duong dan", "lien ket", "duong dan ngan"];
+const GUIDE_NAMES: &[&str] = &[
+    "ten huong dan",
+    "duong dan",
+    "lien ket",
+    "duong dan ngan",
+    "le phi",
+    "phi le phi",
+];
 
 /// Every text of a message with the key it sits under.
 fn texts(m: &MessageFile) -> Vec<(&'static str, &str)> {
@@ -215,15 +231,17 @@ pub struct Rendered {
     pub sender_fields: Vec<String>,
 }
 
-/// Render a message for a unit; channel rule violations go to `errors`.
+/// Render a message for a unit (`fee`: its guide's fees in words); channel
+/// rule violations go to `errors`.
 pub fn render(
     p: &Project,
     u: &Unit,
     msg: &Message,
     sanitizer: &crate::markdown::Sanitizer,
+    fee: Option<&str>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Rendered> {
-    let r = UnitMessage::new(p, u, msg);
+    let r = UnitMessage::new(p, u, msg, fee);
     let m = &msg.meta;
     let mut out = Vec::new();
     for ch in &m.channels {
@@ -257,7 +275,7 @@ struct UnitMessage<'a> {
 }
 
 impl<'a> UnitMessage<'a> {
-    fn new(p: &Project, u: &'a Unit, msg: &'a Message) -> Self {
+    fn new(p: &Project, u: &'a Unit, msg: &'a Message, fee: Option<&str>) -> Self {
         let m = &msg.meta;
         let sender = m
             .sender_fields
@@ -268,7 +286,7 @@ impl<'a> UnitMessage<'a> {
             u,
             msg,
             m,
-            vals: values(p, u, m),
+            vals: values(p, u, m, fee),
             sender,
         }
     }

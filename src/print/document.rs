@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::markup::{self, Env, lit};
-use crate::content::{Guide, Unit};
+use crate::content::{Date, Guide, Unit};
 use crate::diag::Diagnostic;
 use crate::engine::formats::Format;
 use crate::markdown::Target;
 use crate::render::Shared;
 use crate::resolve::UnitSite;
-use crate::theme::{Text, Theme, fill};
+use crate::theme::{FeeText, Text, Theme, fill};
 
 /// Stands for the base text size in a generated source; replaced per try.
 pub const SIZE: &str = "__SOTAY_SIZE__";
@@ -204,7 +204,8 @@ pub(crate) fn doc_settings(
 }
 
 /// The fields of one guide, as dictionary entries (without parentheses).
-fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, text: &Text) -> String {
+fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared) -> String {
+    let text = &shared.theme.text;
     let m = &g.doc.meta;
     let p = site.project;
     let parsed = &g.doc.parsed;
@@ -253,7 +254,7 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, text: &Text) -> String {
         lit(&m.title),
         lit(&m.summary),
         opt_markup(field("not_for").as_deref()),
-        fee_markup(g, text),
+        fee_markup(shared.docs.fees(g), print_horizon(site, shared), text),
         lit(&m.processing_time.text),
         lit(&m.where_to_apply),
         opt_markup(body.intro.as_deref()),
@@ -266,29 +267,35 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, text: &Text) -> String {
     )
 }
 
-/// Free, or each fee with its amount (and the online amount if lower).
-fn fee_markup(g: &Guide, text: &Text) -> String {
-    let fees = &g.doc.meta.fees;
-    if fees.is_empty()
-        || fees
-            .iter()
-            .all(|f| f.amount == 0 && f.online_amount.unwrap_or(0) == 0)
+/// "Thông tin tại ngày …": the build date, in small type on every PDF, so a
+/// desk can tell an old leaflet from a new one.
+fn printed(shared: &Shared) -> String {
+    let text = &shared.theme.text.print_date;
+    lit(&fill(text, &[("date", &shared.date.display_vi())]))
+}
+
+/// The last day whose fee changes a leaflet printed on the build date names.
+fn print_horizon(site: &UnitSite, shared: &Shared) -> Date {
+    shared
+        .date
+        .plus_days(i64::from(site.project.site.print.horizon_days))
+}
+
+/// Free, or each fee as the guide page words it on the build date, with
+/// the next change when it falls within the print horizon (a leaflet stays
+/// on the desk that long; the print index lists when to reprint).
+fn fee_markup(fees: &[FeeText], horizon: Date, text: &Text) -> String {
+    if fees
+        .iter()
+        .all(|f| !f.paid && !f.unknown && f.next_within(horizon).is_none())
     {
         return markup::escape(&text.fee_free);
     }
-    let amount = |a: u64| {
-        if a == 0 {
-            text.fee_zero.clone()
-        } else {
-            crate::text::format_vnd(a)
-        }
-    };
     fees.iter()
         .map(|f| {
-            let mut s = format!("{}: {}", f.name, amount(f.amount));
-            if let Some(o) = f.online_amount.filter(|o| *o != f.amount) {
-                let online = fill(&text.fee_online, &[("amount", &amount(o))]);
-                let _ = write!(s, " {online}");
+            let mut s = format!("{}: {}", f.name, f.lines.join("; "));
+            if let Some(next) = f.next_within(horizon) {
+                let _ = write!(s, ". {next}");
             }
             markup::escape(&s)
         })
@@ -309,9 +316,10 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
     let title = format!("{} – {}", g.doc.meta.title, f.name);
     let _ = writeln!(
         s,
-        "#render(({} section-level: 2, {}))",
+        "#render(({} section-level: 2, printed: {}, {}))",
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
-        guide_fields(site, g, &env, &shared.theme.text)
+        printed(shared),
+        guide_fields(site, g, &env, shared)
     );
     Doc {
         source: s,
@@ -361,8 +369,9 @@ pub fn handbook(
     let date = latest.unwrap_or(crate::content::date::CAMPAIGN_START);
     let _ = writeln!(
         s,
-        "#render(({} section-level: 3, title: {}, subtitle: {}, groups: ({groups})))",
+        "#render(({} section-level: 3, printed: {}, title: {}, subtitle: {}, groups: ({groups})))",
         doc_settings(site, shared.theme, v, &title, date),
+        printed(shared),
         lit(&shared.theme.text.handbook_subtitle),
         lit(&p.site.description),
     );
@@ -425,7 +434,7 @@ impl Book<'_, '_> {
             clickable: self.v == Variant::Download,
             labels: &self.labels,
         };
-        guide_fields(site, g, &env, text)
+        guide_fields(site, g, &env, self.shared)
     }
 }
 

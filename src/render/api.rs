@@ -1,6 +1,6 @@
 //! The JSON API of a unit: `api/v1/index.json` lists the guides, and
 //! `api/v1/huong-dan/<slug>.json` holds one guide with its steps as data.
-//! Versioned (`"version": 1`) and stably ordered (guides by slug), so portals
+//! Versioned (`"version"`, see `VERSION`) and stably ordered (guides by slug), so portals
 //! and the `<sotay-guide>` widget can rely on it.
 
 use serde::Serialize;
@@ -13,7 +13,8 @@ use crate::diag::Diagnostic;
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
-pub const VERSION: u32 = 1;
+/// 2: fees as schedules (`text`, `next_change`, `rates`) instead of one amount.
+pub const VERSION: u32 = 2;
 pub const DIR: &str = crate::paths::API_DIR;
 
 #[derive(Serialize)]
@@ -61,16 +62,26 @@ struct Index<'a> {
     guides: Vec<IndexEntry<'a>>,
 }
 
+/// A fee: what readers pay on the build date in the guide page's words,
+/// and the whole schedule as data.
 #[derive(Serialize)]
 struct Fee<'a> {
     name: &'a str,
-    /// Đồng, at the counter.
-    amount: u64,
-    /// Đồng, online (null when not stated).
-    online_amount: Option<u64>,
-    exempt_if: Option<&'a str>,
-    basis: &'a str,
-    valid_until: Option<String>,
+    /// One line, or one per channel when they differ.
+    text: Vec<String>,
+    /// The next known change, if any.
+    next_change: Option<NextChange>,
+    /// Whether any rate in force on the build date costs money.
+    paid: bool,
+    /// Every rate: amount in đồng, channel (`online`, `counter`, `both`),
+    /// condition, basis, valid_from/valid_until (inclusive, or null).
+    rates: &'a [crate::content::Rate],
+}
+
+#[derive(Serialize)]
+struct NextChange {
+    date: String,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -206,13 +217,16 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
         fees: m
             .fees
             .iter()
-            .map(|f| Fee {
+            .zip(sh.docs.fees(g))
+            .map(|(f, t)| Fee {
                 name: &f.name,
-                amount: f.amount,
-                online_amount: f.online_amount,
-                exempt_if: f.exempt_if.as_deref(),
-                basis: &f.basis,
-                valid_until: f.valid_until.map(|d| d.to_string()),
+                text: t.lines.clone(),
+                next_change: t.next_date.zip(t.next.clone()).map(|(d, text)| NextChange {
+                    date: d.to_string(),
+                    text,
+                }),
+                paid: t.paid,
+                rates: &f.rates,
             })
             .collect(),
         processing_time: ProcessingTime {

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::content::Date;
 use crate::content::{Doc, Guide, Project};
 use crate::images::Processed;
 use crate::markdown::{self, AlertLabels, Env, Highlighter, Rendered, Sanitizer, Step, Target};
 use crate::refs::DocKey;
+use crate::theme::{FeeText, Text};
 
 /// Stands for the unit root in rendered Markdown. The same render serves the
 /// site (`../../`), embeds (`../../../`), and snippets and the JSON API used on
@@ -125,6 +127,9 @@ pub struct Docs {
     /// Each rendered guide's plain texts (search index, API), made once
     /// rather than once per unit (150 units, 200 guides: 30,000 times).
     pub texts: HashMap<DocKey, Texts>,
+    /// Each guide's fees as readers see them on the build date: the one
+    /// place pages, widgets, the API, PDFs and messages take them from.
+    pub fees: HashMap<DocKey, Vec<FeeText>>,
 }
 
 /// A rendered guide's text without markup, as the search index and the
@@ -162,9 +167,26 @@ impl Texts {
 }
 
 impl Docs {
-    pub fn render_all(p: &Project, md: &Markdown) -> Self {
+    /// The fees of `g` on the build date.
+    pub fn fees(&self, g: &Guide) -> &[FeeText] {
+        self.fees.get(&DocKey::of(g)).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn render_all(p: &Project, md: &Markdown, date: Date, text: &Text) -> Self {
         let has_page = |s: &str| p.pages.iter().any(|pg| pg.slug == s);
         let central_has = |s: &str| p.guide(s).is_some();
+        let fees = p
+            .guides
+            .iter()
+            .chain(p.units.iter().flat_map(|u| &u.guides))
+            .map(|g| {
+                let texts = g.doc.meta.fees.iter();
+                (
+                    DocKey::of(g),
+                    texts.map(|f| FeeText::new(f, date, text)).collect(),
+                )
+            })
+            .collect();
         let mut jobs: Vec<(DocKey, &Guide, Option<&crate::content::Unit>)> =
             p.guides.iter().map(|g| (DocKey::of(g), g, None)).collect();
         for u in &p.units {
@@ -199,6 +221,10 @@ impl Docs {
             .map(|(k, r)| (k.clone(), Texts::of(r)))
             .collect();
         rendered.extend(pages);
-        Self { rendered, texts }
+        Self {
+            rendered,
+            texts,
+            fees,
+        }
     }
 }

@@ -227,7 +227,7 @@ impl UnitEmbeds<'_, '_> {
         let rel = crate::paths::embed_guide(slug);
         let page = self.emit(&rel, depends, |full| {
             let mut ctx = self.page_ctx(&rel, &g.doc.meta.title, &page_url);
-            let view = GuideView::new(g, doc().at_root("../../../"), site);
+            let view = GuideView::new(g, doc().at_root("../../../"), site, sh.docs.fees(g));
             ctx.insert("guide", &view);
             sh.template("embed/guide.html", &ctx, full)
         });
@@ -236,7 +236,7 @@ impl UnitEmbeds<'_, '_> {
         let fragment = crate::paths::embed_fragment(slug);
         let written = self.emit(&fragment, depends, |full| {
             let mut ctx = self.base.clone();
-            let view = GuideView::new(g, doc().at_root(self.base_url()), site);
+            let view = GuideView::new(g, doc().at_root(self.base_url()), site, sh.docs.fees(g));
             ctx.insert("guide", &view);
             ctx.insert("canonical", &page_url);
             sh.template("embed/fragment.html", &ctx, full)

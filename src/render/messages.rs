@@ -25,7 +25,16 @@ impl Renderer for Messages {
         let rows: Vec<messages::Rendered> = p
             .messages
             .iter()
-            .flat_map(|m| messages::render(p, site.unit, m, &sh.markdown.sanitizer, &mut errors))
+            .flat_map(|m| {
+                let fee = m
+                    .meta
+                    .guide
+                    .as_deref()
+                    .and_then(|s| site.guide(s))
+                    .map(|g| crate::theme::fees::summary(sh.docs.fees(g), &sh.theme.text));
+                let sanitizer = &sh.markdown.sanitizer;
+                messages::render(p, site.unit, m, sanitizer, fee.as_deref(), &mut errors)
+            })
             .collect();
         if !errors.is_empty() {
             return Err(errors);

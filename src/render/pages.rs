@@ -315,7 +315,7 @@ fn term_list(site: &UnitSite, ctx: &mut Context, a: &Term, is_audience: bool) {
 /// A guide's page: its text, its leaflets and its preview picture.
 fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: &str) {
     let doc = rendered_for_unit(site, sh, g).at_root(root);
-    let view = GuideView::new(g, doc, site);
+    let view = GuideView::new(g, doc, site, sh.docs.fees(g));
     ctx.insert("guide", &view);
     ctx.insert("is_override", &site.is_override(&g.doc.slug));
     let leaflets: Vec<serde_json::Value> = sh

@@ -10,7 +10,6 @@ use tera::Context;
 
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
-use crate::content::Project;
 use crate::diag::{Diagnostic, Severity};
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
@@ -48,6 +47,20 @@ struct UnitRow<'a> {
     missing: Vec<&'a str>,
     warnings: usize,
     cells: Vec<Cell>,
+    /// Fee changes in its published guides within `check.look_ahead_days`.
+    upcoming: Vec<Upcoming<'a>>,
+}
+
+/// A fee that changes soon in one unit's guide.
+#[derive(Serialize)]
+struct Upcoming<'a> {
+    date: String,
+    date_vi: String,
+    guide: &'a str,
+    title: &'a str,
+    fee: &'a str,
+    /// What readers see from that day.
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -55,8 +68,8 @@ struct Freshness<'a> {
     slug: &'a str,
     title: &'a str,
     last_reviewed: String,
-    /// The earliest end date of its fees, if any fee has one.
-    fees_valid_until: Option<String>,
+    /// The first day after the build date on which one of its fees changes.
+    next_fee_change: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -150,7 +163,7 @@ fn coverage<'a>(
     columns.dedup();
     let mut units: Vec<UnitRow> = sites
         .iter()
-        .map(|site| unit_row(site, &columns, diagnostics))
+        .map(|site| unit_row(site, sh, &columns, diagnostics))
         .collect();
     sh.collation.sort_by_key(&mut units, |r| r.name);
     units.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
@@ -165,7 +178,7 @@ fn coverage<'a>(
         date: sh.date.to_string(),
         required_guides: columns,
         units,
-        freshness: freshness(p),
+        freshness: freshness(sh),
         totals,
     }
 }
@@ -174,6 +187,7 @@ fn coverage<'a>(
 /// guides, and the warnings about it.
 fn unit_row<'a>(
     site: &UnitSite<'a>,
+    sh: &Shared<'a>,
     columns: &[&'a str],
     diagnostics: &[Diagnostic],
 ) -> UnitRow<'a> {
@@ -223,7 +237,32 @@ fn unit_row<'a>(
         missing,
         warnings: warnings_about(&u.slug, diagnostics),
         cells,
+        upcoming: upcoming(site, sh),
     }
+}
+
+/// The next change of each fee of the unit's guides, within the look-ahead,
+/// by date.
+fn upcoming<'a>(site: &UnitSite<'a>, sh: &Shared<'a>) -> Vec<Upcoming<'a>> {
+    let ahead = i64::from(sh.project.site.check.look_ahead_days);
+    let until = sh.date.plus_days(ahead);
+    let mut out: Vec<Upcoming> = site
+        .ordered()
+        .flat_map(|g| sh.docs.fees(g).iter().map(move |f| (g, f)))
+        .filter_map(|(g, f)| {
+            let day = f.next_date.filter(|d| *d <= until)?;
+            Some(Upcoming {
+                date: day.to_string(),
+                date_vi: day.display_vi(),
+                guide: &g.doc.slug,
+                title: &g.doc.meta.title,
+                fee: &f.name,
+                text: f.next.as_deref().unwrap_or_default(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out
 }
 
 /// Warnings for a unit: ones that name it, or sit in its files.
@@ -242,9 +281,10 @@ fn warnings_about(unit: &str, diagnostics: &[Diagnostic]) -> usize {
         .count()
 }
 
-/// Every guide's last review and earliest fee expiry, oldest first; a
+/// Every guide's last review and next fee change, oldest review first; a
 /// unit's copy reviewed on the same day as another counts once.
-fn freshness(p: &Project) -> Vec<Freshness<'_>> {
+fn freshness<'a>(sh: &Shared<'a>) -> Vec<Freshness<'a>> {
+    let p = sh.project;
     let mut freshness: Vec<Freshness> = p
         .guides
         .iter()
@@ -253,12 +293,11 @@ fn freshness(p: &Project) -> Vec<Freshness<'_>> {
             slug: &g.doc.slug,
             title: &g.doc.meta.title,
             last_reviewed: g.doc.meta.last_reviewed.to_string(),
-            fees_valid_until: g
-                .doc
-                .meta
-                .fees
+            next_fee_change: sh
+                .docs
+                .fees(g)
                 .iter()
-                .filter_map(|f| f.valid_until)
+                .filter_map(|f| f.next_date)
                 .min()
                 .map(|d| d.to_string()),
         })

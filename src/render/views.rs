@@ -8,7 +8,6 @@ use super::docs::RenderedDoc;
 use crate::content::{Channel, Guide, Project, Term, Unit};
 use crate::markdown::Step;
 use crate::resolve::UnitSite;
-use crate::text::format_vnd;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -174,18 +173,6 @@ pub fn guide_url(slug: &str) -> String {
 }
 
 #[derive(Serialize)]
-pub struct FeeView<'a> {
-    pub name: &'a str,
-    pub amount: String,
-    pub free: bool,
-    pub online_amount: Option<String>,
-    pub online_free: bool,
-    pub exempt_if: Option<&'a str>,
-    pub basis: &'a str,
-    pub valid_until: Option<String>,
-}
-
-#[derive(Serialize)]
 pub struct GuideView<'a> {
     pub slug: &'a str,
     pub title: &'a str,
@@ -198,7 +185,7 @@ pub struct GuideView<'a> {
     pub channels: &'a [Channel],
     pub prerequisites: Vec<String>,
     pub documents: Vec<String>,
-    pub fees: Vec<FeeView<'a>>,
+    pub fees: &'a [crate::theme::FeeText],
     /// Whether any fee costs money (then readers are told to check the amount).
     pub has_paid_fee: bool,
     pub processing_time: &'a str,
@@ -216,7 +203,12 @@ pub struct GuideView<'a> {
 }
 
 impl<'a> GuideView<'a> {
-    pub fn new(g: &'a Guide, doc: RenderedDoc, site: &UnitSite<'a>) -> Self {
+    pub fn new(
+        g: &'a Guide,
+        doc: RenderedDoc,
+        site: &UnitSite<'a>,
+        fees: &'a [crate::theme::FeeText],
+    ) -> Self {
         let m = &g.doc.meta;
         let p = site.project;
         let audiences = p
@@ -232,20 +224,6 @@ impl<'a> GuideView<'a> {
             .iter()
             .find(|c| c.slug == m.category)
             .map(|c| TermView::category(c, site));
-        let fees = m
-            .fees
-            .iter()
-            .map(|f| FeeView {
-                name: &f.name,
-                amount: format_vnd(f.amount),
-                free: f.amount == 0,
-                online_amount: f.online_amount.map(format_vnd),
-                online_free: f.online_amount == Some(0),
-                exempt_if: f.exempt_if.as_deref(),
-                basis: &f.basis,
-                valid_until: f.valid_until.map(|d| d.display_vi()),
-            })
-            .collect();
         // Related: the editor's list first, then others in the same category.
         let mut related: Vec<Card> = m
             .related
@@ -277,10 +255,7 @@ impl<'a> GuideView<'a> {
             prerequisites: doc.prerequisites,
             documents: doc.documents,
             fees,
-            has_paid_fee: m
-                .fees
-                .iter()
-                .any(|f| f.amount > 0 || f.online_amount.is_some_and(|o| o > 0)),
+            has_paid_fee: fees.iter().any(|f| f.paid || f.unknown),
             processing_time: &m.processing_time.text,
             processing_basis: m.processing_time.basis.as_deref(),
             intro: doc.body.intro,

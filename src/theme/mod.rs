@@ -10,7 +10,9 @@ use walkdir::WalkDir;
 use crate::diag::{Diagnostic, Sink};
 use crate::markdown::AlertLabels;
 
+pub mod fees;
 mod text;
+pub use fees::FeeText;
 pub use text::{Text, fill};
 
 pub struct Theme {
@@ -203,6 +205,12 @@ fn typed(strings: &BTreeMap<String, String>, shown: &Path, sink: &Sink) -> Optio
             None
         }
     }
+}
+
+/// The default theme's strings, typed: what sotay's own tests phrase with.
+pub fn default_text() -> Text {
+    let map: BTreeMap<String, String> = yaml_serde::from_str(DEFAULT_STRINGS).unwrap_or_default();
+    Text::from_map(&map).expect("the default theme has every string")
 }
 
 /// The default theme's lines for `keys`, as they stand in its strings.yaml.

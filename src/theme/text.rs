@@ -32,6 +32,8 @@ pub struct Text {
     pub print_lead: String,
     /// The security line printed on every leaflet.
     pub print_security: String,
+    /// The build date in small type on every PDF (`{date}`).
+    pub print_date: String,
     // The webmaster page's widgets; `{title}` is the guide's title, `{dir}`
     // the embeds' folder.
     pub widget_iframe_title: String,
@@ -70,11 +72,19 @@ pub struct Text {
     pub alt_contact: String,
     /// A poster's press file on the infographic page; `{name}` the canvas.
     pub press_file: String,
-    // Print: fees (`{amount}` in đồng), the handbook's subtitle, and the
-    // text alternative of an image without one (`{title}` the guide's).
+    // Fees on the build date (`theme::fees`): `{amount}` in đồng or
+    // `fee_free`, `{condition}` the editor's words, `{text}` a part already
+    // phrased, `{date}` a day.
     pub fee_free: String,
-    pub fee_zero: String,
-    pub fee_online: String,
+    pub fee_if: String,
+    pub fee_otherwise: String,
+    pub fee_until: String,
+    pub fee_from: String,
+    pub fee_online_line: String,
+    pub fee_counter_line: String,
+    pub fee_none: String,
+    // The handbook's subtitle, and the text alternative of an image without
+    // one (`{title}` the guide's).
     pub handbook_subtitle: String,
     pub image_alt: String,
     // The canvases pictures are drawn on (`engine::canvas`).

@@ -20,7 +20,6 @@
     root.appendChild(e);
     return e;
   }
-  function money(n) { return n === 0 ? "Miễn phí" : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".") + " đ"; }
   class SotayGuide extends HTMLElement {
     connectedCallback() {
       if (this.shadowRoot) return;
@@ -44,7 +43,7 @@
         el(box, "p", g.summary);
         var dl = el(box, "dl");
         el(dl, "dt", "Phí, lệ phí");
-        el(dl, "dd", g.fees.length ? g.fees.map(function (f) { return f.name + ": " + money(f.amount); }).join("; ") : "Miễn phí");
+        el(dl, "dd", g.fees.length ? g.fees.map(function (f) { return f.name + ": " + f.text.join("; ") + (f.next_change ? ". " + f.next_change.text : ""); }).join("; ") : "Miễn phí");
         el(dl, "dt", "Thời hạn giải quyết");
         el(dl, "dd", g.processing_time.text);
         el(dl, "dt", "Nơi giải quyết");
