@@ -158,13 +158,17 @@ fn the_sample_covers_the_plan() {
         "doanh-nghiep",
         "thue",
         "bao-hiem",
+        // Plan III.1.2: lý lịch tư pháp online for Sở Tư pháp; Đề án 06: căn cước for young children.
+        "ly-lich-tu-phap",
+        "can-cuoc-cho-tre",
     ] {
         assert!(
             p.guides.iter().any(|g| g.doc.slug.contains(topic)),
             "no guide about {topic}"
         );
     }
-    for page in ["an-toan-thong-tin", "phan-hoi"] {
+    // Plan III.1.4: account safety and personal-data protection.
+    for page in ["an-toan-thong-tin", "phan-hoi", "bao-ve-du-lieu-ca-nhan"] {
         assert!(p.pages.iter().any(|pg| pg.slug == page), "no page {page}");
     }
     assert_eq!(p.site.slogan, "Hành chính thông minh - Tận tâm phục vụ");
