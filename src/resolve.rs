@@ -20,6 +20,48 @@ pub struct UnitSite<'p> {
     pub outputs: Outputs,
 }
 
+/// Where a reader of one unit's guide applies and asks in person: the one
+/// decision the help box, widgets, API, leaflets and messages all read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desk<'p> {
+    /// The unit's own desk (its address and hours): the guide names no
+    /// `handled_by`, or names this unit or its kind.
+    Own,
+    /// Another office, in the guide's words (`handled_by.elsewhere`); the
+    /// unit still gives general help on its hotline.
+    Elsewhere(&'p str),
+}
+
+impl<'p> Desk<'p> {
+    /// The desk for `g` on `unit`'s site.
+    pub fn of(unit: &Unit, g: &'p Guide) -> Self {
+        match &g.doc.meta.handled_by {
+            Some(h) if !h.receives(unit) => Desk::Elsewhere(&h.elsewhere),
+            _ => Desk::Own,
+        }
+    }
+
+    /// The place to go, as readers see it: the unit's address or the
+    /// other office.
+    pub fn place<'a>(&self, unit: &'a Unit) -> &'a str
+    where
+        'p: 'a,
+    {
+        match self {
+            Desk::Own => &unit.data.address,
+            Desk::Elsewhere(text) => text,
+        }
+    }
+
+    /// The other office, when it is not the unit's own desk.
+    pub fn elsewhere(&self) -> Option<&'p str> {
+        match self {
+            Desk::Own => None,
+            Desk::Elsewhere(text) => Some(text),
+        }
+    }
+}
+
 /// `outputs:` resolved for one unit: its own file, else site.yaml, else on.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Outputs {
@@ -85,6 +127,11 @@ impl<'p> UnitSite<'p> {
 
     pub fn guide(&self, slug: &str) -> Option<&'p Guide> {
         self.guides.get(slug).copied()
+    }
+
+    /// Where this unit's readers of `g` apply and ask in person.
+    pub fn desk(&self, g: &'p Guide) -> Desk<'p> {
+        Desk::of(self.unit, g)
     }
 
     /// The infographics the unit shows: those about a guide it publishes,

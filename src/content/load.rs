@@ -659,7 +659,39 @@ fn validate_site(p: &Project, k: &Known, sink: &Sink) {
         );
     }
     check_site_terms(p, sink);
+    check_slogans(p, k, sink);
     check_site_guides(p, k, sink);
+}
+
+/// Each slogan is named once and speaks to audiences that exist.
+fn check_slogans(p: &Project, k: &Known, sink: &Sink) {
+    let mut seen = BTreeSet::new();
+    for (name, slogan) in &p.site.slogans {
+        if !seen.insert(name) {
+            sink.push(
+                site_error(
+                    p,
+                    "slogans",
+                    Some(name),
+                    format!("slogan `{name}` is named twice"),
+                )
+                .hint("give each slogan its own name: messages call it ((khau hieu <name>))"),
+            );
+        }
+        for a in &slogan.audiences {
+            if !k.audiences.contains(&a.as_str()) {
+                sink.push(
+                    site_error(
+                        p,
+                        "slogans",
+                        Some(a),
+                        format!("unknown audience `{a}` in slogan `{name}`"),
+                    )
+                    .hint(unknown("audiences", a, &k.audiences)),
+                );
+            }
+        }
+    }
 }
 
 /// Audiences and categories are listed once each, as slugs.
@@ -739,6 +771,7 @@ fn check_site_guides(p: &Project, k: &Known, sink: &Sink) {
 /// One guide, central or a unit's: its terms, related guides, fees and channels.
 fn validate_guide(p: &Project, k: &Known, g: &Guide, sink: &Sink) {
     check_guide_terms(k, g, sink);
+    check_handled_by(k, g, sink);
     check_related(p, k, g, sink);
     check_fees_and_channels(g, sink);
 }
@@ -783,6 +816,47 @@ fn check_guide_terms(k: &Known, g: &Guide, sink: &Sink) {
             g.doc
                 .error_at("owner", Some(owner), format!("unknown unit `{owner}`"))
                 .hint(unknown("units", owner, &k.units)),
+        );
+    }
+}
+
+/// `handled_by` names unit kinds and units that exist, and says where
+/// everyone else goes.
+fn check_handled_by(k: &Known, g: &Guide, sink: &Sink) {
+    let Some(h) = &g.doc.meta.handled_by else {
+        return;
+    };
+    for kind in &h.kinds {
+        if !k.kinds.contains(&kind.as_str()) {
+            sink.push(
+                g.doc
+                    .error_at(
+                        "handled_by",
+                        Some(kind),
+                        format!("unknown unit kind `{kind}` in handled_by"),
+                    )
+                    .hint(unknown("kinds", kind, &k.kinds)),
+            );
+        }
+    }
+    for unit in &h.units {
+        if !k.units.contains(&unit.as_str()) {
+            sink.push(
+                g.doc
+                    .error_at(
+                        "handled_by",
+                        Some(unit),
+                        format!("unknown unit `{unit}` in handled_by"),
+                    )
+                    .hint(unknown("units", unit, &k.units)),
+            );
+        }
+    }
+    if h.elsewhere.trim().is_empty() {
+        sink.push(
+            g.doc
+                .error_at("handled_by", Some("elsewhere"), "handled_by.elsewhere is empty")
+                .hint("say where readers of other units apply in person, e.g. elsewhere: \"Bộ phận Một cửa của xã, phường nơi bạn cư trú\""),
         );
     }
 }

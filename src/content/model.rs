@@ -18,10 +18,11 @@ use crate::markdown::Document;
 pub struct SiteConfig {
     pub title: String,
     pub slogan: String,
-    /// The campaign's other slogans by name, for messages:
-    /// `((khau hieu <name>))`.
-    #[serde(default)]
-    pub slogans: BTreeMap<String, String>,
+    /// The campaign's other slogans by name, in the order written: messages
+    /// use them as `((khau hieu <name>))`, audience pages show those tied
+    /// to their audience.
+    #[serde(default, deserialize_with = "ordered_map")]
+    pub slogans: Vec<(String, Slogan)>,
     pub description: String,
     pub base_url: String,
     #[serde(deserialize_with = "ordered_map")]
@@ -63,6 +64,57 @@ pub struct PrintConfig {
 impl Default for PrintConfig {
     fn default() -> Self {
         Self { horizon_days: 90 }
+    }
+}
+
+/// A slogan of the campaign: `name: "text"`, or `name: {text, audiences}`
+/// for one the plan addresses to some audiences only.
+#[derive(Debug, Clone, Default)]
+pub struct Slogan {
+    pub text: String,
+    /// Audience slugs it speaks to; empty: everyone.
+    pub audiences: Vec<String>,
+}
+
+impl Slogan {
+    /// Whether the slogan speaks to this audience.
+    pub fn is_for(&self, audience: &str) -> bool {
+        self.audiences.is_empty() || self.audiences.iter().any(|a| a == audience)
+    }
+}
+
+impl<'de> Deserialize<'de> for Slogan {
+    /// Text alone, or a mapping checked field by field (so a misspelt key is
+    /// reported as such, not as "no variant matched").
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            text: String,
+            #[serde(default)]
+            audiences: Vec<String>,
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Slogan;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the slogan's text in quotes, or `text:` and `audiences:`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Slogan, E> {
+                Ok(Slogan {
+                    text: v.to_owned(),
+                    audiences: Vec::new(),
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Slogan, A::Error> {
+                let full = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Slogan {
+                    text: full.text,
+                    audiences: full.audiences,
+                })
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -299,6 +351,9 @@ pub struct GuideMeta {
     pub category: String,
     #[serde(rename = "where")]
     pub where_to_apply: String,
+    /// Which units' own desks receive the procedure; absent: every unit's.
+    #[serde(default)]
+    pub handled_by: Option<HandledBy>,
     #[serde(default)]
     pub channels: Vec<Channel>,
     #[serde(default)]
@@ -332,6 +387,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("audiences", true),
     Key("category", true),
     Key("where", true),
+    Key("handled_by", false),
     Key("channels", false),
     Key("prerequisites", false),
     Key("documents", false),
@@ -345,6 +401,28 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("short", false),
     Key("last_reviewed", true),
 ];
+
+/// `handled_by:` in a guide: the units whose own desk receives the
+/// procedure (by kind, or by name), and where everyone else's readers go.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandledBy {
+    /// Unit kinds (site.yaml `unit_kinds`) whose desk receives it.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Units (file names) whose desk receives it, whatever their kind.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// Where readers of any other unit apply and ask in person.
+    pub elsewhere: String,
+}
+
+impl HandledBy {
+    /// Whether this unit's own desk receives the procedure.
+    pub fn receives(&self, unit: &Unit) -> bool {
+        self.kinds.contains(&unit.data.kind) || self.units.contains(&unit.slug)
+    }
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -494,10 +572,14 @@ impl Unit {
 }
 
 /// Deserialize a YAML mapping keeping the order the editor wrote.
-fn ordered_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
-    struct V;
-    impl<'de> serde::de::Visitor<'de> for V {
-        type Value = Vec<(String, String)>;
+fn ordered_map<'de, D, T>(d: D) -> Result<Vec<(String, T)>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+        type Value = Vec<(String, T)>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a mapping of `slug: name` lines")
         }
@@ -506,11 +588,11 @@ fn ordered_map<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
-            while let Some((k, v)) = map.next_entry::<String, String>()? {
+            while let Some((k, v)) = map.next_entry::<String, T>()? {
                 out.push((k, v));
             }
             Ok(out)
         }
     }
-    d.deserialize_map(V)
+    d.deserialize_map(V(std::marker::PhantomData))
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::content::{Project, Unit, YamlFile};
 use crate::diag::{Diagnostic, Sink};
+use crate::resolve::Desk;
 use placeholders::{Placeholder, key, snake};
 
 pub use crate::content::message::{
@@ -40,11 +41,19 @@ pub fn values(
     put(&["gio lam viec"], u.data.hours.join("; "));
     put(&["trang web"], u.data.base_url.clone());
     put(&["khau hieu"], p.site.slogan.clone());
-    for (name, text) in &p.site.slogans {
-        put(&[&slogan_placeholder(name)], text.clone());
+    for (name, slogan) in &p.site.slogans {
+        put(&[&slogan_placeholder(name)], slogan.text.clone());
     }
     put(&["ten chien dich"], p.site.title.clone());
     if let Some(g) = m.guide.as_ref().and_then(|s| p.guide(s)) {
+        // Beside a guide, the address is where to go for it: the unit's
+        // desk, or the office the guide names when the unit does not
+        // receive it (the unit's version of the guide decides).
+        let own = u.guides.iter().find(|x| x.doc.slug == g.doc.slug);
+        put(
+            &["dia chi"],
+            Desk::of(u, own.unwrap_or(g)).place(u).to_owned(),
+        );
         put(&["ten huong dan"], g.doc.meta.title.clone());
         put(
             &["duong dan", "lien ket"],
@@ -182,8 +191,8 @@ fn check_placeholders(p: &Project, msg: &Message, sink: &Sink) {
     let slogans: Vec<String> = p
         .site
         .slogans
-        .keys()
-        .map(|n| slogan_placeholder(n))
+        .iter()
+        .map(|(n, _)| slogan_placeholder(n))
         .collect();
     let known: Vec<String> = UNIT_NAMES
         .iter()
@@ -206,6 +215,8 @@ fn check_placeholders(p: &Project, msg: &Message, sink: &Sink) {
                     )
                     .hint("add `guide: <slug>` to take the guide's title and address"),
                 );
+            } else if let Some(d) = slogan_audience_gap(p, msg, field, &ph) {
+                sink.push(d);
             } else if !known.contains(&ph.key) && !sender.contains(&ph.key) {
                 sink.push(msg.error_at(field, Some(&ph.raw), format!("unknown placeholder (({}))", ph.raw)).hint(format!(
                     "unit and campaign values: {}; guide values (with `guide:`): {}; or declare it under sender_fields with a maximum length, or a campaign slogan under `slogans:` in site.yaml",
@@ -215,6 +226,36 @@ fn check_placeholders(p: &Project, msg: &Message, sink: &Sink) {
             }
         }
     }
+}
+
+/// A slogan the plan addresses to some audiences, used in a message that
+/// also goes to another: an error naming who the slogan is for.
+fn slogan_audience_gap(
+    p: &Project,
+    msg: &Message,
+    field: &str,
+    ph: &Placeholder,
+) -> Option<Diagnostic> {
+    let (name, slogan) = p
+        .site
+        .slogans
+        .iter()
+        .find(|(n, _)| key(&slogan_placeholder(n)) == ph.key)?;
+    let other = msg.meta.audiences.iter().find(|a| !slogan.is_for(a))?;
+    Some(
+        msg.error_at(
+            field,
+            Some(&ph.raw),
+            format!(
+                "slogan `{name}` is for {}, but this message also goes to `{other}`",
+                slogan.audiences.join(", ")
+            ),
+        )
+        .hint(format!(
+            "send the message only to {} (audiences:), or use a slogan for everyone, e.g. ((khau hieu))",
+            slogan.audiences.join(", ")
+        )),
+    )
 }
 
 /// One rendered text of one message for one channel.

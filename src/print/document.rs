@@ -316,10 +316,11 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
     let title = format!("{} – {}", g.doc.meta.title, f.name);
     let _ = writeln!(
         s,
-        "#render(({} section-level: 2, printed: {}, {}))",
+        "#render(({} section-level: 2, printed: {}, {} {}))",
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
         printed(shared),
-        guide_fields(site, g, &env, shared)
+        guide_fields(site, g, &env, shared),
+        desk_field(site, g),
     );
     Doc {
         source: s,
@@ -434,8 +435,19 @@ impl Book<'_, '_> {
             clickable: self.v == Variant::Download,
             labels: &self.labels,
         };
-        guide_fields(site, g, &env, self.shared)
+        format!(
+            "{} {}",
+            guide_fields(site, g, &env, self.shared),
+            desk_field(site, g)
+        )
     }
+}
+
+/// `elsewhere`: the office readers of this guide go to when the unit's own
+/// desk does not receive it, or `none`. The contact block and the
+/// handbook's entry show it instead of the unit's address.
+fn desk_field(site: &UnitSite, g: &Guide) -> String {
+    format!("elsewhere: {},", opt_lit(site.desk(g).elsewhere()))
 }
 
 /// Place a guide image in the handbook: tall screenshots 45 mm wide, others

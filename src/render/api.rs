@@ -100,6 +100,16 @@ struct ProcessingTime<'a> {
     basis: Option<&'a str>,
 }
 
+/// Where to apply and ask in person for the guide, for this unit.
+#[derive(Serialize)]
+struct InPerson<'a> {
+    /// Whether it is the unit's own desk (then `place` is its address).
+    at_unit: bool,
+    /// The unit's address, or the office the guide names for readers of
+    /// units that do not receive the procedure.
+    place: &'a str,
+}
+
 #[derive(Serialize)]
 struct GuideDoc<'a> {
     version: u32,
@@ -112,6 +122,7 @@ struct GuideDoc<'a> {
     audiences: Vec<Term<'a>>,
     #[serde(rename = "where")]
     where_to_apply: &'a str,
+    in_person: InPerson<'a>,
     channels: &'a [Channel],
     prerequisites: Vec<String>,
     documents: Vec<String>,
@@ -188,6 +199,7 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
     let doc: RenderedDoc =
         super::pages::rendered_for_unit(site, sh, g).at_root(&site.unit.data.base_url);
     let texts = super::pages::texts_for_unit(site, sh, g);
+    let desk = site.desk(g);
     let steps = doc
         .body
         .steps
@@ -211,6 +223,10 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
         category: category(p, g),
         audiences: audiences(p, g),
         where_to_apply: &m.where_to_apply,
+        in_person: InPerson {
+            at_unit: desk.elsewhere().is_none(),
+            place: desk.place(site.unit),
+        },
         channels: &m.channels,
         prerequisites: texts.prerequisites.clone(),
         documents: texts.documents.clone(),

@@ -94,20 +94,32 @@ pub struct TermView<'a> {
     pub description: &'a str,
     pub url: String,
     pub count: usize,
+    /// The campaign's slogans addressed to this audience (site.yaml
+    /// `slogans:` naming it), in the order written; none for categories.
+    pub slogans: Vec<&'a str>,
 }
 
 impl<'a> TermView<'a> {
-    pub fn audience(t: &'a Term, site: &UnitSite) -> Self {
+    pub fn audience(t: &'a Term, site: &UnitSite<'a>) -> Self {
         let count = site
             .ordered()
             .filter(|g| g.doc.meta.audiences.contains(&t.slug))
             .count();
+        let slogans = site
+            .project
+            .site
+            .slogans
+            .iter()
+            .filter(|(_, s)| s.audiences.contains(&t.slug))
+            .map(|(_, s)| s.text.as_str())
+            .collect();
         Self {
             slug: &t.slug,
             name: &t.name,
             description: &t.description,
             url: crate::paths::audience_page(&t.slug),
             count,
+            slogans,
         }
     }
 
@@ -122,6 +134,7 @@ impl<'a> TermView<'a> {
             description: &t.description,
             url: crate::paths::category_page(&t.slug),
             count,
+            slogans: Vec::new(),
         }
     }
 }
@@ -172,6 +185,17 @@ pub fn guide_url(slug: &str) -> String {
     crate::paths::guide_page(slug)
 }
 
+/// Where to apply and ask in person for a guide on this unit's site
+/// (`resolve::Desk`, as templates see it).
+#[derive(Serialize)]
+pub struct DeskView<'a> {
+    /// The other office, when the unit's own desk does not receive the
+    /// procedure; null when it does.
+    pub elsewhere: Option<&'a str>,
+    /// Where to go: the unit's address, or the other office.
+    pub place: &'a str,
+}
+
 #[derive(Serialize)]
 pub struct GuideView<'a> {
     pub slug: &'a str,
@@ -182,6 +206,7 @@ pub struct GuideView<'a> {
     pub audiences: Vec<TermView<'a>>,
     pub category: Option<TermView<'a>>,
     pub where_to_apply: &'a str,
+    pub desk: DeskView<'a>,
     pub channels: &'a [Channel],
     pub prerequisites: Vec<String>,
     pub documents: Vec<String>,
@@ -251,6 +276,13 @@ impl<'a> GuideView<'a> {
             audiences,
             category,
             where_to_apply: &m.where_to_apply,
+            desk: {
+                let desk = site.desk(g);
+                DeskView {
+                    elsewhere: desk.elsewhere(),
+                    place: desk.place(site.unit),
+                }
+            },
             channels: &m.channels,
             prerequisites: doc.prerequisites,
             documents: doc.documents,

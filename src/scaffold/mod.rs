@@ -293,6 +293,9 @@ description: "Hướng dẫn từng bước, dễ hiểu để người dân t�
 # ((khau hieu <tên>)). Ghi đúng nguyên văn trong kế hoạch tuyên truyền, ví dụ:
 # slogans:
 #   tên ngắn: "Nguyên văn khẩu hiệu"
+#   tên khác:            # khẩu hiệu dành cho một số đối tượng: hiện trên trang
+#     text: "Nguyên văn"  # của đối tượng đó
+#     audiences: [nguoi-dan]
 # Địa chỉ web của trang tổng hợp.
 base_url: "https://example.gov.vn/"
 # Widget nhúng (nhung/) và dữ liệu JSON (api/) có ở mọi đơn vị, trừ khi tắt

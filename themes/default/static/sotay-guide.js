@@ -48,6 +48,10 @@
         el(dl, "dd", g.processing_time.text);
         el(dl, "dt", "Nơi giải quyết");
         el(dl, "dd", g.where);
+        if (g.in_person) {
+          el(dl, "dt", "Nộp, hỏi trực tiếp");
+          el(dl, "dd", g.in_person.place);
+        }
         if (g.steps.length) {
           el(box, "h3", "Các bước thực hiện");
           var ol = el(box, "ol");
