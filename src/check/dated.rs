@@ -34,8 +34,7 @@ fn ended(g: &Guide, f: &Fee, r: &Rate, today: Date, t: &Text) -> Option<Diagnost
         last.display_vi()
     ));
     Some(
-        g.doc
-            .locate("fees", Some(&last.to_string()), d)
+        at_rate(g, f, &last.to_string(), d)
             .code("ended")
             .hint("remove the rate that ended (or correct its valid_until), and check that the rates left are today's"),
     )
@@ -62,18 +61,40 @@ fn coming(g: &Guide, f: &Fee, r: &Rate, today: Date, until: Date, t: &Text) -> V
                 r.basis,
                 reads(day)
             ));
-            let needle = written.map(|w| w.to_string());
-            g.doc
-                .locate("fees", needle.as_deref(), d)
+            let needle = written.map(|w| w.to_string()).unwrap_or_default();
+            at_rate(g, f, &needle, d)
                 .code("upcoming")
                 .hint("the build picks the new rate on that day by itself; reprint the leaflets the print index lists for it")
         })
         .collect()
 }
 
+/// `d` placed at `needle` within fee `f`'s block (several fees may share an
+/// end date; each notice points at its own), else at `fees:`.
+fn at_rate(g: &Guide, f: &Fee, needle: &str, d: Diagnostic) -> Diagnostic {
+    let text = &g.doc.source.text;
+    let (start, end) = g.doc.yaml_range;
+    let yaml = &text[start..end];
+    let found = yaml.find(&f.name).and_then(|at| {
+        let within = &yaml[at..];
+        within
+            .find(needle)
+            .filter(|_| !needle.is_empty())
+            .map(|i| start + at + i)
+    });
+    match found {
+        Some(offset) => d.at_offset(&g.doc.source.path, text, offset, needle.len()),
+        None => g.doc.locate("fees", None, d),
+    }
+}
+
 /// "10.000 đ", or "Miễn phí nếu …" for a rate with a condition.
 fn amount(r: &Rate, t: &Text) -> String {
-    let a = format_vnd(r.amount);
+    let a = if r.amount == 0 {
+        t.fee_free.clone()
+    } else {
+        format_vnd(r.amount)
+    };
     match &r.condition {
         Some(c) => fill(&t.fee_if, &[("amount", &a), ("condition", c)]),
         None => a,

@@ -283,7 +283,8 @@ fn print_horizon(site: &UnitSite, shared: &Shared) -> Date {
 
 /// Free, or each fee as the guide page words it on the build date, with
 /// the next change when it falls within the print horizon (a leaflet stays
-/// on the desk that long; the print index lists when to reprint).
+/// on the desk that long; the print index lists when to reprint). A line
+/// several fees share (an exemption) is printed once, after them.
 fn fee_markup(fees: &[FeeText], horizon: Date, text: &Text) -> String {
     if fees
         .iter()
@@ -291,16 +292,32 @@ fn fee_markup(fees: &[FeeText], horizon: Date, text: &Text) -> String {
     {
         return markup::escape(&text.fee_free);
     }
-    fees.iter()
+    let shared = |line: &String| fees.iter().filter(|f| f.lines.contains(line)).count() > 1;
+    let mut common: Vec<&String> = Vec::new();
+    let mut out: Vec<String> = fees
+        .iter()
         .map(|f| {
-            let mut s = format!("{}: {}", f.name, f.lines.join("; "));
+            let own: Vec<&str> = f
+                .lines
+                .iter()
+                .filter(|l| {
+                    let is_shared = shared(l);
+                    if is_shared && !common.contains(l) {
+                        common.push(l);
+                    }
+                    !is_shared
+                })
+                .map(String::as_str)
+                .collect();
+            let mut s = format!("{}: {}", f.name, own.join("; "));
             if let Some(next) = f.next_within(horizon) {
                 let _ = write!(s, ". {next}");
             }
             markup::escape(&s)
         })
-        .collect::<Vec<_>>()
-        .join(" #linebreak() ")
+        .collect();
+    out.extend(common.iter().map(|l| markup::escape(l)));
+    out.join(" #linebreak() ")
 }
 
 /// A leaflet of one guide in one format.

@@ -52,6 +52,49 @@ fn leaflet_links(site: &UnitSite, formats: &Formats) -> Vec<Value> {
         .collect()
 }
 
+/// Per day within the print horizon on which a fee changes, the guides
+/// whose leaflets carry it (their PDFs must be reprinted then; so must the
+/// handbook, which carries every guide).
+fn reprints(site: &UnitSite, shared: &crate::render::Shared, formats: &Formats) -> Vec<Value> {
+    let horizon = shared
+        .date
+        .plus_days(i64::from(site.project.site.print.horizon_days));
+    let mut days: std::collections::BTreeMap<crate::content::Date, Vec<Value>> = Default::default();
+    for g in site.ordered() {
+        let mut changes: Vec<crate::content::Date> = g
+            .doc
+            .meta
+            .fees
+            .iter()
+            .flat_map(|f| f.changes_after(shared.date))
+            .filter(|d| *d <= horizon)
+            .collect();
+        changes.sort();
+        changes.dedup();
+        for day in changes {
+            let files: Vec<Value> = formats
+                .leaflets()
+                .map(|f| {
+                    json!({
+                        "name": f.name,
+                        "download": leaflet_path(&g.doc.slug, &f.slug, Variant::Download),
+                        "press": leaflet_path(&g.doc.slug, &f.slug, Variant::Press),
+                    })
+                })
+                .collect();
+            days.entry(day).or_default().push(json!({
+                "title": g.doc.meta.title,
+                "files": files,
+            }));
+        }
+    }
+    days.into_iter()
+        .map(|(day, guides)| {
+            json!({"date": day.to_string(), "date_vi": day.display_vi(), "guides": guides})
+        })
+        .collect()
+}
+
 /// What the print shop needs, as terms and values (the theme's words).
 fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
     let (_, shop) = site.project.print_shop(site.unit);
@@ -374,6 +417,7 @@ impl Job<'_, '_> {
             }),
         );
         ctx.insert("specs", &shop_specs(t, site, formats));
+        ctx.insert("reprints", &reprints(site, self.shared, formats));
         ctx.insert("posters", &poster_links(site, t));
         let page = crate::paths::in_unit(unit, INDEX);
         let made = self.out.emit(&page, Depends::Loose, || {

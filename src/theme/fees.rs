@@ -29,11 +29,11 @@ pub struct FeeText {
 impl FeeText {
     /// `fee` on `date`, with its next known change.
     pub fn new(fee: &Fee, date: Date, t: &Text) -> Self {
-        let now = lines(fee, date, t);
+        let now = lines(fee, date, None, t);
         let next_date = fee.changes_after(date).into_iter().next();
         // What changes: the lines that day that are not today's.
         let next = next_date.map(|day| {
-            let then = lines(fee, day, t);
+            let then = lines(fee, day, Some(date), t);
             let changed: Vec<&String> = then.iter().filter(|l| !now.contains(l)).collect();
             let text = match (then.is_empty(), changed.is_empty()) {
                 (true, _) => t.fee_none.clone(),
@@ -103,16 +103,31 @@ pub fn summary(fees: &[FeeText], t: &Text) -> String {
 
 /// One line per channel (one when both read the same), then a line for
 /// each condition that holds on both channels (exemptions are said once).
-fn lines(fee: &Fee, date: Date, t: &Text) -> Vec<String> {
-    let channel = |c| {
-        let q = fee.quote(c, date);
-        let own: Vec<&Rate> = q
-            .conditional
-            .iter()
-            .copied()
+/// Against `since` (a change's "from that day" text), a channel whose
+/// conditions are those of `since` shows only its new rate for everyone.
+fn lines(fee: &Fee, date: Date, since: Option<Date>, t: &Text) -> Vec<String> {
+    let own = |c, day| -> Vec<&Rate> {
+        let q = fee.quote(c, day);
+        q.conditional
+            .into_iter()
             .filter(|r| r.channel != FeeChannel::Both)
-            .collect();
-        (q.base.is_some() || !own.is_empty()).then(|| quote(q.base, &own, t))
+            .collect()
+    };
+    let channel = |c| {
+        let base = fee.quote(c, date).base;
+        let mut conditions = own(c, date);
+        let unchanged = since.is_some_and(|s| {
+            let before = own(c, s);
+            before.len() == conditions.len()
+                && before
+                    .iter()
+                    .zip(&conditions)
+                    .all(|(a, b)| std::ptr::eq(*a, *b))
+        });
+        if unchanged && base.is_some() {
+            conditions.clear();
+        }
+        (base.is_some() || !conditions.is_empty()).then(|| quote(base, &conditions, t))
     };
     let mut out = match (channel(FeeChannel::Online), channel(FeeChannel::Counter)) {
         (Some(online), Some(counter)) if online == counter => vec![capitalise(&online)],
@@ -252,6 +267,22 @@ rates:
             ]
         );
         assert_eq!(t.next.as_deref(), Some("Từ 01/01/2027: 50.000 đ"));
+    }
+
+    #[test]
+    fn a_change_to_the_base_under_a_waiver_names_only_the_new_base() {
+        let f = fee(r#"
+name: Cấp đổi thẻ căn cước
+rates:
+  - { amount: 50000, basis: TT 73/2024 }
+  - { amount: 25000, basis: TT 64/2025, valid_until: 2026-12-31 }
+  - { amount: 0, channel: online, condition: bạn có tài khoản mức 2, basis: TT 117/2026, valid_until: 2027-02-28 }
+"#);
+        let t = FeeText::new(&f, d("2026-12-01"), &text());
+        assert_eq!(t.lines.len(), 2, "{:?}", t.lines);
+        assert_eq!(t.next.as_deref(), Some("Từ 01/01/2027: 50.000 đ"));
+        let later = FeeText::new(&f, d("2027-01-15"), &text());
+        assert_eq!(later.next.as_deref(), Some("Từ 01/03/2027: 50.000 đ"));
     }
 
     #[test]
