@@ -43,7 +43,7 @@ fn index_and_guide_documents_follow_the_schema() {
         ],
         "index",
     );
-    assert_eq!(index["version"], 1);
+    assert_eq!(index["version"], sotay::render::api::VERSION);
     expect(
         &index["unit"],
         &[
@@ -132,8 +132,14 @@ fn index_and_guide_documents_follow_the_schema() {
     }
     let ts = json(&f, "xa-ba-vi/api/v1/huong-dan/dang-ky-tam-tru.json");
     assert_eq!(ts["local"], true, "override is local");
-    assert_eq!(ts["fees"][0]["amount"], 15000);
-    assert_eq!(ts["fees"][0]["online_amount"], 7000);
+    assert_eq!(ts["fees"][0]["rates"][0]["amount"], 15000);
+    assert_eq!(ts["fees"][0]["rates"][0]["channel"], "counter");
+    assert_eq!(ts["fees"][0]["rates"][1]["amount"], 7000);
+    assert_eq!(ts["fees"][0]["rates"][1]["channel"], "online");
+    assert_eq!(
+        ts["fees"][0]["text"],
+        serde_json::json!(["Nộp trực tuyến: 7.000 đ", "Nộp trực tiếp: 15.000 đ"])
+    );
     assert_eq!(ts["steps"][0]["title"], "Chuẩn bị hồ sơ");
     assert_eq!(ts["steps"][0]["id"], "buoc-1-chuan-bi-ho-so");
     assert!(

@@ -79,7 +79,7 @@ fn plain_language_lints_fire_where_they_should() {
     let pl = of(&ds, "plain-language");
     assert!(
         pl.iter()
-            .any(|m| m.contains("sentence of") && m.starts_with("17:")),
+            .any(|m| m.contains("sentence of") && m.starts_with("21:")),
         "{pl:#?}"
     );
     assert!(
@@ -144,18 +144,19 @@ fn stale_facts_are_judged_against_the_date() {
     f.write(
         "content/guides/cu-tru/dang-ky-tam-tru.md",
         &TAM_TRU.replace(
-            "    basis: \"Thông tư 75/2022/TT-BTC\"",
-            "    basis: \"Thông tư 75/2022/TT-BTC\"\n    valid_until: 2025-12-31",
+            "      - amount: 7000\n",
+            "      - amount: 5000\n        channel: online\n        basis: \"Thông tư cũ\"\n        valid_until: 2025-12-31\n      - amount: 7000\n",
         ),
     );
     let ds = run(&f, "2026-11-29");
-    let stale = of(&ds, "stale");
+    let ended = of(&ds, "ended");
     assert!(
-        stale
+        ended
             .iter()
-            .any(|m| m.starts_with("12:") && m.contains("valid until 31/12/2025")),
-        "{stale:#?}"
+            .any(|m| m.starts_with("16:") && m.contains("ended on 31/12/2025")),
+        "{ended:#?}"
     );
+    let stale = of(&ds, "stale");
     assert!(
         !stale.iter().any(|m| m.contains("last reviewed")),
         "reviewed this year: {stale:#?}"
@@ -238,19 +239,52 @@ fn the_cli_reports_json_and_fails_on_warnings_with_strict() {
     assert_eq!(strict.status.code(), Some(1));
     let err = String::from_utf8_lossy(&strict.stderr);
     assert!(
-        err.contains("check: 0 error(s), 1 warning(s) (1 plain-language)"),
+        err.contains("check: 0 error(s), 1 warning(s), 0 coming change(s) (1 plain-language)"),
         "{err}"
     );
 }
 
 #[test]
-fn the_sample_passes_check_strict() {
+fn the_sample_passes_check_strict_and_names_its_coming_fee_changes() {
     let ds = check(&CheckOptions {
         root: repo(),
-        // The sample's review date, passed in: no test reads the clock.
-        today: Date::parse("2026-11-29").unwrap(),
+        // A date passed in (no test reads the clock), a month before the
+        // sample's first fee change; site.yaml looks 90 days ahead.
+        today: Date::parse("2026-12-01").unwrap(),
         ahead: None,
     })
     .diagnostics;
-    assert!(ds.is_empty(), "{}", render(&ds));
+    let failing: Vec<_> = ds
+        .iter()
+        .filter(|d| d.severity != sotay::Severity::Notice)
+        .cloned()
+        .collect();
+    assert!(failing.is_empty(), "{}", render(&failing));
+    // Every notice is a fee change, on one of the two days the sample's
+    // circulars set: TT 64/2025's reduction ends with 2026, TT 117/2026's
+    // waivers with February 2027.
+    let mut days: Vec<&str> = ds
+        .iter()
+        .map(|d| {
+            assert_eq!(d.code, Some("upcoming"), "{}", d.message);
+            let day = d.message.split("changes on ").nth(1).unwrap();
+            &day[..10]
+        })
+        .collect();
+    days.sort();
+    days.dedup();
+    assert_eq!(days, ["01/01/2027", "01/03/2027"], "{}", render(&ds));
+    // Each changing rate is named once: the three căn cước reductions, and
+    // the five TT 117 waivers (residence ×3 with Hoàn Kiếm's, căn cước ×2,
+    // GPLX) — counted from the content, not written here.
+    let p = sotay::content::load(&repo(), &sotay::diag::Sink::default()).unwrap();
+    let dated_rates = p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+        .flat_map(|g| &g.doc.meta.fees)
+        .flat_map(|f| &f.rates)
+        .filter(|r| r.valid_until.is_some())
+        .count();
+    assert_eq!(ds.len(), dated_rates, "{}", render(&ds));
 }

@@ -110,9 +110,13 @@ category: cu-tru
 where: "Công an xã, phường"
 fees:
   - name: "Lệ phí đăng ký tạm trú"
-    amount: 15000
-    online_amount: 7000
-    basis: "Thông tư 75/2022/TT-BTC"
+    rates:
+      - amount: 15000
+        channel: counter
+        basis: "Thông tư 75/2022/TT-BTC"
+      - amount: 7000
+        channel: online
+        basis: "Thông tư 75/2022/TT-BTC"
 processing_time:
   text: "3 ngày làm việc"
 last_reviewed: 2026-10-01
