@@ -43,7 +43,7 @@ fn index_and_guide_documents_follow_the_schema() {
         ],
         "index",
     );
-    assert_eq!(index["version"], sotay::render::api::VERSION);
+    assert_eq!(index["version"], 1);
     expect(
         &index["unit"],
         &[
@@ -132,6 +132,9 @@ fn index_and_guide_documents_follow_the_schema() {
     }
     let ts = json(&f, "xa-ba-vi/api/v1/huong-dan/dang-ky-tam-tru.json");
     assert_eq!(ts["local"], true, "override is local");
+    // Version 1's single-amount fields stay, read off the rates in force.
+    assert_eq!(ts["fees"][0]["amount"], 15000);
+    assert_eq!(ts["fees"][0]["online_amount"], 7000);
     assert_eq!(ts["fees"][0]["rates"][0]["amount"], 15000);
     assert_eq!(ts["fees"][0]["rates"][0]["channel"], "counter");
     assert_eq!(ts["fees"][0]["rates"][1]["amount"], 7000);

@@ -180,6 +180,19 @@ fn every_output_says_the_same_fee_before_during_and_after_a_waiver() {
             "{what} names the coming waiver: {text}"
         );
     }
+    // The coverage report lists it for every unit that publishes the guide.
+    let report: serde_json::Value =
+        serde_json::from_str(&f.read_out("bao-cao/bao-cao.json")).unwrap();
+    let ba_dinh = report["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["slug"] == "phuong-ba-dinh")
+        .unwrap();
+    assert_eq!(ba_dinh["upcoming"][0]["date"], "2026-08-15", "{ba_dinh:#}");
+    assert_eq!(ba_dinh["upcoming"][0]["guide"], "dang-ky-thuong-tru");
+    assert_eq!(ba_dinh["upcoming"][0]["text"], next);
+    assert!(text_of(&f.read_out("bao-cao/index.html")).contains("Thay đổi sắp tới"));
     // 15/08 is within the leaflet's 90 days: it prints the change.
     for (what, text) in [("leaflet", &s.leaflet), ("handbook", &s.handbook)] {
         assert!(

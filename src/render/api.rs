@@ -8,13 +8,14 @@ use serde::Serialize;
 use super::docs::RenderedDoc;
 use super::pages::canonical;
 use super::{Rendered, Renderer, Shared, Stats};
-use crate::content::{Channel, Guide, Origin, Project};
+use crate::content::{Channel, FeeChannel, Guide, Origin, Project};
 use crate::diag::Diagnostic;
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
 
-/// 2: fees as schedules (`text`, `next_change`, `rates`) instead of one amount.
-pub const VERSION: u32 = 2;
+/// Fields are only ever added within a version (fees as schedules added
+/// `text`, `next_change`, `paid` and `rates` beside the single amount).
+pub const VERSION: u32 = 1;
 pub const DIR: &str = crate::paths::API_DIR;
 
 #[derive(Serialize)]
@@ -63,10 +64,19 @@ struct Index<'a> {
 }
 
 /// A fee: what readers pay on the build date in the guide page's words,
-/// and the whole schedule as data.
+/// and the whole schedule as data. `amount` … `valid_until` are version 1's
+/// single-amount fields, read off the rates for everyone on the build date.
 #[derive(Serialize)]
 struct Fee<'a> {
     name: &'a str,
+    /// Đồng, at the counter, for everyone (0 when no rate applies).
+    amount: u64,
+    /// Đồng, online, for everyone (null when the fee has no online rate).
+    online_amount: Option<u64>,
+    /// The condition of a waiver on both channels, if there is one.
+    exempt_if: Option<&'a str>,
+    basis: &'a str,
+    valid_until: Option<String>,
     /// One line, or one per channel when they differ.
     text: Vec<String>,
     /// The next known change, if any.
@@ -234,15 +244,31 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
             .fees
             .iter()
             .zip(sh.docs.fees(g))
-            .map(|(f, t)| Fee {
-                name: &f.name,
-                text: t.lines.clone(),
-                next_change: t.next_date.zip(t.next.clone()).map(|(d, text)| NextChange {
-                    date: d.to_string(),
-                    text,
-                }),
-                paid: t.paid,
-                rates: &f.rates,
+            .map(|(f, t)| {
+                let counter = f.quote(FeeChannel::Counter, sh.date).base;
+                let online = f.quote(FeeChannel::Online, sh.date).base;
+                let exempt = f.quote(FeeChannel::Counter, sh.date).conditional;
+                Fee {
+                    name: &f.name,
+                    amount: counter.map_or(0, |r| r.amount),
+                    online_amount: online.map(|r| r.amount),
+                    exempt_if: exempt
+                        .iter()
+                        .find(|r| r.amount == 0 && r.channel == FeeChannel::Both)
+                        .and_then(|r| r.condition.as_deref()),
+                    basis: counter.or(online).map_or("", |r| r.basis.as_str()),
+                    valid_until: counter
+                        .or(online)
+                        .and_then(|r| r.valid_until)
+                        .map(|d| d.to_string()),
+                    text: t.lines.clone(),
+                    next_change: t.next_date.zip(t.next.clone()).map(|(d, text)| NextChange {
+                        date: d.to_string(),
+                        text,
+                    }),
+                    paid: t.paid,
+                    rates: &f.rates,
+                }
             })
             .collect(),
         processing_time: ProcessingTime {
