@@ -373,7 +373,7 @@ fn a_fee_in_the_old_form_or_with_clashing_rates_is_an_error_at_its_file() {
     assert!(at(d).0.ends_with("dang-ky-thuong-tru.md"));
     assert!(d.hint.as_deref().unwrap().contains("valid_from"));
 
-    f.write("content/guides/cu-tru/dang-ky-thuong-tru.md", &TAM_TRU_OLD);
+    f.write("content/guides/cu-tru/dang-ky-thuong-tru.md", TAM_TRU_OLD);
     let ds = f.build_err();
     let d = find_diag(&ds, "online_amount");
     assert!(

@@ -300,6 +300,14 @@ pub fn render(ds: &[sotay::Diagnostic]) -> String {
         .join("\n")
 }
 
+/// The 1-based line of `text` that starts with `prefix`.
+pub fn line_of(text: &str, prefix: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix:?}"))
+        + 1
+}
+
 /// The date every test build runs on (the sample's review date): tests pass
 /// it in, none reads the machine's clock.
 pub fn build_date() -> sotay::content::Date {
