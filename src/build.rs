@@ -198,8 +198,12 @@ fn nothing_changed(opts: &BuildOptions, keys: &Keys, clock: &Clock) -> Option<Bu
 /// Load and check everything; process images. `None` when anything is
 /// wrong (every problem in `sink`), or a warning under `--strict`.
 fn load(opts: &BuildOptions, sink: &Sink, clock: &mut Clock) -> Option<Loaded> {
-    let project = content::load(&opts.root, sink)?;
+    let mut project = content::load(&opts.root, sink)?;
+    // Infographics and messages may name a guide that is not published
+    // today: checked before it is taken out, left out when rendered.
     crate::visual::validate(&project, sink);
+    crate::messages::validate(&project, sink);
+    project.publish_on(opts.date, opts.drafts, sink);
     let theme = Theme::load(&opts.root, &project.site.theme, sink);
     if let Scope::Units(units) = &opts.scope {
         check_units_exist(&project, units, sink);
@@ -207,7 +211,6 @@ fn load(opts: &BuildOptions, sink: &Sink, clock: &mut Clock) -> Option<Loaded> {
     let index = refs::Index::of(&project);
     let image_paths = refs::check(&project, &index, sink);
     refs::unit_link_gaps(&project, sink);
-    crate::messages::validate(&project, sink);
     crate::shortlinks::codes(&project, &opts.out, sink);
     let datasets = crate::data::load(&project, sink);
     let cache = RenderCache::new(&opts.root);

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::build::{BuildOptions, build};
-use crate::content::{self, Date, Project, YamlFile};
+use crate::content::{self, Date, Project, Scheduled, Withheld, YamlFile};
 use crate::diag::{Diagnostic, Sink};
 
 #[derive(Debug, Clone)]
@@ -23,6 +23,26 @@ pub struct CheckOptions {
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
+    /// Guides and pages not published on the check's date, and those whose
+    /// publish dates fall within the next `SCHEDULE_DAYS`: listed, not
+    /// warned about (a draft is meant).
+    pub schedule: Vec<ScheduleNote>,
+}
+
+/// How far ahead `check` lists publish dates.
+pub const SCHEDULE_DAYS: i64 = 60;
+
+/// A guide or page whose publication is held or changes soon.
+#[derive(Debug, Serialize)]
+pub struct ScheduleNote {
+    pub file: PathBuf,
+    pub slug: String,
+    /// `draft`, `not-yet` (publish_from later), `ended` (publish_until
+    /// passed) or `ends-soon` (published, publish_until within the window).
+    pub status: &'static str,
+    pub date: Option<Date>,
+    /// Whether `date` falls within the next `SCHEDULE_DAYS`.
+    pub soon: bool,
 }
 
 impl CheckReport {
@@ -66,7 +86,9 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 
+    let mut notes = Vec::new();
     if let Some(project) = &project {
+        notes = schedule(project, opts.today);
         diagnostics.extend(stale(project, opts.today));
         let cfg = &project.site.check;
         for g in project
@@ -85,7 +107,42 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     });
     diagnostics
         .dedup_by(|a, b| a.message == b.message && a.location == b.location && a.units == b.units);
-    CheckReport { diagnostics }
+    CheckReport {
+        diagnostics,
+        schedule: notes,
+    }
+}
+
+/// Every guide and page held back on `today`, or leaving soon.
+fn schedule(p: &Project, today: Date) -> Vec<ScheduleNote> {
+    let guides = p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+        .map(|g| (&g.doc.source.path, &g.doc.slug, g.doc.meta.schedule()));
+    let pages = p
+        .pages
+        .iter()
+        .map(|pg| (&pg.source.path, &pg.slug, pg.meta.schedule()));
+    let soon = |d: Date| (0..=SCHEDULE_DAYS).contains(&today.days_until(&d));
+    guides
+        .chain(pages)
+        .filter_map(|(file, slug, s)| {
+            let (status, date) = match s.withheld(today, false) {
+                Some(Withheld::Draft) => ("draft", None),
+                Some(Withheld::NotYet(d)) => ("not-yet", Some(d)),
+                Some(Withheld::Ended(d)) => ("ended", Some(d)),
+                None => ("ends-soon", s.publish_until.filter(|d| soon(*d))?.into()),
+            };
+            Some(ScheduleNote {
+                file: file.clone(),
+                slug: slug.clone(),
+                status,
+                date,
+                soon: date.is_some_and(soon),
+            })
+        })
+        .collect()
 }
 
 /// A fresh folder under the system temp dir, unique per call (checks may run

@@ -10,7 +10,7 @@ use tera::Context;
 
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
-use crate::content::Project;
+use crate::content::{Project, Withheld};
 use crate::diag::{Diagnostic, Severity};
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
@@ -48,6 +48,17 @@ struct UnitRow<'a> {
     missing: Vec<&'a str>,
     warnings: usize,
     cells: Vec<Cell>,
+    /// Guides it would publish but for a draft flag or publish dates.
+    unpublished: Vec<Unpublished<'a>>,
+}
+
+/// A guide or page not published on the build's date, and why.
+#[derive(Serialize)]
+struct Unpublished<'a> {
+    slug: &'a str,
+    title: &'a str,
+    #[serde(flatten)]
+    why: Withheld,
 }
 
 #[derive(Serialize)]
@@ -76,6 +87,8 @@ struct Coverage<'a> {
     required_guides: Vec<&'a str>,
     units: Vec<UnitRow<'a>>,
     freshness: Vec<Freshness<'a>>,
+    /// Free pages not published on the build's date (every unit's).
+    unpublished_pages: Vec<Unpublished<'a>>,
     totals: Totals,
 }
 
@@ -166,6 +179,15 @@ fn coverage<'a>(
         required_guides: columns,
         units,
         freshness: freshness(p),
+        unpublished_pages: p
+            .withheld_pages
+            .iter()
+            .map(|(pg, why)| Unpublished {
+                slug: &pg.slug,
+                title: &pg.meta.title,
+                why: *why,
+            })
+            .collect(),
         totals,
     }
 }
@@ -223,6 +245,15 @@ fn unit_row<'a>(
         missing,
         warnings: warnings_about(&u.slug, diagnostics),
         cells,
+        unpublished: p
+            .withheld_in(u)
+            .into_iter()
+            .map(|(g, why)| Unpublished {
+                slug: &g.doc.slug,
+                title: &g.doc.meta.title,
+                why,
+            })
+            .collect(),
     }
 }
 
