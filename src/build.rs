@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub outcome: Outcome,
     pub units: usize,
     pub pages: usize,
+    /// Guides and pages left out: drafts, or outside their publish dates.
+    pub unpublished: usize,
     /// Search index bytes written and guides indexed, over all units.
     pub search_bytes: u64,
     pub search_docs: usize,
@@ -181,7 +183,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         loaded.cache.prune();
     }
     clock.lap(Phase::Write);
-    Ok(report(units, stats, counts, clock, sink))
+    let mut done = report(units, stats, counts, clock, sink);
+    done.unpublished = loaded.project.withheld_guides.len() + loaded.project.withheld_pages.len();
+    Ok(done)
 }
 
 /// The report of a whole build whose inputs hash as the last one's, which
@@ -445,6 +449,7 @@ fn report(
         outcome: Outcome::Built,
         units,
         pages: stats.pages,
+        unpublished: 0,
         search_bytes: stats.search_bytes,
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,
@@ -476,6 +481,7 @@ fn unchanged_report(previous: &str, inputs: &str, clock: &Clock) -> Option<Build
         outcome: Outcome::Unchanged,
         units: n("units")?,
         pages: n("pages")?,
+        unpublished: 0,
         search_bytes: 0,
         search_docs: 0,
         pdfs: 0,

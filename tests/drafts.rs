@@ -192,8 +192,9 @@ fn a_new_guide_is_a_draft_and_its_prompts_cannot_be_published() {
     let rel = "content/guides/ho-tich/dang-ky-ket-hon.md";
     let written = std::fs::read_to_string(f.root().join(rel)).unwrap();
     assert!(written.contains("\ndraft: true\n"), "{written}");
-    // Built as written: nothing of it is published.
+    // Built as written: nothing of it is published, and the build says so.
     let report = f.build_ok();
+    assert_eq!(report.unpublished, 1);
     assert!(
         only_the_fixtures_warning(&report.diagnostics),
         "{}",
@@ -308,6 +309,20 @@ fn publish_dates_are_decided_by_the_build_date() {
     let tam_tru = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html");
     assert!(tam_tru.contains("đăng ký kết hôn") && !tam_tru.contains("dang-ky-ket-hon"));
     assert!(f.read_out("bao-cao/bao-cao.json").contains("\"not-yet\""));
+    // `check` says when it appears, within its look-ahead.
+    let check = sotay::check::check(&sotay::check::CheckOptions {
+        root: f.root().to_owned(),
+        today: date("2026-11-30"),
+    });
+    let note = check
+        .schedule
+        .iter()
+        .find(|n| n.slug == "dang-ky-ket-hon")
+        .unwrap();
+    assert_eq!(
+        (note.status, note.date, note.soon),
+        ("not-yet", Some(date("2026-12-01")), true)
+    );
 
     // On its first day, over the same output: there, and linked.
     let on = build("2026-12-01");

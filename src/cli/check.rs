@@ -71,7 +71,7 @@ fn print_schedule(notes: &[sotay::check::ScheduleNote]) {
         let state = match n.status {
             "draft" => "draft, not published".to_owned(),
             "not-yet" => format!("not published until {when}{soon}"),
-            "ended" => format!("not published since {when}"),
+            "ended" => format!("no longer published: its last day was {when}"),
             _ => format!("published until {when}{soon}"),
         };
         eprintln!("note: {}: {state}", n.file.display());
