@@ -66,6 +66,8 @@ struct Published<'a> {
     pages: BTreeSet<&'a str>,
     /// Guides it would publish but for a draft flag or publish dates.
     withheld: BTreeMap<&'a str, Withheld>,
+    /// Free pages the same.
+    withheld_pages: BTreeMap<&'a str, Withheld>,
 }
 
 impl<'a> Published<'a> {
@@ -83,6 +85,7 @@ impl<'a> Published<'a> {
                 .filter(|(g, _)| g.origin == Origin::Central)
                 .map(|(g, why)| (g.doc.slug.as_str(), *why))
                 .collect(),
+            withheld_pages: withheld_pages(p),
         }
     }
 
@@ -99,15 +102,23 @@ impl<'a> Published<'a> {
                 .into_iter()
                 .map(|(g, why)| (g.doc.slug.as_str(), why))
                 .collect(),
+            withheld_pages: withheld_pages(p),
         }
     }
 
     /// Why `t` does not resolve here, or `None` when it does.
     fn problem(&self, t: &Target, index: &Index) -> Option<Diagnostic> {
-        if let Target::Guide { slug, .. } = t
-            && let Some(why) = self.withheld.get(slug.as_str())
-        {
-            return Some(withheld_link(slug, *why));
+        let (kind, withheld) = match t {
+            Target::Guide { slug, .. } => {
+                ("guide", self.withheld.get(slug.as_str()).map(|w| (slug, w)))
+            }
+            Target::Page { slug, .. } => (
+                "page",
+                self.withheld_pages.get(slug.as_str()).map(|w| (slug, w)),
+            ),
+        };
+        if let Some((slug, why)) = withheld {
+            return Some(withheld_link(kind, slug, *why));
         }
         let (message, hint) = self.missing(t, index)?;
         Some(Diagnostic::error(message).hint(hint))
@@ -174,25 +185,33 @@ impl<'a> Published<'a> {
 /// dates is a warning, and the link shows as plain text until (or after)
 /// then, so a link to a guide that appears on a set day can be written
 /// ahead of it.
-fn withheld_link(slug: &str, why: Withheld) -> Diagnostic {
+fn withheld_link(kind: &str, slug: &str, why: Withheld) -> Diagnostic {
     match why {
         Withheld::Draft => Diagnostic::error(format!(
-            "link to `guide:{slug}`, which is a draft: it is not published, so the link would be broken"
+            "link to `{kind}:{slug}`, which is a draft: it is not published, so the link would be broken"
         ))
         .hint(format!(
             "remove the link, or finish `{slug}` and remove `draft: true` from it"
         )),
         Withheld::NotYet(d) => Diagnostic::warning(format!(
-            "link to `guide:{slug}`, which is published only from {}: shown as plain text until then",
+            "link to `{kind}:{slug}`, which is published only from {}: shown as plain text until then",
             d.display_vi()
         ))
         .hint("nothing to do if that is intended; or remove the link"),
         Withheld::Ended(d) => Diagnostic::warning(format!(
-            "link to `guide:{slug}`, which was published only until {}: shown as plain text",
+            "link to `{kind}:{slug}`, which was published only until {}: shown as plain text",
             d.display_vi()
         ))
         .hint(format!("remove the link to `{slug}`, or extend its publish_until")),
     }
+}
+
+/// Free pages not published on the build's date, by slug.
+fn withheld_pages(p: &Project) -> BTreeMap<&str, Withheld> {
+    p.withheld_pages
+        .iter()
+        .map(|(pg, why)| (pg.slug.as_str(), *why))
+        .collect()
 }
 
 fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Diagnostic {

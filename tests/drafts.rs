@@ -419,3 +419,25 @@ fn an_empty_window_is_an_error() {
     let d = find_diag(&ds, "is before publish_from");
     assert_eq!((at(d).0, at(d).1), (rel.to_owned(), 3));
 }
+
+#[test]
+fn a_link_to_a_draft_page_is_an_error_at_the_link() {
+    let f = Fixture::html_only();
+    f.write(
+        "content/pages/an-toan.md",
+        &PAGE.replacen("---\n", "---\ndraft: true\n", 1),
+    );
+    let ds = f.build_err();
+    let d = find_diag(&ds, "link to `page:an-toan`, which is a draft");
+    let line = 1 + KHAI_SINH
+        .lines()
+        .position(|l| l.contains("page:an-toan"))
+        .unwrap();
+    assert_eq!(
+        (at(d).0, at(d).1),
+        (
+            "content/guides/ho-tich/dang-ky-khai-sinh.md".to_owned(),
+            line
+        )
+    );
+}
