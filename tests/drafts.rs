@@ -309,6 +309,10 @@ fn publish_dates_are_decided_by_the_build_date() {
     let tam_tru = f.read_out("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/index.html");
     assert!(tam_tru.contains("đăng ký kết hôn") && !tam_tru.contains("dang-ky-ket-hon"));
     assert!(f.read_out("bao-cao/bao-cao.json").contains("\"not-yet\""));
+    assert!(
+        f.read_out("bao-cao/index.html")
+            .contains("Đăng từ ngày 2026-12-01")
+    );
     // `check` says when it appears, within its look-ahead.
     let check = sotay::check::check(&sotay::check::CheckOptions {
         root: f.root().to_owned(),

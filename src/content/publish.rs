@@ -53,7 +53,10 @@ impl Project {
             })
             .map(|(g, why)| (g, *why))
             .collect();
-        out.sort_by(|a, b| a.0.doc.slug.cmp(&b.0.doc.slug));
+        // The unit's own version first: when both are withheld, it is the
+        // one the unit would publish.
+        out.sort_by_key(|(g, _)| (g.doc.slug.clone(), g.origin == Origin::Central));
+        out.dedup_by(|later, first| later.0.doc.slug == first.0.doc.slug);
         out
     }
 
