@@ -144,6 +144,8 @@ fn a_draft_is_in_no_output_and_the_report_lists_it() {
         vec![draft("dang-ky-ket-hon"), draft("dang-ky-tam-tru")]
     );
     assert_eq!(json["unpublished_pages"][0]["slug"], "trang-nhap");
+    // Three units × the draft guide, Xã Ba Vì's own draft, the page.
+    assert_eq!(json["totals"]["unpublished"], 5);
     let html = f.read_out("bao-cao/index.html");
     assert!(html.contains("Chưa đăng") && html.contains("Đăng ký kết hôn trực tuyến"));
     assert!(html.contains("Bản nháp"));
@@ -336,6 +338,10 @@ fn publish_dates_are_decided_by_the_build_date() {
         render(&on.diagnostics)
     );
     assert!(f.read_out(page).contains("Đăng ký kết hôn trực tuyến"));
+    assert!(
+        f.read_out("bao-cao/index.html")
+            .contains("Mọi hướng dẫn và trang đều đã đăng.")
+    );
     assert!(
         f.read_out("phuong-ba-dinh/sitemap.xml")
             .contains("dang-ky-ket-hon")

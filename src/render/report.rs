@@ -76,6 +76,8 @@ struct Totals {
     complete_units: usize,
     required_cells: usize,
     published_cells: usize,
+    /// Unit-guide pairs and free pages not published (see `Unpublished`).
+    unpublished: usize,
 }
 
 #[derive(Serialize)]
@@ -172,6 +174,8 @@ fn coverage<'a>(
         complete_units: units.iter().filter(|u| u.complete).count(),
         required_cells: units.iter().map(|u| u.required).sum(),
         published_cells: units.iter().map(|u| u.published_required).sum(),
+        unpublished: units.iter().map(|u| u.unpublished.len()).sum::<usize>()
+            + p.withheld_pages.len(),
     };
     Coverage {
         version: 1,
