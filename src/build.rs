@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub outcome: Outcome,
     pub units: usize,
     pub pages: usize,
+    /// Guides and pages left out: drafts, or outside their publish dates.
+    pub unpublished: usize,
     /// Search index bytes written and guides indexed, over all units.
     pub search_bytes: u64,
     pub search_docs: usize,
@@ -181,7 +183,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         loaded.cache.prune();
     }
     clock.lap(Phase::Write);
-    Ok(report(units, stats, counts, clock, sink))
+    let mut done = report(units, stats, counts, clock, sink);
+    done.unpublished = loaded.project.withheld_guides.len() + loaded.project.withheld_pages.len();
+    Ok(done)
 }
 
 /// The report of a whole build whose inputs hash as the last one's, which
@@ -198,8 +202,12 @@ fn nothing_changed(opts: &BuildOptions, keys: &Keys, clock: &Clock) -> Option<Bu
 /// Load and check everything; process images. `None` when anything is
 /// wrong (every problem in `sink`), or a warning under `--strict`.
 fn load(opts: &BuildOptions, sink: &Sink, clock: &mut Clock) -> Option<Loaded> {
-    let project = content::load(&opts.root, sink)?;
+    let mut project = content::load(&opts.root, sink)?;
+    // Infographics and messages may name a guide that is not published
+    // today: checked before it is taken out, left out when rendered.
     crate::visual::validate(&project, sink);
+    crate::messages::validate(&project, sink);
+    project.publish_on(opts.date, opts.drafts, sink);
     let theme = Theme::load(&opts.root, &project.site.theme, sink);
     if let Scope::Units(units) = &opts.scope {
         check_units_exist(&project, units, sink);
@@ -207,7 +215,6 @@ fn load(opts: &BuildOptions, sink: &Sink, clock: &mut Clock) -> Option<Loaded> {
     let index = refs::Index::of(&project);
     let image_paths = refs::check(&project, &index, sink);
     refs::unit_link_gaps(&project, sink);
-    crate::messages::validate(&project, sink);
     crate::shortlinks::codes(&project, &opts.out, sink);
     let datasets = crate::data::load(&project, sink);
     let cache = RenderCache::new(&opts.root);
@@ -442,6 +449,7 @@ fn report(
         outcome: Outcome::Built,
         units,
         pages: stats.pages,
+        unpublished: 0,
         search_bytes: stats.search_bytes,
         search_docs: stats.search_docs,
         pdfs: stats.pdfs,
@@ -473,6 +481,7 @@ fn unchanged_report(previous: &str, inputs: &str, clock: &Clock) -> Option<Build
         outcome: Outcome::Unchanged,
         units: n("units")?,
         pages: n("pages")?,
+        unpublished: 0,
         search_bytes: 0,
         search_docs: 0,
         pdfs: 0,

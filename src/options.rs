@@ -70,6 +70,8 @@ pub struct BuildOptions {
     /// The build's date: what it records in its output and judges dated
     /// facts by. The same inputs and date give the same bytes.
     pub date: Date,
+    /// Publish drafts too (`serve`'s preview, which marks them).
+    pub drafts: bool,
 }
 
 impl BuildOptions {
@@ -85,6 +87,7 @@ impl BuildOptions {
             strict: false,
             progress: false,
             date,
+            drafts: false,
         }
     }
 }

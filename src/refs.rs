@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::content::{Doc, Guide, GuideMeta, Origin, Parsed, Project, YamlFile};
+use crate::content::{Doc, Guide, GuideMeta, Origin, Parsed, Project, Withheld, YamlFile};
 use crate::diag::{Diagnostic, Sink, closest};
 use crate::markdown::{RESERVED_IDS, Target};
 
@@ -64,6 +64,10 @@ pub fn targets(parsed: &Parsed) -> impl Iterator<Item = &Target> {
 struct Published<'a> {
     guides: BTreeMap<&'a str, DocKey>,
     pages: BTreeSet<&'a str>,
+    /// Guides it would publish but for a draft flag or publish dates.
+    withheld: BTreeMap<&'a str, Withheld>,
+    /// Free pages the same.
+    withheld_pages: BTreeMap<&'a str, Withheld>,
 }
 
 impl<'a> Published<'a> {
@@ -75,6 +79,13 @@ impl<'a> Published<'a> {
                 .map(|g| (g.doc.slug.as_str(), DocKey::of(g)))
                 .collect(),
             pages: p.pages.iter().map(|pg| pg.slug.as_str()).collect(),
+            withheld: p
+                .withheld_guides
+                .iter()
+                .filter(|(g, _)| g.origin == Origin::Central)
+                .map(|(g, why)| (g.doc.slug.as_str(), *why))
+                .collect(),
+            withheld_pages: withheld_pages(p),
         }
     }
 
@@ -86,11 +97,35 @@ impl<'a> Published<'a> {
                 .map(|(slug, g)| (slug, DocKey::of(g)))
                 .collect(),
             pages: p.pages.iter().map(|pg| pg.slug.as_str()).collect(),
+            withheld: p
+                .withheld_in(unit)
+                .into_iter()
+                .map(|(g, why)| (g.doc.slug.as_str(), why))
+                .collect(),
+            withheld_pages: withheld_pages(p),
         }
     }
 
     /// Why `t` does not resolve here, or `None` when it does.
-    fn problem(&self, t: &Target, index: &Index) -> Option<(String, String)> {
+    fn problem(&self, t: &Target, index: &Index) -> Option<Diagnostic> {
+        let (kind, withheld) = match t {
+            Target::Guide { slug, .. } => {
+                ("guide", self.withheld.get(slug.as_str()).map(|w| (slug, w)))
+            }
+            Target::Page { slug, .. } => (
+                "page",
+                self.withheld_pages.get(slug.as_str()).map(|w| (slug, w)),
+            ),
+        };
+        if let Some((slug, why)) = withheld {
+            return Some(withheld_link(kind, slug, *why));
+        }
+        let (message, hint) = self.missing(t, index)?;
+        Some(Diagnostic::error(message).hint(hint))
+    }
+
+    /// A target that is not there at all, or an anchor it lacks.
+    fn missing(&self, t: &Target, index: &Index) -> Option<(String, String)> {
         let (slug, anchor, key, kind) = match t {
             Target::Guide { slug, anchor } => (
                 slug,
@@ -143,6 +178,40 @@ impl<'a> Published<'a> {
         };
         Some((format!("no heading `#{anchor}` in {kind} `{slug}`"), hint))
     }
+}
+
+/// A link to a guide that is not published on the build's date. A draft
+/// is an error (finish it or drop the link); a guide outside its publish
+/// dates is a warning, and the link shows as plain text until (or after)
+/// then, so a link to a guide that appears on a set day can be written
+/// ahead of it.
+fn withheld_link(kind: &str, slug: &str, why: Withheld) -> Diagnostic {
+    match why {
+        Withheld::Draft => Diagnostic::error(format!(
+            "link to `{kind}:{slug}`, which is a draft: it is not published, so the link would be broken"
+        ))
+        .hint(format!(
+            "remove the link, or finish `{slug}` and remove `draft: true` from it"
+        )),
+        Withheld::NotYet(d) => Diagnostic::warning(format!(
+            "link to `{kind}:{slug}`, which is published only from {}: shown as plain text until then",
+            d.display_vi()
+        ))
+        .hint("nothing to do if that is intended; or remove the link"),
+        Withheld::Ended(d) => Diagnostic::warning(format!(
+            "link to `{kind}:{slug}`, which was published only until {}: shown as plain text",
+            d.display_vi()
+        ))
+        .hint(format!("remove the link to `{slug}`, or extend its publish_until")),
+    }
+}
+
+/// Free pages not published on the build's date, by slug.
+fn withheld_pages(p: &Project) -> BTreeMap<&str, Withheld> {
+    p.withheld_pages
+        .iter()
+        .map(|(pg, why)| (pg.slug.as_str(), *why))
+        .collect()
 }
 
 fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
@@ -200,8 +269,8 @@ fn check_body(
         ));
     }
     for (t, l) in parsed.body.targets() {
-        if let Some((msg, hint)) = published.problem(t, index) {
-            sink.push(doc.at(l.offset, l.len, Diagnostic::error(msg).hint(hint)));
+        if let Some(d) = published.problem(t, index) {
+            sink.push(doc.at(l.offset, l.len, d));
         }
     }
 }
@@ -222,8 +291,8 @@ fn check_fields(
             ));
         }
         for (t, _) in s.targets() {
-            if let Some((msg, hint)) = published.problem(t, index) {
-                sink.push(doc.at_key(key, Diagnostic::error(msg).hint(hint)));
+            if let Some(d) = published.problem(t, index) {
+                sink.push(doc.at_key(key, d));
             }
         }
         for i in &s.images {

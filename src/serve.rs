@@ -166,6 +166,8 @@ fn rebuild(root: &Path, out: &Path, state: &Mutex<State>, pages_first: bool) {
     // A preview is of today: each rebuild takes the day it runs on.
     let mut opts = BuildOptions::new(root, crate::content::Date::today());
     opts.out = out.to_owned();
+    // The preview shows drafts, each with a banner saying it is one.
+    opts.drafts = true;
     if pages_first {
         opts.media = crate::options::Media::Defer;
     }

@@ -36,9 +36,15 @@ fn init_then_new_files_build_cleanly() {
         "{}",
         String::from_utf8_lossy(&build.stderr)
     );
+    // The example guide is a draft full of prompts: built, but not published.
     assert!(
-        dir.join("public/phuong-mau/huong-dan/nop-ho-so-truc-tuyen/index.html")
-            .is_file()
+        !dir.join("public/phuong-mau/huong-dan/nop-ho-so-truc-tuyen")
+            .exists()
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("public/bao-cao/bao-cao.json"))
+            .unwrap()
+            .contains("\"nop-ho-so-truc-tuyen\"")
     );
 
     for args in [
@@ -80,7 +86,10 @@ fn init_then_new_files_build_cleanly() {
         "{}",
         String::from_utf8_lossy(&build.stderr)
     );
-    assert!(dir.join("public/xa-mau/trang/lien-he/index.html").is_file());
+    // New guides and pages are drafts: not published until the editor says so.
+    assert!(dir.join("public/xa-mau/index.html").is_file());
+    assert!(!dir.join("public/xa-mau/trang/lien-he").exists());
+    assert!(!dir.join("public/xa-mau/huong-dan/dang-ky-ket-hon").exists());
     // The new infographic is drawn for the new unit.
     assert_eq!(
         image::image_dimensions(

@@ -344,3 +344,41 @@ fn serving_to_every_address_is_refused_with_a_hint() {
         "{stderr}"
     );
 }
+
+#[test]
+fn serve_previews_a_draft_with_a_banner_that_build_leaves_out() {
+    let f = Fixture::html_only();
+    let draft = TAM_TRU
+        .replacen("---\n", "---\ndraft: true\n", 1)
+        .replace("Đăng ký tạm trú", "Đăng ký kết hôn");
+    f.write("content/guides/ho-tich/dang-ky-ket-hon.md", &draft);
+    let tmp = tempfile::tempdir().unwrap();
+    let (_server, port, _) = start(&f, tmp.path());
+    let page = "/phuong-ba-dinh/huong-dan/dang-ky-ket-hon/index.html";
+    let body = wait_for(port, page, "the draft's page", |b| {
+        b.contains("Đăng ký kết hôn")
+    });
+    let banner = body
+        .split("class=\"draft-banner\"")
+        .nth(1)
+        .expect("the draft carries a banner");
+    assert!(
+        banner.contains("sẽ không được đăng"),
+        "{}",
+        &banner[..200.min(banner.len())]
+    );
+    let other = wait_for(
+        port,
+        "/phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html",
+        "a finished guide",
+        |b| !b.is_empty(),
+    );
+    assert!(!other.contains("draft-banner"));
+    // The same content built for publishing has no trace of it.
+    f.build_ok();
+    assert!(
+        !f.out()
+            .join("phuong-ba-dinh/huong-dan/dang-ky-ket-hon")
+            .exists()
+    );
+}

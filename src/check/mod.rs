@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::build::{BuildOptions, build};
-use crate::content::{self, Date, Guide, Project, YamlFile};
+use crate::content::{self, Date, Guide, Project, Scheduled, Withheld, YamlFile};
 use crate::diag::{Diagnostic, Severity, Sink};
 
 #[derive(Debug, Clone)]
@@ -27,6 +27,26 @@ pub struct CheckOptions {
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
+    /// Guides and pages not published on the check's date, and those whose
+    /// publish dates fall within the next `ahead` days: listed, not warned
+    /// about (a draft is meant).
+    pub schedule: Vec<ScheduleNote>,
+    /// The look-ahead in days this check used, for coming fee changes and
+    /// publish dates alike.
+    pub ahead: u32,
+}
+
+/// A guide or page whose publication is held or changes soon.
+#[derive(Debug, Serialize)]
+pub struct ScheduleNote {
+    pub file: PathBuf,
+    pub slug: String,
+    /// `draft`, `not-yet` (publish_from later), `ended` (publish_until
+    /// passed) or `ends-soon` (published, publish_until within the window).
+    pub status: &'static str,
+    pub date: Option<Date>,
+    /// Whether `date` falls within the look-ahead.
+    pub soon: bool,
 }
 
 impl CheckReport {
@@ -79,9 +99,14 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 
+    let mut notes = Vec::new();
+    let mut ahead = opts
+        .ahead
+        .unwrap_or(content::CheckConfig::default().look_ahead_days);
     if let Some(project) = &project {
         diagnostics.extend(stale(project, opts.today));
-        let ahead = opts.ahead.unwrap_or(project.site.check.look_ahead_days);
+        ahead = opts.ahead.unwrap_or(project.site.check.look_ahead_days);
+        notes = schedule(project, opts.today, ahead);
         let text = theme_text(project);
         diagnostics.extend(dated::facts(project, opts.today, ahead, &text));
         let cfg = &project.site.check;
@@ -101,7 +126,43 @@ pub fn check(opts: &CheckOptions) -> CheckReport {
     });
     diagnostics
         .dedup_by(|a, b| a.message == b.message && a.location == b.location && a.units == b.units);
-    CheckReport { diagnostics }
+    CheckReport {
+        diagnostics,
+        schedule: notes,
+        ahead,
+    }
+}
+
+/// Every guide and page held back on `today`, or leaving soon.
+fn schedule(p: &Project, today: Date, ahead: u32) -> Vec<ScheduleNote> {
+    let guides = p
+        .guides
+        .iter()
+        .chain(p.units.iter().flat_map(|u| &u.guides))
+        .map(|g| (&g.doc.source.path, &g.doc.slug, g.doc.meta.schedule()));
+    let pages = p
+        .pages
+        .iter()
+        .map(|pg| (&pg.source.path, &pg.slug, pg.meta.schedule()));
+    let soon = |d: Date| (0..=i64::from(ahead)).contains(&today.days_until(&d));
+    guides
+        .chain(pages)
+        .filter_map(|(file, slug, s)| {
+            let (status, date) = match s.withheld(today, false) {
+                Some(Withheld::Draft) => ("draft", None),
+                Some(Withheld::NotYet(d)) => ("not-yet", Some(d)),
+                Some(Withheld::Ended(d)) => ("ended", Some(d)),
+                None => ("ends-soon", s.publish_until.filter(|d| soon(*d))?.into()),
+            };
+            Some(ScheduleNote {
+                file: file.clone(),
+                slug: slug.clone(),
+                status,
+                date,
+                soon: date.is_some_and(soon),
+            })
+        })
+        .collect()
 }
 
 /// The project theme's strings (the build reports a broken theme; the

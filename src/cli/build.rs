@@ -130,6 +130,12 @@ fn print_summary(report: &BuildReport, out: &Path) {
     } else {
         String::new()
     };
+    if report.unpublished > 0 {
+        eprintln!(
+            "not published: {} drafts or guides and pages outside their publish dates (listed in the report, bao-cao/; sotay serve previews drafts)",
+            report.unpublished
+        );
+    }
     eprintln!(
         "built {} units, {} pages, {} files ({} changed{reused}, {:.1} MB) into {} in {:.2} s",
         report.units,

@@ -39,10 +39,11 @@ pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
     match args.format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({ "errors": errors, "warnings": warnings, "notices": notices, "diagnostics": report.diagnostics })
+            serde_json::json!({ "errors": errors, "warnings": warnings, "notices": notices, "diagnostics": report.diagnostics, "schedule": report.schedule })
         ),
         Format::Human => {
             ui.print_all(&report.diagnostics);
+            print_schedule(&report.schedule, report.ahead);
             let kinds: Vec<String> = report
                 .by_kind()
                 .iter()
@@ -62,5 +63,24 @@ pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Drafts and dated guides or pages: one line each, after the problems.
+fn print_schedule(notes: &[sotay::check::ScheduleNote], ahead: u32) {
+    for n in notes {
+        let when = n.date.map(|d| d.display_vi()).unwrap_or_default();
+        let soon = if n.soon {
+            format!(" (within {ahead} days)")
+        } else {
+            String::new()
+        };
+        let state = match n.status {
+            "draft" => "draft, not published".to_owned(),
+            "not-yet" => format!("not published until {when}{soon}"),
+            "ended" => format!("no longer published: its last day was {when}"),
+            _ => format!("published until {when}{soon}"),
+        };
+        eprintln!("note: {}: {state}", n.file.display());
     }
 }

@@ -82,6 +82,11 @@ impl Date {
         }
     }
 
+    /// Days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(&self, later: &Date) -> i64 {
+        i64::from(later.0.to_julian_day()) - i64::from(self.0.to_julian_day())
+    }
+
     /// The same day `years` later (earlier if negative); 29 February becomes
     /// 28 February in a common year.
     pub fn plus_years(&self, years: i32) -> Self {
@@ -102,11 +107,6 @@ impl Date {
                     time::Date::MAX
                 }),
         )
-    }
-
-    /// Whole days from `self` to `later` (negative if `later` is earlier).
-    pub fn days_until(&self, later: &Date) -> i64 {
-        i64::from(later.0.to_julian_day()) - i64::from(self.0.to_julian_day())
     }
 
     /// Vietnamese display form: 20/11/2026.

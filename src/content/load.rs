@@ -34,6 +34,11 @@ pub struct Project {
     pub print_shops: Vec<Doc<PrintShop>>,
     /// Infographic specs, sorted by slug.
     pub infographics: Vec<Doc<InfographicSpec>>,
+    /// Guides and pages not published on the build's date (drafts, or
+    /// outside their publish dates), with why; empty until
+    /// `Project::publish_on` (content/publish.rs) takes them out.
+    pub withheld_guides: Vec<(Guide, Withheld)>,
+    pub withheld_pages: Vec<(Page, Withheld)>,
 }
 
 impl Project {
@@ -61,6 +66,9 @@ impl Project {
     /// The guides a unit publishes, by slug: the central guides minus the
     /// ones it excludes, with its own guides (overrides and additions) in.
     /// The one statement of that rule; `publishes` asks it of one slug.
+    /// Drafts and guides outside their publish dates are not in it once
+    /// the build has called `publish_on` (before anything reads the
+    /// project): a unit's draft override leaves the central guide in.
     pub fn published<'p>(&'p self, unit: &'p Unit) -> BTreeMap<&'p str, &'p Guide> {
         let mut guides: BTreeMap<&str, &Guide> = self
             .guides
@@ -155,9 +163,13 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         messages,
         print_shops,
         infographics,
+        withheld_guides: Vec::new(),
+        withheld_pages: Vec::new(),
     };
     validate(&mut project, sink);
     check_lengths(&project, sink);
+    super::publish::check_schedules(&project, sink);
+    super::placeholders::check(&project, sink);
     Some(project)
 }
 

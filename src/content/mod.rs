@@ -7,6 +7,8 @@ pub mod frontmatter;
 mod load;
 pub mod message;
 pub mod model;
+pub mod placeholders;
+mod publish;
 pub mod source;
 
 pub use date::Date;

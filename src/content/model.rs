@@ -145,8 +145,8 @@ pub struct CheckConfig {
     pub step_verbs: Vec<String>,
     /// Abbreviation -> expansion; each must be expanded on first use. Extends the built-in list.
     pub abbreviations: BTreeMap<String, String>,
-    /// `sotay check` lists the dated facts that start or end within this
-    /// many days of its date.
+    /// `sotay check` lists the dated facts (fee rates, publish dates) that
+    /// start or end within this many days of its date.
     pub look_ahead_days: u32,
 }
 
@@ -377,6 +377,15 @@ pub struct GuideMeta {
     #[serde(default)]
     pub short: Option<String>,
     pub last_reviewed: Date,
+    /// Kept out of every output but `serve`'s preview.
+    #[serde(default)]
+    pub draft: bool,
+    /// Published from this day on (included).
+    #[serde(default)]
+    pub publish_from: Option<Date>,
+    /// Published until this day (included).
+    #[serde(default)]
+    pub publish_until: Option<Date>,
 }
 
 pub const GUIDE_KEYS: &[Key] = &[
@@ -400,6 +409,9 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("owner", false),
     Key("short", false),
     Key("last_reviewed", true),
+    Key("draft", false),
+    Key("publish_from", false),
+    Key("publish_until", false),
 ];
 
 /// `handled_by:` in a guide: the units whose own desk receives the
@@ -447,13 +459,96 @@ pub struct PageMeta {
     pub title: String,
     pub summary: String,
     pub last_reviewed: Date,
+    /// Kept out of every output but `serve`'s preview.
+    #[serde(default)]
+    pub draft: bool,
+    /// Published from this day on (included).
+    #[serde(default)]
+    pub publish_from: Option<Date>,
+    /// Published until this day (included).
+    #[serde(default)]
+    pub publish_until: Option<Date>,
 }
 
 pub const PAGE_KEYS: &[Key] = &[
     Key("title", true),
     Key("summary", true),
     Key("last_reviewed", true),
+    Key("draft", false),
+    Key("publish_from", false),
+    Key("publish_until", false),
 ];
+
+/// When a guide or a free page is published: `draft: true` keeps it out of
+/// every output but `serve`'s preview; `publish_from` / `publish_until`
+/// (both days included) keep it out before and after, judged by the
+/// build's date.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Schedule {
+    pub draft: bool,
+    pub publish_from: Option<Date>,
+    pub publish_until: Option<Date>,
+}
+
+/// Front matter that says when it is published.
+pub trait Scheduled {
+    fn schedule(&self) -> Schedule;
+}
+
+impl Scheduled for GuideMeta {
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            draft: self.draft,
+            publish_from: self.publish_from,
+            publish_until: self.publish_until,
+        }
+    }
+}
+
+impl Scheduled for PageMeta {
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            draft: self.draft,
+            publish_from: self.publish_from,
+            publish_until: self.publish_until,
+        }
+    }
+}
+
+/// Why a guide or a page is not published on a build's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", content = "date", rename_all = "kebab-case")]
+pub enum Withheld {
+    Draft,
+    /// Its `publish_from` is later than the build's date.
+    NotYet(Date),
+    /// Its `publish_until` is earlier than the build's date.
+    Ended(Date),
+}
+
+impl Schedule {
+    /// Why it is not published on `date`, or `None` when it is. With
+    /// `drafts` (serve's preview) a draft counts as published.
+    pub fn withheld(&self, date: Date, drafts: bool) -> Option<Withheld> {
+        if self.draft && !drafts {
+            return Some(Withheld::Draft);
+        }
+        match (self.publish_from, self.publish_until) {
+            (Some(from), _) if date < from => Some(Withheld::NotYet(from)),
+            (_, Some(until)) if date > until => Some(Withheld::Ended(until)),
+            _ => None,
+        }
+    }
+
+    /// The front matter key that withholds it, for locating diagnostics.
+    pub fn key(why: Withheld) -> &'static str {
+        match why {
+            Withheld::Draft => "draft",
+            Withheld::NotYet(_) => "publish_from",
+            Withheld::Ended(_) => "publish_until",
+        }
+    }
+}
 
 /// Where a guide comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,9 +22,11 @@ impl Renderer for Messages {
             return Ok(Stats::default());
         }
         let mut errors = Vec::new();
+        // A message about a guide that is not published today waits for it.
         let rows: Vec<messages::Rendered> = p
             .messages
             .iter()
+            .filter(|m| m.meta.guide.as_ref().is_none_or(|g| p.guide(g).is_some()))
             .flat_map(|m| {
                 let fee = m
                     .meta

@@ -318,6 +318,8 @@ fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: 
     let view = GuideView::new(g, doc, site, sh.docs.fees(g));
     ctx.insert("guide", &view);
     ctx.insert("is_override", &site.is_override(&g.doc.slug));
+    // Only serve's preview renders drafts: it marks them with a banner.
+    ctx.insert("draft", &g.doc.meta.draft);
     let leaflets: Vec<serde_json::Value> = sh
         .theme
         .print
@@ -358,6 +360,7 @@ fn free_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, pg: &Page, root: &
     };
     ctx.insert("content", &doc.at_root(root).body);
     ctx.insert("updated", &pg.meta.last_reviewed.display_vi());
+    ctx.insert("draft", &pg.meta.draft);
 }
 
 /// The handbook and the print page, when the theme makes PDFs.

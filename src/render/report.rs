@@ -10,6 +10,7 @@ use tera::Context;
 
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
+use crate::content::Withheld;
 use crate::diag::{Diagnostic, Severity};
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
@@ -49,6 +50,8 @@ struct UnitRow<'a> {
     cells: Vec<Cell>,
     /// Fee changes in its published guides within `check.look_ahead_days`.
     upcoming: Vec<Upcoming<'a>>,
+    /// Guides it would publish but for a draft flag or publish dates.
+    unpublished: Vec<Unpublished<'a>>,
 }
 
 /// A fee that changes soon in one unit's guide.
@@ -61,6 +64,15 @@ struct Upcoming<'a> {
     fee: &'a str,
     /// What readers see from that day.
     text: &'a str,
+}
+
+/// A guide or page not published on the build's date, and why.
+#[derive(Serialize)]
+struct Unpublished<'a> {
+    slug: &'a str,
+    title: &'a str,
+    #[serde(flatten)]
+    why: Withheld,
 }
 
 #[derive(Serialize)]
@@ -78,6 +90,8 @@ struct Totals {
     complete_units: usize,
     required_cells: usize,
     published_cells: usize,
+    /// Unit-guide pairs and free pages not published (see `Unpublished`).
+    unpublished: usize,
 }
 
 #[derive(Serialize)]
@@ -89,6 +103,8 @@ struct Coverage<'a> {
     required_guides: Vec<&'a str>,
     units: Vec<UnitRow<'a>>,
     freshness: Vec<Freshness<'a>>,
+    /// Free pages not published on the build's date (every unit's).
+    unpublished_pages: Vec<Unpublished<'a>>,
     totals: Totals,
 }
 
@@ -172,6 +188,8 @@ fn coverage<'a>(
         complete_units: units.iter().filter(|u| u.complete).count(),
         required_cells: units.iter().map(|u| u.required).sum(),
         published_cells: units.iter().map(|u| u.published_required).sum(),
+        unpublished: units.iter().map(|u| u.unpublished.len()).sum::<usize>()
+            + p.withheld_pages.len(),
     };
     Coverage {
         version: 1,
@@ -179,6 +197,15 @@ fn coverage<'a>(
         required_guides: columns,
         units,
         freshness: freshness(sh),
+        unpublished_pages: p
+            .withheld_pages
+            .iter()
+            .map(|(pg, why)| Unpublished {
+                slug: &pg.slug,
+                title: &pg.meta.title,
+                why: *why,
+            })
+            .collect(),
         totals,
     }
 }
@@ -238,6 +265,15 @@ fn unit_row<'a>(
         warnings: warnings_about(&u.slug, diagnostics),
         cells,
         upcoming: upcoming(site, sh),
+        unpublished: p
+            .withheld_in(u)
+            .into_iter()
+            .map(|(g, why)| Unpublished {
+                slug: &g.doc.slug,
+                title: &g.doc.meta.title,
+                why,
+            })
+            .collect(),
     }
 }
 

@@ -10,8 +10,9 @@ use crate::content::{Date, SITE_KEYS, SiteConfig, Source};
 use crate::diag::Diagnostic;
 use crate::text::slugify;
 
-const GUIDE: &str = include_str!("guide.md");
-const PAGE: &str = include_str!("page.md");
+// The same files content::placeholders reads its prompts from.
+const GUIDE: &str = crate::content::placeholders::GUIDE_TEMPLATE;
+const PAGE: &str = crate::content::placeholders::PAGE_TEMPLATE;
 const UNIT: &str = include_str!("unit.yaml");
 const MESSAGE: &str = include_str!("message.yaml");
 const INFOGRAPHIC: &str = include_str!("infographic.yaml");
@@ -149,7 +150,7 @@ impl Draft<'_> {
                 )),
             );
         }
-        let title = self.title_or("Tên hướng dẫn, bắt đầu bằng động từ");
+        let title = self.title_or(crate::content::placeholders::GUIDE_TITLE_PROMPT);
         let path = match &opts.unit {
             Some(u) => self
                 .content
@@ -176,7 +177,7 @@ impl Draft<'_> {
     }
 
     fn page(&self) -> (PathBuf, String) {
-        let title = self.title_or("Tên trang");
+        let title = self.title_or(crate::content::placeholders::PAGE_TITLE_PROMPT);
         (
             self.content.join("pages").join(format!("{}.md", self.slug)),
             fill(PAGE, &[("title", &title), ("today", &self.today)]),
@@ -320,9 +321,10 @@ categories:
   - slug: dich-vu-cong-truc-tuyen
     name: "Dùng dịch vụ công trực tuyến"
     description: "Những việc chung: nộp hồ sơ, theo dõi hồ sơ, thanh toán."
-# Hướng dẫn mọi đơn vị cùng loại phải đăng.
-required:
-  phuong: [nop-ho-so-truc-tuyen]
+# Hướng dẫn mọi đơn vị cùng loại phải đăng. Một hướng dẫn bắt buộc không được
+# là bản nháp: bỏ dấu # ở hai dòng dưới khi hướng dẫn đã viết xong.
+# required:
+#   phuong: [nop-ho-so-truc-tuyen]
 # Hướng dẫn nổi bật trên trang chủ.
 popular: [nop-ho-so-truc-tuyen]
 "#;
