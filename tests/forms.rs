@@ -419,3 +419,27 @@ fn a_form_file_name_must_be_a_web_address() {
     );
     assert!(line.contains("Tờ khai.pdf"), "{line}");
 }
+
+#[test]
+fn pages_with_forms_pass_the_accessibility_audits() {
+    let f = with_forms();
+    f.build_ok();
+    let problems = common::a11y::audit_dir(&f.out());
+    assert!(problems.is_empty(), "{problems:#?}");
+    common::axe::script();
+    let unit = f.out().join("phuong-ba-dinh");
+    let mut found = Vec::new();
+    for rel in [
+        "huong-dan/dang-ky-khai-sinh/index.html",
+        "dich-vu-cong/index.html",
+    ] {
+        for width in [390, 1280] {
+            found.extend(
+                common::axe::violations(&unit.join(rel), width)
+                    .into_iter()
+                    .map(|v| format!("{rel} at {width}px: {v}")),
+            );
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
