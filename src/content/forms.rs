@@ -54,7 +54,8 @@ impl FormKind {
         }
     }
 
-    fn of_ext(ext: &str) -> Option<Self> {
+    /// The type of a lower-case extension, if forms may be of it.
+    pub fn of_ext(ext: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.ext() == ext)
     }
 
