@@ -352,6 +352,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::pages::Html),
         Box::new(render::feeds::Feeds),
         Box::new(render::assets::Assets),
+        Box::new(render::forms::Forms),
         Box::new(render::api::Api),
         Box::new(render::search::Search),
         Box::new(render::embed::Embed),

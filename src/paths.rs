@@ -56,6 +56,15 @@ pub fn guide_file(slug: &str, file: &str) -> String {
     format!("huong-dan/{slug}/{file}")
 }
 
+/// A form attached to a guide (`forms:`), beside its page.
+pub fn form(slug: &str, file: &str) -> String {
+    guide_file(slug, file)
+}
+
+/// The unit's catalogue of online services: every guide with its code,
+/// where to apply online and its forms.
+pub const SERVICES: &str = "dich-vu-cong/index.html";
+
 pub fn audience_page(slug: &str) -> String {
     format!("doi-tuong/{slug}/index.html")
 }

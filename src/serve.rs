@@ -420,7 +420,10 @@ fn content_type(ext: Option<&str>) -> &'static str {
         Some("jpg") => "image/jpeg",
         Some("pdf") => "application/pdf",
         Some("csv") => "text/csv; charset=utf-8",
-        _ => "application/octet-stream",
+        // Forms attached to guides (DOCX, XLSX, ODT, ODS).
+        other => other
+            .and_then(crate::content::FormKind::of_ext)
+            .map_or("application/octet-stream", |k| k.mime()),
     }
 }
 

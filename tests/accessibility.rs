@@ -77,6 +77,7 @@ fn page_kinds(out: &Path) -> Vec<PathBuf> {
         each("doi-tuong"),
         each("linh-vuc"),
         "tim-kiem/index.html".to_owned(),
+        "dich-vu-cong/index.html".to_owned(),
         each("trang"),
         "404.html".to_owned(),
         "in-an/index.html".to_owned(),

@@ -471,6 +471,11 @@ fn the_readme_example_guide_builds() {
     let f = Fixture::html_only();
     f.write("content/guides/ho-tich/vi-du.md", &format!("{example}\n"));
     f.image("content/guides/ho-tich/anh/dang-nhap.png", 1080, 2340);
+    // The form the example attaches (`forms:`): a PDF is what it says.
+    f.write(
+        "content/guides/ho-tich/to-khai-khai-sinh.pdf",
+        "%PDF-1.4\n%%EOF\n",
+    );
     f.write(
         "content/guides/ho-tich/lien-thong-khai-sinh.md",
         &TAM_TRU
@@ -495,6 +500,7 @@ fn the_readme_example_guide_builds() {
     let html = f.read_out("phuong-ba-dinh/huong-dan/vi-du/index.html");
     assert!(html.contains("Làm giấy khai sinh cho con trên điện thoại"));
     assert!(html.contains("id=\"buoc-2-dien-to-khai-va-nop-ho-so\""));
+    assert!(html.contains("href=\"../../huong-dan/vi-du/to-khai-khai-sinh.pdf\""));
 }
 
 #[test]

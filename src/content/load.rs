@@ -212,7 +212,9 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
         .map(|(owner, path)| {
             let doc = read_doc::<GuideMeta>(root, path, GUIDE_KEYS, sink)?;
             let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
-            Some((owner.clone(), Guide { doc, origin }))
+            let (forms, problems) = super::forms::check(root, &doc);
+            sink.extend(problems);
+            Some((owner.clone(), Guide { doc, origin, forms }))
         })
         .collect();
     guides.into_iter().flatten().collect()

@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod fee;
+pub mod forms;
 pub mod frontmatter;
 mod load;
 pub mod message;
@@ -13,6 +14,7 @@ pub mod source;
 
 pub use date::Date;
 pub use fee::{Fee, FeeChannel, Rate};
+pub use forms::{Form, FormKind};
 pub use load::{Project, YamlFile, load};
 pub use model::*;
 pub use source::Source;

@@ -360,6 +360,10 @@ pub struct GuideMeta {
     pub prerequisites: Vec<String>,
     #[serde(default)]
     pub documents: Vec<String>,
+    /// Files readers download with the guide (declaration forms), beside
+    /// its Markdown file; checked into `Guide::forms` at load.
+    #[serde(default)]
+    pub forms: Vec<FormRef>,
     #[serde(default)]
     pub fees: Vec<Fee>,
     pub processing_time: ProcessingTime,
@@ -400,6 +404,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("channels", false),
     Key("prerequisites", false),
     Key("documents", false),
+    Key("forms", false),
     Key("fees", false),
     Key("processing_time", true),
     Key("after_you_apply", false),
@@ -442,6 +447,15 @@ pub struct Channel {
     pub name: String,
     #[serde(default)]
     pub url: Option<String>,
+}
+
+/// One entry of `forms:` in a guide, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormRef {
+    /// Path from the guide's folder, e.g. `mau-ct01.pdf`.
+    pub file: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -646,6 +660,8 @@ pub type Page = Doc<PageMeta>;
 pub struct Guide {
     pub doc: Doc<GuideMeta>,
     pub origin: Origin,
+    /// Its `forms:`, checked and read (`content::forms`), in the order written.
+    pub forms: Vec<super::forms::Form>,
 }
 
 #[derive(Debug)]

@@ -120,6 +120,19 @@ struct InPerson<'a> {
     place: &'a str,
 }
 
+/// A form attached to the guide, to download.
+#[derive(Serialize)]
+struct Form<'a> {
+    title: &'a str,
+    /// Absolute address of the file.
+    url: String,
+    /// The file's type by its extension: `pdf`, `docx`, `xlsx`, `odt`, `ods`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    mime: &'static str,
+    bytes: usize,
+}
+
 #[derive(Serialize)]
 struct GuideDoc<'a> {
     version: u32,
@@ -136,6 +149,7 @@ struct GuideDoc<'a> {
     channels: &'a [Channel],
     prerequisites: Vec<String>,
     documents: Vec<String>,
+    forms: Vec<Form<'a>>,
     fees: Vec<Fee<'a>>,
     processing_time: ProcessingTime<'a>,
     steps: Vec<Step>,
@@ -240,6 +254,21 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
         channels: &m.channels,
         prerequisites: texts.prerequisites.clone(),
         documents: texts.documents.clone(),
+        forms: g
+            .forms
+            .iter()
+            .map(|f| Form {
+                title: &f.title,
+                url: format!(
+                    "{}{}",
+                    site.unit.data.base_url,
+                    crate::paths::form(&g.doc.slug, &f.name)
+                ),
+                kind: f.kind.ext(),
+                mime: f.kind.mime(),
+                bytes: f.bytes.len(),
+            })
+            .collect(),
         fees: m
             .fees
             .iter()

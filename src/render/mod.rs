@@ -10,6 +10,7 @@ pub mod charts;
 pub mod docs;
 pub mod embed;
 pub mod feeds;
+pub mod forms;
 pub mod hub;
 pub mod messages;
 pub mod pages;

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use super::docs::{RenderedDoc, Texts};
-use super::views::{Card, GuideView, PageLink, SiteView, TermView, UnitView};
+use super::views::{Card, GuideView, PageLink, ServiceView, SiteView, TermView, UnitView};
 use super::{Rendered, Renderer, Shared, Stats};
 use crate::content::{Date, Guide, Origin, Page, Term};
 use crate::diag::Diagnostic;
@@ -19,6 +19,8 @@ pub enum PageKind<'p> {
     Home,
     AllGuides,
     Search,
+    /// The catalogue of online services (`paths::SERVICES`).
+    Services,
     Guide(&'p Guide),
     Audience(&'p Term),
     Category(&'p Term),
@@ -33,6 +35,7 @@ pub fn unit_pages<'p>(site: &UnitSite<'p>) -> Vec<(String, PageKind<'p>)> {
         (crate::paths::HOME.to_owned(), PageKind::Home),
         (crate::paths::ALL_GUIDES.to_owned(), PageKind::AllGuides),
         (crate::paths::SEARCH_PAGE.to_owned(), PageKind::Search),
+        (crate::paths::SERVICES.to_owned(), PageKind::Services),
     ];
     v.extend(
         site.ordered()
@@ -158,6 +161,7 @@ pub(crate) fn base_context(site: &UnitSite, sh: &Shared) -> Context {
         .collect();
     ctx.insert("pages", &pages);
     ctx.insert("printing", &print_links(site, sh));
+    ctx.insert("services_url", crate::paths::SERVICES);
     ctx.insert(
         "feedback_url",
         &p.pages
@@ -223,6 +227,16 @@ fn render_page(
             all_guides(site, &mut ctx);
             ctx.insert("index_url", "chi-muc.js");
             ("search.html", text.search_title.clone(), description())
+        }
+        PageKind::Services => {
+            // Every guide the unit publishes, in Vietnamese order.
+            let services: Vec<ServiceView> = site.ordered().map(ServiceView::new).collect();
+            ctx.insert("services", &services);
+            (
+                "services.html",
+                text.services_title.clone(),
+                text.services_lead.clone(),
+            )
         }
         PageKind::Audience(a) | PageKind::Category(a) => {
             term_list(site, &mut ctx, a, matches!(kind, PageKind::Audience(_)));

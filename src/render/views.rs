@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::docs::RenderedDoc;
-use crate::content::{Channel, Guide, Project, Term, Unit};
+use crate::content::{Channel, Form, Guide, Project, Term, Unit};
 use crate::markdown::Step;
 use crate::resolve::UnitSite;
 
@@ -185,6 +185,63 @@ pub fn guide_url(slug: &str) -> String {
     crate::paths::guide_page(slug)
 }
 
+/// A form attached to a guide, as a download link: `title` (`PDF, 120 KB`).
+#[derive(Serialize)]
+pub struct FormView<'a> {
+    pub title: &'a str,
+    /// Relative to the unit root.
+    pub url: String,
+    /// `PDF`, `DOCX`…
+    pub kind: String,
+    pub mime: &'static str,
+    /// `120 KB`, `1,5 MB`.
+    pub size: String,
+    pub bytes: usize,
+}
+
+impl<'a> FormView<'a> {
+    pub fn new(g: &Guide, f: &'a Form) -> Self {
+        Self {
+            title: &f.title,
+            url: crate::paths::form(&g.doc.slug, &f.name),
+            kind: f.kind.label(),
+            mime: f.kind.mime(),
+            size: crate::text::file_size(f.bytes.len() as u64),
+            bytes: f.bytes.len(),
+        }
+    }
+
+    pub fn all(g: &'a Guide) -> Vec<Self> {
+        g.forms.iter().map(|f| Self::new(g, f)).collect()
+    }
+}
+
+/// A guide on the unit's catalogue of online services.
+#[derive(Serialize)]
+pub struct ServiceView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub procedure_code: Option<&'a str>,
+    /// The channels with an address: where to apply online.
+    pub online: Vec<&'a Channel>,
+    pub forms: Vec<FormView<'a>>,
+}
+
+impl<'a> ServiceView<'a> {
+    pub fn new(g: &'a Guide) -> Self {
+        let m = &g.doc.meta;
+        Self {
+            slug: &g.doc.slug,
+            title: &m.title,
+            url: guide_url(&g.doc.slug),
+            procedure_code: m.procedure_code.as_deref(),
+            online: m.channels.iter().filter(|c| c.url.is_some()).collect(),
+            forms: FormView::all(g),
+        }
+    }
+}
+
 /// Where to apply and ask in person for a guide on this unit's site
 /// (`resolve::Desk`, as templates see it).
 #[derive(Serialize)]
@@ -210,6 +267,8 @@ pub struct GuideView<'a> {
     pub channels: &'a [Channel],
     pub prerequisites: Vec<String>,
     pub documents: Vec<String>,
+    /// Forms to download, in the order written.
+    pub forms: Vec<FormView<'a>>,
     pub fees: &'a [crate::theme::FeeText],
     /// Whether any fee costs money (then readers are told to check the amount).
     pub has_paid_fee: bool,
@@ -286,6 +345,7 @@ impl<'a> GuideView<'a> {
             channels: &m.channels,
             prerequisites: doc.prerequisites,
             documents: doc.documents,
+            forms: FormView::all(g),
             fees,
             has_paid_fee: fees.iter().any(|f| f.paid || f.unknown),
             processing_time: &m.processing_time.text,

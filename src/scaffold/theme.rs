@@ -160,6 +160,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/search.html"),
     ),
     (
+        "templates/services.html",
+        include_bytes!("../../themes/default/templates/services.html"),
+    ),
+    (
         "templates/sitemap.xml",
         include_bytes!("../../themes/default/templates/sitemap.xml"),
     ),

@@ -32,9 +32,34 @@ pub fn format_vnd(amount: u64) -> String {
     out
 }
 
+/// A file's size the Vietnamese way, for a download link: `120 KB`,
+/// `1,5 MB` (decimal comma). KB rounds up, so a small file is never "0 KB".
+pub fn file_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if bytes < MB {
+        return format!("{} KB", bytes.div_ceil(KB).max(1));
+    }
+    let tenths = (bytes * 10 + MB / 2) / MB;
+    match tenths % 10 {
+        0 => format!("{} MB", tenths / 10),
+        d => format!("{},{d} MB", tenths / 10),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_as_on_a_download_link() {
+        assert_eq!(file_size(0), "1 KB");
+        assert_eq!(file_size(300), "1 KB");
+        assert_eq!(file_size(120 * 1024), "120 KB");
+        assert_eq!(file_size(120 * 1024 + 1), "121 KB");
+        assert_eq!(file_size(1024 * 1024), "1 MB");
+        assert_eq!(file_size(1536 * 1024), "1,5 MB");
+    }
 
     #[test]
     fn nfd_input_becomes_nfc() {

@@ -22,6 +22,9 @@ pub struct Text {
     pub all_guides: String,
     pub not_found_title: String,
     pub search_title: String,
+    /// The catalogue of online services (`dich-vu-cong/`).
+    pub services_title: String,
+    pub services_lead: String,
     pub search_label: String,
     pub search_button: String,
     pub latest_list: String,
