@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Fixture, render};
+use common::{Fixture, build_date, pdf_text, render};
 
 const SPEC: &str = r#"title: "3 bước đăng ký khai sinh trực tuyến"
 subtitle: "Làm tại nhà, không mất lệ phí nếu đúng hạn."
@@ -80,6 +80,36 @@ fn every_raster_has_its_size_and_the_posters_their_paper() {
             .join("xa-ba-vi/huong-dan/nho-to-cong-nghe-so/xem-truoc.png")
             .is_file()
     );
+}
+
+/// Paper cannot change on its date: every PDF the build makes (leaflets,
+/// handbooks, posters; download and press) says on which day its facts held.
+#[test]
+fn every_pdf_carries_the_build_date() {
+    let f = fixture();
+    f.build_ok();
+    let stamp = format!("Thông tin tại ngày {}", build_date().display_vi());
+    let pdfs: Vec<_> = walkdir::WalkDir::new(f.out())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    let posters = pdfs
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("ap-phich"))
+        .count();
+    assert!(
+        posters >= 12,
+        "download and press posters in 3 units: {pdfs:?}"
+    );
+    for pdf in &pdfs {
+        let text = pdf_text(pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&stamp), "{pdf:?} lacks {stamp:?}: {text}");
+    }
 }
 
 #[test]

@@ -269,7 +269,7 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared) -> Strin
 
 /// "Thông tin tại ngày …": the build date, in small type on every PDF, so a
 /// desk can tell an old leaflet from a new one.
-fn printed(shared: &Shared) -> String {
+pub(crate) fn printed(shared: &Shared) -> String {
     let text = &shared.theme.text.print_date;
     lit(&fill(text, &[("date", &shared.date.display_vi())]))
 }

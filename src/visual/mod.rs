@@ -343,8 +343,17 @@ impl Job<'_, '_> {
                 &[(Variant::Download, "png")]
             };
             for (v, ext) in variants {
+                // A poster is paper: it carries the build date, as leaflets do.
+                let printed = c
+                    .poster
+                    .then(|| crate::print::document::printed(self.shared));
+                let sheet = Sheet {
+                    canvas: c,
+                    variant: *v,
+                    printed: printed.as_deref(),
+                };
                 let source =
-                    infographic_source(self.shared.theme, site, spec, &steps, guide, c, *v);
+                    infographic_source(self.shared.theme, site, spec, &steps, guide, &sheet);
                 let rel = match *ext {
                     "press.pdf" => crate::paths::poster(&spec.slug, c.slug, true),
                     "pdf" => crate::paths::poster(&spec.slug, c.slug, false),
@@ -485,7 +494,12 @@ pub fn layout(
         .find(|c| c.slug == canvas)
         .ok_or(format!("no canvas {canvas}"))?;
     let (steps, guide) = drawn_steps(&site, spec);
-    let source = infographic_source(&theme, &site, spec, &steps, guide, c, Variant::Download);
+    let sheet = Sheet {
+        canvas: c,
+        variant: Variant::Download,
+        printed: None,
+    };
+    let source = infographic_source(&theme, &site, spec, &steps, guide, &sheet);
     let mut world = PrintWorld::new(
         theme
             .print_files
@@ -568,15 +582,23 @@ fn prelude(theme: &Theme, site: &UnitSite, template: &str, v: Variant, palette: 
     )
 }
 
+/// What one exported file of an infographic is drawn on.
+struct Sheet<'a> {
+    canvas: &'a Canvas,
+    variant: Variant,
+    /// The build date line (posters only: pictures for screens carry none).
+    printed: Option<&'a str>,
+}
+
 fn infographic_source(
     theme: &Theme,
     site: &UnitSite,
     spec: &Doc<InfographicSpec>,
     steps: &[DrawnStep],
     guide: Option<&crate::content::Guide>,
-    c: &Canvas,
-    v: Variant,
+    sheet: &Sheet,
 ) -> String {
+    let (c, v) = (sheet.canvas, sheet.variant);
     let m = &spec.meta;
     let mut s = prelude(theme, site, TEMPLATE, v, &m.palette);
     let unit_len = if c.poster { "mm" } else { "pt" };
@@ -635,7 +657,7 @@ fn infographic_source(
     };
     let _ = writeln!(
         s,
-        "#render(({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}))",
+        "#render(({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}{}))",
         doc_settings(site, theme, v, &m.title, date).replace(crate::print::document::SIZE, "10pt"),
         c.width,
         c.height,
@@ -644,6 +666,9 @@ fn infographic_source(
         lit(&url),
         lit(&shown),
         lit(&short),
+        sheet
+            .printed
+            .map_or(String::new(), |p| format!(", printed: {p}")),
     );
     s
 }
