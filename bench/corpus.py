@@ -7,6 +7,10 @@ the shared guides per unit, so Hugo renders every guide once per unit, as
 sotay must).
 
     python3 bench/corpus.py --units 10 --guides 100 --out /tmp/bench-10x100
+
+`--long` writes guides of real procedure-page length instead (600-1,500
+words: an intro, a table of documents, 6-10 numbered steps, some with lists,
+what happens next and a FAQ), the content print must condense to fit.
 """
 import argparse
 import os
@@ -69,6 +73,34 @@ def guide_body(rng, i, g, with_image):
     return "\n\n".join(parts) + "\n"
 
 
+DOCS = ["Tờ khai theo mẫu", "Căn cước hoặc hộ chiếu còn hạn", "Giấy tờ chứng minh nơi ở hợp pháp",
+        "Văn bản đồng ý của chủ hộ", "Giấy chứng sinh", "Giấy ủy quyền (nếu nộp thay)",
+        "Ảnh chân dung 4x6 cm", "Giấy xác nhận tình trạng hôn nhân", "Bản sao sổ hộ khẩu cũ (nếu còn)"]
+
+
+def long_body(rng, i, g):
+    """A guide of real procedure-page length: 600-1,500 words."""
+    parts = [para(rng, rng.randint(2, 4)), para(rng, 2)]
+    rows = rng.sample(DOCS, rng.randint(4, 8))
+    table = "| Giấy tờ | Bản | Số lượng |\n|---|---|---:|\n" + "\n".join(
+        f"| {d} | {rng.choice(['Bản chính', 'Bản sao', 'Bản chụp'])} | {rng.randint(1, 2)} |" for d in rows)
+    parts.append("Hồ sơ gồm:\n\n" + table)
+    steps = rng.randint(6, 10)
+    for s in range(1, steps + 1):
+        text = "\n\n".join(para(rng, rng.randint(2, 4)) for _ in range(rng.randint(1, 3)))
+        parts.append(f"## Bước {s}: {rng.choice(VERBS)} {rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(WORDS)}\n\n{text}")
+        if s % 3 == 1:
+            parts.append("\n".join("- " + sentence(rng, rng.randint(6, 14)) for _ in range(rng.randint(2, 5))))
+        if s == 2:
+            other = (i + 1 + rng.randrange(g - 1)) % g
+            parts.append(f"Xem thêm [hướng dẫn liên quan](guide:g{other:04d}).")
+    parts.append("## Câu hỏi thường gặp")
+    for _ in range(rng.randint(3, 6)):
+        q = sentence(rng, rng.randint(6, 12))[:-1] + "?"
+        parts.append(f"### {q}\n\n{para(rng, rng.randint(1, 3))}")
+    return "\n\n".join(parts) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, required=True)
@@ -76,6 +108,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--theme", default=os.path.join(os.path.dirname(__file__), "..", "themes"))
+    ap.add_argument("--long", action="store_true", help="guides of real procedure-page length")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     shutil.rmtree(a.out, ignore_errors=True)
@@ -109,10 +142,11 @@ categories:
         cat = CATS[i % len(CATS)][0]
         title = f"{rng.choice(VERBS)} {sentence(rng, 5)[:-1].lower()} {i}"
         with_image = i % 10 == 0
-        body = guide_body(rng, i, a.guides, with_image)
+        body = long_body(rng, i, a.guides) if a.long else guide_body(rng, i, a.guides, with_image)
         front = (f'---\ntitle: "{title}"\nsummary: "{sentence(rng, 14)}"\naudiences: [nguoi-dan]\ncategory: {cat}\n'
-                 f'where: "Ủy ban nhân dân xã, phường"\nfees:\n  - name: "Lệ phí"\n    amount: 20000\n    online_amount: 10000\n'
-                 f'    basis: "Thông tư 75/2022/TT-BTC"\nprocessing_time:\n  text: "3 ngày làm việc"\nlast_reviewed: 2026-10-{1 + i % 28:02d}\n---\n\n')
+                 f'where: "Ủy ban nhân dân xã, phường"\nfees:\n  - name: "Lệ phí"\n    rates:\n'
+                 f'      - {{amount: 20000, channel: counter, basis: "Thông tư 75/2022/TT-BTC"}}\n'
+                 f'      - {{amount: 10000, channel: online, basis: "Thông tư 75/2022/TT-BTC"}}\nprocessing_time:\n  text: "3 ngày làm việc"\nlast_reviewed: 2026-10-{1 + i % 28:02d}\n---\n\n')
         d = os.path.join(s, "content", "guides", cat)
         os.makedirs(os.path.join(d, "anh"), exist_ok=True)
         with open(os.path.join(d, f"g{i:04d}.md"), "w") as f:

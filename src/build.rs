@@ -88,7 +88,9 @@ pub struct BuildReport {
     pub bytes: u64,
     pub seconds: f64,
     pub stages: Vec<(Phase, f64)>,
-    /// Warnings (errors stop the build).
+    /// Warnings, and errors that did not stop the output: leaflets that do
+    /// not fit in any form (`diag::LEAFLET_OVERFLOW`). Any other error
+    /// stops the build.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -169,7 +171,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let (out, units, stats) = render_site(opts, &loaded, out, &sink, &mut clock);
-    if sink.has_errors() {
+    // A leaflet that does not fit is reported (an error unless site.yaml
+    // says otherwise) but does not hold back the web or the other PDFs.
+    if sink.stops_output() {
         return Err(fail(sink)); // dropping the output removes the staging folder
     }
     let counts = (out.files(), out.unchanged(), out.reused(), out.bytes());
@@ -269,6 +273,7 @@ fn render_site<'k>(
     };
     let docs = Docs::render_all(&l.project, &markdown, opts.date, &l.theme.text);
     let collation = Collation::default();
+    let leaflets = crate::print::Leaflets::default();
     let sh = Shared {
         project: &l.project,
         theme: &l.theme,
@@ -280,6 +285,7 @@ fn render_site<'k>(
         cache: &l.cache,
         media: opts.media,
         date: opts.date,
+        leaflets: &leaflets,
     };
     clock.lap(Phase::Markdown);
     let selected = selected_units(&l.project, &opts.scope);
@@ -327,7 +333,8 @@ fn run_stages(
 ) -> Stats {
     let renderers = renderers();
     let mut stats = Stats::default();
-    for stage in [Stage::Pages, Stage::Print, Stage::Pictures, Stage::City] {
+    // Print first: a guide page links only the leaflets print could make.
+    for stage in [Stage::Print, Stage::Pages, Stage::Pictures, Stage::City] {
         let runs = match stage {
             Stage::Print | Stage::Pictures => opts.media == Media::Build,
             Stage::City => opts.scope.makes_city(),
@@ -411,7 +418,9 @@ fn commit(
         stats.pages,
         out.files(),
         out.bytes(),
-        sink.count(Severity::Warning),
+        // Errors too (leaflets that do not fit): the next build with the
+        // same inputs must report them again, not skip as unchanged.
+        sink.count(Severity::Warning) + sink.count(Severity::Error),
     );
     let how = match &opts.scope {
         Scope::Units(units) => Commit::Parts(units),

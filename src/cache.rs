@@ -84,6 +84,8 @@ fn looks_whole(ext: &str, b: &[u8]) -> bool {
         // A processed image's manifest; its variants are checked by hash.
         "img" => b.ends_with(b"\nend\n"),
         "var" => !b.is_empty(),
+        // The form and size a cached leaflet was made in: `condensed 9.5`.
+        "form" => b.contains(&b' ') && b.is_ascii(),
         _ => b.starts_with(b"%PDF-") && trimmed.ends_with(b"%%EOF"),
     }
 }

@@ -260,6 +260,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The code of a leaflet that does not fit in any form: an error that
+/// still lets the rest of the site be published.
+pub const LEAFLET_OVERFLOW: &str = "leaflet-overflow";
+
 /// A thread-safe collector: parallel stages push into one sink.
 #[derive(Default)]
 pub struct Sink {
@@ -283,6 +287,17 @@ impl Sink {
 
     pub fn has_errors(&self) -> bool {
         self.count(Severity::Error) > 0
+    }
+
+    /// Whether an error stops the output from being published: any error
+    /// but a leaflet that does not fit (`LEAFLET_OVERFLOW`), which leaves
+    /// the web pages and every other PDF to publish.
+    pub fn stops_output(&self) -> bool {
+        self.items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .any(|d| d.is_error() && d.code != Some(LEAFLET_OVERFLOW))
     }
 
     /// A copy of what has been collected so far.

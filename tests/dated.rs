@@ -123,24 +123,6 @@ fn seen(f: &Fixture) -> Seen {
     }
 }
 
-/// An HTML page's text, entities decoded, on one line.
-fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    squash_lines(&out.replace("&#x2F;", "/").replace("&amp;", "&"))
-}
-
 /// Runs of white space as one space (PDF lines wrap anywhere).
 fn squash_lines(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

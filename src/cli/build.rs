@@ -69,7 +69,17 @@ pub fn run(root: &Path, args: Args, ui: Ui) -> ExitCode {
             if !args.quiet {
                 print_summary(&report, &opts.out);
             }
-            ExitCode::SUCCESS
+            // Leaflets that do not fit: the rest is published, the exit
+            // code still says something is missing.
+            let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+            if errors > 0 {
+                eprintln!(
+                    "build published the site, but {errors} leaflet problem(s) above left PDFs out; the print index lists them"
+                );
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(failure) => {
             print_failure(&failure, args.strict, ui);

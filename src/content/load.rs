@@ -786,6 +786,7 @@ fn check_site_guides(p: &Project, k: &Known, sink: &Sink) {
 fn validate_guide(p: &Project, k: &Known, g: &Guide, sink: &Sink) {
     check_guide_terms(k, g, sink);
     check_handled_by(k, g, sink);
+    check_leaflet(g, sink);
     check_related(p, k, g, sink);
     check_fees_and_channels(g, sink);
 }
@@ -871,6 +872,32 @@ fn check_handled_by(k: &Known, g: &Guide, sink: &Sink) {
             g.doc
                 .error_at("handled_by", Some("elsewhere"), "handled_by.elsewhere is empty")
                 .hint("say where readers of other units apply in person, e.g. elsewhere: \"Bộ phận Một cửa của xã, phường nơi bạn cư trú\""),
+        );
+    }
+}
+
+/// An editor's `leaflet:` has steps, and means something only if printed.
+fn check_leaflet(g: &Guide, sink: &Sink) {
+    let m = &g.doc.meta;
+    let Some(l) = &m.leaflet else {
+        return;
+    };
+    if l.steps.iter().all(|s| s.trim().is_empty()) {
+        sink.push(
+            g.doc
+                .error_at("leaflet", None, "leaflet.steps is empty")
+                .hint("write one short line per step, e.g. steps: [\"Đăng nhập VNeID\", \"Chọn thủ tục và nộp hồ sơ\"], or remove `leaflet:` to let sotay shorten the guide"),
+        );
+    }
+    if !m.print {
+        sink.push(
+            g.doc
+                .warning_at(
+                    "leaflet",
+                    None,
+                    "this guide has `print: false`, so its `leaflet:` is never used",
+                )
+                .hint("remove `leaflet:`, or `print: false` if the guide should be printed"),
         );
     }
 }

@@ -59,12 +59,28 @@ pub struct PrintConfig {
     /// change within it is printed with its date, and the print index lists
     /// the PDFs to reprint on that day.
     pub horizon_days: u32,
+    /// What a leaflet that does not fit even as step titles is: `error`
+    /// (the default: the build reports it and exits with failure) or
+    /// `warning`. Either way the web pages and every other PDF are
+    /// published.
+    pub overflow: Overflow,
 }
 
 impl Default for PrintConfig {
     fn default() -> Self {
-        Self { horizon_days: 90 }
+        Self {
+            horizon_days: 90,
+            overflow: Overflow::Error,
+        }
     }
+}
+
+/// `print.overflow` in site.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Overflow {
+    Error,
+    Warning,
 }
 
 /// A slogan of the campaign: `name: "text"`, or `name: {text, audiences}`
@@ -390,6 +406,32 @@ pub struct GuideMeta {
     /// Published until this day (included).
     #[serde(default)]
     pub publish_until: Option<Date>,
+    /// The editor's short version for leaflets; without it sotay condenses
+    /// the guide itself when the whole does not fit.
+    #[serde(default)]
+    pub leaflet: Option<LeafletText>,
+    /// `print: false`: no leaflet and no handbook entry (staff procedures).
+    #[serde(default = "yes")]
+    pub print: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `leaflet:` in a guide: what its leaflets carry instead of the whole
+/// guide. Markdown, like the fields it stands for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeafletText {
+    /// One line per step, in order.
+    pub steps: Vec<String>,
+    /// What to prepare; the guide's prerequisites and documents when absent.
+    #[serde(default)]
+    pub documents: Option<Vec<String>>,
+    /// A short note after the steps (what happens next).
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 pub const GUIDE_KEYS: &[Key] = &[
@@ -417,6 +459,8 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("draft", false),
     Key("publish_from", false),
     Key("publish_until", false),
+    Key("leaflet", false),
+    Key("print", false),
 ];
 
 /// `handled_by:` in a guide: the units whose own desk receives the
@@ -641,6 +685,16 @@ impl MarkdownFields for GuideMeta {
         }
         if let Some(s) = &self.help {
             v.push(("help", s.as_str()));
+        }
+        if let Some(l) = &self.leaflet {
+            v.extend(l.steps.iter().map(|s| ("leaflet.steps", s.as_str())));
+            v.extend(
+                l.documents
+                    .iter()
+                    .flatten()
+                    .map(|s| ("leaflet.documents", s.as_str())),
+            );
+            v.extend(l.notes.iter().map(|s| ("leaflet.notes", s.as_str())));
         }
         v
     }

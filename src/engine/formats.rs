@@ -18,6 +18,15 @@ pub struct Formats {
     /// The campaign's colour, for visuals with `palette: theme`.
     #[serde(default = "campaign_colour")]
     pub campaign_colour: String,
+    /// The smallest size at which a leaflet carries the whole guide; a
+    /// guide that needs smaller type is condensed instead (condensed and
+    /// shorter forms use every size).
+    #[serde(default = "whole_guide_min_size")]
+    pub whole_guide_min_size: f32,
+}
+
+fn whole_guide_min_size() -> f32 {
+    9.0
 }
 
 fn campaign_colour() -> String {
@@ -115,6 +124,25 @@ impl Formats {
             }
         }
         Ok(Some(f))
+    }
+
+    /// The sizes a leaflet in `form` is tried at, largest first, from
+    /// `start` down (the size the download version needed, for the press one).
+    pub fn sizes_for(&self, form: crate::print::Form, start: Option<f32>) -> Vec<f32> {
+        let whole = form == crate::print::Form::Full;
+        let sizes: Vec<f32> = self
+            .sizes
+            .iter()
+            .copied()
+            .filter(|s| start.is_none_or(|start| *s <= start))
+            .filter(|s| !whole || *s >= self.whole_guide_min_size)
+            .collect();
+        if sizes.is_empty() && whole {
+            // A theme whose sizes are all below the minimum still tries one.
+            self.sizes.first().copied().into_iter().collect()
+        } else {
+            sizes
+        }
     }
 
     pub fn leaflets(&self) -> impl Iterator<Item = &Format> {

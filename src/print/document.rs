@@ -203,36 +203,125 @@ pub(crate) fn doc_settings(
     )
 }
 
-/// The fields of one guide, as dictionary entries (without parentheses).
-fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared) -> String {
-    let text = &shared.theme.text;
-    let m = &g.doc.meta;
-    let p = site.project;
+/// How much of a guide a leaflet carries. Without an editor's `leaflet:`
+/// sotay tries the whole guide, then a condensed form, then the step
+/// titles; the first that fits is printed (and named in the print index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Form {
+    /// The editor's `leaflet:` block.
+    Editor,
+    /// Every step in full, the intro, what happens next, the rest.
+    Full,
+    /// Each step's title and first sentence, what to prepare, the facts,
+    /// and a line pointing to the full guide.
+    Condensed,
+    /// Step titles only, what to prepare, the facts and that line.
+    Titles,
+}
+
+impl Form {
+    /// The forms tried for a guide, in order.
+    pub fn tries(g: &Guide) -> &'static [Form] {
+        if g.doc.meta.leaflet.is_some() {
+            &[Form::Editor]
+        } else {
+            &[Form::Full, Form::Condensed, Form::Titles]
+        }
+    }
+
+    /// Its name in templates and the render cache.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Form::Editor => "editor",
+            Form::Full => "full",
+            Form::Condensed => "condensed",
+            Form::Titles => "titles",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        [Form::Editor, Form::Full, Form::Condensed, Form::Titles]
+            .into_iter()
+            .find(|f| f.slug() == s)
+    }
+
+    /// Its name for readers of the print index (the theme's words).
+    pub fn name(self, t: &Text) -> &str {
+        match self {
+            Form::Editor => &t.leaflet_form_editor,
+            Form::Full => &t.leaflet_form_full,
+            Form::Condensed => &t.leaflet_form_condensed,
+            Form::Titles => &t.leaflet_form_titles,
+        }
+    }
+}
+
+/// The parts of a guide that differ between forms, as dictionary entries.
+fn content_fields(g: &Guide, env: &Env, form: Form, more: &str) -> String {
     let parsed = &g.doc.parsed;
-    let body = markup::body(&parsed.body, env);
     let field = |key: &str| parsed.field(key).next().map(|d| markup::fragment(d, env));
-    let audiences: String = p
-        .site
-        .audiences
-        .iter()
-        .filter(|a| m.audiences.contains(&a.slug))
-        .map(|a| format!("{},", lit(&a.name)))
-        .collect();
-    let needs: String = parsed
-        .field("prerequisites")
-        .chain(parsed.field("documents"))
-        .map(|n| format!("[{}],", markup::fragment(n, env)))
-        .collect();
-    let steps: String = body
-        .steps
-        .iter()
-        .map(|s| {
-            format!(
-                "(title: [{}], body: [{}], lead: [{}]),",
-                s.title, s.body, s.lead
-            )
-        })
-        .collect();
+    let list = |keys: &[&str]| -> String {
+        keys.iter()
+            .flat_map(|k| parsed.field(k))
+            .map(|n| format!("[{}],", markup::fragment(n, env)))
+            .collect()
+    };
+    let needs = match &g.doc.meta.leaflet {
+        Some(l) if form == Form::Editor && l.documents.is_some() => list(&["leaflet.documents"]),
+        _ => list(&["prerequisites", "documents"]),
+    };
+    let body = markup::body(&parsed.body, env);
+    let step = |title: &str, body: &str, lead: &str| {
+        format!("(title: [{title}], body: [{body}], lead: [{lead}]),")
+    };
+    let steps: String = match form {
+        Form::Editor => parsed
+            .field("leaflet.steps")
+            .map(|d| step(&markup::fragment(d, env), "", ""))
+            .collect(),
+        Form::Full => body
+            .steps
+            .iter()
+            .map(|s| step(&s.title, &s.body, &s.lead))
+            .collect(),
+        Form::Condensed => body
+            .steps
+            .iter()
+            .map(|s| step(&s.title, &s.sentence, &s.sentence))
+            .collect(),
+        Form::Titles => body.steps.iter().map(|s| step(&s.title, "", "")).collect(),
+    };
+    let (intro, rest, after) = match form {
+        Form::Full => (
+            body.intro.as_deref().map(str::to_owned),
+            body.rest.as_deref().map(str::to_owned),
+            field("after_you_apply"),
+        ),
+        Form::Editor => (None, None, field("leaflet.notes")),
+        Form::Condensed | Form::Titles => (None, None, None),
+    };
+    let help = if form == Form::Titles {
+        None
+    } else {
+        field("help")
+    };
+    let more = if form == Form::Full {
+        "none".to_owned()
+    } else {
+        lit(more)
+    };
+    format!(
+        "form: {}, needs: ({needs}), intro: {}, steps: ({steps}), after: {}, rest: {}, help: {}, more: {more},",
+        lit(form.slug()),
+        opt_markup(intro.as_deref()),
+        opt_markup(after.as_deref()),
+        opt_markup(rest.as_deref()),
+        opt_markup(help.as_deref()),
+    )
+}
+
+/// The guide's address and its short link (as shown, and as a link).
+fn guide_urls(site: &UnitSite, g: &Guide) -> (String, String, String) {
     let url = format!(
         "{}{}",
         site.unit.data.base_url,
@@ -241,15 +330,41 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared) -> Strin
     let short = format!(
         "{}g/{}/",
         site.unit.data.base_url,
-        crate::shortlinks::code(p, g)
+        crate::shortlinks::code(site.project, g)
     );
-    let short_shown = short
+    let shown = short
         .trim_start_matches("https://")
         .trim_start_matches("http://")
-        .trim_end_matches('/');
+        .trim_end_matches('/')
+        .to_owned();
+    (url, shown, short)
+}
+
+/// The fields of one guide, as dictionary entries (without parentheses),
+/// carrying as much of it as `form` says.
+fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared, form: Form) -> String {
+    let text = &shared.theme.text;
+    let m = &g.doc.meta;
+    let p = site.project;
+    let field = |key: &str| {
+        g.doc
+            .parsed
+            .field(key)
+            .next()
+            .map(|d| markup::fragment(d, env))
+    };
+    let audiences: String = p
+        .site
+        .audiences
+        .iter()
+        .filter(|a| m.audiences.contains(&a.slug))
+        .map(|a| format!("{},", lit(&a.name)))
+        .collect();
+    let (url, short_shown, short) = guide_urls(site, g);
+    let more = fill(&text.leaflet_more, &[("url", &short_shown)]);
     let qr = super::qr_dict(&url);
     format!(
-        "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, needs: ({needs}), intro: {}, steps: ({steps}), after: {}, rest: {}, help: {}, url: {}, short-url: {}, short-url-href: {}, qr: {qr},",
+        "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, {} url: {}, short-url: {}, short-url-href: {}, qr: {qr},",
         lit(&format!("g-{}", g.doc.slug)),
         lit(&m.title),
         lit(&m.summary),
@@ -257,12 +372,9 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared) -> Strin
         fee_markup(shared.docs.fees(g), print_horizon(site, shared), text),
         lit(&m.processing_time.text),
         lit(&m.where_to_apply),
-        opt_markup(body.intro.as_deref()),
-        opt_markup(field("after_you_apply").as_deref()),
-        opt_markup(body.rest.as_deref()),
-        opt_markup(field("help").as_deref()),
+        content_fields(g, env, form, &more),
         lit(&url),
-        lit(short_shown),
+        lit(&short_shown),
         lit(&short),
     )
 }
@@ -320,8 +432,14 @@ fn fee_markup(fees: &[FeeText], horizon: Date, text: &Text) -> String {
     out.join(" #linebreak() ")
 }
 
-/// A leaflet of one guide in one format.
-pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Variant) -> Doc {
+/// A leaflet of one guide in one format, in one form.
+pub fn leaflet(
+    site: &UnitSite,
+    shared: &Shared,
+    g: &Guide,
+    (f, form): (&Format, Form),
+    v: Variant,
+) -> Doc {
     let labels = shared.theme.alert_labels();
     let env = Env {
         label: &|_| None,
@@ -336,7 +454,7 @@ pub fn leaflet(site: &UnitSite, shared: &Shared, g: &Guide, f: &Format, v: Varia
         "#render(({} section-level: 2, printed: {}, {} {}))",
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
         printed(shared),
-        guide_fields(site, g, &env, shared),
+        guide_fields(site, g, &env, shared, form),
         desk_field(site, g),
     );
     Doc {
@@ -370,7 +488,7 @@ pub fn handbook(
     for a in &p.site.audiences {
         let guides: Vec<&Guide> = site
             .ordered()
-            .filter(|g| first_audience(p, g) == Some(a.slug.as_str()))
+            .filter(|g| g.doc.meta.print && first_audience(p, g) == Some(a.slug.as_str()))
             .collect();
         if guides.is_empty() {
             continue;
@@ -454,7 +572,7 @@ impl Book<'_, '_> {
         };
         format!(
             "{} {}",
-            guide_fields(site, g, &env, self.shared),
+            guide_fields(site, g, &env, self.shared, Form::Full),
             desk_field(site, g)
         )
     }

@@ -58,13 +58,15 @@ pub struct Env<'a> {
     pub labels: &'a AlertLabels,
 }
 
-/// A step in Typst markup: its title, its whole body, and its first
-/// paragraph (for formats that show steps at a glance).
+/// A step in Typst markup: its title, its whole body, its first paragraph
+/// (for formats that show steps at a glance), and that paragraph's first
+/// sentence as plain text (for a leaflet that condenses the guide).
 #[derive(Debug, Default, PartialEq)]
 pub struct Step {
     pub title: String,
     pub body: String,
     pub lead: String,
+    pub sentence: String,
 }
 
 /// A guide body split like the web page: intro, numbered steps, the rest.
@@ -91,6 +93,7 @@ pub fn body(doc: &Document, env: &Env) -> Body {
                 Step {
                     title: escape(&s.title),
                     lead: lead(&events, env),
+                    sentence: escape(&first_sentence(&events)),
                     body: text(events).unwrap_or_default(),
                 }
             })
@@ -110,6 +113,40 @@ fn lead(events: &[Event<'static>], env: &Env) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// The first sentence of a section's first paragraph, as plain text: up to
+/// the first `.`, `!`, `?` or `…` followed by a space and not closing an
+/// abbreviation (so "TP. Hà Nội" does not end it), or the paragraph's end.
+fn first_sentence(events: &[Event<'static>]) -> String {
+    let Some(end) = events
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+    else {
+        return String::new();
+    };
+    if !matches!(events.first(), Some(Event::Start(Tag::Paragraph))) {
+        return String::new();
+    }
+    let text = plain_text(&events[..end]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '!' | '?' | '…')
+                && text[i + c.len_utf8()..].starts_with(' ')
+                && !ends_with_abbreviation(&text[..i])
+        })
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
+    text[..cut].to_owned()
+}
+
+/// Whether text ends in an abbreviation a full stop follows ("TP", "Q",
+/// "TT"): a short run of capitals, which does not end a sentence.
+fn ends_with_abbreviation(text: &str) -> bool {
+    let word = text.rsplit(' ').next().unwrap_or_default();
+    let letters = word.chars().count();
+    (1..=4).contains(&letters) && word.chars().all(char::is_uppercase)
 }
 
 /// A short Markdown text (a front matter field) as Typst markup.
@@ -405,6 +442,21 @@ mod tests {
         assert_eq!(b.steps[1].lead, "");
         let rest = b.rest.expect("rest");
         assert!(rest.starts_with("#md-heading[Lưu ý]"), "{rest}");
+    }
+
+    #[test]
+    fn a_steps_sentence_is_the_first_of_its_first_paragraph() {
+        let first = |md: &str| {
+            let d = Document::parse(&format!("## Bước 1: Làm\n\n{md}"));
+            first_sentence(&d.section(&d.steps[0].body))
+        };
+        assert_eq!(first("Vào *cổng* dịch vụ. Rồi nộp."), "Vào cổng dịch vụ.");
+        assert_eq!(
+            first("Đến UBND TP. Hà Nội nộp hồ sơ. Xong."),
+            "Đến UBND TP. Hà Nội nộp hồ sơ."
+        );
+        assert_eq!(first("Chuẩn bị:\n\n- a"), "Chuẩn bị:");
+        assert_eq!(first("- a\n- b"), "");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod markup;
 mod panels;
 mod qr;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -27,17 +27,86 @@ use crate::output::{Depends, Output};
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
 use crate::theme::{Text, fill};
-pub use document::Variant;
+pub use document::{Form, Variant};
+
+/// What became of one leaflet (unit, guide, format).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Made(Form),
+    /// No form fitted; the panel that overflowed last (empty after a
+    /// template error, reported on its own).
+    Failed(String),
+}
+
+/// The form and size a cached leaflet was made in (`condensed 9.5`).
+struct Choice {
+    form: Form,
+    size: f32,
+}
+
+impl Choice {
+    fn parse(bytes: &[u8]) -> Option<Self> {
+        let (form, size) = std::str::from_utf8(bytes).ok()?.split_once(' ')?;
+        Some(Self {
+            form: Form::from_slug(form)?,
+            size: size.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Choice {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{} {}", self.form.slug(), self.size)
+    }
+}
+
+/// Every leaflet's outcome this build, by (unit, guide, format) slugs.
+type Outcomes = BTreeMap<(String, String, String), Outcome>;
+
+/// What became of every leaflet this build: print records it, before the
+/// pages are written, so a guide page links only the leaflets that exist
+/// and the print index names each one's form.
+#[derive(Default)]
+pub struct Leaflets(Mutex<Outcomes>);
+
+impl Leaflets {
+    fn record(&self, unit: &str, guide: &str, format: &str, outcome: Outcome) {
+        let key = (unit.to_owned(), guide.to_owned(), format.to_owned());
+        self.0.lock().expect("leaflets").insert(key, outcome);
+    }
+
+    /// The outcome of one leaflet, if print ran for it this build.
+    pub fn outcome(&self, unit: &str, guide: &str, format: &str) -> Option<Outcome> {
+        let key = (unit.to_owned(), guide.to_owned(), format.to_owned());
+        self.0.lock().expect("leaflets").get(&key).cloned()
+    }
+
+    fn snapshot(&self) -> Outcomes {
+        self.0.lock().expect("leaflets").clone()
+    }
+}
 
 /// Every guide's leaflets, for the print page.
-fn leaflet_links(site: &UnitSite, formats: &Formats) -> Vec<Value> {
+/// Every guide's leaflets, for the print page: each with the form it was
+/// printed in (the whole guide, condensed…), or marked as not made; a
+/// guide with `print: false` has none.
+fn leaflet_links(site: &UnitSite, formats: &Formats, leaflets: &Leaflets, t: &Text) -> Vec<Value> {
     site.ordered()
         .map(|g| {
             let leaflets: Vec<Value> = formats
                 .leaflets()
+                .filter(|_| g.doc.meta.print)
                 .map(|f| {
+                    let (form, made) = match leaflets.outcome(&site.unit.slug, &g.doc.slug, &f.slug)
+                    {
+                        Some(Outcome::Made(form)) => (Some(form.name(t)), true),
+                        Some(Outcome::Failed(_)) => (None, false),
+                        None => (None, true),
+                    };
                     json!({
                         "name": f.name,
+                        "made": made,
+                        "form": form,
                         "download": leaflet_path(&g.doc.slug, &f.slug, Variant::Download),
                         "press": leaflet_path(&g.doc.slug, &f.slug, Variant::Press),
                     })
@@ -46,6 +115,7 @@ fn leaflet_links(site: &UnitSite, formats: &Formats) -> Vec<Value> {
             json!({
                 "title": g.doc.meta.title,
                 "url": crate::paths::guide_page(&g.doc.slug),
+                "printed": g.doc.meta.print,
                 "leaflets": leaflets,
             })
         })
@@ -60,7 +130,7 @@ fn reprints(site: &UnitSite, shared: &crate::render::Shared, formats: &Formats) 
         .date
         .plus_days(i64::from(site.project.site.print.horizon_days));
     let mut days: std::collections::BTreeMap<crate::content::Date, Vec<Value>> = Default::default();
-    for g in site.ordered() {
+    for g in site.ordered().filter(|g| g.doc.meta.print) {
         let mut changes: Vec<crate::content::Date> = g
             .doc
             .meta
@@ -232,6 +302,7 @@ impl Renderer for Print {
         let tasks = tasks(units.selected, formats);
         let mut results =
             crate::engine::run_tasks(&tasks, |(site, task)| self.run(site, task, sh, out, &key));
+        overflows(&sh.leaflets.snapshot(), units.selected, formats, sh);
         let mut world = self.worlds.take(&sh.theme.print_files, &key);
         for site in units.selected {
             let mut job = self.job(site, sh, out, &mut world, &key);
@@ -244,6 +315,51 @@ impl Renderer for Print {
         }
         self.worlds.give(key, world);
         crate::render::sum(results)
+    }
+}
+
+/// One problem per guide whose leaflets fit in no form, naming the formats
+/// and the units (a unit's longer address can tip a panel over). An error,
+/// or a warning if site.yaml's `print.overflow` says so; either way the
+/// rest of the site is published.
+fn overflows(outcomes: &Outcomes, sites: &[UnitSite], formats: &Formats, sh: &Shared) {
+    let mut by_guide: BTreeMap<&str, (BTreeMap<&str, &str>, Vec<&str>)> = BTreeMap::new();
+    for ((unit, guide, format), outcome) in outcomes {
+        if let Outcome::Failed(panel) = outcome
+            && !panel.is_empty()
+        {
+            let entry = by_guide.entry(guide).or_default();
+            entry.0.insert(format, panel);
+            if !entry.1.contains(&unit.as_str()) {
+                entry.1.push(unit);
+            }
+        }
+    }
+    let smallest = formats.sizes.last().copied().unwrap_or(formats::MIN_SIZE);
+    for (slug, (failed, units)) in by_guide {
+        let Some(g) = sites.iter().find_map(|s| s.guide(slug)) else {
+            continue;
+        };
+        let names: Vec<String> = formats
+            .leaflets()
+            .filter_map(|f| {
+                let panel = failed.get(f.slug.as_str())?;
+                Some(format!("the {} ({})", f.name, document::panel_name(panel)))
+            })
+            .collect();
+        let message = format!(
+            "guide `{slug}` does not fit {} even as step titles only at {smallest} pt",
+            names.join(" or ")
+        );
+        let mut d = match sh.project.site.print.overflow {
+            crate::content::Overflow::Error => Diagnostic::error(message),
+            crate::content::Overflow::Warning => Diagnostic::warning(message),
+        }
+        .in_file(&g.doc.source.path)
+        .hint("shorten the step titles, the list of what to prepare or the help text, or write the leaflet's own short version under `leaflet:`; the web page and every other PDF are published")
+        .code(crate::diag::LEAFLET_OVERFLOW);
+        d.units = units.iter().map(|u| (*u).to_owned()).collect();
+        sh.sink.push(d);
     }
 }
 
@@ -283,66 +399,122 @@ struct Job<'a, 'p> {
 }
 
 impl Job<'_, '_> {
-    /// A guide's leaflets in every format. Both variants lay out alike: the
-    /// press one starts at the size the download one needed, and is skipped
-    /// if that failed.
+    /// A guide's leaflets in every format. The download variant decides
+    /// the form (the first of `Form::tries` that fits) and the size; the
+    /// press one lays out the same form from that size on.
     fn leaflets(&mut self, g: &crate::content::Guide, formats: &Formats) {
+        if !g.doc.meta.print {
+            return;
+        }
         for f in formats.leaflets() {
-            let mut start = 0;
-            for v in [Variant::Download, Variant::Press] {
-                match self.leaflet(g, f, v, &formats.sizes[start..]) {
-                    Some(i) => start += i,
-                    None => break,
+            let sizes = |form: Form| formats.sizes_for(form, None);
+            let made = self.leaflet(g, f, Variant::Download, Form::tries(g), &sizes);
+            let outcome = match made {
+                Ok((form, size)) => {
+                    let sizes = |form: Form| formats.sizes_for(form, Some(size));
+                    if let Err(failure) = self.leaflet(g, f, Variant::Press, &[form], &sizes) {
+                        self.report(g, f, Variant::Press, failure);
+                    }
+                    Outcome::Made(form)
                 }
+                Err(failure) => self.report(g, f, Variant::Download, failure),
+            };
+            let leaflets = self.shared.leaflets;
+            leaflets.record(&self.site.unit.slug, &g.doc.slug, &f.slug, outcome);
+        }
+    }
+
+    /// A leaflet that could not be made: an overflow is left for the
+    /// build's one report per guide; a template error is reported here.
+    fn report(
+        &mut self,
+        g: &crate::content::Guide,
+        f: &Format,
+        v: Variant,
+        failure: Failure,
+    ) -> Outcome {
+        match failure {
+            Failure::Overflow(panel) => Outcome::Failed(panel),
+            Failure::Error {
+                file,
+                line,
+                message,
+            } => {
+                let rel = leaflet_path(&g.doc.slug, &f.slug, v);
+                let rel = format!("{}/{rel}", self.site.unit.slug);
+                self.errors
+                    .push(template_error(self.shared, &file, line, &message, &rel));
+                Outcome::Failed(String::new())
             }
         }
     }
 
-    /// Render one leaflet; the index in `sizes` it fitted at (0 when it came
-    /// from the cache), or `None` after reporting an error.
+    /// Render one leaflet in the first of `forms` that fits at one of its
+    /// sizes, and write it; the form and the size it fitted at.
     fn leaflet(
         &mut self,
         g: &crate::content::Guide,
         f: &Format,
         v: Variant,
-        sizes: &[f32],
-    ) -> Option<usize> {
-        let doc = document::leaflet(self.site, self.shared, g, f, v);
+        forms: &[Form],
+        sizes: &dyn Fn(Form) -> Vec<f32>,
+    ) -> Result<(Form, f32), Failure> {
+        let docs: Vec<(Form, document::Doc, Vec<f32>)> = forms
+            .iter()
+            .map(|&form| {
+                let doc = document::leaflet(self.site, self.shared, g, (f, form), v);
+                (form, doc, sizes(form))
+            })
+            .collect();
         let rel = format!(
             "{}/{}",
             self.site.unit.slug,
             leaflet_path(&g.doc.slug, &f.slug, v)
         );
-        let letters = doc.source.chars().filter(|c| c.is_alphabetic()).count();
-        let result = if f.cannot_hold(letters) {
-            Err(Failure::Overflow("pages".into()))
-        } else {
-            self.produce(&doc.source, &doc.images, v, sizes, |pages| {
-                f.pages.is_none_or(|n| pages == n)
-            })
-        };
-        match result {
-            Ok((pdf, fitted)) => {
-                self.emit(&rel, &pdf);
-                return Some(fitted);
+        // One cache entry for the whole choice: the PDF, and the form and
+        // size it was made in.
+        let mut h = crate::hash::Hasher::default();
+        h.update(self.theme_key.as_bytes());
+        for (form, doc, sizes) in &docs {
+            h.update(format!("{v:?}{form:?}{sizes:?}").as_bytes());
+            h.update(doc.source.as_bytes());
+        }
+        let key = h.hex();
+        if let (Some(choice), Some(pdf)) = (
+            self.shared
+                .cache
+                .read(&key, "form")
+                .and_then(|b| Choice::parse(&b)),
+            self.shared.cache.read(&key, "pdf"),
+        ) {
+            self.emit(&rel, &pdf);
+            return Ok((choice.form, choice.size));
+        }
+        let mut last = Failure::Overflow("pages".into());
+        for (form, doc, sizes) in &docs {
+            let letters = doc.source.chars().filter(|c| c.is_alphabetic()).count();
+            if f.cannot_hold(letters) {
+                continue;
             }
-            Err(Failure::Overflow(panel)) => self.errors.push(
-                Diagnostic::error(format!(
-                    "guide `{}` does not fit the {} ({}) even at {} pt",
-                    g.doc.slug,
-                    f.name,
-                    document::panel_name(&panel),
-                    sizes.last().copied().unwrap_or(formats::MIN_SIZE)
-                ))
-                .in_file(&g.doc.source.path)
-                .hint("shorten the steps, the list of documents or the help text; the web page keeps everything, the leaflet must fit its panels")
-                .for_unit(&self.site.unit.slug),
-            ),
-            Err(Failure::Error { file, line, message }) => {
-                self.errors.push(template_error(self.shared, &file, line, &message, &rel))
+            let fits = |pages: usize| f.pages.is_none_or(|n| pages == n);
+            match self.first_size(&doc.source, &doc.images, v, sizes, fits) {
+                Ok((pdf, i)) => {
+                    let choice = Choice {
+                        form: *form,
+                        size: sizes[i],
+                    };
+                    self.shared.cache.write(&key, "pdf", &pdf);
+                    self.shared
+                        .cache
+                        .write(&key, "form", choice.to_string().as_bytes());
+                    self.emit(&rel, &pdf);
+                    return Ok((choice.form, choice.size));
+                }
+                Err(Failure::Overflow(panel)) => last = Failure::Overflow(panel),
+                Err(e) => return Err(e),
             }
         }
-        None
+        Err(last)
     }
 
     fn handbook(&mut self, f: &Format, v: Variant, size: f32) {
@@ -405,7 +577,8 @@ impl Job<'_, '_> {
         );
         let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
         ctx.insert("formats", &names);
-        ctx.insert("guides", &leaflet_links(site, formats));
+        let leaflets = self.shared.leaflets;
+        ctx.insert("guides", &leaflet_links(site, formats, leaflets, t));
         ctx.insert(
             "handbook",
             &formats.handbook().map(|f| {
@@ -436,9 +609,9 @@ impl Job<'_, '_> {
         }
     }
 
-    /// Render (or take from the cache) a document whose page count `ok` accepts,
-    /// trying each size in turn.
-    fn produce(
+    /// Lay out a document at each size in turn until its page count is
+    /// one `ok` accepts and no panel overflows; the PDF and the size's index.
+    fn first_size(
         &mut self,
         source: &str,
         images: &[(String, Vec<u8>)],
@@ -446,16 +619,11 @@ impl Job<'_, '_> {
         sizes: &[f32],
         ok: impl Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
-        let key = self.cache_key(source, v, sizes);
-        if let Some(pdf) = self.shared.cache.read(&key, "pdf") {
-            return Ok((pdf, 0));
-        }
         let mut last = Failure::Overflow("pages".into());
         for (i, size) in sizes.iter().enumerate() {
             match self.compile(source, images, v, *size) {
                 Ok((pdf, pages)) if ok(pages) => {
                     self.stats.pdfs_rendered += 1;
-                    self.shared.cache.write(&key, "pdf", &pdf);
                     return Ok((pdf, i));
                 }
                 Ok(_) => last = Failure::Overflow("pages".into()),

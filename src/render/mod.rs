@@ -46,6 +46,8 @@ pub struct Shared<'a> {
     pub cache: &'a crate::cache::RenderCache,
     /// Results data (`content/data/`), checked.
     pub datasets: &'a [crate::data::Dataset],
+    /// What became of each leaflet (print runs before the pages).
+    pub leaflets: &'a crate::print::Leaflets,
 }
 
 impl Shared<'_> {

@@ -338,8 +338,16 @@ fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: 
         .theme
         .print
         .iter()
-        .filter(|_| sh.media.linked())
+        .filter(|_| sh.media.linked() && g.doc.meta.print)
         .flat_map(|f| f.leaflets())
+        // A leaflet that fit in no form is not linked (print ran first; a
+        // build that defers print links every format).
+        .filter(|f| {
+            !matches!(
+                sh.leaflets.outcome(&site.unit.slug, &g.doc.slug, &f.slug),
+                Some(crate::print::Outcome::Failed(_))
+            )
+        })
         .map(|f| {
             serde_json::json!({
                 "name": f.name,

@@ -52,6 +52,15 @@ struct UnitRow<'a> {
     upcoming: Vec<Upcoming<'a>>,
     /// Guides it would publish but for a draft flag or publish dates.
     unpublished: Vec<Unpublished<'a>>,
+    /// Guides it publishes on the web only (`print: false`).
+    not_printed: Vec<GuideRef<'a>>,
+}
+
+/// A guide by its file name and title.
+#[derive(Serialize)]
+struct GuideRef<'a> {
+    slug: &'a str,
+    title: &'a str,
 }
 
 /// A fee that changes soon in one unit's guide.
@@ -92,6 +101,8 @@ struct Totals {
     published_cells: usize,
     /// Unit-guide pairs and free pages not published (see `Unpublished`).
     unpublished: usize,
+    /// (unit, guide) pairs published on the web only (`print: false`).
+    not_printed: usize,
 }
 
 #[derive(Serialize)]
@@ -188,6 +199,7 @@ fn coverage<'a>(
         complete_units: units.iter().filter(|u| u.complete).count(),
         required_cells: units.iter().map(|u| u.required).sum(),
         published_cells: units.iter().map(|u| u.published_required).sum(),
+        not_printed: units.iter().map(|u| u.not_printed.len()).sum(),
         unpublished: units.iter().map(|u| u.unpublished.len()).sum::<usize>()
             + p.withheld_pages.len(),
     };
@@ -265,6 +277,14 @@ fn unit_row<'a>(
         warnings: warnings_about(&u.slug, diagnostics),
         cells,
         upcoming: upcoming(site, sh),
+        not_printed: site
+            .ordered()
+            .filter(|g| !g.doc.meta.print)
+            .map(|g| GuideRef {
+                slug: &g.doc.slug,
+                title: &g.doc.meta.title,
+            })
+            .collect(),
         unpublished: p
             .withheld_in(u)
             .into_iter()

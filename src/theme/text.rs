@@ -37,6 +37,13 @@ pub struct Text {
     pub print_security: String,
     /// The build date in small type on every PDF (`{date}`).
     pub print_date: String,
+    /// A shortened leaflet's pointer to the whole guide (`{url}`).
+    pub leaflet_more: String,
+    /// The forms a leaflet is printed in, named in the print index.
+    pub leaflet_form_editor: String,
+    pub leaflet_form_full: String,
+    pub leaflet_form_condensed: String,
+    pub leaflet_form_titles: String,
     // The webmaster page's widgets; `{title}` is the guide's title, `{dir}`
     // the embeds' folder.
     pub widget_iframe_title: String,

@@ -513,3 +513,22 @@ fn squash(s: &str) -> String {
         .filter(|c| !c.is_whitespace() && *c != '\u{ad}' && *c != '-')
         .collect()
 }
+
+/// An HTML page's text, entities decoded, on one line.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&#x2F;", "/").replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
