@@ -346,3 +346,76 @@ fn no_leaflet_sets_text_below_8_pt() {
     // At least the four printable guides here in 2 formats, and the handbook.
     assert!(checked >= 3 * (4 * 2 + 1), "{checked} PDFs");
 }
+
+/// The fixture with older readers and staff as audiences, each with a guide.
+fn with_large_print_and_staff() -> Fixture {
+    let f = Fixture::new();
+    let site = SITE.replace(
+        "categories:",
+        "  - slug: nguoi-cao-tuoi\n    name: \"Người cao tuổi\"\n    description: \"Người cao tuổi.\"\n  - slug: can-bo\n    name: \"Cán bộ\"\n    description: \"Cán bộ một cửa.\"\ncategories:",
+    );
+    f.write(
+        "content/site.yaml",
+        &format!("{site}print:\n  large_print: [nguoi-cao-tuoi]\n  staff: [can-bo]\n"),
+    );
+    let elderly = guide("Hướng dẫn cho người cao tuổi", "", 5, 6, 1).replace(
+        "audiences: [nguoi-dan]",
+        "audiences: [nguoi-dan, nguoi-cao-tuoi]",
+    );
+    f.write("content/guides/ho-tich/cho-nguoi-cao-tuoi.md", &elderly);
+    let staff = guide("Tiếp nhận hồ sơ tại quầy", "", 3, 6, 0)
+        .replace("audiences: [nguoi-dan]", "audiences: [can-bo]");
+    f.write("content/guides/ho-tich/tiep-nhan-tai-quay.md", &staff);
+    f
+}
+
+#[test]
+fn older_readers_get_large_print_and_staff_their_own_handbook() {
+    let f = with_large_print_and_staff();
+    f.build_ok();
+    let unit = "phuong-ba-dinh";
+    let large = leaflet(&f, unit, "cho-nguoi-cao-tuoi", "chu-to-a4");
+    assert!(large.is_file());
+    // Only guides for older readers get it.
+    assert!(!leaflet(&f, unit, "dang-ky-khai-sinh", "chu-to-a4").exists());
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&large)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Pages:           2"), "{info}");
+    assert!(info.contains("595.276 x 841.89"), "A4 portrait: {info}");
+    let size = smallest_type(&large);
+    assert!(size > 13.9, "large print at {size:.2} pt");
+    let text = pdf_text(&large)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Làm việc thứ 5 của hướng dẫn"), "{text}");
+
+    let handbook = |slug: &str| f.out().join(format!("{unit}/in-an/{slug}-{unit}.pdf"));
+    let citizens = pdf_text(&handbook("so-tay"));
+    assert!(citizens.contains("Đăng ký khai sinh trực tuyến"));
+    assert!(
+        !citizens.contains("Tiếp nhận hồ sơ tại quầy"),
+        "staff guide in the citizens' handbook"
+    );
+    let staff = pdf_text(&handbook("so-tay-can-bo"));
+    assert!(staff.contains("Tiếp nhận hồ sơ tại quầy"));
+    assert!(!staff.contains("Đăng ký khai sinh trực tuyến"));
+    let large_book = handbook("so-tay-chu-to");
+    let text = pdf_text(&large_book);
+    assert!(text.contains("Hướng dẫn cho người cao tuổi"));
+    assert!(!text.contains("Đăng ký khai sinh trực tuyến"));
+    let size = smallest_type(&large_book);
+    assert!(size > 13.9, "large-print handbook at {size:.2} pt");
+    // The print index offers all three handbooks.
+    let index = f.read_out(&format!("{unit}/in-an/index.html"));
+    for name in [
+        "Sổ tay A5 đóng ghim giữa",
+        "Sổ tay chữ to A5",
+        "Sổ tay nghiệp vụ cán bộ A5",
+    ] {
+        assert!(index.contains(name), "{name}");
+    }
+}

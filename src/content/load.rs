@@ -674,7 +674,26 @@ fn validate_site(p: &Project, k: &Known, sink: &Sink) {
     }
     check_site_terms(p, sink);
     check_slogans(p, k, sink);
+    check_print_audiences(p, k, sink);
     check_site_guides(p, k, sink);
+}
+
+/// `print.large_print` and `print.staff` name audiences that exist.
+fn check_print_audiences(p: &Project, k: &Known, sink: &Sink) {
+    let print = &p.site.print;
+    for (key, list) in [("large_print", &print.large_print), ("staff", &print.staff)] {
+        for a in list.iter().filter(|a| !k.audiences.contains(&a.as_str())) {
+            sink.push(
+                site_error(
+                    p,
+                    "print",
+                    Some(a),
+                    format!("unknown audience `{a}` in print.{key}"),
+                )
+                .hint(unknown("audiences", a, &k.audiences)),
+            );
+        }
+    }
 }
 
 /// Each slogan is named once and speaks to audiences that exist.

@@ -64,6 +64,12 @@ pub struct PrintConfig {
     /// `warning`. Either way the web pages and every other PDF are
     /// published.
     pub overflow: Overflow,
+    /// Audiences (slugs) that get large-print leaflets and a large-print
+    /// handbook: older readers.
+    pub large_print: Vec<String>,
+    /// Audiences (slugs) of staff: a guide for them alone goes into the
+    /// staff handbook, not the citizens'.
+    pub staff: Vec<String>,
 }
 
 impl Default for PrintConfig {
@@ -71,6 +77,8 @@ impl Default for PrintConfig {
         Self {
             horizon_days: 90,
             overflow: Overflow::Error,
+            large_print: Vec::new(),
+            staff: Vec::new(),
         }
     }
 }

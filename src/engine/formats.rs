@@ -8,6 +8,22 @@ use crate::diag::Diagnostic;
 pub const FILE: &str = "formats.yaml";
 /// Smallest legible size for a leaflet a citizen reads, in points.
 pub const MIN_SIZE: f32 = 8.0;
+/// Smallest size of large print, for older readers.
+pub const LARGE_MIN_SIZE: f32 = 14.0;
+
+/// Whom a format is for, and so which guides it carries (site.yaml's
+/// `print.large_print` and `print.staff` name the audiences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Readers {
+    /// Every guide; a handbook leaves out guides only for staff.
+    #[default]
+    Everyone,
+    /// Guides for a large-print audience, in type of 14 pt at least.
+    LargePrint,
+    /// Guides only for staff (a handbook of their own).
+    Staff,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,9 +60,36 @@ pub struct Format {
     /// Pages a leaflet must have; more means its content overflowed.
     #[serde(default)]
     pub pages: Option<usize>,
+    /// Whom it is for (`everyone`, `large-print`, `staff`).
+    #[serde(default, rename = "for")]
+    pub readers: Readers,
+    /// Its own text sizes, largest first, instead of the theme's `sizes`.
+    #[serde(default)]
+    pub sizes: Option<Vec<f32>>,
 }
 
 impl Format {
+    /// The smallest type this format may set.
+    pub fn min_size(&self) -> f32 {
+        if self.readers == Readers::LargePrint {
+            LARGE_MIN_SIZE
+        } else {
+            MIN_SIZE
+        }
+    }
+
+    /// Whether a guide goes into this format: its audiences against
+    /// site.yaml's large-print and staff audiences (a guide is for staff
+    /// only when every audience it names is a staff one).
+    pub fn takes(&self, audiences: &[String], print: &crate::content::PrintConfig) -> bool {
+        let staff_only = !audiences.is_empty() && audiences.iter().all(|a| print.staff.contains(a));
+        match self.readers {
+            Readers::Everyone => self.kind == "leaflet" || !staff_only,
+            Readers::LargePrint => audiences.iter().any(|a| print.large_print.contains(a)),
+            Readers::Staff => staff_only,
+        }
+    }
+
     /// Whether a leaflet whose source holds `letters` letters cannot
     /// possibly fit its pages, even at `MIN_SIZE` on A4: then it is reported
     /// at once instead of being laid out at every size (a pasted 500 KB
@@ -116,6 +159,17 @@ impl Formats {
                     "add the .typ file beside formats.yaml or fix the name",
                 );
             }
+            let sizes = fmt.sizes.as_deref().unwrap_or(&f.sizes);
+            if sizes.is_empty() || sizes.iter().any(|s| *s < fmt.min_size()) {
+                return bad(
+                    format!(
+                        "format `{}` sets text below {} pt",
+                        fmt.slug,
+                        fmt.min_size()
+                    ),
+                    "large print is at least 14 pt, every other format at least 8 pt; give the format its own `sizes`",
+                );
+            }
             if !matches!(fmt.kind.as_str(), "leaflet" | "handbook") {
                 return bad(
                     format!("format `{}` has unknown kind `{}`", fmt.slug, fmt.kind),
@@ -128,28 +182,45 @@ impl Formats {
 
     /// The sizes a leaflet in `form` is tried at, largest first, from
     /// `start` down (the size the download version needed, for the press one).
-    pub fn sizes_for(&self, form: crate::print::Form, start: Option<f32>) -> Vec<f32> {
+    pub fn sizes_for(
+        &self,
+        format: &Format,
+        form: crate::print::Form,
+        start: Option<f32>,
+    ) -> Vec<f32> {
+        let all = self.sizes_of(format);
         let whole = form == crate::print::Form::Full;
-        let sizes: Vec<f32> = self
-            .sizes
+        let whole_min = self.whole_guide_min_size.max(format.min_size());
+        let sizes: Vec<f32> = all
             .iter()
             .copied()
             .filter(|s| start.is_none_or(|start| *s <= start))
-            .filter(|s| !whole || *s >= self.whole_guide_min_size)
+            .filter(|s| !whole || *s >= whole_min)
             .collect();
         if sizes.is_empty() && whole {
             // A theme whose sizes are all below the minimum still tries one.
-            self.sizes.first().copied().into_iter().collect()
+            all.first().copied().into_iter().collect()
         } else {
             sizes
         }
+    }
+
+    /// A format's sizes: its own, or the theme's.
+    pub fn sizes_of<'a>(&'a self, format: &'a Format) -> &'a [f32] {
+        format.sizes.as_deref().unwrap_or(&self.sizes)
+    }
+
+    /// Every handbook format (the citizens', large print, staff…).
+    pub fn handbooks(&self) -> impl Iterator<Item = &Format> {
+        self.formats.iter().filter(|f| f.kind == "handbook")
     }
 
     pub fn leaflets(&self) -> impl Iterator<Item = &Format> {
         self.formats.iter().filter(|f| f.kind == "leaflet")
     }
 
+    /// The handbook for everyone, which pages link.
     pub fn handbook(&self) -> Option<&Format> {
-        self.formats.iter().find(|f| f.kind == "handbook")
+        self.handbooks().find(|f| f.readers == Readers::Everyone)
     }
 }

@@ -451,8 +451,9 @@ pub fn leaflet(
     let title = format!("{} – {}", g.doc.meta.title, f.name);
     let _ = writeln!(
         s,
-        "#render(({} section-level: 2, printed: {}, {} {}))",
+        "#render(({} section-level: 2, min-size: {}pt, printed: {}, {} {}))",
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
+        f.min_size(),
         printed(shared),
         guide_fields(site, g, &env, shared, form),
         desk_field(site, g),
@@ -477,6 +478,7 @@ pub fn handbook(
     let book = Book {
         site,
         shared,
+        format: f,
         v,
         warned,
         labels: shared.theme.alert_labels(),
@@ -488,7 +490,7 @@ pub fn handbook(
     for a in &p.site.audiences {
         let guides: Vec<&Guide> = site
             .ordered()
-            .filter(|g| g.doc.meta.print && first_audience(p, g) == Some(a.slug.as_str()))
+            .filter(|g| super::takes(f, g, site) && first_audience(p, g) == Some(a.slug.as_str()))
             .collect();
         if guides.is_empty() {
             continue;
@@ -505,8 +507,9 @@ pub fn handbook(
     let date = latest.unwrap_or(crate::content::date::CAMPAIGN_START);
     let _ = writeln!(
         s,
-        "#render(({} section-level: 3, printed: {}, title: {}, subtitle: {}, groups: ({groups})))",
+        "#render(({} section-level: 3, min-size: {}pt, printed: {}, title: {}, subtitle: {}, groups: ({groups})))",
         doc_settings(site, shared.theme, v, &title, date),
+        f.min_size(),
         printed(shared),
         lit(&shared.theme.text.handbook_subtitle),
         lit(&p.site.description),
@@ -532,6 +535,8 @@ fn first_audience<'p>(p: &'p crate::content::Project, g: &Guide) -> Option<&'p s
 struct Book<'a, 'p> {
     site: &'a UnitSite<'p>,
     shared: &'a Shared<'a>,
+    /// Which handbook: a link to a guide it carries becomes a link inside.
+    format: &'a Format,
     v: Variant,
     warned: &'a Mutex<HashSet<PathBuf>>,
     labels: crate::markdown::AlertLabels,
@@ -561,7 +566,13 @@ impl Book<'_, '_> {
             place_image(&dir, src, alt, g, &self.images, &self.warnings, self.warned)
         };
         let label = |t: &Target| match t {
-            Target::Guide { slug, .. } if site.guide(slug).is_some() => Some(format!("g-{slug}")),
+            Target::Guide { slug, .. }
+                if site
+                    .guide(slug)
+                    .is_some_and(|linked| super::takes(self.format, linked, site)) =>
+            {
+                Some(format!("g-{slug}"))
+            }
             _ => None,
         };
         let env = Env {

@@ -86,7 +86,6 @@ impl Leaflets {
     }
 }
 
-/// Every guide's leaflets, for the print page.
 /// Every guide's leaflets, for the print page: each with the form it was
 /// printed in (the whole guide, condensed…), or marked as not made; a
 /// guide with `print: false` has none.
@@ -97,6 +96,9 @@ fn leaflet_links(site: &UnitSite, formats: &Formats, leaflets: &Leaflets, t: &Te
                 .leaflets()
                 .filter(|_| g.doc.meta.print)
                 .map(|f| {
+                    if !takes(f, g, site) {
+                        return json!({"name": f.name, "applies": false});
+                    }
                     let (form, made) = match leaflets.outcome(&site.unit.slug, &g.doc.slug, &f.slug)
                     {
                         Some(Outcome::Made(form)) => (Some(form.name(t)), true),
@@ -105,6 +107,7 @@ fn leaflet_links(site: &UnitSite, formats: &Formats, leaflets: &Leaflets, t: &Te
                     };
                     json!({
                         "name": f.name,
+                        "applies": true,
                         "made": made,
                         "form": form,
                         "download": leaflet_path(&g.doc.slug, &f.slug, Variant::Download),
@@ -141,9 +144,16 @@ fn reprints(site: &UnitSite, shared: &crate::render::Shared, formats: &Formats) 
             .collect();
         changes.sort();
         changes.dedup();
+        let made = |f: &&Format| {
+            let outcome = shared
+                .leaflets
+                .outcome(&site.unit.slug, &g.doc.slug, &f.slug);
+            takes(f, g, site) && !matches!(outcome, Some(Outcome::Failed(_)))
+        };
         for day in changes {
             let files: Vec<Value> = formats
                 .leaflets()
+                .filter(made)
                 .map(|f| {
                     json!({
                         "name": f.name,
@@ -174,10 +184,10 @@ fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
         _ => &t.shop_marks_all,
     };
     let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
-    let handbook = formats
-        .handbook()
+    let handbook: String = formats
+        .handbooks()
         .map(|f| format!("; {}", fill(&t.shop_handbook_size, &[("name", &f.name)])))
-        .unwrap_or_default();
+        .collect();
     let bleed = shop.bleed_mm.to_string();
     let spec = |term: &str, value: &str| json!({"term": term, "value": value});
     vec![
@@ -270,7 +280,7 @@ impl Print {
         let mut world = self.worlds.take(&sh.theme.print_files, key);
         let mut job = self.job(site, sh, out, &mut world, key);
         match task {
-            Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes[0]),
+            Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes_of(f)[0]),
             Task::Leaflets(g) => job.leaflets(g, formats),
         }
         let (stats, errors) = (job.stats, job.errors);
@@ -363,6 +373,12 @@ fn overflows(outcomes: &Outcomes, sites: &[UnitSite], formats: &Formats, sh: &Sh
     }
 }
 
+/// Whether a guide goes into a format in this unit: printed at all, and
+/// for the format's readers (site.yaml's `print.large_print`, `print.staff`).
+pub fn takes(f: &Format, g: &crate::content::Guide, site: &UnitSite) -> bool {
+    g.doc.meta.print && f.takes(&g.doc.meta.audiences, &site.project.site.print)
+}
+
 /// Each unit's handbook variants (the longest, so first), then one guide's
 /// leaflets each.
 fn tasks<'s, 'p>(
@@ -370,8 +386,8 @@ fn tasks<'s, 'p>(
     formats: &'p Formats,
 ) -> Vec<(&'s UnitSite<'p>, Task<'p>)> {
     let mut tasks = Vec::new();
-    if let Some(f) = formats.handbook() {
-        for site in sites {
+    for f in formats.handbooks() {
+        for site in sites.iter().filter(|s| s.ordered().any(|g| takes(f, g, s))) {
             tasks.extend([Variant::Download, Variant::Press].map(|v| (site, Task::Handbook(f, v))));
         }
     }
@@ -406,12 +422,12 @@ impl Job<'_, '_> {
         if !g.doc.meta.print {
             return;
         }
-        for f in formats.leaflets() {
-            let sizes = |form: Form| formats.sizes_for(form, None);
+        for f in formats.leaflets().filter(|f| takes(f, g, self.site)) {
+            let sizes = |form: Form| formats.sizes_for(f, form, None);
             let made = self.leaflet(g, f, Variant::Download, Form::tries(g), &sizes);
             let outcome = match made {
                 Ok((form, size)) => {
-                    let sizes = |form: Form| formats.sizes_for(form, Some(size));
+                    let sizes = |form: Form| formats.sizes_for(f, form, Some(size));
                     if let Err(failure) = self.leaflet(g, f, Variant::Press, &[form], &sizes) {
                         self.report(g, f, Variant::Press, failure);
                     }
@@ -579,16 +595,21 @@ impl Job<'_, '_> {
         ctx.insert("formats", &names);
         let leaflets = self.shared.leaflets;
         ctx.insert("guides", &leaflet_links(site, formats, leaflets, t));
-        ctx.insert(
-            "handbook",
-            &formats.handbook().map(|f| {
+        // The handbooks this unit has guides for (the citizens', large
+        // print, staff).
+        let handbooks: Vec<Value> = formats
+            .handbooks()
+            .filter(|f| site.ordered().any(|g| takes(f, g, site)))
+            .map(|f| {
                 json!({
+                    "id": f.slug,
                     "name": f.name,
                     "download": handbook_path(&f.slug, unit, Variant::Download),
                     "press": handbook_path(&f.slug, unit, Variant::Press),
                 })
-            }),
-        );
+            })
+            .collect();
+        ctx.insert("handbooks", &handbooks);
         ctx.insert("specs", &shop_specs(t, site, formats));
         ctx.insert("reprints", &reprints(site, self.shared, formats));
         ctx.insert("posters", &poster_links(site, t));

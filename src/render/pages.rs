@@ -338,8 +338,9 @@ fn guide_page(site: &UnitSite, sh: &Shared, ctx: &mut Context, g: &Guide, root: 
         .theme
         .print
         .iter()
-        .filter(|_| sh.media.linked() && g.doc.meta.print)
+        .filter(|_| sh.media.linked())
         .flat_map(|f| f.leaflets())
+        .filter(|f| crate::print::takes(f, g, site))
         // A leaflet that fit in no form is not linked (print ran first; a
         // build that defers print links every format).
         .filter(|f| {
