@@ -249,7 +249,12 @@ pub struct Print {
     worlds: WorldPool,
     /// Images already warned about for low resolution (once per build).
     warned: Mutex<HashSet<PathBuf>>,
+    /// Where each guide's leaflet fitted, by (guide, format, download):
+    /// the first candidate other units try (see `first_fitting`).
+    hints: Mutex<Hints>,
 }
+
+type Hints = std::collections::HashMap<(String, String, bool), usize>;
 
 impl Print {
     fn job<'a, 'p>(
@@ -269,6 +274,7 @@ impl Print {
             stats: Stats::default(),
             errors: Vec::new(),
             warned: &self.warned,
+            hints: &self.hints,
         }
     }
 
@@ -373,6 +379,42 @@ fn overflows(outcomes: &Outcomes, sites: &[UnitSite], formats: &Formats, sh: &Sh
     }
 }
 
+/// The first of `n` candidates (forms and sizes, in the order tried) that
+/// fits, and its PDF. `hint` is where the same guide's leaflet fitted in
+/// another unit (units differ only in their block): the candidate there is
+/// tried first, and the one before it, so a guide usually costs two layouts
+/// instead of one per candidate. Since a candidate that fails means every
+/// earlier one fails too (larger type, or more of the guide), the answer is
+/// the one a plain scan from the start would give, whatever the hint.
+fn first_fitting(
+    n: usize,
+    hint: Option<usize>,
+    try_at: &mut dyn FnMut(usize) -> Result<Option<Vec<u8>>, Failure>,
+) -> Result<Option<(usize, Vec<u8>)>, Failure> {
+    let scan = |range: std::ops::Range<usize>,
+                try_at: &mut dyn FnMut(usize) -> Result<Option<Vec<u8>>, Failure>|
+     -> Result<Option<(usize, Vec<u8>)>, Failure> {
+        for k in range {
+            if let Some(pdf) = try_at(k)? {
+                return Ok(Some((k, pdf)));
+            }
+        }
+        Ok(None)
+    };
+    let Some(h) = hint.filter(|h| *h < n) else {
+        return scan(0..n, try_at);
+    };
+    match try_at(h)? {
+        None => scan(h + 1..n, try_at),
+        Some(pdf) if h == 0 => Ok(Some((0, pdf))),
+        Some(pdf) => match try_at(h - 1)? {
+            None => Ok(Some((h, pdf))),
+            // This unit fits earlier than the hint: scan from the start.
+            Some(earlier) => Ok(scan(0..h - 1, try_at)?.or(Some((h - 1, earlier)))),
+        },
+    }
+}
+
 /// Whether a guide goes into a format in this unit: printed at all, and
 /// for the format's readers (site.yaml's `print.large_print`, `print.staff`).
 pub fn takes(f: &Format, g: &crate::content::Guide, site: &UnitSite) -> bool {
@@ -391,9 +433,23 @@ fn tasks<'s, 'p>(
             tasks.extend([Variant::Download, Variant::Press].map(|v| (site, Task::Handbook(f, v))));
         }
     }
-    for site in sites {
-        tasks.extend(site.ordered().map(|g| (site, Task::Leaflets(g))));
-    }
+    // Guide by guide across units: one guide's leaflets differ between
+    // units only in the unit's block, so laying them out one after another
+    // lets Typst reuse what it memoised for the last one.
+    let mut leaflets: Vec<(&str, usize, &'s UnitSite<'p>, &'p crate::content::Guide)> = sites
+        .iter()
+        .enumerate()
+        .flat_map(|(i, site)| {
+            site.ordered()
+                .map(move |g| (g.doc.slug.as_str(), i, site, g))
+        })
+        .collect();
+    leaflets.sort_by_key(|(slug, i, _, _)| (*slug, *i));
+    tasks.extend(
+        leaflets
+            .into_iter()
+            .map(|(_, _, site, g)| (site, Task::Leaflets(g))),
+    );
     tasks
 }
 
@@ -412,6 +468,7 @@ struct Job<'a, 'p> {
     stats: Stats,
     errors: Vec<Diagnostic>,
     warned: &'a Mutex<HashSet<PathBuf>>,
+    hints: &'a Mutex<Hints>,
 }
 
 impl Job<'_, '_> {
@@ -506,31 +563,48 @@ impl Job<'_, '_> {
             self.emit(&rel, &pdf);
             return Ok((choice.form, choice.size));
         }
+        // Every (form, size) in the order tried; a form its letters rule
+        // out is skipped.
+        let candidates: Vec<(usize, f32)> = docs
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, doc, _))| {
+                !f.cannot_hold(doc.source.chars().filter(|c| c.is_alphabetic()).count())
+            })
+            .flat_map(|(i, (_, _, sizes))| sizes.iter().map(move |s| (i, *s)))
+            .collect();
+        let hint_key = (g.doc.slug.clone(), f.slug.clone(), v == Variant::Download);
+        let hint = self.hints.lock().expect("hints").get(&hint_key).copied();
+        let fits = |pages: usize| f.pages.is_none_or(|n| pages == n);
         let mut last = Failure::Overflow("pages".into());
-        for (form, doc, sizes) in &docs {
-            let letters = doc.source.chars().filter(|c| c.is_alphabetic()).count();
-            if f.cannot_hold(letters) {
-                continue;
-            }
-            let fits = |pages: usize| f.pages.is_none_or(|n| pages == n);
-            match self.first_size(&doc.source, &doc.images, v, sizes, fits) {
-                Ok((pdf, i)) => {
-                    let choice = Choice {
-                        form: *form,
-                        size: sizes[i],
-                    };
-                    self.shared.cache.write(&key, "pdf", &pdf);
-                    self.shared
-                        .cache
-                        .write(&key, "form", choice.to_string().as_bytes());
-                    self.emit(&rel, &pdf);
-                    return Ok((choice.form, choice.size));
+        let mut try_at = |k: usize| -> Result<Option<Vec<u8>>, Failure> {
+            let (i, size) = candidates[k];
+            let doc = &docs[i].1;
+            match self.compile(&doc.source, &doc.images, v, size, &fits) {
+                Ok((pdf, _)) => Ok(Some(pdf)),
+                Err(Failure::Overflow(panel)) => {
+                    last = Failure::Overflow(panel);
+                    Ok(None)
                 }
-                Err(Failure::Overflow(panel)) => last = Failure::Overflow(panel),
-                Err(e) => return Err(e),
+                Err(e) => Err(e),
             }
-        }
-        Err(last)
+        };
+        let Some((k, pdf)) = first_fitting(candidates.len(), hint, &mut try_at)? else {
+            return Err(last);
+        };
+        self.hints.lock().expect("hints").insert(hint_key, k);
+        self.stats.pdfs_rendered += 1;
+        let (i, size) = candidates[k];
+        let choice = Choice {
+            form: docs[i].0,
+            size,
+        };
+        self.shared.cache.write(&key, "pdf", &pdf);
+        self.shared
+            .cache
+            .write(&key, "form", choice.to_string().as_bytes());
+        self.emit(&rel, &pdf);
+        Ok((choice.form, choice.size))
     }
 
     fn handbook(&mut self, f: &Format, v: Variant, size: f32) {
@@ -549,7 +623,7 @@ impl Job<'_, '_> {
             return;
         }
         // The template pads with notes pages itself; the count is checked.
-        let result = self.compile(&doc.source, &doc.images, v, size);
+        let result = self.compile(&doc.source, &doc.images, v, size, &|_| true);
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
@@ -630,31 +704,6 @@ impl Job<'_, '_> {
         }
     }
 
-    /// Lay out a document at each size in turn until its page count is
-    /// one `ok` accepts and no panel overflows; the PDF and the size's index.
-    fn first_size(
-        &mut self,
-        source: &str,
-        images: &[(String, Vec<u8>)],
-        v: Variant,
-        sizes: &[f32],
-        ok: impl Fn(usize) -> bool,
-    ) -> Result<(Vec<u8>, usize), Failure> {
-        let mut last = Failure::Overflow("pages".into());
-        for (i, size) in sizes.iter().enumerate() {
-            match self.compile(source, images, v, *size) {
-                Ok((pdf, pages)) if ok(pages) => {
-                    self.stats.pdfs_rendered += 1;
-                    return Ok((pdf, i));
-                }
-                Ok(_) => last = Failure::Overflow("pages".into()),
-                Err(Failure::Overflow(p)) => last = Failure::Overflow(p),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last)
-    }
-
     fn cache_key(&self, source: &str, v: Variant, sizes: &[f32]) -> String {
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
@@ -663,12 +712,16 @@ impl Job<'_, '_> {
         h.hex()
     }
 
+    /// Lay out a document at one size; its PDF and page count, unless a
+    /// panel overflows or `pages_ok` refuses the page count (then no PDF is
+    /// made: the layout is all it cost).
     fn compile(
         &mut self,
         source: &str,
         images: &[(String, Vec<u8>)],
         v: Variant,
         size: f32,
+        pages_ok: &dyn Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
         self.stats.layouts += 1;
         for (name, bytes) in images {
@@ -685,6 +738,9 @@ impl Job<'_, '_> {
             return Err(Failure::Overflow(panel));
         }
         let pages = doc.pages().len();
+        if !pages_ok(pages) {
+            return Err(Failure::Overflow("pages".into()));
+        }
         let pdf = typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {
             file: "main.typ".into(),
             line: 0,
@@ -720,5 +776,36 @@ fn template_error(
         None => d.hint(format!(
             "while making {rel}; this is a bug in sotay's print data, please report it with the guide"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the hint, the first fitting candidate is the one a scan
+    /// from the start finds, and a hint at the answer costs two layouts.
+    #[test]
+    fn the_hint_never_changes_the_choice() {
+        for n in 1..8 {
+            for first in 0..=n {
+                for hint in std::iter::once(None).chain((0..n + 2).map(Some)) {
+                    let mut tried = Vec::new();
+                    let mut try_at = |k: usize| {
+                        tried.push(k);
+                        Ok((k >= first).then(|| vec![k as u8]))
+                    };
+                    let got = first_fitting(n, hint, &mut try_at).unwrap().map(|(k, _)| k);
+                    assert_eq!(
+                        got,
+                        (first < n).then_some(first),
+                        "n {n} first {first} hint {hint:?}"
+                    );
+                    if hint == Some(first) && first > 0 && first < n {
+                        assert_eq!(tried, [first, first - 1]);
+                    }
+                }
+            }
+        }
     }
 }
