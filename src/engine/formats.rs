@@ -44,6 +44,10 @@ pub struct Format {
     /// Pages a leaflet must have; more means its content overflowed.
     #[serde(default)]
     pub pages: Option<usize>,
+    /// The trim size in mm, width by height (the PDF's TrimBox): what a print
+    /// shop's order sheet gives as the size; left blank there without it.
+    #[serde(default)]
+    pub trim_mm: Option<[f32; 2]>,
 }
 
 impl Format {
@@ -114,6 +118,16 @@ impl Formats {
                         fmt.slug, fmt.template
                     ),
                     "add the .typ file beside formats.yaml or fix the name",
+                );
+            }
+            if let Some(trim) = fmt.trim_mm
+                && !trim
+                    .iter()
+                    .all(|mm| mm.is_finite() && *mm > 0.0 && *mm <= 2000.0)
+            {
+                return bad(
+                    format!("format `{}` has trim_mm {trim:?}", fmt.slug),
+                    "trim_mm is the finished size in mm, width then height, e.g. [148, 210] for A5",
                 );
             }
             if !matches!(fmt.kind.as_str(), "leaflet" | "handbook") {

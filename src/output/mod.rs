@@ -53,7 +53,8 @@ pub enum Depends<'a> {
     /// widgets, the API index): made again when the frame or unit changed.
     Frame { unit: &'a str },
     /// The same bytes in every unit wherever `key` is the same (a theme
-    /// file, a processed image): one copy on disk, hard-linked.
+    /// file, a processed image; a PDF and its copy in a print order, keyed
+    /// by the PDF's path): one copy on disk, hard-linked.
     Shared { key: &'a str },
     /// Anything else: made every build, left alone on disk when its bytes
     /// did not change.

@@ -602,8 +602,10 @@ impl Job<'_, '_> {
         }
     }
 
+    /// Write a PDF, keyed by its own path: the print orders copy the press
+    /// ones under the same key, so the disk holds one file for both.
     fn emit(&mut self, rel: &str, pdf: &[u8]) {
-        match self.out.emit(rel, Depends::Loose, || Ok(pdf)) {
+        match self.out.emit(rel, Depends::Shared { key: rel }, || Ok(pdf)) {
             Ok(()) => self.stats.pdfs += 1,
             Err(d) => self.errors.push(d),
         }
