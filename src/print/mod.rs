@@ -168,11 +168,7 @@ fn reprints(site: &UnitSite, shared: &crate::render::Shared, formats: &Formats) 
 /// What the print shop needs, as terms and values (the theme's words).
 fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
     let (_, shop) = site.project.print_shop(site.unit);
-    let marks = match shop.marks.as_str() {
-        "none" => &t.shop_marks_none,
-        "crop" => &t.shop_marks_crop,
-        _ => &t.shop_marks_all,
-    };
+    let marks = t.shop_marks_text(&shop.marks);
     let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
     let handbook = formats
         .handbook()

@@ -58,11 +58,11 @@ impl Renderer for Orders {
         let mut packed = Vec::new();
         for shop in &shops {
             match package(shop, sh, out) {
-                Ok(p) => packed.push(p),
+                Ok(p) => packed.push((shop, p)),
                 Err(e) => errors.extend(e),
             }
         }
-        if let Err(d) = index(&shops, &packed, sh, out) {
+        if let Err(d) = index(&packed, sh, out) {
             errors.push(d);
         }
         if errors.is_empty() {
@@ -188,7 +188,7 @@ fn package(shop: &Shop, sh: &Shared, out: &Output) -> Result<Packed, Vec<Diagnos
     let mut rows = Vec::with_capacity(shop.files.len());
     let mut errors = Vec::new();
     for file in &shop.files {
-        match copy(shop, file, out) {
+        match copy(shop, file, sh, out) {
             Ok(pages) => rows.push((file, pages)),
             Err(d) => errors.push(d),
         }
@@ -206,8 +206,8 @@ fn package(shop: &Shop, sh: &Shared, out: &Output) -> Result<Packed, Vec<Diagnos
 }
 
 /// Copy one press PDF into the shop's folder (one file on disk with the
-/// unit's); its page count.
-fn copy(shop: &Shop, file: &File, out: &Output) -> Result<Option<usize>, Diagnostic> {
+/// unit's); its page count, or a warning and `None` if it cannot be read.
+fn copy(shop: &Shop, file: &File, sh: &Shared, out: &Output) -> Result<Option<usize>, Diagnostic> {
     let pdf = out.read(&file.source).map_err(|e| {
         Diagnostic::error(format!(
             "cannot read {} for the print order of `{}`: {e}",
@@ -218,7 +218,18 @@ fn copy(shop: &Shop, file: &File, out: &Output) -> Result<Option<usize>, Diagnos
     let rel = paths::order_file(&shop.slug, &file.path);
     let key = &file.source;
     out.emit(&rel, Depends::Shared { key }, || Ok(&pdf))?;
-    Ok(pdf_pages(&pdf))
+    let pages = pdf_pages(&pdf);
+    if pages.is_none() {
+        sh.sink.push(
+            Diagnostic::warning(format!(
+                "cannot read the page count of {}: its row in {} leaves the pages blank",
+                file.source,
+                paths::order_sheet(&shop.slug)
+            ))
+            .hint("this is a bug in sotay (the PDF's page tree is not where Typst writes it); count them by hand"),
+        );
+    }
+    Ok(pages)
 }
 
 /// The order sheet: a header row and a row per PDF with its page count
@@ -336,29 +347,14 @@ struct ShopView<'a> {
     units: Vec<UnitLink<'a>>,
 }
 
-#[derive(Serialize)]
-struct UnitLink<'a> {
-    name: &'a str,
-    /// The unit's print page, relative to `nha-in/index.html`.
-    url: String,
-}
-
-/// `nha-in/index.html`: every shop's package, its specs and its units.
-fn index(shops: &[Shop], packed: &[Packed], sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
-    let t = &sh.theme.text;
-    let views: Vec<ShopView> = shops
-        .iter()
-        .zip(packed)
-        .map(|(s, p)| ShopView {
+impl<'a> ShopView<'a> {
+    fn new(s: &'a Shop, p: &Packed, t: &'a Text) -> Self {
+        Self {
             slug: &s.slug,
             name: &s.profile.name,
             notes: s.profile.notes.as_deref(),
             bleed_mm: s.profile.bleed_mm,
-            marks: match s.profile.marks.as_str() {
-                "none" => &t.shop_marks_none,
-                "crop" => &t.shop_marks_crop,
-                _ => &t.shop_marks_all,
-            },
+            marks: t.shop_marks_text(&s.profile.marks),
             zip: in_index(&paths::order_zip(&s.slug)),
             zip_size: crate::text::file_size(p.zip_bytes),
             sheet: in_index(&paths::order_sheet(&s.slug)),
@@ -374,8 +370,21 @@ fn index(shops: &[Shop], packed: &[Packed], sh: &Shared, out: &Output) -> Result
                     url: format!("../{}", paths::in_unit(&u.slug, paths::PRINT_INDEX)),
                 })
                 .collect(),
-        })
-        .collect();
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct UnitLink<'a> {
+    name: &'a str,
+    /// The unit's print page, relative to `nha-in/index.html`.
+    url: String,
+}
+
+/// `nha-in/index.html`: every shop's package, its specs and its units.
+fn index(packed: &[(&Shop, Packed)], sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
+    let t = &sh.theme.text;
+    let views: Vec<ShopView> = packed.iter().map(|(s, p)| ShopView::new(s, p, t)).collect();
     let p = sh.project;
     let mut ctx = Context::new();
     ctx.insert("site", &SiteView::new(p));

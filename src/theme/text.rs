@@ -137,6 +137,16 @@ impl Text {
         }
     }
 
+    /// A print-shop profile's `marks` in readers' words (the print page and
+    /// the print orders).
+    pub fn shop_marks_text(&self, marks: &str) -> &str {
+        match marks {
+            "none" => &self.shop_marks_none,
+            "crop" => &self.shop_marks_crop,
+            _ => &self.shop_marks_all,
+        }
+    }
+
     /// The typed strings from the whole file, or the keys it lacks.
     pub fn from_map(map: &BTreeMap<String, String>) -> Result<Text, Vec<String>> {
         let mut value = serde_json::to_value(map).unwrap_or_default();
