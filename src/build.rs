@@ -370,6 +370,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(crate::visual::Visuals::default()),
         Box::new(render::hub::Hub),
         Box::new(render::charts::CityResults),
+        Box::new(render::orders::Orders),
         Box::new(render::report::Report),
     ]
 }

@@ -4,6 +4,7 @@
 //! The pipeline lives in [`build`]; `main.rs` only parses arguments and
 //! prints diagnostics.
 
+pub mod archive;
 pub mod build;
 pub mod cache;
 pub mod check;

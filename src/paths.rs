@@ -10,6 +10,7 @@ pub const CITY_LEVEL: &[&str] = &[
     ASSETS,
     CITY_RESULTS_DIR,
     REPORT_DIR,
+    ORDERS_DIR,
     "index.html",
     "404.html",
 ];
@@ -174,13 +175,40 @@ pub const REPORT_DIR: &str = "bao-cao";
 pub const REPORT_PAGE: &str = "bao-cao/index.html";
 pub const REPORT_JSON: &str = "bao-cao/bao-cao.json";
 
+/// Print orders, at the city level (not the units' own `in-an/nha-in/`):
+/// per print shop a folder with its units' press PDFs and the order sheet,
+/// a zip of that folder, and a page listing the shops.
+pub const ORDERS_DIR: &str = "nha-in";
+pub const ORDERS_PAGE: &str = "nha-in/index.html";
+/// The order sheet's name inside a shop's folder.
+pub const ORDER_SHEET: &str = "don-dat-in.csv";
+
+/// A print shop's folder.
+pub fn order_folder(shop: &str) -> String {
+    format!("{ORDERS_DIR}/{shop}")
+}
+
+/// A file in a print shop's folder (`<unit>/<file>.pdf`).
+pub fn order_file(shop: &str, path: &str) -> String {
+    format!("{ORDERS_DIR}/{shop}/{path}")
+}
+
+pub fn order_sheet(shop: &str) -> String {
+    order_file(shop, ORDER_SHEET)
+}
+
+/// A print shop's folder as one zip, beside it.
+pub fn order_zip(shop: &str) -> String {
+    format!("{ORDERS_DIR}/{shop}.zip")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn city_level_names_are_reserved_for_units() {
-        for slug in ["assets", "ket-qua", "bao-cao", "index", "404"] {
+        for slug in ["assets", "ket-qua", "bao-cao", "nha-in", "index", "404"] {
             assert!(reserved_unit_slug(slug), "{slug}");
         }
         assert!(!reserved_unit_slug("phuong-ba-dinh"));

@@ -66,6 +66,10 @@ pub struct Format {
     /// Its own text sizes, largest first, instead of the theme's `sizes`.
     #[serde(default)]
     pub sizes: Option<Vec<f32>>,
+    /// The trim size in mm, width by height (the PDF's TrimBox): what a print
+    /// shop's order sheet gives as the size; left blank there without it.
+    #[serde(default)]
+    pub trim_mm: Option<[f32; 2]>,
 }
 
 impl Format {
@@ -168,6 +172,16 @@ impl Formats {
                         fmt.min_size()
                     ),
                     "large print is at least 14 pt, every other format at least 8 pt; give the format its own `sizes`",
+                );
+            }
+            if let Some(trim) = fmt.trim_mm
+                && !trim
+                    .iter()
+                    .all(|mm| mm.is_finite() && *mm > 0.0 && *mm <= 2000.0)
+            {
+                return bad(
+                    format!("format `{}` has trim_mm {trim:?}", fmt.slug),
+                    "trim_mm is the finished size in mm, width then height, e.g. [148, 210] for A5",
                 );
             }
             if !matches!(fmt.kind.as_str(), "leaflet" | "handbook") {

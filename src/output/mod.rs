@@ -11,7 +11,9 @@
 //! Renderers know one call, [`Output::emit`]: a path, what the file depends
 //! on ([`Depends`]) and how to make its bytes. This layer decides whether
 //! the file is kept from the previous output without making it, written,
-//! hard-linked to a copy with the same bytes, and how it is recorded.
+//! hard-linked to a copy with the same bytes, and how it is recorded. A file
+//! too big to hold in memory (a print shop's zip) goes through
+//! [`Output::emit_stream`], the same decisions for bytes that are streamed.
 //!
 //! - `staging.rs`: the staging folder, placing files, shared copies;
 //! - `reuse.rs`: the previous manifest and this build's keep decisions;
@@ -37,7 +39,7 @@ pub use disk::remove_dead_temp;
 use disk::{absolute, dir_has_entries, drop_in_background};
 use manifest::{Entry, Hash, Manifest, Root, Stamp};
 use reuse::Reuse;
-use staging::{MARKER, Made, Staging};
+use staging::{MARKER, Made, Staging, Tally};
 
 /// What a file's bytes depend on: decides whether it may be kept from the
 /// previous output without being made, and how it is stored.
@@ -51,7 +53,8 @@ pub enum Depends<'a> {
     /// widgets, the API index): made again when the frame or unit changed.
     Frame { unit: &'a str },
     /// The same bytes in every unit wherever `key` is the same (a theme
-    /// file, a processed image): one copy on disk, hard-linked.
+    /// file, a processed image; a PDF and its copy in a print order, keyed
+    /// by the PDF's path): one copy on disk, hard-linked.
     Shared { key: &'a str },
     /// Anything else: made every build, left alone on disk when its bytes
     /// did not change.
@@ -181,6 +184,38 @@ impl<'k> Output<'k> {
             _ => self.write(rel, group, bytes.as_ref()),
         };
         written.map_err(|e| write_error(rel, e))
+    }
+
+    /// Make a file too big to hold in memory (a print shop's zip of its
+    /// units' PDFs), as `emit` makes a `Depends::Loose` one: `write` streams
+    /// its bytes, once to hash them and, unless the output already holds
+    /// them, once more into the staged file (the two must agree, or it is an
+    /// error). Returns the file's size.
+    pub fn emit_stream(
+        &self,
+        rel: &str,
+        write: impl Fn(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<u64, Diagnostic> {
+        debug_assert!(!rel.contains("..") && !rel.starts_with('/'), "{rel}");
+        let mut tally = Tally::default();
+        write(&mut tally).map_err(|e| write_error(rel, e))?;
+        let (hash, len) = (tally.hash(), tally.len);
+        let kept = self.kept(rel, None, len as usize, &hash);
+        let staged = match kept {
+            Some(_) => None,
+            None => self
+                .staging
+                .place_stream(rel, (hash, len), &write)
+                .map_err(|e| write_error(rel, e))?,
+        };
+        self.staging.record(Made {
+            rel: rel.to_owned(),
+            hash,
+            kept,
+            staged,
+            group: None,
+        });
+        Ok(len)
     }
 
     /// Whether every file of `depends` is kept from the previous output this
@@ -438,6 +473,64 @@ mod tests {
             shared(&s, "img/x.jpg", &format!("{unit}/anh/x.jpg"), b"photo");
         }
         assert_eq!(s.unchanged(), 3);
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_once_and_kept_when_unchanged() {
+        let root = tempfile::tempdir().unwrap();
+        let keys = Keys::default();
+        let out = root.path().join("public");
+        let stream = |s: &Output, bytes: &'static [u8]| {
+            s.emit_stream("nha-in/a.zip", |w| w.write_all(bytes))
+                .unwrap()
+        };
+        let s = begin(&out, root.path(), &keys).unwrap();
+        assert_eq!(stream(&s, b"zip one"), 7);
+        assert_eq!((s.files(), s.bytes(), s.unchanged()), (1, 7, 0));
+        s.commit(SWAP).unwrap();
+        assert_eq!(std::fs::read(out.join("nha-in/a.zip")).unwrap(), b"zip one");
+        // Over the previous output (no manifest): the same bytes are linked.
+        let s = begin(&out, root.path(), &keys).unwrap();
+        stream(&s, b"zip one");
+        assert_eq!(s.unchanged(), 1);
+        s.commit(SWAP).unwrap();
+        let s = begin(&out, root.path(), &keys).unwrap();
+        stream(&s, b"zip two!");
+        s.commit(SWAP).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("nha-in/a.zip")).unwrap(),
+            b"zip two!"
+        );
+        // Over a manifest: the same bytes are hashed, not written again.
+        let s = Output::begin(
+            &out,
+            root.path(),
+            Some(Previous::read(&out, root.path())),
+            &keys,
+        )
+        .unwrap();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        s.emit_stream("nha-in/a.zip", |w| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            w.write_all(b"zip two!")
+        })
+        .unwrap();
+        assert_eq!((calls.into_inner(), s.unchanged()), (1, 1));
+        s.commit(SWAP).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("nha-in/a.zip")).unwrap(),
+            b"zip two!"
+        );
+        // A writer that does not write the same bytes twice is an error.
+        let s = begin(&out, root.path(), &keys).unwrap();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let err = s
+            .emit_stream("nha-in/b.zip", |w| {
+                let n = calls.fetch_add(1, Ordering::Relaxed);
+                w.write_all(format!("call {n}").as_bytes())
+            })
+            .unwrap_err();
+        assert!(err.message.contains("nha-in/b.zip"), "{}", err.message);
     }
 
     #[test]

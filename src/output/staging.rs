@@ -131,15 +131,65 @@ impl Staging {
     /// writing it, so an unchanged file keeps its identity and date (what
     /// servers, rsync and caches look at).
     fn link_current(&self, rel: &str, path: &Path, bytes: &[u8]) -> Option<Option<Stamp>> {
+        self.link_current_if(rel, path, bytes.len() as u64, |current| {
+            std::fs::read(current).is_ok_and(|old| old == bytes)
+        })
+    }
+
+    /// `link_current` when the current file has `len` bytes and `same` says
+    /// they are the ones to write.
+    fn link_current_if(
+        &self,
+        rel: &str,
+        path: &Path,
+        len: u64,
+        same: impl FnOnce(&Path) -> bool,
+    ) -> Option<Option<Stamp>> {
         let current = self.target.join(rel);
         let m = std::fs::metadata(&current).ok()?;
-        let same = m.len() == bytes.len() as u64
-            && std::fs::read(&current).is_ok_and(|old| old == bytes)
-            && std::fs::hard_link(&current, path).is_ok();
+        let same = m.len() == len && same(&current) && std::fs::hard_link(&current, path).is_ok();
         same.then(|| {
             self.counts.unchanged.fetch_add(1, Ordering::Relaxed);
             Stamp::from_metadata(&m)
         })
+    }
+
+    /// Stage a file streamed by `write`, whose bytes hash to `expected`
+    /// (hash, length) when it streamed them before; returns its stamp.
+    pub fn place_stream(
+        &self,
+        rel: &str,
+        expected: (Hash, u64),
+        write: &dyn Fn(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<Option<Stamp>> {
+        let path = self.dir.join(rel);
+        self.make_parent(&path)?;
+        if self.link_unchanged
+            && let Some(stamp) = self.link_current_if(rel, &path, expected.1, |current| {
+                let mut tally = Tally::default();
+                std::fs::File::open(current)
+                    .and_then(|mut f| io::copy(&mut f, &mut tally))
+                    .is_ok_and(|_| tally.hash() == expected.0)
+            })
+        {
+            return Ok(stamp);
+        }
+        let file = std::fs::File::create(&path)?;
+        let mut tee = Tee {
+            file: io::BufWriter::with_capacity(1 << 20, file),
+            tally: Tally::default(),
+        };
+        write(&mut tee)?;
+        let file = tee
+            .file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        if (tee.tally.hash(), tee.tally.len) != expected {
+            return Err(io::Error::other(
+                "its bytes changed between the two times they were made (a bug in sotay)",
+            ));
+        }
+        Ok(file.metadata().ok().and_then(|m| Stamp::from_metadata(&m)))
     }
 
     /// Stage a file whose bytes are the same wherever `key` is: the first
@@ -221,6 +271,49 @@ impl Staging {
                 return p;
             }
         }
+    }
+}
+
+/// Bytes streamed through: their hash (the manifest's) and how many.
+#[derive(Default)]
+pub struct Tally {
+    hasher: crate::hash::Hasher,
+    pub len: u64,
+}
+
+impl Tally {
+    pub fn hash(&self) -> Hash {
+        self.hasher.short()
+    }
+}
+
+impl io::Write for Tally {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hasher.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A file being written, and the tally of what went into it.
+struct Tee<W> {
+    file: W,
+    tally: Tally,
+}
+
+impl<W: io::Write> io::Write for Tee<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        io::Write::write_all(&mut self.tally, &buf[..n])?;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 

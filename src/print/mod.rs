@@ -178,11 +178,7 @@ fn reprints(site: &UnitSite, shared: &crate::render::Shared, formats: &Formats) 
 /// What the print shop needs, as terms and values (the theme's words).
 fn shop_specs(t: &Text, site: &UnitSite, formats: &Formats) -> Vec<Value> {
     let (_, shop) = site.project.print_shop(site.unit);
-    let marks = match shop.marks.as_str() {
-        "none" => &t.shop_marks_none,
-        "crop" => &t.shop_marks_crop,
-        _ => &t.shop_marks_all,
-    };
+    let marks = t.shop_marks_text(&shop.marks);
     let names: Vec<&str> = formats.leaflets().map(|f| f.name.as_str()).collect();
     let handbook: String = formats
         .handbooks()
@@ -697,8 +693,10 @@ impl Job<'_, '_> {
         }
     }
 
+    /// Write a PDF, keyed by its own path: the print orders copy the press
+    /// ones under the same key, so the disk holds one file for both.
     fn emit(&mut self, rel: &str, pdf: &[u8]) {
-        match self.out.emit(rel, Depends::Loose, || Ok(pdf)) {
+        match self.out.emit(rel, Depends::Shared { key: rel }, || Ok(pdf)) {
             Ok(()) => self.stats.pdfs += 1,
             Err(d) => self.errors.push(d),
         }

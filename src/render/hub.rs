@@ -28,8 +28,8 @@ impl Renderer for Hub {
         Stage::City
     }
 
-    fn render_all(&self, _units: &Units, sh: &Shared, out: &Output) -> Rendered {
-        one(render(sh, out))?;
+    fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
+        one(render(sh, super::orders::linked(sh, units), out))?;
         Ok(Stats {
             pages: 1,
             ..Stats::default()
@@ -37,7 +37,8 @@ impl Renderer for Hub {
     }
 }
 
-fn render(sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
+/// The hub; `orders`: whether it links the print orders.
+fn render(sh: &Shared, orders: bool, out: &Output) -> Result<(), Diagnostic> {
     let p = sh.project;
     let groups: Vec<Group> = p
         .site
@@ -61,6 +62,7 @@ fn render(sh: &Shared, out: &Output) -> Result<(), Diagnostic> {
     ctx.insert("groups", &groups);
     ctx.insert("unit_count", &p.units.len());
     ctx.insert("has_results", &super::charts::has_city(sh.datasets));
+    ctx.insert("has_orders", &orders);
     ctx.insert("root", "");
     ctx.insert("canonical", &p.site.base_url);
     out.emit(crate::paths::HOME, Depends::Loose, || {

@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod forms;
 pub mod hub;
 pub mod messages;
+pub mod orders;
 pub mod pages;
 pub mod report;
 pub mod search;
@@ -91,7 +92,8 @@ impl std::ops::AddAssign for Stats {
 
 /// The build stage an output belongs to; each is timed on its own. Every
 /// stage writes into unit folders except `City`, whose outputs span units
-/// and sit beside them (the hub, the city's results, the coverage report).
+/// and sit beside them (the hub, the city's results, the print orders, the
+/// coverage report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     /// Web pages and every other text file.

@@ -133,15 +133,18 @@ impl Renderer for Report {
     }
 
     fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
-        one(render(sh, units.every, &sh.sink.snapshot(), out))?;
+        let orders = super::orders::linked(sh, units);
+        one(render(sh, units.every, orders, &sh.sink.snapshot(), out))?;
         Ok(Stats::default())
     }
 }
 
-/// Write `bao-cao/index.html` and `bao-cao/bao-cao.json` at the output root.
+/// Write `bao-cao/index.html` and `bao-cao/bao-cao.json` at the output root
+/// (the page links the print orders when `orders`).
 fn render(
     sh: &Shared,
     sites: &[UnitSite],
+    orders: bool,
     diagnostics: &[Diagnostic],
     out: &Output,
 ) -> Result<(), Diagnostic> {
@@ -163,6 +166,7 @@ fn render(
     ctx.insert("report", &report);
     ctx.insert("date_vi", &sh.date.display_vi());
     ctx.insert("titles", &titles);
+    ctx.insert("has_orders", &orders);
     ctx.insert("root", "../");
     ctx.insert("canonical", &format!("{}{DIR}/", p.site.base_url));
     let page = crate::paths::REPORT_PAGE;

@@ -116,6 +116,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/messages.html"),
     ),
     (
+        "templates/orders.html",
+        include_bytes!("../../themes/default/templates/orders.html"),
+    ),
+    (
         "templates/page.html",
         include_bytes!("../../themes/default/templates/page.html"),
     ),

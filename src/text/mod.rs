@@ -20,15 +20,21 @@ pub fn nfc(s: &str) -> String {
 
 /// Format an amount of đồng the Vietnamese way: `20.000 đ`.
 pub fn format_vnd(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::with_capacity(digits.len() + 4);
+    let mut out = format_count(amount);
+    out.push_str(" đ");
+    out
+}
+
+/// A whole number with Vietnamese thousands separators: `1.056`.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + 6);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
     }
-    out.push_str(" đ");
     out
 }
 

@@ -70,6 +70,19 @@ pub struct Text {
     pub shop_colour_value: String,
     pub shop_font: String,
     pub shop_font_value: String,
+    // A print shop's order sheet (`nha-in/<shop>/don-dat-in.csv`): the
+    // column heads, the colour, and the guide column of a handbook.
+    pub order_file: String,
+    pub order_format: String,
+    pub order_size: String,
+    pub order_pages: String,
+    pub order_bleed: String,
+    pub order_colour: String,
+    pub order_colour_value: String,
+    pub order_unit: String,
+    pub order_guide: String,
+    pub order_quantity: String,
+    pub order_handbook: String,
     // Results charts, for screen readers; `{title}`, `{first}`/`{last}`
     // months and `{a}`/`{b}` their values, `{value}` the target.
     pub chart_target: String,
@@ -121,6 +134,16 @@ impl Text {
             "a3" => &self.canvas_a3,
             "a2" => &self.canvas_a2,
             _ => slug,
+        }
+    }
+
+    /// A print-shop profile's `marks` in readers' words (the print page and
+    /// the print orders).
+    pub fn shop_marks_text(&self, marks: &str) -> &str {
+        match marks {
+            "none" => &self.shop_marks_none,
+            "crop" => &self.shop_marks_crop,
+            _ => &self.shop_marks_all,
         }
     }
 
