@@ -3,6 +3,10 @@
 
 pub const FILES: &[(&str, &[u8])] = &[
     (
+        "print/chu-to-a4.typ",
+        include_bytes!("../../themes/default/print/chu-to-a4.typ"),
+    ),
+    (
         "print/formats.yaml",
         include_bytes!("../../themes/default/print/formats.yaml"),
     ),
