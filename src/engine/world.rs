@@ -57,6 +57,8 @@ pub struct PrintWorld {
     main: Source,
     sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
+    /// The current document's QR codes (`/qr/<k>.png`), replaced per document.
+    qr_codes: HashMap<FileId, Bytes>,
 }
 
 /// Worlds for reuse across unit renders (fonts and the standard library are
@@ -111,6 +113,7 @@ impl PrintWorld {
             main: Source::new(path_id("/main.typ"), String::new()),
             sources,
             files: HashMap::new(),
+            qr_codes: HashMap::new(),
         }
     }
 
@@ -120,6 +123,15 @@ impl PrintWorld {
         self.files
             .entry(id)
             .or_insert_with(|| Bytes::new(bytes.to_vec()));
+    }
+
+    /// Serve the next document's QR codes at `/qr/<k>.png`, in order.
+    pub fn set_qr_codes(&mut self, codes: &[Vec<u8>]) {
+        self.qr_codes = codes
+            .iter()
+            .enumerate()
+            .map(|(k, png)| (path_id(&crate::print::qr::path(k)), Bytes::new(png.clone())))
+            .collect();
     }
 
     /// Compile `main` into pages.
@@ -182,7 +194,7 @@ impl World for PrintWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if let Some(b) = self.files.get(&id) {
+        if let Some(b) = self.files.get(&id).or_else(|| self.qr_codes.get(&id)) {
             return Ok(b.clone());
         }
         if let Some(s) = self.sources.get(&id) {

@@ -54,6 +54,8 @@ impl Variant {
 pub struct Doc {
     pub source: String,
     pub images: Vec<(String, Vec<u8>)>,
+    /// The QR codes it places, served at `/qr/<k>.png` (`qr::path`).
+    pub qr_codes: Vec<Vec<u8>>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -342,7 +344,13 @@ fn guide_urls(site: &UnitSite, g: &Guide) -> (String, String, String) {
 
 /// The fields of one guide, as dictionary entries (without parentheses),
 /// carrying as much of it as `form` says.
-fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared, form: Form) -> String {
+fn guide_fields(
+    site: &UnitSite,
+    g: &Guide,
+    (env, codes): (&Env, &super::qr::Codes),
+    shared: &Shared,
+    form: Form,
+) -> String {
     let text = &shared.theme.text;
     let m = &g.doc.meta;
     let p = site.project;
@@ -362,7 +370,7 @@ fn guide_fields(site: &UnitSite, g: &Guide, env: &Env, shared: &Shared, form: Fo
         .collect();
     let (url, short_shown, short) = guide_urls(site, g);
     let more = fill(&text.leaflet_more, &[("url", &short_shown)]);
-    let qr = super::qr_dict(&url);
+    let qr = codes.dict(&url);
     format!(
         "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, {} url: {}, short-url: {}, short-url-href: {}, qr: {qr},",
         lit(&format!("g-{}", g.doc.slug)),
@@ -447,6 +455,7 @@ pub fn leaflet(
         clickable: v == Variant::Download,
         labels: &labels,
     };
+    let codes = super::qr::Codes::new(v == Variant::Press);
     let mut s = prelude(shared, site.unit, &f.template, v, 2);
     let title = format!("{} – {}", g.doc.meta.title, f.name);
     let _ = writeln!(
@@ -455,12 +464,13 @@ pub fn leaflet(
         doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
         f.min_size(),
         printed(shared),
-        guide_fields(site, g, &env, shared, form),
+        guide_fields(site, g, (&env, &codes), shared, form),
         desk_field(site, g),
     );
     Doc {
         source: s,
         images: Vec::new(),
+        qr_codes: codes.into_inner(),
         warnings: Vec::new(),
     }
 }
@@ -484,6 +494,7 @@ pub fn handbook(
         labels: shared.theme.alert_labels(),
         images: Mutex::default(),
         warnings: Mutex::default(),
+        codes: super::qr::Codes::new(v == Variant::Press),
     };
     let mut groups = String::new();
     let mut latest = None;
@@ -517,6 +528,7 @@ pub fn handbook(
     Doc {
         source: s,
         images: book.images.into_inner().expect("images"),
+        qr_codes: book.codes.into_inner(),
         warnings: book.warnings.into_inner().expect("warnings"),
     }
 }
@@ -542,6 +554,7 @@ struct Book<'a, 'p> {
     labels: crate::markdown::AlertLabels,
     images: Mutex<Vec<(String, Vec<u8>)>>,
     warnings: Mutex<Vec<Diagnostic>>,
+    codes: super::qr::Codes,
 }
 
 impl Book<'_, '_> {
@@ -583,7 +596,7 @@ impl Book<'_, '_> {
         };
         format!(
             "{} {}",
-            guide_fields(site, g, &env, self.shared, Form::Full),
+            guide_fields(site, g, (&env, &self.codes), self.shared, Form::Full),
             desk_field(site, g)
         )
     }

@@ -12,7 +12,7 @@
 pub(crate) mod document;
 pub mod markup;
 mod panels;
-mod qr;
+pub(crate) mod qr;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -218,11 +218,6 @@ fn poster_links(site: &UnitSite, text: &Text) -> Vec<Value> {
         })
         .filter(|p| p["files"].as_array().is_some_and(|f| !f.is_empty()))
         .collect()
-}
-
-/// A QR code of `url` as the Typst dictionary the templates draw.
-pub(crate) fn qr_dict(url: &str) -> String {
-    qr::typst_dict(url).unwrap_or_else(|_| "none".into())
 }
 
 /// The unit's print page: every PDF, and the specs for the print shop.
@@ -547,6 +542,9 @@ impl Job<'_, '_> {
         for (form, doc, sizes) in &docs {
             h.update(format!("{v:?}{form:?}{sizes:?}").as_bytes());
             h.update(doc.source.as_bytes());
+            for c in &doc.qr_codes {
+                h.update(c);
+            }
         }
         let key = h.hex();
         if let (Some(choice), Some(pdf)) = (
@@ -576,7 +574,7 @@ impl Job<'_, '_> {
         let mut try_at = |k: usize| -> Result<Option<Vec<u8>>, Failure> {
             let (i, size) = candidates[k];
             let doc = &docs[i].1;
-            match self.compile(&doc.source, &doc.images, v, size, &fits) {
+            match self.compile(doc, v, size, &fits) {
                 Ok((pdf, _)) => Ok(Some(pdf)),
                 Err(Failure::Overflow(panel)) => {
                     last = Failure::Overflow(panel);
@@ -609,17 +607,17 @@ impl Job<'_, '_> {
             self.site.unit.slug,
             handbook_path(&f.slug, &self.site.unit.slug, v)
         );
-        let doc = document::handbook(self.site, self.shared, f, v, self.warned);
-        for w in doc.warnings {
+        let mut doc = document::handbook(self.site, self.shared, f, v, self.warned);
+        for w in std::mem::take(&mut doc.warnings) {
             self.shared.sink.push(w.for_unit(&self.site.unit.slug));
         }
-        let key = self.cache_key(&doc.source, v, &[size]);
+        let key = self.cache_key(&doc, v, &[size]);
         if let Some(pdf) = self.shared.cache.read(&key, "pdf") {
             self.emit(&rel, &pdf);
             return;
         }
         // The template pads with notes pages itself; the count is checked.
-        let result = self.compile(&doc.source, &doc.images, v, size, &|_| true);
+        let result = self.compile(&doc, v, size, &|_| true);
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
@@ -702,11 +700,14 @@ impl Job<'_, '_> {
         }
     }
 
-    fn cache_key(&self, source: &str, v: Variant, sizes: &[f32]) -> String {
+    fn cache_key(&self, doc: &document::Doc, v: Variant, sizes: &[f32]) -> String {
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
         h.update(format!("{v:?}{sizes:?}").as_bytes());
-        h.update(source.as_bytes());
+        h.update(doc.source.as_bytes());
+        for c in &doc.qr_codes {
+            h.update(c);
+        }
         h.hex()
     }
 
@@ -715,17 +716,17 @@ impl Job<'_, '_> {
     /// made: the layout is all it cost).
     fn compile(
         &mut self,
-        source: &str,
-        images: &[(String, Vec<u8>)],
+        doc: &document::Doc,
         v: Variant,
         size: f32,
         pages_ok: &dyn Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
         self.stats.layouts += 1;
-        for (name, bytes) in images {
+        for (name, bytes) in &doc.images {
             self.world.add_image(name, bytes);
         }
-        let main = source.replace(document::SIZE, &format!("{size}pt"));
+        self.world.set_qr_codes(&doc.qr_codes);
+        let main = doc.source.replace(document::SIZE, &format!("{size}pt"));
         let doc = self.world.compile(&main);
         // Without eviction Typst's memo cache grows about 1 MB per document.
         // Keeping only the last document's entries measured fastest and

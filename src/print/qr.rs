@@ -1,25 +1,100 @@
-//! QR codes as data for the print templates: the dark modules merged into
-//! horizontal runs, which the theme draws as rectangles in the ink colour (so
-//! the press version prints the code on the black plate alone).
+//! QR codes for the print templates. On screen and in download PDFs, a
+//! small grey PNG the templates place with `scaling: "pixelated"` (sharp
+//! modules at any size, and alt text): one element, where drawing hundreds
+//! of rectangles cost a fifth of a leaflet's layout. In press PDFs, the dark
+//! modules as horizontal runs the theme draws in the ink colour, so the code
+//! prints on the black plate alone (an image would be ICC grey, which a
+//! press may separate into four inks).
+
+use std::cell::RefCell;
 
 use qrcode::{Color, EcLevel, QrCode};
 
-/// `(modules: n, runs: ((x, y, len), ..))` as a Typst dictionary.
-pub fn typst_dict(url: &str) -> Result<String, String> {
+/// Pixels per module: viewers that smooth images anyway blur only the
+/// outer eighth of each module.
+const SCALE: usize = 4;
+/// The quiet zone the standard asks for, in modules.
+const QUIET: usize = 4;
+
+/// The code for `url` as a PNG (quiet zone included) and its module count.
+pub fn png(url: &str) -> Result<(usize, Vec<u8>), String> {
     // Level M survives a fold line or a smudge across the code.
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
         .map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
     let n = code.width();
     let colors = code.to_colors();
+    let side = (n + 2 * QUIET) * SCALE;
+    let dark = |px: usize, py: usize| {
+        let (x, y) = (px / SCALE, py / SCALE);
+        (QUIET..n + QUIET).contains(&x)
+            && (QUIET..n + QUIET).contains(&y)
+            && colors[(y - QUIET) * n + (x - QUIET)] == Color::Dark
+    };
+    let pixels: Vec<u8> = (0..side * side)
+        .map(|i| if dark(i % side, i / side) { 0 } else { 255 })
+        .collect();
+    let side = u32::try_from(side).map_err(|e| e.to_string())?;
+    let img = image::GrayImage::from_raw(side, side, pixels).ok_or("QR size mismatch")?;
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok((n, out))
+}
+
+/// The QR codes one document places, served to Typst at `/qr/<k>.png` in
+/// the order they were asked for (so the set of paths stays small: Typst
+/// interns every path for the life of the process).
+#[derive(Default)]
+pub struct Codes {
+    images: RefCell<Vec<Vec<u8>>>,
+    /// Runs of modules instead of images (press PDFs).
+    vector: bool,
+}
+
+impl Codes {
+    pub fn new(vector: bool) -> Self {
+        Self {
+            vector,
+            ..Self::default()
+        }
+    }
+
+    /// `(modules: n, image: "/qr/k.png")`, or `(modules: n, runs: …)` for
+    /// vector codes, for the templates; `none` for a link too long to encode.
+    pub fn dict(&self, url: &str) -> String {
+        if self.vector {
+            return runs(url).unwrap_or_else(|_| "none".into());
+        }
+        let Ok((n, png)) = png(url) else {
+            return "none".into();
+        };
+        let mut codes = self.images.borrow_mut();
+        let k = codes.len();
+        codes.push(png);
+        format!("(modules: {n}, image: \"{}\")", path(k))
+    }
+
+    pub fn into_inner(self) -> Vec<Vec<u8>> {
+        self.images.into_inner()
+    }
+}
+
+/// `(modules: n, runs: ((x, y, len), ..))`: the dark modules merged into
+/// horizontal runs.
+fn runs(url: &str) -> Result<String, String> {
+    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
+        .map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
+    let n = code.width();
+    let colors = code.to_colors();
     let mut runs = String::new();
-    for y in 0..n {
+    for (y, row) in colors.chunks(n).enumerate() {
         let mut x = 0;
         while x < n {
-            if colors[y * n + x] == Color::Dark {
-                let start = x;
-                while x < n && colors[y * n + x] == Color::Dark {
-                    x += 1;
-                }
+            let start = x;
+            while x < n && row[x] == Color::Dark {
+                x += 1;
+            }
+            if x > start {
                 runs.push_str(&format!("({start},{y},{}),", x - start));
             } else {
                 x += 1;
@@ -29,14 +104,39 @@ pub fn typst_dict(url: &str) -> Result<String, String> {
     Ok(format!("(modules: {n}, runs: ({runs}))"))
 }
 
+/// Where the `k`th code of a document is served.
+pub fn path(k: usize) -> String {
+    format!("/qr/{k}.png")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn runs_cover_the_finder_patterns() {
-        let d = typst_dict("https://sotay.example.vn/phuong-ba-dinh/huong-dan/x/").unwrap();
+    fn the_image_decodes_to_the_link() {
+        let url = "https://sotay.example.vn/phuong-ba-dinh/huong-dan/x/";
+        let (n, bytes) = png(url).unwrap();
+        let img = image::load_from_memory(&bytes).unwrap().to_luma8();
+        assert_eq!(img.width() as usize, (n + 2 * QUIET) * SCALE);
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        assert_eq!(grids.len(), 1);
+        assert_eq!(grids[0].decode().unwrap().1, url);
+    }
+
+    #[test]
+    fn vector_runs_cover_the_finder_patterns() {
+        let d = Codes::new(true).dict("https://sotay.example.vn/phuong-ba-dinh/huong-dan/x/");
         // The top-left finder pattern starts with a run of 7 dark modules.
         assert!(d.contains("runs: ((0,0,7),"), "{d}");
+    }
+
+    #[test]
+    fn codes_are_numbered_in_the_order_asked() {
+        let codes = Codes::new(false);
+        assert!(codes.dict("https://a.example/").contains("/qr/0.png"));
+        assert!(codes.dict("https://b.example/").contains("/qr/1.png"));
+        assert_eq!(codes.into_inner().len(), 2);
     }
 }

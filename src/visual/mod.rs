@@ -208,7 +208,7 @@ impl Job<'_, '_> {
     /// Compile a source, check its layout, and export it; cached by input.
     fn export(
         &mut self,
-        source: &str,
+        (source, qr_codes): (&str, &[Vec<u8>]),
         ext: &str,
         what: &str,
         icons_used: &[String],
@@ -229,6 +229,7 @@ impl Job<'_, '_> {
                 self.world.add_image(&format!("icon-{name}.svg"), &svg);
             }
         }
+        self.world.set_qr_codes(qr_codes);
         let doc = self.world.compile(source);
         typst::comemo::evict(1);
         let doc = doc?;
@@ -307,7 +308,7 @@ impl Job<'_, '_> {
             lit(&m.summary),
         );
         let rel = crate::paths::guide_file(&g.doc.slug, crate::paths::PREVIEW_FILE);
-        match self.export(&s, "png", "the link preview", &[], None) {
+        match self.export((&s, &[]), "png", "the link preview", &[], None) {
             Ok(png) => self.emit(&rel, &png),
             Err(f) => {
                 let hint =
@@ -352,7 +353,7 @@ impl Job<'_, '_> {
                     variant: *v,
                     printed: printed.as_deref(),
                 };
-                let source =
+                let (source, codes) =
                     infographic_source(self.shared.theme, site, spec, &steps, guide, &sheet);
                 let rel = match *ext {
                     "press.pdf" => crate::paths::poster(&spec.slug, c.slug, true),
@@ -361,7 +362,13 @@ impl Job<'_, '_> {
                     _ => crate::paths::picture_png(&spec.slug, c.slug, c.width, c.height),
                 };
                 let name = self.shared.theme.text.canvas_name(c.slug);
-                match self.export(&source, ext, name, &icons_used, Some((&m.title, &alt))) {
+                match self.export(
+                    (&source, &codes),
+                    ext,
+                    name,
+                    &icons_used,
+                    Some((&m.title, &alt)),
+                ) {
                     Ok(bytes) => {
                         self.emit(&rel, &bytes);
                         let label = match *ext {
@@ -499,13 +506,14 @@ pub fn layout(
         variant: Variant::Download,
         printed: None,
     };
-    let source = infographic_source(&theme, &site, spec, &steps, guide, &sheet);
+    let (source, codes) = infographic_source(&theme, &site, spec, &steps, guide, &sheet);
     let mut world = PrintWorld::new(
         theme
             .print_files
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str())),
     );
+    world.set_qr_codes(&codes);
     for st in &steps {
         if let Some(name) = &st.icon
             && let Some(svg) = icons::svg(name, "#FFFFFF")
@@ -597,7 +605,8 @@ fn infographic_source(
     steps: &[DrawnStep],
     guide: Option<&crate::content::Guide>,
     sheet: &Sheet,
-) -> String {
+) -> (String, Vec<Vec<u8>>) {
+    let codes = crate::print::qr::Codes::new(sheet.variant == Variant::Press);
     let (c, v) = (sheet.canvas, sheet.variant);
     let m = &spec.meta;
     let mut s = prelude(theme, site, TEMPLATE, v, &m.palette);
@@ -627,7 +636,7 @@ fn infographic_source(
                 site.unit.data.base_url,
                 crate::shortlinks::code(site.project, g)
             );
-            (crate::print::qr_dict(&url), url, short)
+            (codes.dict(&url), url, short)
         }
         None => (
             "none".to_owned(),
@@ -670,7 +679,7 @@ fn infographic_source(
             .printed
             .map_or(String::new(), |p| format!(", printed: {p}")),
     );
-    s
+    (s, codes.into_inner())
 }
 
 /// A render failure as a diagnostic: an overflowing text is located in the
