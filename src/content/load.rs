@@ -39,6 +39,8 @@ pub struct Project {
     /// `Project::publish_on` (content/publish.rs) takes them out.
     pub withheld_guides: Vec<(Guide, Withheld)>,
     pub withheld_pages: Vec<(Page, Withheld)>,
+    /// The city's units (`content/registry.yaml`), empty without the file.
+    pub registry: super::registry::Registry,
 }
 
 impl Project {
@@ -127,6 +129,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         .into_iter()
         .flatten()
         .collect();
+    let registry = super::registry::load(root, |p| read(root, p, sink), sink);
     let (site, site_source) = site?;
     let central = assign_guides(guides, &mut units, sink);
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -165,8 +168,10 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
         infographics,
         withheld_guides: Vec::new(),
         withheld_pages: Vec::new(),
+        registry,
     };
     validate(&mut project, sink);
+    super::registry::check(&project, sink);
     check_lengths(&project, sink);
     super::publish::check_schedules(&project, sink);
     super::placeholders::check(&project, sink);

@@ -10,6 +10,7 @@ pub mod message;
 pub mod model;
 pub mod placeholders;
 mod publish;
+pub mod registry;
 pub mod source;
 
 pub use date::Date;

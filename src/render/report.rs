@@ -103,6 +103,19 @@ struct Totals {
     unpublished: usize,
     /// (unit, guide) pairs published on the web only (`print: false`).
     not_printed: usize,
+    /// Units in the city's registry (`content/registry.yaml`), and those
+    /// of them with no site.
+    registered: usize,
+    not_set_up: usize,
+}
+
+/// A unit the city registers that has no unit file, so no site.
+#[derive(Serialize)]
+struct NotSetUp<'a> {
+    slug: &'a str,
+    name: &'a str,
+    kind_name: &'a str,
+    verified: bool,
 }
 
 #[derive(Serialize)]
@@ -116,6 +129,8 @@ struct Coverage<'a> {
     freshness: Vec<Freshness<'a>>,
     /// Free pages not published on the build's date (every unit's).
     unpublished_pages: Vec<Unpublished<'a>>,
+    /// Registered units without a site, by kind, then name.
+    not_set_up: Vec<NotSetUp<'a>>,
     totals: Totals,
 }
 
@@ -198,7 +213,10 @@ fn coverage<'a>(
         .collect();
     sh.collation.sort_by_key(&mut units, |r| r.name);
     units.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
+    let not_set_up = not_set_up(sh);
     let totals = Totals {
+        registered: p.registry.units.len(),
+        not_set_up: not_set_up.len(),
         units: units.len(),
         complete_units: units.iter().filter(|u| u.complete).count(),
         required_cells: units.iter().map(|u| u.required).sum(),
@@ -222,8 +240,36 @@ fn coverage<'a>(
                 why: *why,
             })
             .collect(),
+        not_set_up,
         totals,
     }
+}
+
+/// The registered units with no unit file: the city sees who is missing,
+/// not only who is there.
+fn not_set_up<'a>(sh: &Shared<'a>) -> Vec<NotSetUp<'a>> {
+    let p = sh.project;
+    let mut rows: Vec<NotSetUp> = p
+        .registry
+        .units
+        .iter()
+        .filter(|r| p.unit(&r.slug).is_none())
+        .map(|r| NotSetUp {
+            slug: &r.slug,
+            name: &r.name,
+            kind_name: p.kind_name(&r.kind),
+            verified: r.verified,
+        })
+        .collect();
+    sh.collation.sort_by_key(&mut rows, |r| r.name);
+    let kind_of = |r: &NotSetUp| p.registry.get(r.slug).map(|u| u.kind.as_str());
+    rows.sort_by_key(|r| {
+        p.site
+            .unit_kinds
+            .iter()
+            .position(|(k, _)| Some(k.as_str()) == kind_of(r))
+    });
+    rows
 }
 
 /// One unit's row: a cell per required guide, its own and overridden
