@@ -461,3 +461,62 @@ fn html_only_builds_no_pdfs_and_links_none() {
     let full = f.build_ok();
     assert!(full.pdfs > 0);
 }
+
+/// The print stage's PDFs of one unit (download and press).
+fn print_pdfs_of(f: &Fixture, unit: &str) -> usize {
+    walkdir::WalkDir::new(f.out().join(unit).join("in-an"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .count()
+}
+
+#[test]
+fn a_units_edit_lays_out_its_pdfs_alone_and_a_new_slogan_only_what_shows_it() {
+    let f = Fixture::new();
+    // The A5 leaflet of this theme does not show the slogan.
+    let a5 = "themes/default/print/to-roi-a5.typ";
+    let text = std::fs::read_to_string(f.root().join(a5)).unwrap();
+    let shown = "align(center, text(weight: \"bold\", fill: c.brand, d.slogan))";
+    assert!(text.contains(shown));
+    f.write(a5, &text.replace(shown, "[]"));
+    let first = f.build_ok();
+    assert_eq!(first.pdfs_rendered, first.pdfs);
+
+    let unit = "content/units/xa-ba-vi.yaml";
+    let u = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &u.replace("hotline: \"", "hotline: \"0243 "));
+    let second = f.build_ok();
+    let xa = print_pdfs_of(&f, "xa-ba-vi");
+    assert!(xa > 0);
+    assert_eq!(
+        second.pdfs_rendered, xa,
+        "only xa-ba-vi's PDFs are laid out again"
+    );
+
+    let site = "content/site.yaml";
+    let s = std::fs::read_to_string(f.root().join(site)).unwrap();
+    let slogan = s
+        .lines()
+        .find(|l| l.starts_with("slogan:"))
+        .expect("the fixture has a slogan");
+    f.write(
+        site,
+        &s.replace(slogan, "slogan: \"Dịch vụ công trực tuyến cho mọi người\""),
+    );
+    let third = f.build_ok();
+    let a5_pdfs = walkdir::WalkDir::new(f.out())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.ends_with("-to-roi-a5.pdf") && e.path().to_string_lossy().contains("/in-an/")
+        })
+        .count();
+    assert!(a5_pdfs > 0);
+    assert_eq!(
+        third.pdfs_rendered,
+        third.pdfs - a5_pdfs,
+        "every PDF but the A5 leaflets shows the slogan"
+    );
+}

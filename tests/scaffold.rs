@@ -131,3 +131,42 @@ fn new_guide_rejects_an_unknown_category() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown category `ho-tic`"));
 }
+
+#[test]
+fn a_new_unit_starts_from_its_registry_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("du-an");
+    let out = Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(
+        dir.join("content/registry.yaml"),
+        "units:\n  - name: \"Phường Mẫu\"\n    kind: phuong\n    slug: phuong-mau\n  \
+         - name: \"Xã Hồng Vân\"\n    kind: xa\n    slug: xa-hong-van\n    \
+         address: \"Số 1, thôn Mẫu\"\n    phone: \"024 1022\"\n",
+    )
+    .unwrap();
+    // The name as an editor would type it; the kind comes from the registry.
+    let o = sotay(
+        &["new", "unit", "Xã Hồng Vân", "--category", "phuong"],
+        &dir,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let unit = std::fs::read_to_string(dir.join("content/units/xa-hong-van.yaml")).unwrap();
+    for want in [
+        "name: \"Xã Hồng Vân\"",
+        "kind: xa",
+        "address: \"Số 1, thôn Mẫu\"",
+        "hotline: \"024 1022\"",
+    ] {
+        assert!(unit.contains(want), "{want} in\n{unit}");
+    }
+    let build = sotay(&["build", "--html-only"], &dir);
+    let err = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{err}");
+    assert!(!err.contains("not in the city's registry"), "{err}");
+    assert!(dir.join("public/xa-hong-van/index.html").exists());
+}

@@ -175,7 +175,7 @@ fn date_expr(d: Option<crate::content::Date>) -> String {
 /// Document-level settings shared by every format.
 pub(crate) fn doc_settings(
     site: &UnitSite,
-    theme: &Theme,
+    (theme, template): (&Theme, &str),
     v: Variant,
     title: &str,
     date: crate::content::Date,
@@ -191,6 +191,14 @@ pub(crate) fn doc_settings(
         ),
     };
     let security = &theme.text.print_security;
+    // Only a template that shows the slogan gets it, so a new slogan lays
+    // out again only the documents that carry it (the cache key is the
+    // source).
+    let slogan = if mentions(theme, template, "slogan", 0) {
+        lit(&site.project.site.slogan)
+    } else {
+        "none".to_owned()
+    };
     format!(
         "doc-title: {}, author: {}, keywords: ({},), date: {}, colours: colours, bleed: {bleed}mm, marks: {}, links: {links}, size: {SIZE}, slogan: {}, security: {}, site-title: {}, unit: {},",
         lit(title),
@@ -198,11 +206,25 @@ pub(crate) fn doc_settings(
         lit(&site.project.site.title),
         date_expr(date),
         lit(&marks),
-        lit(&site.project.site.slogan),
+        slogan,
         lit(security),
         lit(&site.project.site.title),
         unit_dict(site.unit),
     )
+}
+
+/// Whether a print template, or a theme file it imports, mentions `word`.
+fn mentions(theme: &Theme, template: &str, word: &str, depth: u8) -> bool {
+    let Some(text) = theme.print_files.get(template) else {
+        return false;
+    };
+    text.contains(word)
+        || depth < 4
+            && text
+                .split("#import \"/print/")
+                .skip(1)
+                .filter_map(|rest| rest.split_once('"'))
+                .any(|(file, _)| mentions(theme, file, word, depth + 1))
 }
 
 /// How much of a guide a leaflet carries. Without an editor's `leaflet:`
@@ -461,7 +483,13 @@ pub fn leaflet(
     let _ = writeln!(
         s,
         "#render(({} section-level: 2, min-size: {}pt, printed: {}, {} {}))",
-        doc_settings(site, shared.theme, v, &title, g.doc.meta.last_reviewed),
+        doc_settings(
+            site,
+            (shared.theme, &f.template),
+            v,
+            &title,
+            g.doc.meta.last_reviewed
+        ),
         f.min_size(),
         printed(shared),
         guide_fields(site, g, (&env, &codes), shared, form),
@@ -519,7 +547,7 @@ pub fn handbook(
     let _ = writeln!(
         s,
         "#render(({} section-level: 3, min-size: {}pt, printed: {}, title: {}, subtitle: {}, groups: ({groups})))",
-        doc_settings(site, shared.theme, v, &title, date),
+        doc_settings(site, (shared.theme, &f.template), v, &title, date),
         f.min_size(),
         printed(shared),
         lit(&shared.theme.text.handbook_subtitle),

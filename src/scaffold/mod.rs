@@ -204,23 +204,43 @@ impl Draft<'_> {
         )
     }
 
-    /// A unit of the kind given with `--category`, else site.yaml's first.
+    /// A unit: from its entry in the city's registry when it has one (its
+    /// official name, kind, and the address and phone a source gave), else
+    /// of the kind given with `--category`, else site.yaml's first.
     fn unit(&self) -> (PathBuf, String) {
-        let kind = self
-            .opts
-            .category
-            .clone()
+        let root = &self.opts.root;
+        let registry = crate::content::registry::load(
+            root,
+            |p| Source::read(root, p).ok(),
+            &crate::diag::Sink::default(),
+        );
+        let entry = registry.get(&self.slug);
+        let kind = entry
+            .map(|e| e.kind.clone())
+            .or_else(|| self.opts.category.clone())
             .or_else(|| self.site.unit_kinds.first().map(|k| k.0.clone()))
             .unwrap_or_default();
-        let title = self.title_or("Tên đơn vị");
+        let title = entry.map_or_else(|| self.title_or("Tên đơn vị"), |e| e.name.clone());
+        let mut text = fill(
+            UNIT,
+            &[("title", &title), ("kind", &kind), ("slug", &self.slug)],
+        );
+        if let Some(e) = entry {
+            if let Some(address) = &e.address {
+                text = text.replace(
+                    "address: \"Bộ phận Một cửa, …\"",
+                    &format!("address: {address:?}"),
+                );
+            }
+            if let Some(phone) = &e.phone {
+                text = text.replace("hotline: \"1022\"", &format!("hotline: {phone:?}"));
+            }
+        }
         (
             self.content
                 .join("units")
                 .join(format!("{}.yaml", self.slug)),
-            fill(
-                UNIT,
-                &[("title", &title), ("kind", &kind), ("slug", &self.slug)],
-            ),
+            text,
         )
     }
 }

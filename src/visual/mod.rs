@@ -302,8 +302,14 @@ impl Job<'_, '_> {
         let _ = writeln!(
             s,
             "#render(({} width: 1200pt, height: 630pt, title: {}, summary: {}))",
-            doc_settings(site, self.shared.theme, v, &m.title, m.last_reviewed)
-                .replace(crate::print::document::SIZE, "10pt"),
+            doc_settings(
+                site,
+                (self.shared.theme, PREVIEW_TEMPLATE),
+                v,
+                &m.title,
+                m.last_reviewed
+            )
+            .replace(crate::print::document::SIZE, "10pt"),
             lit(&m.title),
             lit(&m.summary),
         );
@@ -667,7 +673,8 @@ fn infographic_source(
     let _ = writeln!(
         s,
         "#render(({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}{}))",
-        doc_settings(site, theme, v, &m.title, date).replace(crate::print::document::SIZE, "10pt"),
+        doc_settings(site, (theme, TEMPLATE), v, &m.title, date)
+            .replace(crate::print::document::SIZE, "10pt"),
         c.width,
         c.height,
         lit(&m.title),
