@@ -31,45 +31,33 @@ units:
 
 #[test]
 fn the_sample_registers_every_phuong_and_xa_of_the_city() {
-    let text = std::fs::read_to_string(common::repo().join("content/registry.yaml")).unwrap();
-    assert_eq!(
-        text.nfc().collect::<String>(),
-        text,
-        "registry.yaml is not NFC"
-    );
-    let slugs: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("slug: "))
-        .collect();
-    let kinds: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("kind: "))
-        .collect();
-    let count = |k: &str| kinds.iter().filter(|x| **x == k).count();
+    let sink = sotay::diag::Sink::default();
+    let p = sotay::content::load(&common::repo(), &sink).expect("the sample loads");
+    let diagnostics = sink.snapshot();
+    assert!(diagnostics.is_empty(), "{}", common::render(&diagnostics));
+    let units = &p.registry.units;
+    let count = |k: &str| units.iter().filter(|u| u.kind == k).count();
     // Nghị quyết 1656/NQ-UBTVQH15, khoản 127: 126 units, 51 phường and 75 xã.
     assert_eq!((count("phuong"), count("xa")), (51, 75));
     assert!(count("so") >= 15, "the city's departments");
-    let mut unique = slugs.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    assert_eq!(unique.len(), slugs.len(), "slugs are unique");
-    for (slug, kind) in slugs.iter().zip(&kinds) {
-        if *kind != "so" {
-            assert!(
-                slug.starts_with(&format!("{kind}-")),
-                "{slug} starts with its kind"
-            );
+    for u in units {
+        assert_eq!(
+            u.name.nfc().collect::<String>(),
+            u.name,
+            "{} is NFC",
+            u.slug
+        );
+        if u.kind != "so" {
+            // The kind, then the name without diacritics.
+            let bare = u.name.split_once(' ').map_or("", |(_, rest)| rest);
+            assert_eq!(u.slug, format!("{}-{}", u.kind, common::slugify(bare)));
         }
-        assert_eq!(*slug, common::slugify(slug), "{slug} is a web address");
+        assert!(u.source.is_some(), "{} names its source", u.slug);
     }
-    // No address or phone is filled in without a source saying it.
-    assert!(!text.contains("phone: \"\"") && !text.contains("address: \"\""));
-    // Every sample unit is a registered one.
-    for e in std::fs::read_dir(common::repo().join("content/units")).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        if let Some(slug) = name.strip_suffix(".yaml") {
-            assert!(slugs.contains(&slug), "sample unit {slug} is registered");
-        }
+    // Every sample unit is a registered one, of the same kind.
+    for unit in &p.units {
+        let entry = p.registry.get(&unit.slug).expect("registered");
+        assert_eq!(entry.kind, unit.data.kind, "{}", unit.slug);
     }
 }
 
@@ -118,7 +106,7 @@ fn a_unit_set_up_under_a_name_the_registry_does_not_know_is_a_warning() {
             .contains("did you mean `xa-ba-vii`"),
         "{d:?}"
     );
-    assert!(at_file(d).ends_with("content/units/xa-ba-vi.yaml"));
+    assert!(at(d).0.ends_with("content/units/xa-ba-vi.yaml"));
 }
 
 #[test]
@@ -139,11 +127,4 @@ fn a_slug_registered_twice_or_a_kind_site_yaml_lacks_is_an_error_at_its_line() {
     let kind = find_diag(&ds, "has kind `huyen`");
     assert_eq!(at(kind).1, line_of(&text, "    slug: xa-dong-anh"));
     assert!(kind.hint.as_deref().unwrap_or("").contains("phuong"));
-}
-
-fn at_file(d: &sotay::Diagnostic) -> String {
-    d.location
-        .as_ref()
-        .map(|l| l.file.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

@@ -16,10 +16,9 @@ fn sotay(args: &[&str], root: &std::path::Path) -> std::process::Output {
         .unwrap()
 }
 
-#[test]
-fn init_then_new_files_build_cleanly() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("du-an");
+/// `sotay init` into a new folder under `parent`; the project's folder.
+fn init(parent: &std::path::Path) -> std::path::PathBuf {
+    let dir = parent.join("du-an");
     let out = Command::new(env!("CARGO_BIN_EXE_sotay"))
         .arg("init")
         .arg(&dir)
@@ -30,6 +29,13 @@ fn init_then_new_files_build_cleanly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    dir
+}
+
+#[test]
+fn init_then_new_files_build_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = init(tmp.path());
     let build = sotay(&["build"], &dir);
     assert!(
         build.status.success(),
@@ -135,18 +141,12 @@ fn new_guide_rejects_an_unknown_category() {
 #[test]
 fn a_new_unit_starts_from_its_registry_entry() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("du-an");
-    let out = Command::new(env!("CARGO_BIN_EXE_sotay"))
-        .arg("init")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let dir = init(tmp.path());
     std::fs::write(
         dir.join("content/registry.yaml"),
         "units:\n  - name: \"Phường Mẫu\"\n    kind: phuong\n    slug: phuong-mau\n  \
          - name: \"Xã Hồng Vân\"\n    kind: xa\n    slug: xa-hong-van\n    \
-         address: \"Số 1, thôn Mẫu\"\n    phone: \"024 1022\"\n",
+         address: \"Số 1, thôn \\\"Mẫu\\\"\"\n    phone: \"024 1022\"\n",
     )
     .unwrap();
     // The name as an editor would type it; the kind comes from the registry.
@@ -159,7 +159,7 @@ fn a_new_unit_starts_from_its_registry_entry() {
     for want in [
         "name: \"Xã Hồng Vân\"",
         "kind: xa",
-        "address: \"Số 1, thôn Mẫu\"",
+        "address: \"Số 1, thôn \\\"Mẫu\\\"\"",
         "hotline: \"024 1022\"",
     ] {
         assert!(unit.contains(want), "{want} in\n{unit}");

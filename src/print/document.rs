@@ -191,10 +191,9 @@ pub(crate) fn doc_settings(
         ),
     };
     let security = &theme.text.print_security;
-    // Only a template that shows the slogan gets it, so a new slogan lays
-    // out again only the documents that carry it (the cache key is the
+    // Only a template that shows the slogan gets it (the cache key is the
     // source).
-    let slogan = if mentions(theme, template, "slogan", 0) {
+    let slogan = if theme.slogan_templates.contains(template) {
         lit(&site.project.site.slogan)
     } else {
         "none".to_owned()
@@ -211,20 +210,6 @@ pub(crate) fn doc_settings(
         lit(&site.project.site.title),
         unit_dict(site.unit),
     )
-}
-
-/// Whether a print template, or a theme file it imports, mentions `word`.
-fn mentions(theme: &Theme, template: &str, word: &str, depth: u8) -> bool {
-    let Some(text) = theme.print_files.get(template) else {
-        return false;
-    };
-    text.contains(word)
-        || depth < 4
-            && text
-                .split("#import \"/print/")
-                .skip(1)
-                .filter_map(|rest| rest.split_once('"'))
-                .any(|(file, _)| mentions(theme, file, word, depth + 1))
 }
 
 /// How much of a guide a leaflet carries. Without an editor's `leaflet:`

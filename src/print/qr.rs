@@ -16,13 +16,17 @@ const SCALE: usize = 4;
 /// The quiet zone the standard asks for, in modules.
 const QUIET: usize = 4;
 
-/// The code for `url` as a PNG (quiet zone included) and its module count.
-pub fn png(url: &str) -> Result<(usize, Vec<u8>), String> {
+/// The code's width in modules and its modules, row by row.
+fn modules(url: &str) -> Result<(usize, Vec<Color>), String> {
     // Level M survives a fold line or a smudge across the code.
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
         .map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
-    let n = code.width();
-    let colors = code.to_colors();
+    Ok((code.width(), code.to_colors()))
+}
+
+/// The code for `url` as a PNG (quiet zone included) and its module count.
+pub fn png(url: &str) -> Result<(usize, Vec<u8>), String> {
+    let (n, colors) = modules(url)?;
     let side = (n + 2 * QUIET) * SCALE;
     let dark = |px: usize, py: usize| {
         let (x, y) = (px / SCALE, py / SCALE);
@@ -82,10 +86,7 @@ impl Codes {
 /// `(modules: n, runs: ((x, y, len), ..))`: the dark modules merged into
 /// horizontal runs.
 fn runs(url: &str) -> Result<String, String> {
-    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
-        .map_err(|e| format!("cannot make a QR code for {url}: {e}"))?;
-    let n = code.width();
-    let colors = code.to_colors();
+    let (n, colors) = modules(url)?;
     let mut runs = String::new();
     for (y, row) in colors.chunks(n).enumerate() {
         let mut x = 0;

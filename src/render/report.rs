@@ -114,6 +114,7 @@ struct Totals {
 struct NotSetUp<'a> {
     slug: &'a str,
     name: &'a str,
+    kind: &'a str,
     kind_name: &'a str,
     verified: bool,
 }
@@ -257,18 +258,13 @@ fn not_set_up<'a>(sh: &Shared<'a>) -> Vec<NotSetUp<'a>> {
         .map(|r| NotSetUp {
             slug: &r.slug,
             name: &r.name,
+            kind: &r.kind,
             kind_name: p.kind_name(&r.kind),
             verified: r.verified,
         })
         .collect();
     sh.collation.sort_by_key(&mut rows, |r| r.name);
-    let kind_of = |r: &NotSetUp| p.registry.get(r.slug).map(|u| u.kind.as_str());
-    rows.sort_by_key(|r| {
-        p.site
-            .unit_kinds
-            .iter()
-            .position(|(k, _)| Some(k.as_str()) == kind_of(r))
-    });
+    rows.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
     rows
 }
 

@@ -221,28 +221,38 @@ impl Draft<'_> {
             .or_else(|| self.site.unit_kinds.first().map(|k| k.0.clone()))
             .unwrap_or_default();
         let title = entry.map_or_else(|| self.title_or("Tên đơn vị"), |e| e.name.clone());
-        let mut text = fill(
-            UNIT,
-            &[("title", &title), ("kind", &kind), ("slug", &self.slug)],
-        );
-        if let Some(e) = entry {
-            if let Some(address) = &e.address {
-                text = text.replace(
-                    "address: \"Bộ phận Một cửa, …\"",
-                    &format!("address: {address:?}"),
-                );
-            }
-            if let Some(phone) = &e.phone {
-                text = text.replace("hotline: \"1022\"", &format!("hotline: {phone:?}"));
-            }
-        }
+        let (address, phone) =
+            entry.map_or((None, None), |e| (e.address.as_deref(), e.phone.as_deref()));
         (
             self.content
                 .join("units")
                 .join(format!("{}.yaml", self.slug)),
-            text,
+            unit_file(&title, &kind, &self.slug, address, phone),
         )
     }
+}
+
+/// A unit file with every field explained; the address and hotline are
+/// prompts unless a source gave them.
+fn unit_file(
+    title: &str,
+    kind: &str,
+    slug: &str,
+    address: Option<&str>,
+    hotline: Option<&str>,
+) -> String {
+    // Inside YAML double quotes.
+    let quoted = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    fill(
+        UNIT,
+        &[
+            ("title", &quoted(title)),
+            ("kind", kind),
+            ("slug", slug),
+            ("address", &quoted(address.unwrap_or("Bộ phận Một cửa, …"))),
+            ("hotline", &quoted(hotline.unwrap_or("1022"))),
+        ],
+    )
 }
 
 /// Create a new project in `dir` (which must be empty or absent) that builds.
@@ -269,14 +279,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Diagnostic> {
         (".gitignore", "/public\n/.sotay-cache\n".to_owned()),
         (
             "content/units/phuong-mau.yaml",
-            fill(
-                UNIT,
-                &[
-                    ("title", "Phường Mẫu"),
-                    ("kind", "phuong"),
-                    ("slug", "phuong-mau"),
-                ],
-            ),
+            unit_file("Phường Mẫu", "phuong", "phuong-mau", None, None),
         ),
         (
             "content/guides/dich-vu-cong-truc-tuyen/nop-ho-so-truc-tuyen.md",

@@ -30,6 +30,10 @@ pub struct Theme {
     pub print_files: BTreeMap<String, String>,
     /// The parsed `print/formats.yaml`; `None` when the theme makes no PDFs.
     pub print: Option<crate::engine::formats::Formats>,
+    /// The print templates that show the slogan (they, or a theme file
+    /// they import, mention `slogan`): only their documents carry it, so a
+    /// new slogan lays out only what shows it.
+    pub slogan_templates: std::collections::BTreeSet<String>,
 }
 
 const STRINGS: &str = "strings.yaml";
@@ -118,6 +122,7 @@ impl Theme {
                 sources,
                 print_files: BTreeMap::new(),
                 print: None,
+                slogan_templates: Default::default(),
             };
             sink.push(theme.template_error(root, &e));
             return None;
@@ -130,6 +135,7 @@ impl Theme {
             static_files,
             sources,
             print,
+            slogan_templates: mentioning(&print_files, "slogan"),
             print_files,
         })
     }
@@ -250,5 +256,56 @@ fn load_strings(root: &Path, path: &Path, sink: &Sink) -> Option<BTreeMap<String
             );
             None
         }
+    }
+}
+
+/// The print files that mention `word`, themselves or through a theme file
+/// they import (`#import "/print/…"`).
+fn mentioning(files: &BTreeMap<String, String>, word: &str) -> std::collections::BTreeSet<String> {
+    let imports = |text: &str| -> Vec<String> {
+        text.split("#import \"/print/")
+            .skip(1)
+            .filter_map(|rest| Some(rest.split_once('"')?.0.to_owned()))
+            .collect()
+    };
+    let mut found: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter(|(_, text)| text.contains(word))
+        .map(|(name, _)| name.clone())
+        .collect();
+    // Spread to importers until nothing changes (imports may form a cycle).
+    loop {
+        let more: Vec<String> = files
+            .iter()
+            .filter(|(name, text)| {
+                !found.contains(*name) && imports(text).iter().any(|i| found.contains(i))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if more.is_empty() {
+            return found;
+        }
+        found.extend(more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_mentions_what_its_imports_mention_and_cycles_end() {
+        let files: BTreeMap<String, String> = [
+            ("a.typ", "#import \"/print/lib.typ\": *\nfoo"),
+            ("b.typ", "#import \"/print/c.typ\": *"),
+            ("c.typ", "#import \"/print/b.typ\": *"),
+            ("lib.typ", "#let f(d) = d.slogan"),
+            ("d.typ", "d.slogan"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let found: Vec<String> = mentioning(&files, "slogan").into_iter().collect();
+        assert_eq!(found, ["a.typ", "d.typ", "lib.typ"]);
     }
 }
