@@ -174,6 +174,11 @@ const CITY_RESULTS_DIR: &str = "ket-qua";
 pub const REPORT_DIR: &str = "bao-cao";
 pub const REPORT_PAGE: &str = "bao-cao/index.html";
 pub const REPORT_JSON: &str = "bao-cao/bao-cao.json";
+/// The report for the city office's files: a row per unit, a row per unit
+/// and required guide, and both as one workbook.
+pub const REPORT_UNITS_CSV: &str = "bao-cao/don-vi.csv";
+pub const REPORT_GUIDES_CSV: &str = "bao-cao/chi-tiet.csv";
+pub const REPORT_XLSX: &str = "bao-cao/bao-cao.xlsx";
 
 /// Print orders, at the city level (not the units' own `in-an/nha-in/`):
 /// per print shop a folder with its units' press PDFs and the order sheet,

@@ -240,7 +240,7 @@ pub struct UnitFile {
     #[serde(default)]
     pub zalo: Option<String>,
     #[serde(default)]
-    pub exclude: Vec<String>,
+    pub exclude: Vec<Exclusion>,
     #[serde(default)]
     pub popular: Option<Vec<String>>,
     /// This unit's print shop (`content/print/<slug>.yaml`).
@@ -269,6 +269,53 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("print_shop", false),
     Key("outputs", false),
 ];
+
+/// A central guide a unit does not publish: a file name, or a file name with
+/// the written reason the report shows (required guides need one).
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    pub guide: String,
+    pub reason: Option<String>,
+}
+
+/// `- slug` or `- {guide: slug, reason: "…"}`, with errors that say which
+/// (an untagged enum would only say that neither matched).
+impl<'de> Deserialize<'de> for Exclusion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ExclusionVisitor)
+    }
+}
+
+struct ExclusionVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ExclusionVisitor {
+    type Value = Exclusion;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a guide's file name, or `{guide: <file name>, reason: \"…\"}`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Exclusion, E> {
+        Ok(Exclusion {
+            guide: v.to_owned(),
+            reason: None,
+        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Exclusion, A::Error> {
+        use serde::de::Error;
+        let (mut guide, mut reason) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guide" => guide = Some(map.next_value::<String>()?),
+                "reason" => reason = Some(map.next_value::<String>()?),
+                other => return Err(A::Error::unknown_field(other, &["guide", "reason"])),
+            }
+        }
+        let guide = guide.ok_or_else(|| A::Error::missing_field("guide"))?;
+        Ok(Exclusion { guide, reason })
+    }
+}
 
 /// `content/print/<slug>.yaml`: what one print shop needs in a press PDF.
 #[derive(Debug, Clone, Deserialize)]
@@ -740,7 +787,12 @@ pub struct Unit {
 impl Unit {
     /// Whether the unit's file lists this central guide under `exclude`.
     pub fn excludes(&self, slug: &str) -> bool {
-        self.data.exclude.iter().any(|x| x == slug)
+        self.exclusion(slug).is_some()
+    }
+
+    /// The unit's exclusion of this central guide, with its reason if given.
+    pub fn exclusion(&self, slug: &str) -> Option<&Exclusion> {
+        self.data.exclude.iter().find(|x| x.guide == slug)
     }
 }
 

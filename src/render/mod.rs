@@ -17,6 +17,7 @@ pub mod orders;
 pub mod pages;
 pub mod report;
 pub mod search;
+pub mod sheet;
 pub mod short;
 pub mod views;
 

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
+use super::sheet::cell;
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::content::{PrintShop, Unit};
@@ -251,16 +252,11 @@ fn order_sheet(rows: &[(&File, Option<usize>)], t: &Text) -> Result<Vec<u8>, Dia
         &t.order_guide,
         &t.order_quantity,
     ];
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let bad = |e: csv::Error| Diagnostic::error(format!("print order sheet: {e}"));
-    csv.write_record(header).map_err(bad)?;
-    for (file, pages) in rows {
-        csv.write_record(row(file, *pages, t)).map_err(bad)?;
-    }
-    csv.into_inner()
-        .map_err(|e| Diagnostic::error(format!("print order sheet: {e}")))
+    let header = header.map(String::clone);
+    super::sheet::csv_file(
+        &header,
+        rows.iter().map(|(file, pages)| row(file, *pages, t)),
+    )
 }
 
 /// One PDF's cells, in the header's order; the quantity is left empty.
@@ -282,16 +278,6 @@ fn row(file: &File, pages: Option<usize>, t: &Text) -> [String; 9] {
         cell(guide),
         String::new(),
     ]
-}
-
-/// A text cell Excel shows as text: one that would start a formula (`=`,
-/// `+`, `-`, `@`) gets an apostrophe first.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// What goes into a shop's zip: a PDF from the output, or bytes.

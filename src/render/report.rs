@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
+use super::sheet::{Table, Value};
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::content::Withheld;
@@ -24,9 +25,10 @@ pub enum Cell {
     Published,
     /// The unit's own version of the guide.
     Overridden,
-    /// Required for this kind of unit but not published. A successful build
-    /// never has one (excluding a required guide is an error); the format
-    /// keeps the case for reports made from partial data.
+    /// Required, and excluded by the unit file with a written reason.
+    Excluded,
+    /// Required for this kind of unit but not published: the unit has no
+    /// site yet, or the guide is a draft or out of its publish dates.
     Missing,
     /// Not required for this kind of unit (published or not).
     NotRequired,
@@ -38,7 +40,12 @@ struct UnitRow<'a> {
     name: &'a str,
     kind: &'a str,
     kind_name: &'a str,
-    url: String,
+    /// Whether the unit has a site (a unit file); a registered unit without
+    /// one has every required guide missing.
+    site: bool,
+    /// In the city's registry.
+    registered: bool,
+    url: Option<String>,
     required: usize,
     published_required: usize,
     complete: bool,
@@ -46,6 +53,12 @@ struct UnitRow<'a> {
     own_guides: Vec<&'a str>,
     overridden: Vec<&'a str>,
     missing: Vec<&'a str>,
+    /// Required guides excluded, with the unit file's reason.
+    excluded: Vec<Excluded<'a>>,
+    /// Leaflets made and not made this build; none when print was skipped.
+    leaflets: Option<LeafletCount>,
+    /// Message templates prepared for the unit (`tin-nhan/`).
+    messages: usize,
     warnings: usize,
     cells: Vec<Cell>,
     /// Fee changes in its published guides within `check.look_ahead_days`.
@@ -54,6 +67,20 @@ struct UnitRow<'a> {
     unpublished: Vec<Unpublished<'a>>,
     /// Guides it publishes on the web only (`print: false`).
     not_printed: Vec<GuideRef<'a>>,
+}
+
+/// A required guide a unit does not publish, and why.
+#[derive(Serialize)]
+struct Excluded<'a> {
+    slug: &'a str,
+    title: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize, Clone, Copy)]
+struct LeafletCount {
+    made: usize,
+    failed: usize,
 }
 
 /// A guide by its file name and title.
@@ -99,6 +126,8 @@ struct Totals {
     complete_units: usize,
     required_cells: usize,
     published_cells: usize,
+    /// Required (unit, guide) pairs excluded with a reason.
+    excluded_cells: usize,
     /// Unit-guide pairs and free pages not published (see `Unpublished`).
     unpublished: usize,
     /// (unit, guide) pairs published on the web only (`print: false`).
@@ -171,6 +200,7 @@ fn render(
     out.emit(crate::paths::REPORT_JSON, Depends::Loose, || {
         Ok(format!("{json}\n"))
     })?;
+    spreadsheets(sh, &report, out)?;
     let titles: BTreeMap<&str, &str> = p
         .guides
         .iter()
@@ -191,6 +221,125 @@ fn render(
     })
 }
 
+/// The report as the city office files it: a row per unit and a row per
+/// (unit, required guide), as two CSV files and one workbook.
+fn spreadsheets(sh: &Shared, report: &Coverage, out: &Output) -> Result<(), Diagnostic> {
+    let t = &sh.theme.text;
+    let titles = |slug: &str| {
+        let g = sh.project.guide(slug);
+        g.map_or(slug.to_owned(), |g| g.doc.meta.title.clone())
+    };
+    let tables = [units_table(report, t), guides_table(report, t, titles)];
+    out.emit(crate::paths::REPORT_UNITS_CSV, Depends::Loose, || {
+        tables[0].csv()
+    })?;
+    out.emit(crate::paths::REPORT_GUIDES_CSV, Depends::Loose, || {
+        tables[1].csv()
+    })?;
+    out.emit(crate::paths::REPORT_XLSX, Depends::Loose, || {
+        super::sheet::workbook(&t.report_title, sh.date, &tables)
+    })
+}
+
+fn yes_no(b: bool, t: &crate::theme::Text) -> Value {
+    Value::from(if b {
+        t.report_yes.as_str()
+    } else {
+        t.report_no.as_str()
+    })
+}
+
+/// A row per unit: registered, site, counts of each guide status, what was
+/// made for it, warnings.
+fn units_table(report: &Coverage, t: &crate::theme::Text) -> Table {
+    let head = [
+        &t.report_unit,
+        &t.report_slug,
+        &t.report_kind,
+        &t.report_registered_col,
+        &t.report_site_col,
+        &t.report_required_col,
+        &t.report_published_col,
+        &t.report_excluded_col,
+        &t.report_missing_col,
+        &t.report_leaflets_col,
+        &t.report_leaflets_failed_col,
+        &t.report_messages_col,
+        &t.report_warnings,
+        &t.report_date_col,
+    ];
+    let rows = report.units.iter().map(|u| {
+        vec![
+            Value::from(u.name),
+            Value::from(u.slug),
+            Value::from(u.kind_name),
+            yes_no(u.registered, t),
+            yes_no(u.site, t),
+            Value::from(u.required),
+            Value::from(u.published_required),
+            Value::from(u.excluded.len()),
+            Value::from(u.missing.len()),
+            Value::from(u.leaflets.map(|l| l.made)),
+            Value::from(u.leaflets.map(|l| l.failed)),
+            Value::from(u.messages),
+            Value::from(u.warnings),
+            Value::from(report.date.as_str()),
+        ]
+    });
+    Table {
+        name: t.report_sheet_units.clone(),
+        head: head.map(String::clone).to_vec(),
+        rows: rows.collect(),
+    }
+}
+
+/// A row per unit and required guide: its status, and the reason when the
+/// unit excluded it.
+fn guides_table(
+    report: &Coverage,
+    t: &crate::theme::Text,
+    title: impl Fn(&str) -> String,
+) -> Table {
+    let head = [
+        &t.report_unit,
+        &t.report_slug,
+        &t.report_guide,
+        &t.report_guide_slug,
+        &t.report_status,
+        &t.report_reason,
+    ];
+    let status = |c: Cell| match c {
+        Cell::Published => &t.cell_published,
+        Cell::Overridden => &t.cell_overridden,
+        Cell::Excluded => &t.cell_excluded,
+        Cell::Missing | Cell::NotRequired => &t.cell_missing,
+    };
+    let mut rows = Vec::new();
+    for u in &report.units {
+        let cells = report.required_guides.iter().zip(&u.cells);
+        for (slug, cell) in cells.filter(|(_, c)| **c != Cell::NotRequired) {
+            let reason = u
+                .excluded
+                .iter()
+                .find(|x| x.slug == *slug)
+                .map(|x| x.reason);
+            rows.push(vec![
+                Value::from(u.name),
+                Value::from(u.slug),
+                Value::from(title(slug)),
+                Value::from(*slug),
+                Value::from(status(*cell).as_str()),
+                Value::from(reason),
+            ]);
+        }
+    }
+    Table {
+        name: t.report_sheet_guides.clone(),
+        head: head.map(String::clone).to_vec(),
+        rows,
+    }
+}
+
 /// The report: required guides as columns, a row per unit (by kind, then
 /// name), every guide's freshness, and totals.
 fn coverage<'a>(
@@ -208,20 +357,23 @@ fn coverage<'a>(
         .collect();
     columns.sort_unstable();
     columns.dedup();
+    let not_set_up = not_set_up(sh);
     let mut units: Vec<UnitRow> = sites
         .iter()
         .map(|site| unit_row(site, sh, &columns, diagnostics))
+        .chain(not_set_up.iter().map(|r| row_without_site(r, sh, &columns)))
         .collect();
     sh.collation.sort_by_key(&mut units, |r| r.name);
     units.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
-    let not_set_up = not_set_up(sh);
+    let with_site = || units.iter().filter(|u| u.site);
     let totals = Totals {
         registered: p.registry.units.len(),
         not_set_up: not_set_up.len(),
-        units: units.len(),
-        complete_units: units.iter().filter(|u| u.complete).count(),
-        required_cells: units.iter().map(|u| u.required).sum(),
-        published_cells: units.iter().map(|u| u.published_required).sum(),
+        units: with_site().count(),
+        complete_units: with_site().filter(|u| u.complete).count(),
+        required_cells: with_site().map(|u| u.required).sum(),
+        published_cells: with_site().map(|u| u.published_required).sum(),
+        excluded_cells: with_site().map(|u| u.excluded.len()).sum(),
         not_printed: units.iter().map(|u| u.not_printed.len()).sum(),
         unpublished: units.iter().map(|u| u.unpublished.len()).sum::<usize>()
             + p.withheld_pages.len(),
@@ -286,18 +438,33 @@ fn unit_row<'a>(
                 site.is_override(slug),
             ) {
                 (false, _, _) => Cell::NotRequired,
-                (true, false, _) => Cell::Missing,
                 (true, true, true) => Cell::Overridden,
                 (true, true, false) => Cell::Published,
+                (true, false, _) if u.excludes(slug) => Cell::Excluded,
+                (true, false, _) => Cell::Missing,
             }
         })
         .collect();
     let required = cells.iter().filter(|c| **c != Cell::NotRequired).count();
-    let missing: Vec<&str> = columns
-        .iter()
-        .zip(&cells)
-        .filter(|(_, c)| **c == Cell::Missing)
-        .map(|(s, _)| *s)
+    let with = |cell: Cell| -> Vec<&'a str> {
+        columns
+            .iter()
+            .zip(&cells)
+            .filter(|(_, c)| **c == cell)
+            .map(|(s, _)| *s)
+            .collect()
+    };
+    let missing = with(Cell::Missing);
+    let excluded: Vec<Excluded> = with(Cell::Excluded)
+        .into_iter()
+        .filter_map(|slug| {
+            let x = u.exclusion(slug)?;
+            Some(Excluded {
+                slug,
+                title: p.guide(slug).map_or(slug, |g| g.doc.meta.title.as_str()),
+                reason: x.reason.as_deref().unwrap_or_default(),
+            })
+        })
         .collect();
     // The unit's guides that have (true) or lack (false) a central one.
     let with_central = |central: bool| -> Vec<&'a str> {
@@ -312,10 +479,18 @@ fn unit_row<'a>(
         name: &u.data.short_name,
         kind: &u.data.kind,
         kind_name: p.kind_name(&u.data.kind),
-        url: format!("../{}/index.html", u.slug),
+        site: true,
+        registered: p.registry.units.iter().any(|r| r.slug == u.slug),
+        url: Some(format!("../{}/index.html", u.slug)),
         required,
-        published_required: required - missing.len(),
+        published_required: required - missing.len() - excluded.len(),
         complete: missing.is_empty(),
+        excluded,
+        leaflets: (sh.media == crate::options::Media::Build).then(|| {
+            let (made, failed) = sh.leaflets.count(&u.slug);
+            LeafletCount { made, failed }
+        }),
+        messages: super::messages::ready(p).count(),
         guides: site.guides.len(),
         own_guides: with_central(false),
         overridden: with_central(true),
@@ -340,6 +515,48 @@ fn unit_row<'a>(
                 why,
             })
             .collect(),
+    }
+}
+
+/// A registered unit with no site: every guide its kind requires is
+/// missing, and nothing was made for it.
+fn row_without_site<'a>(r: &NotSetUp<'a>, sh: &Shared<'a>, columns: &[&'a str]) -> UnitRow<'a> {
+    let p = sh.project;
+    let cells: Vec<Cell> = columns
+        .iter()
+        .map(|slug| match p.is_required(r.kind, slug) {
+            true => Cell::Missing,
+            false => Cell::NotRequired,
+        })
+        .collect();
+    let missing: Vec<&str> = columns
+        .iter()
+        .copied()
+        .filter(|slug| p.is_required(r.kind, slug))
+        .collect();
+    UnitRow {
+        slug: r.slug,
+        name: r.name,
+        kind: r.kind,
+        kind_name: r.kind_name,
+        site: false,
+        registered: true,
+        url: None,
+        required: missing.len(),
+        published_required: 0,
+        complete: missing.is_empty(),
+        guides: 0,
+        own_guides: Vec::new(),
+        overridden: Vec::new(),
+        missing,
+        excluded: Vec::new(),
+        leaflets: None,
+        messages: 0,
+        warnings: 0,
+        cells,
+        upcoming: Vec::new(),
+        unpublished: Vec::new(),
+        not_printed: Vec::new(),
     }
 }
 
