@@ -229,3 +229,96 @@ fn a_full_build_counts_each_units_leaflets() {
     g.build_ok();
     assert!(row(&json(&g), "phuong-ba-dinh")["leaflets"].is_null());
 }
+
+/// The version the build asks a unit's copy to record, from its hint.
+fn asked_version(ds: &[sotay::Diagnostic], needle: &str) -> String {
+    let hint = find_diag(ds, needle).hint.clone().unwrap_or_default();
+    let start = hint
+        .find("based_on: \"")
+        .expect("the hint names the version")
+        + 11;
+    hint[start..start + 8].to_owned()
+}
+
+fn to_review(f: &Fixture) -> Vec<serde_json::Value> {
+    row(&json(f), "xa-ba-vi")["to_review"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_units_copy_that_falls_out_of_step_with_the_central_guide_is_flagged() {
+    // The fixture's xã Ba Vì has its own copy of tạm trú; here it says
+    // nothing about which central version it copies.
+    let f = Fixture::html_only();
+    let copy = "content/units/xa-ba-vi/guides/dang-ky-tam-tru.md";
+    let text = std::fs::read_to_string(f.root().join(copy)).unwrap();
+    let unsaid: String = text
+        .lines()
+        .filter(|l| !l.starts_with("based_on:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    f.write(copy, &unsaid);
+    let report = f.build_ok();
+    let version = asked_version(&report.diagnostics, "does not say which version");
+    let review = to_review(&f);
+    assert_eq!(review.len(), 1);
+    assert!(review[0]["based_on"].is_null());
+    assert_eq!(review[0]["current"], version.as_str());
+
+    // Brought in step: no warning, nothing to review.
+    let in_step = unsaid.replacen("---\n", &format!("---\nbased_on: \"{version}\"\n"), 1);
+    f.write(copy, &in_step);
+    let report = f.build_ok();
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("based_on")
+                || d.message.contains("version of `dang-ky-tam-tru`")),
+        "{}",
+        common::render(&report.diagnostics)
+    );
+    assert!(to_review(&f).is_empty());
+
+    // The city edits the central guide: the copy is flagged again, at its
+    // based_on line, with the new version to write once reviewed.
+    let central = "content/guides/cu-tru/dang-ky-tam-tru.md";
+    let text = std::fs::read_to_string(f.root().join(central)).unwrap();
+    f.write(
+        central,
+        &text.replace("Trên Cổng.", "Trên Cổng Dịch vụ công quốc gia."),
+    );
+    let report = f.build_ok();
+    let d = find_diag(
+        &report.diagnostics,
+        "has changed since this unit's version was based on it",
+    );
+    assert_eq!(at(d).0, copy);
+    assert_eq!(at(d).1, line_of(&in_step, "based_on:"));
+    let now = asked_version(&report.diagnostics, "has changed since");
+    assert_ne!(now, version);
+    let review = to_review(&f);
+    assert_eq!(review[0]["based_on"], version.as_str());
+    assert_eq!(review[0]["current"], now.as_str());
+    let html = common::text_of(&f.read_out("bao-cao/index.html"));
+    assert!(
+        html.contains(&format!("(dang-ky-tam-tru) {version} {now}")),
+        "{html}"
+    );
+}
+
+#[test]
+fn based_on_outside_a_units_copy_of_a_central_guide_is_an_error() {
+    let f = Fixture::html_only();
+    let path = "content/guides/cu-tru/dang-ky-tam-tru.md";
+    let text = std::fs::read_to_string(f.root().join(path)).unwrap();
+    f.write(
+        path,
+        &text.replacen("---\n", "---\nbased_on: \"12345678\"\n", 1),
+    );
+    let ds = f.build_err();
+    let d = find_diag(&ds, "based_on applies only to a unit's version");
+    assert_eq!(at(d), (path.to_owned(), 2, 12));
+}

@@ -1032,6 +1032,7 @@ fn validate_units(p: &Project, k: &Known, sink: &Sink) -> BTreeMap<String, Strin
                 .hint("add a unit file, e.g. content/units/phuong-ba-dinh.yaml (see README.md)"),
         );
     }
+    super::versions::check(p, sink);
     let mut colours = BTreeMap::new();
     for u in &p.units {
         check_unit_fields(k, u, sink);

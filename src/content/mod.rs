@@ -12,6 +12,7 @@ pub mod placeholders;
 mod publish;
 pub mod registry;
 pub mod source;
+pub mod versions;
 
 pub use date::Date;
 pub use fee::{Fee, FeeChannel, Rate};

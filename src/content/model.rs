@@ -468,6 +468,10 @@ pub struct GuideMeta {
     /// `print: false`: no leaflet and no handbook entry (staff procedures).
     #[serde(default = "yes")]
     pub print: bool,
+    /// In a unit's version of a central guide: the central guide's version
+    /// it was last brought in step with (`content::versions`).
+    #[serde(default)]
+    pub based_on: Option<String>,
 }
 
 fn yes() -> bool {
@@ -516,6 +520,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("publish_until", false),
     Key("leaflet", false),
     Key("print", false),
+    Key("based_on", false),
 ];
 
 /// `handled_by:` in a guide: the units whose own desk receives the

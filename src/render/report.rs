@@ -59,6 +59,8 @@ struct UnitRow<'a> {
     leaflets: Option<LeafletCount>,
     /// Message templates prepared for the unit (`tin-nhan/`).
     messages: usize,
+    /// Its versions of central guides not known to agree with them.
+    to_review: Vec<ToReview<'a>>,
     warnings: usize,
     cells: Vec<Cell>,
     /// Fee changes in its published guides within `check.look_ahead_days`.
@@ -75,6 +77,16 @@ struct Excluded<'a> {
     slug: &'a str,
     title: &'a str,
     reason: &'a str,
+}
+
+/// A unit's version of a central guide that changed since, or that never
+/// said which version it copies (`based_on` none).
+#[derive(Serialize)]
+struct ToReview<'a> {
+    slug: &'a str,
+    title: &'a str,
+    based_on: Option<&'a str>,
+    current: String,
 }
 
 #[derive(Serialize, Clone, Copy)]
@@ -128,6 +140,8 @@ struct Totals {
     published_cells: usize,
     /// Required (unit, guide) pairs excluded with a reason.
     excluded_cells: usize,
+    /// Unit versions of central guides to review.
+    to_review: usize,
     /// Unit-guide pairs and free pages not published (see `Unpublished`).
     unpublished: usize,
     /// (unit, guide) pairs published on the web only (`print: false`).
@@ -265,6 +279,7 @@ fn units_table(report: &Coverage, t: &crate::theme::Text) -> Table {
         &t.report_leaflets_col,
         &t.report_leaflets_failed_col,
         &t.report_messages_col,
+        &t.report_to_review_col,
         &t.report_warnings,
         &t.report_date_col,
     ];
@@ -282,6 +297,7 @@ fn units_table(report: &Coverage, t: &crate::theme::Text) -> Table {
             Value::from(u.leaflets.map(|l| l.made)),
             Value::from(u.leaflets.map(|l| l.failed)),
             Value::from(u.messages),
+            Value::from(u.to_review.len()),
             Value::from(u.warnings),
             Value::from(report.date.as_str()),
         ]
@@ -374,6 +390,7 @@ fn coverage<'a>(
         required_cells: with_site().map(|u| u.required).sum(),
         published_cells: with_site().map(|u| u.published_required).sum(),
         excluded_cells: with_site().map(|u| u.excluded.len()).sum(),
+        to_review: with_site().map(|u| u.to_review.len()).sum(),
         not_printed: units.iter().map(|u| u.not_printed.len()).sum(),
         unpublished: units.iter().map(|u| u.unpublished.len()).sum::<usize>()
             + p.withheld_pages.len(),
@@ -491,6 +508,15 @@ fn unit_row<'a>(
             LeafletCount { made, failed }
         }),
         messages: super::messages::ready(p).count(),
+        to_review: crate::content::versions::out_of_step(p, u)
+            .into_iter()
+            .map(|o| ToReview {
+                slug: &o.copy.doc.slug,
+                title: &o.copy.doc.meta.title,
+                based_on: o.based_on,
+                current: o.current,
+            })
+            .collect(),
         guides: site.guides.len(),
         own_guides: with_central(false),
         overridden: with_central(true),
@@ -552,6 +578,7 @@ fn row_without_site<'a>(r: &NotSetUp<'a>, sh: &Shared<'a>, columns: &[&'a str]) 
         excluded: Vec::new(),
         leaflets: None,
         messages: 0,
+        to_review: Vec::new(),
         warnings: 0,
         cells,
         upcoming: Vec::new(),

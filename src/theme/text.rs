@@ -100,6 +100,7 @@ pub struct Text {
     pub report_leaflets_col: String,
     pub report_leaflets_failed_col: String,
     pub report_messages_col: String,
+    pub report_to_review_col: String,
     pub report_warnings: String,
     pub report_date_col: String,
     pub report_guide: String,
