@@ -175,7 +175,32 @@ struct Coverage<'a> {
     unpublished_pages: Vec<Unpublished<'a>>,
     /// Registered units without a site, by kind, then name.
     not_set_up: Vec<NotSetUp<'a>>,
+    /// Per results dataset, which units gave their figures for each of the
+    /// latest months.
+    results: Vec<Reporting<'a>>,
     totals: Totals,
+}
+
+/// How many of the latest months the report shows per dataset.
+const REPORTING_MONTHS: usize = 6;
+
+/// Which units have reported their figures, month by month.
+#[derive(Serialize)]
+struct Reporting<'a> {
+    dataset: &'a str,
+    title: &'a str,
+    /// The latest months any unit or the city reported, oldest first.
+    months: Vec<&'a str>,
+    /// Per month, how many units reported.
+    counts: Vec<usize>,
+    units: Vec<UnitReporting<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnitReporting<'a> {
+    slug: &'a str,
+    name: &'a str,
+    reported: Vec<bool>,
 }
 
 /// The coverage report of every unit, written last: it counts the
@@ -382,6 +407,7 @@ fn coverage<'a>(
     sh.collation.sort_by_key(&mut units, |r| r.name);
     units.sort_by_key(|r| p.site.unit_kinds.iter().position(|(k, _)| k == r.kind));
     let with_site = || units.iter().filter(|u| u.site);
+    let results = sh.datasets.iter().map(|d| reporting(d, &units)).collect();
     let totals = Totals {
         registered: p.registry.units.len(),
         not_set_up: not_set_up.len(),
@@ -411,7 +437,34 @@ fn coverage<'a>(
             })
             .collect(),
         not_set_up,
+        results,
         totals,
+    }
+}
+
+/// Who reported each of the dataset's latest months: every unit with a
+/// site, in the report's order.
+fn reporting<'a>(d: &'a crate::data::Dataset, units: &[UnitRow<'a>]) -> Reporting<'a> {
+    let all = d.months();
+    let months = all[all.len().saturating_sub(REPORTING_MONTHS)..].to_vec();
+    let units: Vec<UnitReporting> = units
+        .iter()
+        .filter(|u| u.site)
+        .map(|u| UnitReporting {
+            slug: u.slug,
+            name: u.name,
+            reported: months.iter().map(|m| d.reported(u.slug, m)).collect(),
+        })
+        .collect();
+    let counts = (0..months.len())
+        .map(|i| units.iter().filter(|u| u.reported[i]).count())
+        .collect();
+    Reporting {
+        dataset: &d.slug,
+        title: &d.spec.title,
+        months,
+        counts,
+        units,
     }
 }
 
