@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assets;
 pub mod charts;
+pub mod chatbot;
 pub mod docs;
 pub mod embed;
 pub mod feeds;
