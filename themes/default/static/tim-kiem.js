@@ -81,7 +81,11 @@
       if (!inT && !inQ && !inS && !inB) return 0;
       score += (inT ? 10 : 0) + (inQ ? 6 : 0) + (inS ? 4 : 0) + (inB ? 1 : 0);
     }
-    if (has(x.t, t.f)) score += 20; else if (inAny(x.q, t.f)) score += 12; else if (has(x.s, t.f)) score += 6;
+    // The whole query in the title, more so in a short title ("Đăng ký
+    // thường trú" before a title that also names thường trú among others).
+    if (has(x.t, t.f)) score += 20 + 10 * t.f.length / x.t.length;
+    else if (inAny(x.q, t.f)) score += 12;
+    else if (has(x.s, t.f)) score += 6;
     if (t.l && x.lt.indexOf(t.l) !== -1) score += 40;
     else if (t.l && anyContains(x.lq, t.l)) score += 20;
     else if (t.l && x.ls.indexOf(t.l) !== -1) score += 10;
