@@ -1,7 +1,7 @@
 //! CSV for Excel, the way every sheet sotay writes should be: UTF-8 with a
 //! BOM (Excel reads Vietnamese right only then), CRLF rows, and text cells
-//! that cannot start a formula. A leaf: the chatbot file uses it; the
-//! message export and the print orders write the same form by hand.
+//! that cannot start a formula. A leaf: the chatbot file and the message
+//! export use it; the print orders still write the same form by hand.
 
 /// A CSV writer into memory that starts with the BOM and ends rows in CRLF.
 pub fn writer() -> csv::Writer<Vec<u8>> {
