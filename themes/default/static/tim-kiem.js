@@ -74,22 +74,22 @@
   }
 
   function score(x, t) {
-    var terms = t.f.split(" ").filter(Boolean), score = 0;
+    var terms = t.f.split(" ").filter(Boolean), total = 0;
     if (!terms.length) return 0;
     for (var i = 0; i < terms.length; i++) {
       var w = terms[i], inT = has(x.t, w), inQ = inAny(x.q, w), inS = has(x.s, w), inB = has(x.b, w);
       if (!inT && !inQ && !inS && !inB) return 0;
-      score += (inT ? 10 : 0) + (inQ ? 6 : 0) + (inS ? 4 : 0) + (inB ? 1 : 0);
+      total += (inT ? 10 : 0) + (inQ ? 6 : 0) + (inS ? 4 : 0) + (inB ? 1 : 0);
     }
     // The whole query in the title, more so in a short title ("Đăng ký
     // thường trú" before a title that also names thường trú among others).
-    if (has(x.t, t.f)) score += 20 + 10 * t.f.length / x.t.length;
-    else if (inAny(x.q, t.f)) score += 12;
-    else if (has(x.s, t.f)) score += 6;
-    if (t.l && x.lt.indexOf(t.l) !== -1) score += 40;
-    else if (t.l && anyContains(x.lq, t.l)) score += 20;
-    else if (t.l && x.ls.indexOf(t.l) !== -1) score += 10;
-    return score * t.w;
+    if (has(x.t, t.f)) total += 20 + 10 * t.f.length / x.t.length;
+    else if (inAny(x.q, t.f)) total += 12;
+    else if (has(x.s, t.f)) total += 6;
+    if (t.l && x.lt.indexOf(t.l) !== -1) total += 40;
+    else if (t.l && anyContains(x.lq, t.l)) total += 20;
+    else if (t.l && x.ls.indexOf(t.l) !== -1) total += 10;
+    return total * t.w;
   }
 
   function rank(q) {
