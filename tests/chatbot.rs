@@ -104,6 +104,8 @@ fn the_knowledge_file_validates_against_its_schema() {
 fn an_entry_carries_questions_answer_steps_link_and_hotline() {
     let f = fixture(400);
     f.build_ok();
+    let text = f.read_out("phuong-ba-dinh/api/v1/hoi-dap.json");
+    assert_eq!(text.nfc().collect::<String>(), text, "NFC");
     let file = json(&f, "phuong-ba-dinh");
     let e = entry(&file, "dang-ky-khai-sinh");
     // The title first, then the editor's questions in NFC; the third
@@ -271,6 +273,17 @@ fn bad_questions_synonyms_and_lengths_are_errors_at_their_line() {
         at(d).1,
         line_of(&guide, "  - \"đăng ký khai sinh trực tuyến")
     );
+    // Bounds: more than 30 questions is an error at the key.
+    let many: String = (0..31).map(|i| format!("  - \"câu hỏi {i}\"\n")).collect();
+    let guide = KHAI_SINH.replace(
+        "audiences: [nguoi-dan]\n",
+        &format!("audiences: [nguoi-dan]\nquestions:\n{many}"),
+    );
+    let g2 = Fixture::html_only();
+    g2.write("content/guides/ho-tich/dang-ky-khai-sinh.md", &guide);
+    let d2 = g2.build_err();
+    let d = find_diag(&d2, "31 questions; at most 30");
+    assert_eq!(at(d).1, line_of(&guide, "questions:"));
     // Each problem once.
     assert_eq!(
         ds.iter()
