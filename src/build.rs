@@ -362,6 +362,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::forms::Forms),
         Box::new(render::api::Api),
         Box::new(render::search::Search),
+        Box::new(render::chatbot::Chatbot),
         Box::new(render::embed::Embed),
         Box::new(render::messages::Messages),
         Box::new(render::short::ShortLinks),

@@ -29,6 +29,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod shard;
+pub mod sheet;
 pub mod shortlinks;
 pub mod text;
 pub mod theme;

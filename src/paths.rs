@@ -116,6 +116,12 @@ pub fn api_guide(slug: &str) -> String {
     format!("{API_DIR}/huong-dan/{slug}.json")
 }
 
+/// The chatbot knowledge file (`render::chatbot`) in the API folder, and
+/// the JSON Schema it names.
+pub const CHATBOT_JSON: &str = "api/v1/hoi-dap.json";
+pub const CHATBOT_CSV: &str = "api/v1/hoi-dap.csv";
+pub const CHATBOT_SCHEMA: &str = "api/v1/hoi-dap.schema.json";
+
 /// Print: the download page, and each PDF (press variants in `nha-in/`).
 pub const PRINT_INDEX: &str = "in-an/index.html";
 pub fn leaflet(guide: &str, format: &str, press: bool) -> String {

@@ -175,6 +175,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     check_lengths(&project, sink);
     super::publish::check_schedules(&project, sink);
     super::placeholders::check(&project, sink);
+    super::asking::check(&project, sink);
     Some(project)
 }
 

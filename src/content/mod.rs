@@ -1,6 +1,7 @@
 //! The content tree: loading `content/` into typed values, with every problem
 //! reported as a located diagnostic.
 
+pub mod asking;
 pub mod date;
 pub mod fee;
 pub mod forms;

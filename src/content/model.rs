@@ -49,6 +49,39 @@ pub struct SiteConfig {
     /// Settings of the PDFs (`print:`).
     #[serde(default)]
     pub print: PrintConfig,
+    /// How people ask (`search:`): synonyms and abbreviations for the
+    /// search page and the chatbot file.
+    #[serde(default)]
+    pub search: SearchConfig,
+    /// The chatbot knowledge file (`chatbot:`, `api/v1/hoi-dap.*`).
+    #[serde(default)]
+    pub chatbot: ChatbotConfig,
+}
+
+/// `search:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// What people type -> the words the guides use, in the order written:
+    /// `cccd: [căn cước công dân, căn cước]`. A query holding the key also
+    /// searches for each of its words (checked by `content::asking`).
+    #[serde(deserialize_with = "ordered_map")]
+    pub synonyms: Vec<(String, Vec<String>)>,
+}
+
+/// `chatbot:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChatbotConfig {
+    /// The longest short answer, in characters (a Zalo OA text reply, a
+    /// chat bubble): summary, then fee, time and place while they fit.
+    pub answer_chars: usize,
+}
+
+impl Default for ChatbotConfig {
+    fn default() -> Self {
+        Self { answer_chars: 400 }
+    }
 }
 
 /// `print:` in site.yaml.
@@ -204,6 +237,8 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print_shop", false),
     Key("outputs", false),
     Key("print", false),
+    Key("search", false),
+    Key("chatbot", false),
 ];
 
 fn default_theme() -> String {
@@ -472,6 +507,11 @@ pub struct GuideMeta {
     /// it was last brought in step with (`content::versions`).
     #[serde(default)]
     pub based_on: Option<String>,
+    /// Questions as citizens type them ("làm giấy khai sinh online thế
+    /// nào"): plain text, NFC like every text read; search and the chatbot
+    /// file carry them (checked by `content::asking`).
+    #[serde(default)]
+    pub questions: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -521,6 +561,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("leaflet", false),
     Key("print", false),
     Key("based_on", false),
+    Key("questions", false),
 ];
 
 /// `handled_by:` in a guide: the units whose own desk receives the

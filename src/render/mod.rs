@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assets;
 pub mod charts;
+pub mod chatbot;
 pub mod docs;
 pub mod embed;
 pub mod feeds;
@@ -17,7 +18,6 @@ pub mod orders;
 pub mod pages;
 pub mod report;
 pub mod search;
-pub mod sheet;
 pub mod short;
 pub mod views;
 

@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
-use super::sheet::{Table, Value};
 use super::views::SiteView;
 use super::{Rendered, Renderer, Shared, Stage, Stats, Units, one};
 use crate::content::Withheld;
 use crate::diag::{Diagnostic, Severity};
 use crate::output::{Depends, Output};
 use crate::resolve::UnitSite;
+use crate::sheet::{Table, Value};
 
 pub const DIR: &str = crate::paths::REPORT_DIR;
 
@@ -276,7 +276,7 @@ fn spreadsheets(sh: &Shared, report: &Coverage, out: &Output) -> Result<(), Diag
         tables[1].csv()
     })?;
     out.emit(crate::paths::REPORT_XLSX, Depends::Loose, || {
-        super::sheet::workbook(&t.report_title, sh.date, &tables)
+        crate::sheet::workbook(&t.report_title, sh.date, &tables)
     })
 }
 

@@ -150,6 +150,11 @@ pub struct Text {
     /// A task list's ticked and unticked boxes, for screen readers.
     pub task_done: String,
     pub task_todo: String,
+    // The chatbot file's short answer (`render::chatbot`) after the
+    // summary: `{text}` the fee on the build date, the time, the place.
+    pub chatbot_fee: String,
+    pub chatbot_time: String,
+    pub chatbot_where: String,
 }
 
 impl Text {

@@ -1,12 +1,31 @@
-//! Tables for the city office's spreadsheets: one table written as CSV
-//! (UTF-8 with BOM and CRLF, so Excel opens Vietnamese text) and, with
-//! others, as an XLSX workbook. Both come from the same rows, so the two
-//! files never disagree.
+//! Sheets for Excel, the way every one sotay writes should be. CSV: UTF-8
+//! with a BOM (Excel reads Vietnamese right only then), CRLF rows, and text
+//! cells that cannot start a formula. XLSX: tables as the tabs of one
+//! workbook (rust_xlsxwriter), dated by the build so the bytes repeat. The
+//! chatbot file, the message export, the print orders and the coverage
+//! report use it.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use crate::content::Date;
 use crate::diag::Diagnostic;
+
+/// A CSV writer into memory that starts with the BOM and ends rows in CRLF.
+pub fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec())
+}
+
+/// A text cell Excel keeps as text: one that would start a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets an apostrophe first.
+pub fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
 
 /// One cell: text, or a number Excel can sum.
 #[derive(Debug, Clone)]
@@ -74,25 +93,13 @@ where
     C: IntoIterator<Item = String>,
 {
     let bad = |e: csv::Error| Diagnostic::error(format!("CSV: {e}"));
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut csv = writer();
     csv.write_record(head).map_err(bad)?;
     for row in rows {
         csv.write_record(row).map_err(bad)?;
     }
     csv.into_inner()
         .map_err(|e| Diagnostic::error(format!("CSV: {e}")))
-}
-
-/// A text cell Excel shows as text: one that would start a formula (`=`,
-/// `+`, `-`, `@`) gets an apostrophe first.
-pub fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// The tables as one workbook, a tab each, heads bold and frozen. Its
@@ -140,4 +147,21 @@ fn sheet_name(name: &str) -> String {
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
         .take(31)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_has_the_bom_crlf_and_no_formulas() {
+        let mut w = writer();
+        w.write_record([cell("=1+1"), cell("Căn cước"), cell("a\nb")])
+            .unwrap();
+        let bytes = w.into_inner().unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}'=1+1,Căn cước,\"a\nb\"\r\n"
+        );
+    }
 }
