@@ -48,6 +48,7 @@ impl Phase {
             Phase::Render(Stage::Print) => "print",
             Phase::Render(Stage::Pictures) => "visuals",
             Phase::Render(Stage::City) => "hub",
+            Phase::Render(Stage::Stamp) => "stamp",
             Phase::Write => "write",
         }
     }
@@ -334,11 +335,19 @@ fn run_stages(
     let renderers = renderers();
     let mut stats = Stats::default();
     // Print first: a guide page links only the leaflets print could make.
-    for stage in [Stage::Print, Stage::Pages, Stage::Pictures, Stage::City] {
+    // The stamp last: it hashes what the others wrote into each unit.
+    let stages = [
+        Stage::Print,
+        Stage::Pages,
+        Stage::Pictures,
+        Stage::City,
+        Stage::Stamp,
+    ];
+    for stage in stages {
         let runs = match stage {
             Stage::Print | Stage::Pictures => opts.media == Media::Build,
             Stage::City => opts.scope.makes_city(),
-            Stage::Pages => true,
+            Stage::Pages | Stage::Stamp => true,
         };
         if runs {
             let of_stage: Vec<&dyn Renderer> = renderers
@@ -372,6 +381,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::charts::CityResults),
         Box::new(render::orders::Orders),
         Box::new(render::report::Report),
+        Box::new(render::stamp::BuildStamp),
     ]
 }
 

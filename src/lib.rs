@@ -22,6 +22,7 @@ pub mod messages;
 pub mod options;
 pub mod output;
 pub mod paths;
+pub mod proof;
 pub mod print;
 pub mod refs;
 pub mod render;
@@ -31,6 +32,7 @@ pub mod serve;
 pub mod shard;
 pub mod shortlinks;
 pub mod text;
+pub mod verify;
 pub mod theme;
 pub mod visual;
 

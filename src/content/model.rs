@@ -249,6 +249,10 @@ pub struct UnitFile {
     /// Overrides site.yaml's `outputs:` for this unit.
     #[serde(default)]
     pub outputs: OutputsConfig,
+    /// The page of the unit's own portal (e.g. in a city CMS) that should
+    /// carry the guides, through a widget or a link: `sotay verify` checks it.
+    #[serde(default)]
+    pub portal_page: Option<String>,
 }
 
 pub const UNIT_KEYS: &[Key] = &[
@@ -268,6 +272,7 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("popular", false),
     Key("print_shop", false),
     Key("outputs", false),
+    Key("portal_page", false),
 ];
 
 /// `content/print/<slug>.yaml`: what one print shop needs in a press PDF.
