@@ -92,7 +92,10 @@ fn file_list(files: &[(String, Hash)]) -> FileList {
     sorted.dedup_by(|a, b| a.0 == b.0);
     let mut h = Hasher::default();
     for (rel, hash) in &sorted {
-        h.update(rel.as_bytes()).update(&[0]).update(hash).update(b"\n");
+        h.update(rel.as_bytes())
+            .update(&[0])
+            .update(hash)
+            .update(b"\n");
     }
     FileList {
         count: sorted.len(),
@@ -234,10 +237,25 @@ mod tests {
     #[test]
     fn the_file_list_hash_ignores_order_and_the_stamp_but_not_bytes() {
         let a = ("index.html".to_owned(), crate::hash::short(b"home"));
-        let b = ("huong-dan/x/index.html".to_owned(), crate::hash::short(b"x"));
+        let b = (
+            "huong-dan/x/index.html".to_owned(),
+            crate::hash::short(b"x"),
+        );
         let stamp = (crate::paths::STAMP.to_owned(), crate::hash::short(b"s"));
-        let one = Stamp::new("u", "https://e/u/", "2026-11-29", "f", &[a.clone(), b.clone()]);
-        let two = Stamp::new("u", "https://e/u/", "2026-11-29", "f", &[b.clone(), stamp, a.clone()]);
+        let one = Stamp::new(
+            "u",
+            "https://e/u/",
+            "2026-11-29",
+            "f",
+            &[a.clone(), b.clone()],
+        );
+        let two = Stamp::new(
+            "u",
+            "https://e/u/",
+            "2026-11-29",
+            "f",
+            &[b.clone(), stamp, a.clone()],
+        );
         assert_eq!(one, two);
         assert_eq!(one.files.count, 2);
         let edited = ("index.html".to_owned(), crate::hash::short(b"home!"));

@@ -317,9 +317,11 @@ impl<'k> Output<'k> {
         let mut files = self.staging.made_under(&prefix);
         for (name, g) in &self.reuse.previous.groups {
             if name.starts_with(&prefix) && self.reuse.was_kept(name) {
-                files.extend(g.files.iter().filter_map(|(rel, e)| {
-                    Some((rel.strip_prefix(&prefix)?.to_owned(), e.hash))
-                }));
+                files.extend(
+                    g.files.iter().filter_map(|(rel, e)| {
+                        Some((rel.strip_prefix(&prefix)?.to_owned(), e.hash))
+                    }),
+                );
             }
         }
         files

@@ -107,7 +107,9 @@ fn targets<'p>(project: &'p Project, opts: &VerifyOptions, sink: &Sink) -> Vec<T
             .map_or("the units are the files in content/units/".into(), |c| {
                 format!("did you mean `{c}`?")
             });
-        sink.push(Diagnostic::error(format!("no unit `{u}` (no content/units/{u}.yaml)")).hint(hint));
+        sink.push(
+            Diagnostic::error(format!("no unit `{u}` (no content/units/{u}.yaml)")).hint(hint),
+        );
     }
     project
         .units
@@ -115,7 +117,9 @@ fn targets<'p>(project: &'p Project, opts: &VerifyOptions, sink: &Sink) -> Vec<T
         .filter(|u| opts.units.is_empty() || opts.units.contains(&u.slug))
         .filter_map(|unit| {
             let dir = opts.out.join(&unit.slug);
-            let stamp = local_stamp(&dir, &unit.slug).map_err(|d| sink.push(d)).ok()?;
+            let stamp = local_stamp(&dir, &unit.slug)
+                .map_err(|d| sink.push(d))
+                .ok()?;
             Some(Target {
                 unit,
                 expected: stamp,
@@ -307,8 +311,9 @@ fn record(results: &Results, opts: &VerifyOptions) -> Result<(), Diagnostic> {
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
-        .hint("check that the folder can be written, or choose another path with --results / --history")
+    Diagnostic::error(format!("cannot write {}: {e}", path.display())).hint(
+        "check that the folder can be written, or choose another path with --results / --history",
+    )
 }
 
 /// Write through a temporary file renamed into place, so a reader (the

@@ -72,7 +72,8 @@ mod tests {
         let f = find(link, base);
         assert_eq!(f.len(), 1);
         assert_eq!(state(&f), PortalState::Links);
-        let component = r#"<sotay-guide src="//e.vn/phuong-a/api/v1/huong-dan/k.json"></sotay-guide>"#;
+        let component =
+            r#"<sotay-guide src="//e.vn/phuong-a/api/v1/huong-dan/k.json"></sotay-guide>"#;
         assert_eq!(state(&find(component, base)), PortalState::Embeds);
         assert_eq!(
             state(&find("<p>https://e.vn/phuong-a/ in text</p>", base)),
