@@ -200,8 +200,23 @@ fn nothing_changed(opts: &BuildOptions, keys: &Keys, clock: &Clock) -> Option<Bu
         return None;
     }
     let previous = crate::output::previous_marker(&opts.out)?;
-    let report = unchanged_report(&previous, &keys.fingerprint, clock)?;
+    let report = unchanged_report(&previous, &inputs_fact(opts, keys), clock)?;
     crate::output::intact(&opts.out, &opts.root, report.files).then_some(report)
+}
+
+/// The inputs the marker records: every input file, and for a build that
+/// writes the coverage report the latest `sotay verify` results it shows
+/// (kept out of `Keys`, which the build stamps carry: a verify run must not
+/// make the next build's stamps differ).
+fn inputs_fact(opts: &BuildOptions, keys: &Keys) -> String {
+    let results = std::fs::read(opts.root.join(crate::paths::VERIFY_RESULTS));
+    match results {
+        Ok(bytes) if opts.scope.makes_city() => {
+            let h = crate::hash::hex(&crate::hash::short(&bytes));
+            format!("{} verify {h}", keys.fingerprint)
+        }
+        _ => keys.fingerprint.clone(),
+    }
 }
 
 /// Load and check everything; process images. `None` when anything is
@@ -425,7 +440,7 @@ fn commit(
 ) -> Result<(), Diagnostic> {
     let facts = format!(
         "inputs: {}\nunits: {units}\npages: {}\nfiles: {}\nbytes: {}\nwarnings: {}\n",
-        keys.fingerprint,
+        inputs_fact(opts, keys),
         stats.pages,
         out.files(),
         out.bytes(),

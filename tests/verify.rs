@@ -434,6 +434,36 @@ fn verify_classifies_each_portal_and_keeps_a_history() {
             .any(|l| l.starts_with("2026-11-29,xa-ba-vi,older,older-build,2026-11-15,"))
     );
 
+    // The next build's coverage report shows the run; the stamps stay the
+    // same (a verify run is no input of theirs), so the portal stays current.
+    let stamp_before = std::fs::read(p.f.out().join("phuong-ba-dinh/sotay-stamp.json")).unwrap();
+    p.f.build_ok();
+    let stamp_after = std::fs::read(p.f.out().join("phuong-ba-dinh/sotay-stamp.json")).unwrap();
+    assert_eq!(stamp_before, stamp_after);
+    let report: serde_json::Value =
+        serde_json::from_str(&p.f.read_out("bao-cao/bao-cao.json")).unwrap();
+    let verify = &report["verify"];
+    assert_eq!(verify["date"], "2026-11-29");
+    let row = |u: &str| {
+        verify["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["slug"] == u)
+            .unwrap_or_else(|| panic!("no report row for {u}: {verify}"))
+            .clone()
+    };
+    assert_eq!(row("phuong-ba-dinh")["class"], "current");
+    assert_eq!(row("phuong-ba-dinh")["portal"]["state"], "embeds");
+    assert_eq!(row("xa-ba-vi")["served_date"], "2026-11-15");
+    assert_eq!(row("so-thu-nghiem")["reason"], "partial");
+    assert_eq!(row("phuong-treo")["reason"], "timeout");
+    let page = common::text_of(&p.f.read_out("bao-cao/index.html"));
+    assert!(page.contains("Kiểm tra cổng thông tin"), "{page}");
+    assert!(page.contains("Bản cũ, dựng ngày 2026-11-15"), "{page}");
+    assert!(page.contains("Đăng thiếu trang"), "{page}");
+    assert!(page.contains("Có nhúng hướng dẫn"), "{page}");
+
     // Only the current unit: all is well, exit 0; one more row.
     let (status, stdout, _) = sotay(root, &["--unit", "phuong-ba-dinh"]);
     assert_eq!(status, 0, "{stdout}");
