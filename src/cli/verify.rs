@@ -150,7 +150,13 @@ fn print_table(results: &Results, quiet: bool) {
             (None, None) => String::new(),
         };
         let portal = u.portal.as_ref().map_or(String::from("-"), |p| {
-            let kinds: Vec<&str> = p.found.iter().map(|f| f.kind.as_str()).collect();
+            // Which widgets, when it embeds them.
+            let kinds: Vec<&str> = p
+                .found
+                .iter()
+                .map(|f| f.kind.as_str())
+                .filter(|k| *k != "link")
+                .collect();
             match (kinds.is_empty(), &p.reason) {
                 (_, Some(r)) => format!("{} ({r})", code(&p.state)),
                 (true, None) => code(&p.state),
@@ -164,13 +170,9 @@ fn print_table(results: &Results, quiet: bool) {
         );
     }
     let ok = results.units.iter().filter(|u| u.ok()).count();
+    let need = results.units.len() - ok;
     println!(
-        "{ok} of {} units serve this build{}",
-        results.units.len(),
-        if ok == results.units.len() {
-            ""
-        } else {
-            "; the others need action"
-        }
+        "{ok} of {} units serve this build (with their portal page, where one is named); {need} need action",
+        results.units.len()
     );
 }
