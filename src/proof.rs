@@ -109,7 +109,8 @@ fn file_list(files: &[(String, Hash)]) -> FileList {
 pub enum Class {
     /// The stamp of this build, and the guide pages checked are there.
     Current,
-    /// A sotay stamp of this unit from another build (`served` says which).
+    /// A sotay stamp of this unit from another build (`served` says which;
+    /// `reason` is `other-build` when it is not older than the local one).
     Older,
     /// Something else: no stamp, not a sotay stamp of this unit, or a
     /// partial copy (this build's stamp, guide pages missing).
@@ -175,7 +176,8 @@ pub struct UnitResult {
     pub class: Class,
     /// A short code for why (`http-404`, `timeout`, `tls`, `dns`,
     /// `redirect-loop`, `connection`, `no-stamp`, `not-a-stamp`,
-    /// `other-unit`, `partial`, `older-build`), none when current.
+    /// `other-unit`, `partial`, `older-build`, `other-build`), none when
+    /// current.
     pub reason: Option<String>,
     /// The stamp this build wrote, which the portal should serve.
     pub expected_build_id: String,

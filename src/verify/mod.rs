@@ -190,10 +190,7 @@ fn check(client: &Client, t: &Target) -> UnitResult {
         unit: t.unit.slug.clone(),
         base_url: base.clone(),
         class,
-        reason: reason.map(str::to_owned).or_else(|| {
-            // Older builds say so; the date is in `served`.
-            (class == Class::Older).then(|| "older-build".to_owned())
-        }),
+        reason: reason.map(str::to_owned),
         expected_build_id: t.expected.build_id.clone(),
         served,
         fetched,
@@ -246,7 +243,14 @@ fn classify(client: &Client, t: &Target, fetched: &mut Vec<Fetched>) -> Classifi
             build_id: stamp.build_id,
             build_date: stamp.build_date,
         };
-        return (Class::Older, None, Some(served));
+        // Another build: an older one, unless this local build is not the
+        // latest (verify run from a machine with an old `public/`).
+        let why = if served.build_date < t.expected.build_date {
+            "older-build"
+        } else {
+            "other-build"
+        };
+        return (Class::Older, Some(why), Some(served));
     }
     for page in &t.guides {
         if unanswered(&get(format!("{base}{page}"))).is_some() {
@@ -286,7 +290,7 @@ fn status_code(s: u16) -> &'static str {
 fn portal(client: &Client, url: &str, base_url: &str) -> Portal {
     let (state, reason, found) = match client.get(url) {
         Answer::Status(s, body) if (200..300).contains(&s) => {
-            let found = portal::find(&String::from_utf8_lossy(&body), base_url);
+            let found = portal::find(&String::from_utf8_lossy(&body), url, base_url);
             (portal::state(&found), None, found)
         }
         other => {

@@ -6,13 +6,15 @@
 
 use crate::proof::{Found, PortalState};
 
-/// Every widget and link on `html` that points into the unit at `base_url`
-/// (either scheme: a CMS may write http:// or //host/), once each.
-pub fn find(html: &str, base_url: &str) -> Vec<Found> {
+/// Every widget and link on `html` (the page at `page_url`) that points
+/// into the unit at `base_url` (either scheme: a CMS may write http:// or
+/// //host/; or a path from the page's own host), once each.
+pub fn find(html: &str, page_url: &str, base_url: &str) -> Vec<Found> {
     let base = without_scheme(base_url);
     let mut found: Vec<Found> = Vec::new();
     for a in crate::links::attributes(html) {
-        let Some(rest) = without_scheme(a.value.trim()).strip_prefix(base) else {
+        let url = absolute(a.value.trim(), page_url);
+        let Some(rest) = without_scheme(&url).strip_prefix(base) else {
             continue;
         };
         let kind = match (a.tag.as_str(), a.name.as_str()) {
@@ -25,7 +27,7 @@ pub fn find(html: &str, base_url: &str) -> Vec<Found> {
         };
         let f = Found {
             kind: kind.into(),
-            url: a.value.trim().to_owned(),
+            url,
         };
         if !found.contains(&f) {
             found.push(f);
@@ -45,6 +47,16 @@ pub fn state(found: &[Found]) -> PortalState {
     }
 }
 
+/// `url` with a path from the host's root (`/x/`) put on `page_url`'s host.
+fn absolute(url: &str, page_url: &str) -> String {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return url.to_owned();
+    }
+    let host = without_scheme(page_url);
+    let origin_len = page_url.len() - host.len() + host.find('/').unwrap_or(host.len());
+    format!("{}{url}", &page_url[..origin_len])
+}
+
 fn without_scheme(url: &str) -> &str {
     ["https://", "http://", "//"]
         .iter()
@@ -61,7 +73,8 @@ mod tests {
         let base = "https://e.vn/phuong-a/";
         let iframe = r#"<iframe id="x" src="https://e.vn/phuong-a/nhung/huong-dan/k/index.html"
             title="K"></iframe><script src="https://e.vn/phuong-a/assets/nhung-co-gian.js" defer></script>"#;
-        let f = find(iframe, base);
+        let page = "https://e.vn/thu-tuc.html";
+        let f = find(iframe, page, base);
         assert_eq!(
             f.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(),
             ["iframe"]
@@ -69,15 +82,19 @@ mod tests {
         assert_eq!(state(&f), PortalState::Embeds);
         let link = r#"<p>Xem <a href="http://e.vn/phuong-a/index.html">hướng dẫn</a>
             và <a href="https://e.vn/phuong-b/">đơn vị khác</a></p>"#;
-        let f = find(link, base);
+        let f = find(link, page, base);
         assert_eq!(f.len(), 1);
         assert_eq!(state(&f), PortalState::Links);
         let component =
             r#"<sotay-guide src="//e.vn/phuong-a/api/v1/huong-dan/k.json"></sotay-guide>"#;
-        assert_eq!(state(&find(component, base)), PortalState::Embeds);
+        assert_eq!(state(&find(component, page, base)), PortalState::Embeds);
         assert_eq!(
-            state(&find("<p>https://e.vn/phuong-a/ in text</p>", base)),
+            state(&find("<p>https://e.vn/phuong-a/ in text</p>", page, base)),
             PortalState::Missing
         );
+        // A path from the portal's own root, when the unit lives on that host.
+        let f = find(r#"<a href="/phuong-a/index.html">HD</a>"#, page, base);
+        assert_eq!(f[0].url, "https://e.vn/phuong-a/index.html");
+        assert!(find(r#"<a href="/phuong-a/">HD</a>"#, "https://cms.vn/x", base).is_empty());
     }
 }
