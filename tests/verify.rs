@@ -463,6 +463,8 @@ fn verify_classifies_each_portal_and_keeps_a_history() {
     assert!(page.contains("Bản cũ, dựng ngày 2026-11-15"), "{page}");
     assert!(page.contains("Đăng thiếu trang"), "{page}");
     assert!(page.contains("Có nhúng hướng dẫn"), "{page}");
+    let html = p.f.read_out("bao-cao/index.html");
+    assert_eq!(common::a11y::audit(&html), Vec::<String>::new());
 
     // Only the current unit: all is well, exit 0; one more row.
     let (status, stdout, _) = sotay(root, &["--unit", "phuong-ba-dinh"]);
@@ -475,6 +477,16 @@ fn verify_classifies_each_portal_and_keeps_a_history() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("did you mean `phuong-ba-dinh`"), "{stderr}");
     assert_eq!(history_lines(root).len(), 1 + 6 + 1);
+
+    // The report's block meets WCAG 2.1 AA in a browser too (last: axe
+    // writes its runner beside the page).
+    let report_page = p.f.out().join("bao-cao/index.html");
+    for width in [390, 1280] {
+        assert_eq!(
+            common::axe::violations(&report_page, width),
+            Vec::<String>::new()
+        );
+    }
 }
 
 #[test]
