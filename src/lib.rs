@@ -23,6 +23,7 @@ pub mod options;
 pub mod output;
 pub mod paths;
 pub mod print;
+pub mod proof;
 pub mod refs;
 pub mod render;
 pub mod resolve;
@@ -33,6 +34,7 @@ pub mod sheet;
 pub mod shortlinks;
 pub mod text;
 pub mod theme;
+pub mod verify;
 pub mod visual;
 
 pub use build::{BuildFailure, BuildReport, Outcome, Phase, build};

@@ -213,6 +213,15 @@ pub fn order_zip(shop: &str) -> String {
     format!("{ORDERS_DIR}/{shop}.zip")
 }
 
+/// Proof of publication (`sotay verify`). The build stamp every build
+/// writes into each unit folder: what `verify` fetches from the portal.
+pub const STAMP: &str = "sotay-stamp.json";
+/// `verify`'s latest results and its history, relative to the project
+/// folder (not the output, which every build replaces; not content/).
+pub const VERIFY_DIR: &str = "kiem-tra";
+pub const VERIFY_RESULTS: &str = "kiem-tra/ket-qua.json";
+pub const VERIFY_HISTORY: &str = "kiem-tra/lich-su.csv";
+
 #[cfg(test)]
 mod tests {
     use super::*;

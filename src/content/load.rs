@@ -1104,6 +1104,14 @@ fn check_unit_fields(k: &Known, u: &Unit, sink: &Sink) {
                 .hint("e.g. https://zalo.me/..."),
         );
     }
+    if let Some(page) = &d.portal_page
+        && !is_absolute_url(page)
+    {
+        sink.push(
+            u.error_at("portal_page", None, "portal_page must be a full web address (http:// or https://)")
+                .hint("the page of the unit's own portal that shows the guides, e.g. https://example.gov.vn/thu-tuc-hanh-chinh"),
+        );
+    }
 }
 
 /// Excluded guides exist, are not also overridden, and a required one comes

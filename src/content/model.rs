@@ -284,6 +284,10 @@ pub struct UnitFile {
     /// Overrides site.yaml's `outputs:` for this unit.
     #[serde(default)]
     pub outputs: OutputsConfig,
+    /// The page of the unit's own portal (e.g. in a city CMS) that should
+    /// carry the guides, through a widget or a link: `sotay verify` checks it.
+    #[serde(default)]
+    pub portal_page: Option<String>,
 }
 
 pub const UNIT_KEYS: &[Key] = &[
@@ -303,6 +307,7 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("popular", false),
     Key("print_shop", false),
     Key("outputs", false),
+    Key("portal_page", false),
 ];
 
 /// A central guide a unit does not publish: a file name, or a file name with

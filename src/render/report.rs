@@ -179,6 +179,8 @@ struct Coverage<'a> {
     /// latest months.
     results: Vec<Reporting<'a>>,
     totals: Totals,
+    /// The latest `sotay verify` run, when the project has one.
+    verify: Option<Verified>,
 }
 
 /// How many of the latest months the report shows per dataset.
@@ -421,6 +423,7 @@ fn coverage<'a>(
         unpublished: units.iter().map(|u| u.unpublished.len()).sum::<usize>()
             + p.withheld_pages.len(),
     };
+    let verify = verified(sh, &units);
     Coverage {
         version: 1,
         date: sh.date.to_string(),
@@ -438,6 +441,7 @@ fn coverage<'a>(
             .collect(),
         not_set_up,
         results,
+        verify,
         totals,
     }
 }
@@ -708,4 +712,51 @@ fn freshness<'a>(sh: &Shared<'a>) -> Vec<Freshness<'a>> {
     });
     freshness.dedup_by(|a, b| a.slug == b.slug && a.last_reviewed == b.last_reviewed);
     freshness
+}
+
+/// The latest `sotay verify` run (`paths::VERIFY_RESULTS`, read at build
+/// time; the build's marker counts it as an input): a row per unit of the
+/// report that it checked, in the report's order.
+#[derive(Serialize)]
+struct Verified {
+    date: String,
+    date_vi: String,
+    units: Vec<VerifyRow>,
+}
+
+#[derive(Serialize)]
+struct VerifyRow {
+    slug: String,
+    name: String,
+    class: crate::proof::Class,
+    reason: Option<String>,
+    /// The date of the build the portal serves, when an older one.
+    served_date: Option<String>,
+    portal: Option<crate::proof::Portal>,
+}
+
+fn verified(sh: &Shared, units: &[UnitRow]) -> Option<Verified> {
+    let results = crate::proof::Results::latest(&sh.project.root)?;
+    let date_vi = crate::content::Date::parse(&results.date)
+        .map(|d| d.display_vi())
+        .unwrap_or_else(|_| results.date.clone());
+    let units = units
+        .iter()
+        .filter_map(|row| {
+            let r = results.unit(row.slug)?;
+            Some(VerifyRow {
+                slug: r.unit.clone(),
+                name: row.name.to_owned(),
+                class: r.class,
+                reason: r.reason.clone(),
+                served_date: r.served.as_ref().map(|s| s.build_date.clone()),
+                portal: r.portal.clone(),
+            })
+        })
+        .collect();
+    Some(Verified {
+        date: results.date.clone(),
+        date_vi,
+        units,
+    })
 }
