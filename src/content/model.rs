@@ -56,6 +56,21 @@ pub struct SiteConfig {
     /// The chatbot knowledge file (`chatbot:`, `api/v1/hoi-dap.*`).
     #[serde(default)]
     pub chatbot: ChatbotConfig,
+    /// Whom a unit's webmaster calls about the site (`webmaster_help:`),
+    /// named on every webmaster page.
+    #[serde(default)]
+    pub webmaster_help: Option<WebmasterHelp>,
+}
+
+/// `webmaster_help:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebmasterHelp {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// `search:` in site.yaml.
@@ -239,6 +254,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print", false),
     Key("search", false),
     Key("chatbot", false),
+    Key("webmaster_help", false),
 ];
 
 fn default_theme() -> String {
