@@ -60,6 +60,30 @@ pub struct SiteConfig {
     /// named on every webmaster page.
     #[serde(default)]
     pub webmaster_help: Option<WebmasterHelp>,
+    /// A site for every registered unit without a file of its own
+    /// (`registry_sites:`), from its registry entry and these defaults.
+    #[serde(default)]
+    pub registry_sites: Option<RegistrySites>,
+}
+
+/// `registry_sites:` in site.yaml: what a registered unit without a unit
+/// file gets in place of one. Its name and kind come from the registry,
+/// its address and phone too when the registry has a sourced one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrySites {
+    /// The unit's base URL, `{slug}` standing for its file name:
+    /// `https://sotay.hanoi.gov.vn/{slug}/`.
+    pub unit_url: String,
+    /// The hotline shown where the registry has no phone for the unit
+    /// (the city's, 024 1022).
+    pub hotline: String,
+    /// Where to go in person when the registry has no address; `{name}`
+    /// stands for the unit's name ("Điểm Phục vụ hành chính công {name}").
+    pub address: String,
+    /// The brand colour (the theme's city blue by default).
+    #[serde(default)]
+    pub colour: Option<String>,
 }
 
 /// `webmaster_help:` in site.yaml.
@@ -255,6 +279,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("search", false),
     Key("chatbot", false),
     Key("webmaster_help", false),
+    Key("registry_sites", false),
 ];
 
 fn default_theme() -> String {
@@ -849,6 +874,8 @@ pub struct Unit {
     pub colour: String,
     /// Guides this unit adds or overrides, by slug.
     pub guides: Vec<Guide>,
+    /// Made from its registry entry and `registry_sites:` (no unit file).
+    pub from_registry: bool,
 }
 
 impl Unit {
