@@ -251,11 +251,24 @@ fn the_coverage_report_of_the_sample_matches_the_content() {
     assert_eq!(so["required"], 3);
     assert_eq!(cell(&so, "dang-ky-khai-sinh"), "not-required");
     assert_eq!(cell(&so, "nop-ho-so-truc-tuyen"), "published");
-    // Sở first, then phường, then xã (the order of unit_kinds).
-    let kinds: Vec<&str> = json["units"]
-        .as_array()
-        .unwrap()
+    // Every registered unit has a row: the 126 phường and xã and the
+    // departments, those without a site with every required guide missing.
+    let rows = json["units"].as_array().unwrap();
+    assert_eq!(rows.len(), 142);
+    let count = |kind: &str| rows.iter().filter(|u| u["kind"] == kind).count();
+    assert_eq!(count("phuong") + count("xa"), 126);
+    for u in rows.iter().filter(|u| u["site"] == false) {
+        assert_eq!(u["published_required"], 0, "{}", u["slug"]);
+        assert_eq!(
+            u["missing"].as_array().unwrap().len(),
+            u["required"].as_u64().unwrap() as usize
+        );
+    }
+    // Of the units with a site: sở first, then phường, then xã (the order
+    // of unit_kinds).
+    let kinds: Vec<&str> = rows
         .iter()
+        .filter(|u| u["site"] == true)
         .map(|u| u["kind"].as_str().unwrap())
         .collect();
     assert_eq!(
