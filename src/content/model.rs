@@ -49,6 +49,24 @@ pub struct SiteConfig {
     /// Settings of the PDFs (`print:`).
     #[serde(default)]
     pub print: PrintConfig,
+    /// The kiosk screen at the one-stop desk (`kiosk:`); a unit may say
+    /// otherwise in its own file.
+    #[serde(default)]
+    pub kiosk: KioskConfig,
+}
+
+/// `kiosk:` in site.yaml or a unit's file: what the one-stop desk's screen
+/// (`trinh-chieu/`) shows and for how long. Unset keys fall back to
+/// site.yaml, then to every infographic drawn for the LED screen and 12 s.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    /// Seconds each slide stays on screen.
+    #[serde(default)]
+    pub seconds: Option<u32>,
+    /// Infographics (slugs) to show, in this order.
+    #[serde(default)]
+    pub infographics: Option<Vec<String>>,
 }
 
 /// `print:` in site.yaml.
@@ -204,6 +222,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print_shop", false),
     Key("outputs", false),
     Key("print", false),
+    Key("kiosk", false),
 ];
 
 fn default_theme() -> String {
@@ -249,6 +268,9 @@ pub struct UnitFile {
     /// Overrides site.yaml's `outputs:` for this unit.
     #[serde(default)]
     pub outputs: OutputsConfig,
+    /// Overrides site.yaml's `kiosk:` for this unit.
+    #[serde(default)]
+    pub kiosk: KioskConfig,
 }
 
 pub const UNIT_KEYS: &[Key] = &[
@@ -268,6 +290,7 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("popular", false),
     Key("print_shop", false),
     Key("outputs", false),
+    Key("kiosk", false),
 ];
 
 /// `content/print/<slug>.yaml`: what one print shop needs in a press PDF.
