@@ -168,9 +168,8 @@ struct Picture {
 struct GuideSlide<'a> {
     title: &'a str,
     summary: &'a str,
-    /// The QR code's image, relative to the page; `None` for a link too
-    /// long to encode.
-    qr: Option<String>,
+    /// The QR code's image, relative to the page.
+    qr: String,
     /// The short link, shown under the code for those who type it.
     short: String,
 }
@@ -245,7 +244,8 @@ fn pictures(site: &UnitSite, sh: &Shared, settings: &Settings) -> Vec<Picture> {
         .collect()
 }
 
-/// Each guide's slide, its QR code written beside the page.
+/// Each guide's slide, its QR code written beside the page (made only when
+/// the unit's frame changed: the code depends on its address alone).
 fn guide_slides<'p>(site: &UnitSite<'p>, out: &Output) -> (Vec<GuideSlide<'p>>, Vec<Diagnostic>) {
     let unit = &site.unit.slug;
     let base = &site.unit.data.base_url;
@@ -254,19 +254,23 @@ fn guide_slides<'p>(site: &UnitSite<'p>, out: &Output) -> (Vec<GuideSlide<'p>>, 
         .ordered()
         .map(|g| {
             let slug = &g.doc.slug;
-            let url = format!("{base}{}", crate::paths::guide_folder(slug));
-            let qr = crate::print::qr::png(&url).ok().map(|(_, png)| {
-                let path = crate::paths::in_unit(unit, &crate::paths::kiosk_qr(slug));
-                if let Err(d) = out.emit(&path, Depends::Frame { unit }, || Ok(png)) {
-                    errors.push(d);
-                }
-                crate::paths::kiosk_qr_in_kiosk(slug)
+            let path = crate::paths::in_unit(unit, &crate::paths::kiosk_qr(slug));
+            let made = out.emit(&path, Depends::Frame { unit }, || {
+                let url = format!("{base}{}", crate::paths::guide_folder(slug));
+                crate::print::qr::png(&url).map(|(_, png)| png).map_err(|e| {
+                    Diagnostic::error(e)
+                        .in_file(&site.unit.source.path)
+                        .hint("shorten base_url: the kiosk screen shows each guide's address as a QR code")
+                })
             });
+            if let Err(d) = made {
+                errors.push(d);
+            }
             let short = format!("{base}g/{}/", crate::shortlinks::code(site.project, g));
             GuideSlide {
                 title: &g.doc.meta.title,
                 summary: &g.doc.meta.summary,
-                qr,
+                qr: crate::paths::kiosk_qr_in_kiosk(slug),
                 short: shown_link(&short),
             }
         })
