@@ -48,6 +48,7 @@ impl Phase {
             Phase::Render(Stage::Print) => "print",
             Phase::Render(Stage::Pictures) => "visuals",
             Phase::Render(Stage::City) => "hub",
+            Phase::Render(Stage::Stamp) => "stamp",
             Phase::Write => "write",
         }
     }
@@ -199,8 +200,23 @@ fn nothing_changed(opts: &BuildOptions, keys: &Keys, clock: &Clock) -> Option<Bu
         return None;
     }
     let previous = crate::output::previous_marker(&opts.out)?;
-    let report = unchanged_report(&previous, &keys.fingerprint, clock)?;
+    let report = unchanged_report(&previous, &inputs_fact(opts, keys), clock)?;
     crate::output::intact(&opts.out, &opts.root, report.files).then_some(report)
+}
+
+/// The inputs the marker records: every input file, and for a build that
+/// writes the coverage report the latest `sotay verify` results it shows
+/// (kept out of `Keys`, which the build stamps carry: a verify run must not
+/// make the next build's stamps differ).
+fn inputs_fact(opts: &BuildOptions, keys: &Keys) -> String {
+    let results = std::fs::read(opts.root.join(crate::paths::VERIFY_RESULTS));
+    match results {
+        Ok(bytes) if opts.scope.makes_city() => {
+            let h = crate::hash::hex(&crate::hash::short(&bytes));
+            format!("{} verify {h}", keys.fingerprint)
+        }
+        _ => keys.fingerprint.clone(),
+    }
 }
 
 /// Load and check everything; process images. `None` when anything is
@@ -334,11 +350,19 @@ fn run_stages(
     let renderers = renderers();
     let mut stats = Stats::default();
     // Print first: a guide page links only the leaflets print could make.
-    for stage in [Stage::Print, Stage::Pages, Stage::Pictures, Stage::City] {
+    // The stamp last: it hashes what the others wrote into each unit.
+    let stages = [
+        Stage::Print,
+        Stage::Pages,
+        Stage::Pictures,
+        Stage::City,
+        Stage::Stamp,
+    ];
+    for stage in stages {
         let runs = match stage {
             Stage::Print | Stage::Pictures => opts.media == Media::Build,
             Stage::City => opts.scope.makes_city(),
-            Stage::Pages => true,
+            Stage::Pages | Stage::Stamp => true,
         };
         if runs {
             let of_stage: Vec<&dyn Renderer> = renderers
@@ -362,6 +386,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::forms::Forms),
         Box::new(render::api::Api),
         Box::new(render::search::Search),
+        Box::new(render::chatbot::Chatbot),
         Box::new(render::embed::Embed),
         Box::new(render::messages::Messages),
         Box::new(render::short::ShortLinks),
@@ -373,6 +398,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::charts::CityResults),
         Box::new(render::orders::Orders),
         Box::new(render::report::Report),
+        Box::new(render::stamp::BuildStamp),
     ]
 }
 
@@ -416,7 +442,7 @@ fn commit(
 ) -> Result<(), Diagnostic> {
     let facts = format!(
         "inputs: {}\nunits: {units}\npages: {}\nfiles: {}\nbytes: {}\nwarnings: {}\n",
-        keys.fingerprint,
+        inputs_fact(opts, keys),
         stats.pages,
         out.files(),
         out.bytes(),

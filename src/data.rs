@@ -52,9 +52,24 @@ pub struct Dataset {
     pub slug: String,
     pub spec: DataSpec,
     pub rows: Vec<Row>,
+    /// Where each (month, unit)'s row was read (file, line).
+    origins: BTreeMap<(String, String), (PathBuf, usize)>,
 }
 
 impl Dataset {
+    /// The months any row gives, oldest first.
+    pub fn months(&self) -> Vec<&str> {
+        let months: std::collections::BTreeSet<&str> =
+            self.rows.iter().map(|r| r.month.as_str()).collect();
+        months.into_iter().collect()
+    }
+
+    /// Whether the unit has figures for the month.
+    pub fn reported(&self, unit: &str, month: &str) -> bool {
+        self.origins
+            .contains_key(&(month.to_owned(), unit.to_owned()))
+    }
+
     /// Rows of one unit (or `CITY`), by month.
     pub fn series(&self, unit: &str) -> Vec<&Row> {
         let mut rows: Vec<&Row> = self.rows.iter().filter(|r| r.unit == unit).collect();
@@ -85,21 +100,103 @@ fn field_column(line: &str, i: usize) -> usize {
     line.chars().count() + 1
 }
 
-/// Every dataset under content/data, checked; errors name file, row and column.
+/// Every dataset under content/data, checked, with the figures units keep
+/// in their own folders (`content/units/<unit>/data/<name>.csv`) merged in;
+/// errors name file, row and column.
 pub fn load(p: &Project, sink: &Sink) -> Vec<Dataset> {
-    let dir = p.root.join("content/data");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let csvs = csv_files(p, &p.root.join("content/data"));
+    let mut datasets: Vec<Dataset> = csvs
+        .iter()
+        .filter_map(|csv| load_one(p, csv, sink))
+        .collect();
+    for u in &p.units {
+        let dir = p.root.join("content/units").join(&u.slug).join("data");
+        for csv in csv_files(p, &dir) {
+            merge_unit_file(p, &u.slug, &csv, &mut datasets, sink);
+        }
+    }
+    datasets
+}
+
+/// The CSV files of a folder, sorted; a link leading outside the project
+/// is never read (loading the content reported it).
+fn csv_files(p: &Project, dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut csvs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .filter(|path| inside(&p.root, path))
         .collect();
     csvs.sort();
-    csvs.iter()
-        .filter_map(|csv| load_one(p, csv, sink))
-        .collect()
+    csvs
+}
+
+fn inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(target)) => target.starts_with(root),
+        _ => false,
+    }
+}
+
+/// A unit's own figures for a city dataset: the same columns, its own
+/// rows only (`don_vi` may be left out), no month the city file or another
+/// already gives for it.
+fn merge_unit_file(p: &Project, unit: &str, csv: &Path, datasets: &mut [Dataset], sink: &Sink) {
+    let csv_shown = shown(p, csv);
+    let name = csv
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(d) = datasets.iter_mut().find(|d| d.slug == name) else {
+        let known: Vec<&str> = datasets.iter().map(|d| d.slug.as_str()).collect();
+        sink.push(
+            Diagnostic::error(format!(
+                "a unit's figures follow a city dataset, and there is no content/data/{name}.csv"
+            ))
+            .in_file(&csv_shown)
+            .hint(match known.as_slice() {
+                [] => "add the city's dataset (content/data/<name>.csv and .yaml) first".to_owned(),
+                names => format!(
+                    "name the file after a city dataset: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("{n}.csv"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        );
+        return;
+    };
+    let Some(rows) = read_rows(p, csv, &csv_shown, &d.spec, None, Owner::Unit(unit), sink) else {
+        return;
+    };
+    for (row, line) in rows {
+        if let Some(&(ref other, other_line)) =
+            d.origins.get(&(row.month.clone(), row.unit.clone()))
+        {
+            sink.push(
+                Diagnostic::error(format!(
+                    "the figures of {} for {} are given twice",
+                    row.unit, row.month
+                ))
+                .at(&csv_shown, &read_text(csv).unwrap_or_default(), line, 1, 7)
+                .hint(format!(
+                    "{}:{other_line} has them too; keep one row",
+                    other.display()
+                )),
+            );
+            continue;
+        }
+        d.origins.insert(
+            (row.month.clone(), row.unit.clone()),
+            (csv_shown.clone(), line),
+        );
+        d.rows.push(row);
+    }
 }
 
 fn shown(p: &Project, path: &Path) -> PathBuf {
@@ -110,10 +207,65 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
     let slug = csv_path.file_stem()?.to_string_lossy().into_owned();
     let csv_shown = shown(p, csv_path);
     let (yaml_shown, yaml, spec) = read_spec(p, csv_path, &csv_shown, sink)?;
-    let text = match std::fs::read(csv_path) {
-        Ok(b) => crate::content::source::normalise(&String::from_utf8_lossy(&b)).0,
+    let spec_file = Some((yaml_shown.as_path(), yaml.as_str()));
+    let rows = read_rows(p, csv_path, &csv_shown, &spec, spec_file, Owner::City, sink)?;
+    let mut d = Dataset {
+        slug,
+        spec,
+        rows: Vec::new(),
+        origins: BTreeMap::new(),
+    };
+    let mut ok = true;
+    for (row, line) in rows {
+        let key = (row.month.clone(), row.unit.clone());
+        if let Some((_, first)) = d.origins.get(&key) {
+            let text = read_text(csv_path).unwrap_or_default();
+            sink.push(
+                Diagnostic::error(format!(
+                    "the figures of {} for {} are given twice",
+                    row.unit, row.month
+                ))
+                .at(&csv_shown, &text, line, 1, 7)
+                .hint(format!("line {first} has them too; keep one row")),
+            );
+            ok = false;
+            continue;
+        }
+        d.origins.insert(key, (csv_shown.clone(), line));
+        d.rows.push(row);
+    }
+    ok.then_some(d)
+}
+
+/// Whose figures a CSV file holds: the city file any unit's (or the
+/// city's), a unit's file only its own.
+#[derive(Clone, Copy)]
+enum Owner<'a> {
+    City,
+    Unit(&'a str),
+}
+
+/// A dataset file's text as read (NFC, `\n` line ends).
+fn read_text(path: &Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    Ok(crate::content::source::normalise(&String::from_utf8_lossy(&bytes)).0)
+}
+
+/// Every good row of one CSV file with its line, checked against the
+/// dataset's charts (each bad row reported); none when the header is bad.
+fn read_rows(
+    p: &Project,
+    csv_path: &Path,
+    csv_shown: &Path,
+    spec: &DataSpec,
+    spec_file: Option<(&Path, &str)>,
+    owner: Owner,
+    sink: &Sink,
+) -> Option<Vec<(Row, usize)>> {
+    let text = match read_text(csv_path) {
+        Ok(t) => t,
         Err(e) => {
-            sink.push(Diagnostic::error(format!("cannot read: {e}")).in_file(&csv_shown));
+            sink.push(Diagnostic::error(format!("cannot read: {e}")).in_file(csv_shown));
             return None;
         }
     };
@@ -125,30 +277,33 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
         Err(e) => {
             sink.push(
                 Diagnostic::error(format!("cannot read the header: {e}"))
-                    .at(&csv_shown, &text, 1, 1, 1),
+                    .at(csv_shown, &text, 1, 1, 1),
             );
             return None;
         }
     };
     let f = DataFiles {
-        csv_shown,
-        yaml_shown,
-        yaml,
+        csv_shown: csv_shown.to_owned(),
+        spec_file,
         text: &text,
         header,
+        owner,
     };
-    if !f.check_columns(&spec, sink) {
+    if !f.check_columns(spec, sink) {
         return None;
     }
-    let units: Vec<&str> = p.units.iter().map(|u| u.slug.as_str()).collect();
-    let mut ok = true;
+    let units: Vec<&str> = match owner {
+        Owner::City => p.units.iter().map(|u| u.slug.as_str()).collect(),
+        Owner::Unit(u) => vec![u],
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
             Ok(record) => {
-                let (row, row_ok) = f.row(&record, &spec, &units, sink);
-                ok &= row_ok;
-                rows.push(row);
+                let line = record.position().map_or(1, |p| p.line() as usize);
+                if let (row, true) = f.row(&record, spec, &units, sink) {
+                    rows.push((row, line));
+                }
             }
             Err(e) => {
                 let line = e.position().map_or(1, |p| p.line() as usize);
@@ -159,11 +314,10 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
                     1,
                     1,
                 ));
-                ok = false;
             }
         }
     }
-    ok.then_some(Dataset { slug, spec, rows })
+    Some(rows)
 }
 
 /// The chart settings beside a CSV file: where it is shown, its text, parsed.
@@ -209,26 +363,33 @@ fn read_spec(
 /// A dataset's CSV and YAML as read, for checking and locating problems.
 struct DataFiles<'t> {
     csv_shown: PathBuf,
-    yaml_shown: PathBuf,
-    yaml: String,
+    /// The chart settings (shown path, text), where chart columns are
+    /// named; none for a unit's file, whose header is where it falls short.
+    spec_file: Option<(&'t Path, &'t str)>,
     text: &'t str,
     header: Vec<String>,
+    owner: Owner<'t>,
 }
 
 impl DataFiles<'_> {
     /// The CSV has the month and unit columns and every charted one; chart
     /// kinds are known. False after reporting a problem.
     fn check_columns(&self, spec: &DataSpec, sink: &Sink) -> bool {
-        let (header, text, yaml) = (&self.header, self.text, &self.yaml);
-        let (csv_shown, yaml_shown) = (&self.csv_shown, &self.yaml_shown);
+        let (header, text, csv_shown) = (&self.header, self.text, &self.csv_shown);
+        let at_header = |d: Diagnostic| {
+            let width = text.lines().next().map_or(1, |l| l.chars().count());
+            d.at(csv_shown, text, 1, 1, width)
+        };
         let mut ok = true;
-        for need in [MONTH, UNIT] {
+        let needed: &[&str] = match self.owner {
+            Owner::City => &[MONTH, UNIT],
+            // A unit's file may leave out whose figures they are.
+            Owner::Unit(_) => &[MONTH],
+        };
+        for need in needed {
             if !header.iter().any(|h| h == need) {
-                sink.push(
-                    Diagnostic::error(format!("column `{need}` is missing"))
-                        .at(csv_shown, text, 1, 1, text.lines().next().map_or(1, |l| l.chars().count()))
-                        .hint("the first row names the columns: thang (YYYY-MM), don_vi (a unit's file name or thanh-pho), then the figures"),
-                );
+                sink.push(at_header(Diagnostic::error(format!("column `{need}` is missing")))
+                    .hint("the first row names the columns: thang (YYYY-MM), don_vi (a unit's file name or thanh-pho), then the figures"));
                 ok = false;
             }
         }
@@ -238,22 +399,29 @@ impl DataFiles<'_> {
                     .map_or(format!("columns: {}", header.join(", ")), |h| {
                         format!("did you mean `{h}`?")
                     });
-                let line = yaml
-                    .lines()
-                    .position(|l| l.contains(&c.column))
-                    .map_or(1, |i| i + 1);
+                let message = format!(
+                    "chart column `{}` is not in {}",
+                    c.column,
+                    csv_shown.display()
+                );
                 sink.push(
-                    Diagnostic::error(format!(
-                        "chart column `{}` is not in {}",
-                        c.column,
-                        csv_shown.display()
-                    ))
-                    .at(yaml_shown, yaml, line, 1, 1)
+                    match self.spec_file {
+                        Some((yaml_shown, yaml)) => {
+                            let line = yaml
+                                .lines()
+                                .position(|l| l.contains(&c.column))
+                                .map_or(1, |i| i + 1);
+                            Diagnostic::error(message).at(yaml_shown, yaml, line, 1, 1)
+                        }
+                        None => at_header(Diagnostic::error(message)),
+                    }
                     .hint(hint),
                 );
                 ok = false;
             }
-            if !matches!(c.kind.as_str(), "line" | "bar") {
+            if let Some((yaml_shown, yaml)) = self.spec_file
+                && !matches!(c.kind.as_str(), "line" | "bar")
+            {
                 let line = yaml
                     .lines()
                     .position(|l| l.contains(&format!("kind: {}", c.kind)))
@@ -306,8 +474,21 @@ impl DataFiles<'_> {
             ));
             ok = false;
         }
-        let (ui, unit) = cell(UNIT);
-        if unit != CITY && !units.contains(&unit) {
+        let (ui, unit) = match (self.owner, self.header.iter().position(|h| h == UNIT)) {
+            (Owner::Unit(own), None) => (0, own),
+            _ => cell(UNIT),
+        };
+        if let Owner::Unit(own) = self.owner
+            && unit != own
+        {
+            sink.push(at(
+                ui,
+                unit,
+                Diagnostic::error(format!("row {line}, column {UNIT}: `{unit}` in the figures of `{own}`"))
+                    .hint(format!("a unit's file holds only its own figures: write {own}, or leave out the {UNIT} column; the city's go in content/data/")),
+            ));
+            ok = false;
+        } else if unit != CITY && !units.contains(&unit) {
             let hint = crate::diag::closest(unit, units.iter().copied())
                 .map_or(format!("write a unit's file name or {CITY}"), |c| {
                     format!("did you mean `{c}`?")

@@ -23,15 +23,18 @@ pub mod options;
 pub mod output;
 pub mod paths;
 pub mod print;
+pub mod proof;
 pub mod refs;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod shard;
+pub mod sheet;
 pub mod shortlinks;
 pub mod text;
 pub mod theme;
+pub mod verify;
 pub mod visual;
 
 pub use build::{BuildFailure, BuildReport, Outcome, Phase, build};

@@ -14,5 +14,6 @@ fn main() -> std::process::ExitCode {
         cli::Command::New(args) => cli::new::run(&cli.root, args, ui),
         cli::Command::Serve { port, bind } => cli::serve(cli.root, port, bind, ui),
         cli::Command::Init { dir } => cli::new::init(&dir, ui),
+        cli::Command::Verify(args) => cli::verify::run(&cli.root, args, ui),
     }
 }

@@ -116,6 +116,12 @@ pub fn api_guide(slug: &str) -> String {
     format!("{API_DIR}/huong-dan/{slug}.json")
 }
 
+/// The chatbot knowledge file (`render::chatbot`) in the API folder, and
+/// the JSON Schema it names.
+pub const CHATBOT_JSON: &str = "api/v1/hoi-dap.json";
+pub const CHATBOT_CSV: &str = "api/v1/hoi-dap.csv";
+pub const CHATBOT_SCHEMA: &str = "api/v1/hoi-dap.schema.json";
+
 /// Print: the download page, and each PDF (press variants in `nha-in/`).
 pub const PRINT_INDEX: &str = "in-an/index.html";
 pub fn leaflet(guide: &str, format: &str, press: bool) -> String {
@@ -186,6 +192,11 @@ const CITY_RESULTS_DIR: &str = "ket-qua";
 pub const REPORT_DIR: &str = "bao-cao";
 pub const REPORT_PAGE: &str = "bao-cao/index.html";
 pub const REPORT_JSON: &str = "bao-cao/bao-cao.json";
+/// The report for the city office's files: a row per unit, a row per unit
+/// and required guide, and both as one workbook.
+pub const REPORT_UNITS_CSV: &str = "bao-cao/don-vi.csv";
+pub const REPORT_GUIDES_CSV: &str = "bao-cao/chi-tiet.csv";
+pub const REPORT_XLSX: &str = "bao-cao/bao-cao.xlsx";
 
 /// Print orders, at the city level (not the units' own `in-an/nha-in/`):
 /// per print shop a folder with its units' press PDFs and the order sheet,
@@ -213,6 +224,15 @@ pub fn order_sheet(shop: &str) -> String {
 pub fn order_zip(shop: &str) -> String {
     format!("{ORDERS_DIR}/{shop}.zip")
 }
+
+/// Proof of publication (`sotay verify`). The build stamp every build
+/// writes into each unit folder: what `verify` fetches from the portal.
+pub const STAMP: &str = "sotay-stamp.json";
+/// `verify`'s latest results and its history, relative to the project
+/// folder (not the output, which every build replaces; not content/).
+pub const VERIFY_DIR: &str = "kiem-tra";
+pub const VERIFY_RESULTS: &str = "kiem-tra/ket-qua.json";
+pub const VERIFY_HISTORY: &str = "kiem-tra/lich-su.csv";
 
 #[cfg(test)]
 mod tests {

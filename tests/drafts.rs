@@ -33,10 +33,14 @@ Trên Cổng.
 const MESSAGE: &str = "purpose: \"Mời đăng ký kết hôn\"\naudiences: [nguoi-dan]\nchannels: [sms]\nguide: dang-ky-ket-hon\nbody: \"((ten ngan)): xem ((ten huong dan)) tại ((duong dan)).\"\n";
 
 /// The fixture's own warning (Sở Thử nghiệm excludes a linked guide) and
-/// nothing else.
+/// nothing else, but that xã Ba Vì's copy of tạm trú is out of step when a
+/// test gives the central guide publish dates.
 fn only_the_fixtures_warning(ds: &[sotay::Diagnostic]) -> bool {
-    ds.iter()
-        .all(|d| d.message.contains("which unit `so-thu-nghiem` excludes"))
+    ds.iter().all(|d| {
+        d.message.contains("which unit `so-thu-nghiem` excludes")
+            || d.message
+                .contains("`dang-ky-tam-tru` has changed since this unit's version")
+    })
 }
 
 fn date(s: &str) -> sotay::content::Date {

@@ -100,3 +100,124 @@ fn a_missing_column_and_an_unknown_unit_are_errors() {
         "{shown}"
     );
 }
+
+/// Xã Ba Vì keeps its own figures in its folder (no don_vi column), for
+/// January only.
+const BA_VI: &str = "thang,truc_tuyen,huong_dan
+2026-01,44.0,150
+";
+
+fn report_results(f: &Fixture) -> serde_json::Value {
+    let json: serde_json::Value =
+        serde_json::from_str(&f.read_out("bao-cao/bao-cao.json")).unwrap();
+    json["results"][0].clone()
+}
+
+#[test]
+fn a_units_own_figures_are_merged_and_the_report_shows_who_reported_each_month() {
+    let f = fixture(CSV);
+    f.write("content/units/xa-ba-vi/data/ket-qua.csv", BA_VI);
+    f.build_ok();
+    let page = f.read_out("xa-ba-vi/ket-qua/index.html");
+    assert!(
+        page.contains("<th scope=\"row\">1/2026</th><td>44%</td>"),
+        "{page}"
+    );
+    assert!(page.contains("<td>150 người</td>"));
+
+    let r = report_results(&f);
+    assert_eq!(r["months"], serde_json::json!(["2026-01", "2026-02"]));
+    let reported = |slug: &str| {
+        r["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["slug"] == slug)
+            .unwrap()["reported"]
+            .clone()
+    };
+    assert_eq!(reported("phuong-ba-dinh"), serde_json::json!([true, true]));
+    assert_eq!(reported("xa-ba-vi"), serde_json::json!([true, false]));
+    assert_eq!(reported("so-thu-nghiem"), serde_json::json!([false, false]));
+    assert_eq!(r["counts"], serde_json::json!([2, 1]));
+    let html = common::text_of(&f.read_out("bao-cao/index.html"));
+    assert!(html.contains("Xã Ba Vì Đã báo cáo Chưa báo cáo"), "{html}");
+
+    // A new month in the unit's file reaches its page and the report.
+    f.write(
+        "content/units/xa-ba-vi/data/ket-qua.csv",
+        &format!("{BA_VI}2026-02,47.5,170\n"),
+    );
+    f.build_ok();
+    assert!(
+        f.read_out("xa-ba-vi/ket-qua/index.html")
+            .contains("<td>47,5%</td>")
+    );
+    assert_eq!(report_results(&f)["counts"], serde_json::json!([2, 2]));
+}
+
+#[test]
+fn a_units_file_holds_its_own_figures_once_for_a_city_dataset() {
+    let f = fixture(CSV);
+    // Another unit's row, and a month the city file already gives for it.
+    let path = "content/units/phuong-ba-dinh/data/ket-qua.csv";
+    f.write(
+        path,
+        "thang,don_vi,truc_tuyen,huong_dan\n2026-03,xa-ba-vi,40,10\n2026-02,phuong-ba-dinh,57.9,410\n",
+    );
+    // A dataset the city does not have, and a unit file short of a column.
+    f.write("content/units/xa-ba-vi/data/khac.csv", BA_VI);
+    f.write(
+        "content/units/so-thu-nghiem/data/ket-qua.csv",
+        "thang,truc_tuyen\n2026-01,40\n",
+    );
+    let ds = f.build_err();
+    let other = common::find_diag(&ds, "`xa-ba-vi` in the figures of `phuong-ba-dinh`");
+    assert_eq!(common::at(other), (path.to_owned(), 2, 9));
+    assert!(
+        other
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("leave out the don_vi column")
+    );
+    let twice = common::find_diag(
+        &ds,
+        "the figures of phuong-ba-dinh for 2026-02 are given twice",
+    );
+    assert_eq!(common::at(twice).1, 3);
+    assert!(
+        twice
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("content/data/ket-qua.csv:5"),
+        "{twice:?}"
+    );
+    let unknown = common::find_diag(&ds, "there is no content/data/khac.csv");
+    assert!(
+        unknown
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("ket-qua.csv")
+    );
+    let short = common::find_diag(&ds, "chart column `huong_dan` is not in");
+    assert_eq!(
+        common::at(short),
+        (
+            "content/units/so-thu-nghiem/data/ket-qua.csv".to_owned(),
+            1,
+            1
+        )
+    );
+    // Each problem once.
+    assert_eq!(
+        ds.iter()
+            .filter(|d| d.message.contains("given twice"))
+            .count(),
+        1,
+        "{}",
+        render(&ds)
+    );
+}

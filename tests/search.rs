@@ -1,5 +1,6 @@
 //! Search in a real browser, from file:// (a kiosk opening the folder from
-//! disk): Vietnamese folding, ranking, and the no-JavaScript list.
+//! disk): Vietnamese folding, ranking, how people ask (questions and
+//! synonyms), and the no-JavaScript list.
 
 mod common;
 
@@ -177,4 +178,140 @@ fn the_build_reports_the_search_index_size() {
         })
         .sum();
     assert_eq!(report.search_bytes, on_disk);
+}
+
+/// The fixture with site.yaml's synonyms, a guide's questions, and guides
+/// a synonym leads to: a residence guide that never says "hộ khẩu", beside
+/// the business guide whose title has "hộ" and whose text has "mật khẩu"
+/// (so "hộ khẩu" finds it by words alone).
+fn asking_fixture() -> Fixture {
+    let f = Fixture::html_only();
+    f.write(
+        "content/site.yaml",
+        &format!(
+            "{SITE}search:\n  synonyms:\n    cccd: [căn cước công dân, căn cước]\n    hộ khẩu: [thường trú]\n    bằng lái: [giấy phép lái xe]\n"
+        ),
+    );
+    f.write(
+        "content/guides/kinh-doanh/dang-ky-ho-kinh-doanh.md",
+        &HO_KINH_DOANH.replace("Giấy tờ.", "Đăng nhập bằng tài khoản và mật khẩu."),
+    );
+    f.write(
+        "content/guides/cu-tru/dang-ky-thuong-tru.md",
+        &guide("Đăng ký thường trú", "Đăng ký nơi ở chính thức của bạn."),
+    );
+    f.write(
+        "content/guides/khac/cap-doi-can-cuoc.md",
+        &guide("Cấp đổi thẻ căn cước", "Đổi thẻ khi đến tuổi phải đổi."),
+    );
+    f.write(
+        "content/guides/khac/doi-giay-phep-lai-xe.md",
+        &guide("Đổi giấy phép lái xe", "Đổi giấy phép sắp hết hạn."),
+    );
+    f.write(
+        "content/guides/ho-tich/dang-ky-khai-sinh.md",
+        &KHAI_SINH.replace(
+            "audiences: [nguoi-dan]\n",
+            "audiences: [nguoi-dan]\nquestions: [\"làm giấy khai sinh online thế nào\"]\n",
+        ),
+    );
+    f.build_ok();
+    f
+}
+
+#[test]
+fn synonyms_and_questions_find_what_people_type() {
+    let f = asking_fixture();
+    let unit = "phuong-ba-dinh";
+    let page = |slug: &str| format!("huong-dan/{slug}/index.html");
+    // An abbreviation: in no guide's text, found by its synonym, any case.
+    for q in ["cccd", "CCCD", "đổi cccd"] {
+        let (hits, _) = search(&f, unit, q);
+        assert_eq!(hits, [page("cap-doi-can-cuoc")], "{q}");
+    }
+    // What many still call residence registration: the residence guide
+    // first, the business guide (words alone) after it.
+    for q in ["hộ khẩu", "ho khau", "Hộ Khẩu"] {
+        let (hits, _) = search(&f, unit, q);
+        assert_eq!(
+            hits,
+            [page("dang-ky-thuong-tru"), page("dang-ky-ho-kinh-doanh")],
+            "{q}"
+        );
+    }
+    let (hits, _) = search(&f, unit, "đổi bằng lái");
+    assert_eq!(hits, [page("doi-giay-phep-lai-xe")]);
+    // A question the editor wrote: "online" is in no guide's text.
+    let (hits, _) = search(&f, unit, "giấy khai sinh online");
+    assert_eq!(hits, [page("dang-ky-khai-sinh")]);
+    let (hits, _) = search(&f, unit, "lam giay khai sinh online the nao");
+    assert_eq!(hits, [page("dang-ky-khai-sinh")]);
+    // Synonyms replace whole words only.
+    let (hits, status) = search(&f, unit, "cccdx");
+    assert!(hits.is_empty(), "{hits:?} {status}");
+}
+
+#[test]
+fn the_sample_finds_what_people_type() {
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = sotay::BuildOptions::new(repo(), build_date());
+    opts.out = out.path().join("public");
+    opts.media = sotay::Media::Skip;
+    opts.scope = sotay::Scope::Units(vec!["phuong-ba-dinh".into()]);
+    if let Err(e) = sotay::build(&opts) {
+        panic!("sample build failed:\n{}", render(&e.diagnostics));
+    }
+    let page = opts.out.join("phuong-ba-dinh/tim-kiem/index.html");
+    let first = |q: &str| -> Vec<String> {
+        let url = format!("{}?q={}", file_url(&page), q.replace(' ', "%20"));
+        result_links(&dump_dom(&url))
+    };
+    let hits = first("cccd");
+    assert!(
+        hits.len() >= 2
+            && hits[..2].contains(&"huong-dan/cap-doi-can-cuoc/index.html".to_owned())
+            && hits[..2].contains(&"huong-dan/can-cuoc-cho-tre-duoi-6-tuoi/index.html".to_owned()),
+        "{hits:?}"
+    );
+    for q in ["hộ khẩu", "chuyển hộ khẩu"] {
+        let hits = first(q);
+        assert_eq!(
+            hits[0], "huong-dan/dang-ky-thuong-tru/index.html",
+            "{q}: {hits:?}"
+        );
+    }
+    for (q, slug) in [
+        ("đổi bằng lái", "doi-giay-phep-lai-xe"),
+        ("làm giấy khai sinh online thế nào", "dang-ky-khai-sinh"),
+        ("kt3", "dang-ky-tam-tru"),
+        ("lltp", "cap-phieu-ly-lich-tu-phap"),
+    ] {
+        let hits = first(q);
+        assert_eq!(
+            hits.first().map(String::as_str),
+            Some(format!("huong-dan/{slug}/index.html").as_str()),
+            "{q}: {hits:?}"
+        );
+    }
+}
+
+/// Result links in a dumped search page, relative to the unit root.
+fn result_links(dom: &str) -> Vec<String> {
+    let list = dom
+        .split("id=\"ket-qua\"")
+        .nth(1)
+        .expect("results list")
+        .split("</ol>")
+        .next()
+        .unwrap();
+    list.split("href=\"")
+        .skip(1)
+        .map(|h| {
+            h.split('"')
+                .next()
+                .unwrap()
+                .trim_start_matches("../")
+                .to_owned()
+        })
+        .collect()
 }

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -49,6 +50,9 @@ pub enum Command {
         /// The new folder
         dir: PathBuf,
     },
+    /// Check that each unit's portal serves this build (its stamp, home and guide
+    /// pages; its portal page's widget or link); exit 0 all do, 1 some do not, 2 bad setup
+    Verify(verify::Args),
 }
 
 /// The terminal the command prints to.

@@ -175,6 +175,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     check_lengths(&project, sink);
     super::publish::check_schedules(&project, sink);
     super::placeholders::check(&project, sink);
+    super::asking::check(&project, sink);
     Some(project)
 }
 
@@ -1032,6 +1033,7 @@ fn validate_units(p: &Project, k: &Known, sink: &Sink) -> BTreeMap<String, Strin
                 .hint("add a unit file, e.g. content/units/phuong-ba-dinh.yaml (see README.md)"),
         );
     }
+    super::versions::check(p, sink);
     let mut colours = BTreeMap::new();
     for u in &p.units {
         check_unit_fields(k, u, sink);
@@ -1102,37 +1104,61 @@ fn check_unit_fields(k: &Known, u: &Unit, sink: &Sink) {
                 .hint("e.g. https://zalo.me/..."),
         );
     }
+    if let Some(page) = &d.portal_page
+        && !is_absolute_url(page)
+    {
+        sink.push(
+            u.error_at("portal_page", None, "portal_page must be a full web address (http:// or https://)")
+                .hint("the page of the unit's own portal that shows the guides, e.g. https://example.gov.vn/thu-tuc-hanh-chinh"),
+        );
+    }
 }
 
-/// Excluded guides exist, are not required for the unit's kind, and are not
-/// also overridden.
+/// Excluded guides exist, are not also overridden, and a required one comes
+/// with its written reason (which the report shows).
 fn check_exclude(p: &Project, k: &Known, u: &Unit, sink: &Sink) {
     let d = &u.data;
     let own: Vec<&str> = u.guides.iter().map(|g| g.doc.slug.as_str()).collect();
-    for x in &d.exclude {
-        if !k.central.contains(&x.as_str()) {
-            sink.push(
-                u.error_at(
-                    "exclude",
-                    Some(x),
-                    format!("excluded guide `{x}` does not exist"),
-                )
-                .hint(unknown("guides", x, &k.central)),
-            );
-        } else if p.is_required(&d.kind, x) {
-            sink.push(u.error_at("exclude", Some(x), format!("`{x}` is required for every {} and cannot be excluded", p.kind_name(&d.kind)))
-                .hint(format!("remove `{x}` from exclude; to change its content for this unit, write content/units/{}/guides/{x}.md", u.slug)));
-        } else if own.contains(&x.as_str()) {
-            sink.push(
-                u.error_at(
-                    "exclude",
-                    Some(x),
-                    format!("`{x}` is both excluded and overridden by this unit"),
-                )
-                .hint("remove it from exclude, or delete the unit's own copy"),
-            );
+    for x in d
+        .exclude
+        .iter()
+        .map(|x| (x.guide.as_str(), x.reason.as_deref()))
+    {
+        if let Some(problem) = exclusion_problem(p, k, u, &own, x) {
+            sink.push(problem);
         }
     }
+}
+
+fn exclusion_problem(
+    p: &Project,
+    k: &Known,
+    u: &Unit,
+    own: &[&str],
+    (x, reason): (&str, Option<&str>),
+) -> Option<Diagnostic> {
+    let at = |m: String| u.error_at("exclude", Some(x), m);
+    if !k.central.contains(&x) {
+        return Some(
+            at(format!("excluded guide `{x}` does not exist"))
+                .hint(unknown("guides", x, &k.central)),
+        );
+    }
+    if own.contains(&x) {
+        return Some(
+            at(format!(
+                "`{x}` is both excluded and overridden by this unit"
+            ))
+            .hint("remove it from exclude, or delete the unit's own copy"),
+        );
+    }
+    let blank = reason.is_none_or(|r| r.trim().is_empty());
+    if p.is_required(&u.data.kind, x) && blank {
+        let kind = p.kind_name(&u.data.kind);
+        return Some(at(format!("`{x}` is required for every {kind}; excluding it needs a written reason, which the city's report shows"))
+            .hint(format!("write it as `- {{guide: {x}, reason: \"…\"}}` (why this unit does not publish it, and where citizens go instead), or to change its content for this unit write content/units/{}/guides/{x}.md", u.slug)));
+    }
+    None
 }
 
 /// The unit's popular guides are ones it publishes.

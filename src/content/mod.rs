@@ -1,6 +1,7 @@
 //! The content tree: loading `content/` into typed values, with every problem
 //! reported as a located diagnostic.
 
+pub mod asking;
 pub mod date;
 pub mod fee;
 pub mod forms;
@@ -12,6 +13,7 @@ pub mod placeholders;
 mod publish;
 pub mod registry;
 pub mod source;
+pub mod versions;
 
 pub use date::Date;
 pub use fee::{Fee, FeeChannel, Rate};

@@ -49,6 +49,13 @@ pub struct SiteConfig {
     /// Settings of the PDFs (`print:`).
     #[serde(default)]
     pub print: PrintConfig,
+    /// How people ask (`search:`): synonyms and abbreviations for the
+    /// search page and the chatbot file.
+    #[serde(default)]
+    pub search: SearchConfig,
+    /// The chatbot knowledge file (`chatbot:`, `api/v1/hoi-dap.*`).
+    #[serde(default)]
+    pub chatbot: ChatbotConfig,
     /// The kiosk screen at the one-stop desk (`kiosk:`); a unit may say
     /// otherwise in its own file.
     #[serde(default)]
@@ -67,6 +74,32 @@ pub struct KioskConfig {
     /// Infographics (slugs) to show, in this order.
     #[serde(default)]
     pub infographics: Option<Vec<String>>,
+}
+
+/// `search:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// What people type -> the words the guides use, in the order written:
+    /// `cccd: [căn cước công dân, căn cước]`. A query holding the key also
+    /// searches for each of its words (checked by `content::asking`).
+    #[serde(deserialize_with = "ordered_map")]
+    pub synonyms: Vec<(String, Vec<String>)>,
+}
+
+/// `chatbot:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChatbotConfig {
+    /// The longest short answer, in characters (a Zalo OA text reply, a
+    /// chat bubble): summary, then fee, time and place while they fit.
+    pub answer_chars: usize,
+}
+
+impl Default for ChatbotConfig {
+    fn default() -> Self {
+        Self { answer_chars: 400 }
+    }
 }
 
 /// `print:` in site.yaml.
@@ -222,6 +255,8 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print_shop", false),
     Key("outputs", false),
     Key("print", false),
+    Key("search", false),
+    Key("chatbot", false),
     Key("kiosk", false),
 ];
 
@@ -259,7 +294,7 @@ pub struct UnitFile {
     #[serde(default)]
     pub zalo: Option<String>,
     #[serde(default)]
-    pub exclude: Vec<String>,
+    pub exclude: Vec<Exclusion>,
     #[serde(default)]
     pub popular: Option<Vec<String>>,
     /// This unit's print shop (`content/print/<slug>.yaml`).
@@ -268,6 +303,10 @@ pub struct UnitFile {
     /// Overrides site.yaml's `outputs:` for this unit.
     #[serde(default)]
     pub outputs: OutputsConfig,
+    /// The page of the unit's own portal (e.g. in a city CMS) that should
+    /// carry the guides, through a widget or a link: `sotay verify` checks it.
+    #[serde(default)]
+    pub portal_page: Option<String>,
     /// Overrides site.yaml's `kiosk:` for this unit.
     #[serde(default)]
     pub kiosk: KioskConfig,
@@ -290,8 +329,56 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("popular", false),
     Key("print_shop", false),
     Key("outputs", false),
+    Key("portal_page", false),
     Key("kiosk", false),
 ];
+
+/// A central guide a unit does not publish: a file name, or a file name with
+/// the written reason the report shows (required guides need one).
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    pub guide: String,
+    pub reason: Option<String>,
+}
+
+/// `- slug` or `- {guide: slug, reason: "…"}`, with errors that say which
+/// (an untagged enum would only say that neither matched).
+impl<'de> Deserialize<'de> for Exclusion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ExclusionVisitor)
+    }
+}
+
+struct ExclusionVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ExclusionVisitor {
+    type Value = Exclusion;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a guide's file name, or `{guide: <file name>, reason: \"…\"}`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Exclusion, E> {
+        Ok(Exclusion {
+            guide: v.to_owned(),
+            reason: None,
+        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Exclusion, A::Error> {
+        use serde::de::Error;
+        let (mut guide, mut reason) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "guide" => guide = Some(map.next_value::<String>()?),
+                "reason" => reason = Some(map.next_value::<String>()?),
+                other => return Err(A::Error::unknown_field(other, &["guide", "reason"])),
+            }
+        }
+        let guide = guide.ok_or_else(|| A::Error::missing_field("guide"))?;
+        Ok(Exclusion { guide, reason })
+    }
+}
 
 /// `content/print/<slug>.yaml`: what one print shop needs in a press PDF.
 #[derive(Debug, Clone, Deserialize)]
@@ -444,6 +531,15 @@ pub struct GuideMeta {
     /// `print: false`: no leaflet and no handbook entry (staff procedures).
     #[serde(default = "yes")]
     pub print: bool,
+    /// In a unit's version of a central guide: the central guide's version
+    /// it was last brought in step with (`content::versions`).
+    #[serde(default)]
+    pub based_on: Option<String>,
+    /// Questions as citizens type them ("làm giấy khai sinh online thế
+    /// nào"): plain text, NFC like every text read; search and the chatbot
+    /// file carry them (checked by `content::asking`).
+    #[serde(default)]
+    pub questions: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -492,6 +588,8 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("publish_until", false),
     Key("leaflet", false),
     Key("print", false),
+    Key("based_on", false),
+    Key("questions", false),
 ];
 
 /// `handled_by:` in a guide: the units whose own desk receives the
@@ -763,7 +861,12 @@ pub struct Unit {
 impl Unit {
     /// Whether the unit's file lists this central guide under `exclude`.
     pub fn excludes(&self, slug: &str) -> bool {
-        self.data.exclude.iter().any(|x| x == slug)
+        self.exclusion(slug).is_some()
+    }
+
+    /// The unit's exclusion of this central guide, with its reason if given.
+    pub fn exclusion(&self, slug: &str) -> Option<&Exclusion> {
+        self.data.exclude.iter().find(|x| x.guide == slug)
     }
 }
 

@@ -608,9 +608,7 @@ fn check_zns_buttons(z: &Zns, params: usize, check: &mut impl FnMut(bool, String
 
 /// CSV for Excel (UTF-8 with BOM), one row per message, channel and variant.
 pub fn csv(rows: &[Rendered]) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let mut w = crate::sheet::writer();
     let header = [
         "message",
         "channel",
@@ -634,26 +632,16 @@ pub fn csv(rows: &[Rendered]) -> String {
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
         let _ = w.write_record([
-            no_formula(&r.message),
+            crate::sheet::cell(&r.message),
             channel,
             r.variant.to_owned(),
             enc.to_owned(),
             r.characters.to_string(),
             r.segments.map(|s| s.to_string()).unwrap_or_default(),
-            no_formula(&r.sender_fields.join(" ")),
-            no_formula(&r.text),
+            crate::sheet::cell(&r.sender_fields.join(" ")),
+            crate::sheet::cell(&r.text),
         ]);
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a
-/// formula; such text is written with a leading `'` so it stays text.
-fn no_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
 }

@@ -309,6 +309,29 @@ impl<'k> Output<'k> {
         std::fs::read(s.dir.join(rel)).or_else(|_| std::fs::read(s.target.join(rel)))
     }
 
+    /// Every file of `unit`'s folder this build has made or kept so far
+    /// (path inside the folder, content hash): what the build stamp
+    /// (`render::stamp`, the last stage) hashes.
+    pub fn unit_files(&self, unit: &str) -> Vec<(String, Hash)> {
+        let prefix = format!("{unit}/");
+        let mut files = self.staging.made_under(&prefix);
+        for (name, g) in &self.reuse.previous.groups {
+            if name.starts_with(&prefix) && self.reuse.was_kept(name) {
+                files.extend(
+                    g.files.iter().filter_map(|(rel, e)| {
+                        Some((rel.strip_prefix(&prefix)?.to_owned(), e.hash))
+                    }),
+                );
+            }
+        }
+        files
+    }
+
+    /// The hash of every input this build read (`memo::Keys::fingerprint`).
+    pub fn fingerprint(&self) -> &str {
+        &self.keys.fingerprint
+    }
+
     pub fn files(&self) -> usize {
         self.staging.counts.files.load(Ordering::Relaxed)
     }

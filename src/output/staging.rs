@@ -107,6 +107,15 @@ impl Staging {
         self.made.lock().expect("made files").push(made);
     }
 
+    /// The files made so far under `prefix` (a unit's folder): their paths
+    /// with the prefix taken off, and hashes.
+    pub fn made_under(&self, prefix: &str) -> Vec<(String, Hash)> {
+        let made = self.made.lock().expect("made files");
+        made.iter()
+            .filter_map(|m| Some((m.rel.strip_prefix(prefix)?.to_owned(), m.hash)))
+            .collect()
+    }
+
     /// Every file made so far, taken out for the commit.
     pub fn take_made(&self) -> Vec<Made> {
         std::mem::take(&mut *self.made.lock().expect("made files"))

@@ -81,6 +81,16 @@ impl Leaflets {
         self.0.lock().expect("leaflets").get(&key).cloned()
     }
 
+    /// One unit's leaflets this build: (made, could not be made).
+    pub fn count(&self, unit: &str) -> (usize, usize) {
+        let all = self.0.lock().expect("leaflets");
+        let mine = all.iter().filter(|((u, _, _), _)| u == unit);
+        mine.fold((0, 0), |(made, failed), (_, o)| match o {
+            Outcome::Made(_) => (made + 1, failed),
+            Outcome::Failed(_) => (made, failed + 1),
+        })
+    }
+
     fn snapshot(&self) -> Outcomes {
         self.0.lock().expect("leaflets").clone()
     }

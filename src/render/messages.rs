@@ -11,6 +11,14 @@ pub const DIR: &str = "tin-nhan";
 
 pub struct Messages;
 
+/// The messages every unit gets: a message about a guide that is not
+/// published today waits for it.
+pub fn ready(p: &crate::content::Project) -> impl Iterator<Item = &crate::messages::Message> {
+    p.messages
+        .iter()
+        .filter(|m| m.meta.guide.as_ref().is_none_or(|g| p.guide(g).is_some()))
+}
+
 impl Renderer for Messages {
     fn name(&self) -> &'static str {
         "messages"
@@ -22,11 +30,7 @@ impl Renderer for Messages {
             return Ok(Stats::default());
         }
         let mut errors = Vec::new();
-        // A message about a guide that is not published today waits for it.
-        let rows: Vec<messages::Rendered> = p
-            .messages
-            .iter()
-            .filter(|m| m.meta.guide.as_ref().is_none_or(|g| p.guide(g).is_some()))
+        let rows: Vec<messages::Rendered> = ready(p)
             .flat_map(|m| {
                 let fee = m
                     .meta

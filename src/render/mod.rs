@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assets;
 pub mod charts;
+pub mod chatbot;
 pub mod docs;
 pub mod embed;
 pub mod feeds;
@@ -18,6 +19,7 @@ pub mod pages;
 pub mod report;
 pub mod search;
 pub mod short;
+pub mod stamp;
 pub mod views;
 
 use tera::Context;
@@ -104,6 +106,9 @@ pub enum Stage {
     Pictures,
     /// Files that span units.
     City,
+    /// Last, in every build: each unit folder's build stamp, a hash over
+    /// what the stages above wrote into it (`render::stamp`).
+    Stamp,
 }
 
 /// The units a build renders: the ones it was asked for, and every unit of

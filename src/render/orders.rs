@@ -33,6 +33,7 @@ use crate::engine::formats::{Format, Formats};
 use crate::output::{Depends, Output};
 use crate::paths;
 use crate::resolve::UnitSite;
+use crate::sheet::cell;
 use crate::theme::Text;
 
 /// The print orders of every shop, written after the units' PDFs.
@@ -251,16 +252,11 @@ fn order_sheet(rows: &[(&File, Option<usize>)], t: &Text) -> Result<Vec<u8>, Dia
         &t.order_guide,
         &t.order_quantity,
     ];
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    let bad = |e: csv::Error| Diagnostic::error(format!("print order sheet: {e}"));
-    csv.write_record(header).map_err(bad)?;
-    for (file, pages) in rows {
-        csv.write_record(row(file, *pages, t)).map_err(bad)?;
-    }
-    csv.into_inner()
-        .map_err(|e| Diagnostic::error(format!("print order sheet: {e}")))
+    let header = header.map(String::clone);
+    crate::sheet::csv_file(
+        &header,
+        rows.iter().map(|(file, pages)| row(file, *pages, t)),
+    )
 }
 
 /// One PDF's cells, in the header's order; the quantity is left empty.
@@ -282,16 +278,6 @@ fn row(file: &File, pages: Option<usize>, t: &Text) -> [String; 9] {
         cell(guide),
         String::new(),
     ]
-}
-
-/// A text cell Excel shows as text: one that would start a formula (`=`,
-/// `+`, `-`, `@`) gets an apostrophe first.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// What goes into a shop's zip: a PDF from the output, or bytes.
@@ -479,12 +465,5 @@ mod tests {
         assert_eq!(pdf_pages(tree), Some(56));
         assert_eq!(pdf_pages(b"%PDF-1.7 1 0 obj <</Type/ObjStm>> endobj"), None);
         assert_eq!(pdf_pages(b"<</Type/PagesX/Count 4>>"), None);
-    }
-
-    #[test]
-    fn a_cell_that_would_start_a_formula_is_text() {
-        assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(cell("-Đăng ký"), "'-Đăng ký");
-        assert_eq!(cell("Đăng ký khai sinh"), "Đăng ký khai sinh");
     }
 }

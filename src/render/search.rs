@@ -3,6 +3,9 @@
 //! text; the page's script folds it (đ -> d, every tone mark) when the reader
 //! starts searching, and ranks title over summary over body, exact diacritics
 //! first. Without JavaScript the search page lists every guide by category.
+//! How people ask reaches it too: each guide's `questions:` (ranked between
+//! title and summary) and site.yaml's `search.synonyms`, which the script
+//! tries in place of the words typed ("cccd" is also "căn cước công dân").
 
 use std::borrow::Cow;
 
@@ -25,12 +28,17 @@ struct Doc<'a> {
     c: &'a str,
     /// Body text: intro, steps and the rest, without markup.
     b: Cow<'a, str>,
+    /// The guide's `questions:`, as written.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    q: &'a [String],
 }
 
 #[derive(Serialize)]
 struct Index<'a> {
     v: u32,
     docs: Vec<Doc<'a>>,
+    /// site.yaml's synonyms: `[typed, [words the guides use…]]`, in order.
+    syn: &'a [(String, Vec<String>)],
 }
 
 pub struct Search;
@@ -61,12 +69,17 @@ impl Renderer for Search {
                     s: &g.doc.meta.summary,
                     c,
                     b: body,
+                    q: &g.doc.meta.questions,
                 }
             })
             .collect();
         let n = docs.len();
-        let json = serde_json::to_string(&Index { v: 1, docs })
-            .map_err(|e| vec![Diagnostic::error(format!("search index: {e}"))])?;
+        let json = serde_json::to_string(&Index {
+            v: 1,
+            docs,
+            syn: &p.site.search.synonyms,
+        })
+        .map_err(|e| vec![Diagnostic::error(format!("search index: {e}"))])?;
         // `</` never appears raw inside a script file's string, but keep it safe to inline too.
         let js = format!("window.SOTAY_INDEX={};\n", json.replace("</", "<\\/"));
         let search_bytes = js.len() as u64;

@@ -355,6 +355,15 @@ categories:
 # là bản nháp: bỏ dấu # ở hai dòng dưới khi hướng dẫn đã viết xong.
 # required:
 #   phuong: [nop-ho-so-truc-tuyen]
+# Cách người dân gõ khi tìm (không bắt buộc): chữ viết tắt, tên gọi quen ->
+# từ các hướng dẫn dùng. Trang tìm kiếm và tệp hỏi đáp cho chatbot dùng chúng.
+# search:
+#   synonyms:
+#     cccd: [căn cước công dân, căn cước]
+#     hộ khẩu: [thường trú]
+# Câu trả lời ngắn trong tệp hỏi đáp api/v1/hoi-dap.json dài nhất (mặc định 400 ký tự):
+# chatbot:
+#   answer_chars: 400
 # Hướng dẫn nổi bật trên trang chủ.
 popular: [nop-ho-so-truc-tuyen]
 "#;

@@ -83,6 +83,36 @@ pub struct Text {
     pub order_guide: String,
     pub order_quantity: String,
     pub order_handbook: String,
+    // The coverage report's spreadsheets (`bao-cao/*.csv`, `.xlsx`): the
+    // tabs, the column heads and the words in cells.
+    pub report_title: String,
+    pub report_sheet_units: String,
+    pub report_sheet_guides: String,
+    pub report_unit: String,
+    pub report_slug: String,
+    pub report_kind: String,
+    pub report_registered_col: String,
+    pub report_site_col: String,
+    pub report_required_col: String,
+    pub report_published_col: String,
+    pub report_excluded_col: String,
+    pub report_missing_col: String,
+    pub report_leaflets_col: String,
+    pub report_leaflets_failed_col: String,
+    pub report_messages_col: String,
+    pub report_to_review_col: String,
+    pub report_warnings: String,
+    pub report_date_col: String,
+    pub report_guide: String,
+    pub report_guide_slug: String,
+    pub report_status: String,
+    pub report_reason: String,
+    pub report_yes: String,
+    pub report_no: String,
+    pub cell_published: String,
+    pub cell_overridden: String,
+    pub cell_excluded: String,
+    pub cell_missing: String,
     // Results charts, for screen readers; `{title}`, `{first}`/`{last}`
     // months and `{a}`/`{b}` their values, `{value}` the target.
     pub chart_target: String,
@@ -120,6 +150,11 @@ pub struct Text {
     /// A task list's ticked and unticked boxes, for screen readers.
     pub task_done: String,
     pub task_todo: String,
+    // The chatbot file's short answer (`render::chatbot`) after the
+    // summary: `{text}` the fee on the build date, the time, the place.
+    pub chatbot_fee: String,
+    pub chatbot_time: String,
+    pub chatbot_where: String,
 }
 
 impl Text {

@@ -209,12 +209,16 @@ impl Fixture {
         );
         f.write("content/pages/an-toan.md", PAGE);
         // A unit override (same slug) and a unit-only guide.
+        // It records the central version it copies (content::versions).
+        let based_on = sotay::content::versions::version_of(TAM_TRU);
         f.write(
             "content/units/xa-ba-vi/guides/dang-ky-tam-tru.md",
-            &TAM_TRU.replace(
-                "Trên Cổng.",
-                "Trên Cổng, hoặc nhờ Tổ công nghệ số cộng đồng ở thôn.",
-            ),
+            &TAM_TRU
+                .replace(
+                    "Trên Cổng.",
+                    "Trên Cổng, hoặc nhờ Tổ công nghệ số cộng đồng ở thôn.",
+                )
+                .replacen("---\n", &format!("---\nbased_on: \"{based_on}\"\n"), 1),
         );
         f.write(
             "content/units/xa-ba-vi/guides/nho-to-cong-nghe-so.md",
