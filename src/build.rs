@@ -49,6 +49,7 @@ impl Phase {
             Phase::Render(Stage::Pictures) => "visuals",
             Phase::Render(Stage::City) => "hub",
             Phase::Render(Stage::Stamp) => "stamp",
+            Phase::Render(Stage::Package) => "package",
             Phase::Write => "write",
         }
     }
@@ -357,12 +358,15 @@ fn run_stages(
         Stage::Pictures,
         Stage::City,
         Stage::Stamp,
+        Stage::Package,
     ];
     for stage in stages {
         let runs = match stage {
             Stage::Print | Stage::Pictures => opts.media == Media::Build,
             Stage::City => opts.scope.makes_city(),
             Stage::Pages | Stage::Stamp => true,
+            // A package is a whole folder's; `--unit` commits only folders.
+            Stage::Package => opts.scope.owns_folder(),
         };
         if runs {
             let of_stage: Vec<&dyn Renderer> = renderers
@@ -399,6 +403,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::orders::Orders),
         Box::new(render::report::Report),
         Box::new(render::stamp::BuildStamp),
+        Box::new(render::package::Packages),
     ]
 }
 

@@ -11,6 +11,7 @@ pub const CITY_LEVEL: &[&str] = &[
     CITY_RESULTS_DIR,
     REPORT_DIR,
     ORDERS_DIR,
+    PACKAGES_DIR,
     "index.html",
     "404.html",
 ];
@@ -197,6 +198,18 @@ pub const REPORT_JSON: &str = "bao-cao/bao-cao.json";
 pub const REPORT_UNITS_CSV: &str = "bao-cao/don-vi.csv";
 pub const REPORT_GUIDES_CSV: &str = "bao-cao/chi-tiet.csv";
 pub const REPORT_XLSX: &str = "bao-cao/bao-cao.xlsx";
+
+/// Each unit folder as one zip for its webmaster, with its SHA-256 (in
+/// `sha256sum -c` form), at the city level.
+const PACKAGES_DIR: &str = "goi-tai-len";
+
+pub fn package_zip(unit: &str) -> String {
+    format!("{PACKAGES_DIR}/{unit}.zip")
+}
+
+pub fn package_sum(unit: &str) -> String {
+    format!("{PACKAGES_DIR}/{unit}.zip.sha256")
+}
 
 /// Print orders, at the city level (not the units' own `in-an/nha-in/`):
 /// per print shop a folder with its units' press PDFs and the order sheet,

@@ -128,3 +128,118 @@ fn a_slug_registered_twice_or_a_kind_site_yaml_lacks_is_an_error_at_its_line() {
     assert_eq!(at(kind).1, line_of(&text, "    slug: xa-dong-anh"));
     assert!(kind.hint.as_deref().unwrap_or("").contains("phuong"));
 }
+
+const REGISTRY_SITES: &str = "
+registry_sites:
+  unit_url: \"https://sotay.example.vn/{slug}/\"
+  hotline: \"024 1022\"
+  address: \"Điểm Phục vụ hành chính công {name}\"
+";
+
+/// The fixture with the registry, and site.yaml asking for a site for every
+/// registered unit; Xã Đông Anh's entry has a sourced phone.
+fn city_fixture(f: Fixture) -> Fixture {
+    f.write(
+        "content/registry.yaml",
+        &REGISTRY.replace(
+            "slug: xa-dong-anh\n",
+            "slug: xa-dong-anh\n    phone: \"024 3883 0000\"\n",
+        ),
+    );
+    let site = std::fs::read_to_string(f.root().join("content/site.yaml")).unwrap();
+    f.write("content/site.yaml", &format!("{site}{REGISTRY_SITES}"));
+    f
+}
+
+#[test]
+fn every_registered_unit_gets_a_site_from_its_entry_when_site_yaml_asks() {
+    let f = city_fixture(Fixture::html_only());
+    f.build_ok();
+    // Phường Hồng Hà has no unit file: its site comes from the registry.
+    let home = common::text_of(&f.read_out("phuong-hong-ha/index.html"));
+    assert!(home.contains("Phường Hồng Hà"), "{home}");
+    assert!(home.contains("Điểm Phục vụ hành chính công Phường Hồng Hà"));
+    assert!(home.contains("024 1022"), "the city hotline stands in");
+    assert!(
+        f.out()
+            .join("phuong-hong-ha/huong-dan/dang-ky-khai-sinh/index.html")
+            .exists()
+    );
+    let stamp = f.read_out("phuong-hong-ha/sotay-stamp.json");
+    assert!(
+        stamp.contains("https://sotay.example.vn/phuong-hong-ha/"),
+        "{stamp}"
+    );
+    let base = "https://sotay.example.vn/phuong-hong-ha/".to_owned();
+    let broken = sotay::links::check(&f.out().join("phuong-hong-ha"), &[base]);
+    assert!(broken.is_empty(), "{}", broken.len());
+    assert!(f.out().join("goi-tai-len/phuong-hong-ha.zip").exists());
+    // A sourced phone in the registry wins over the default.
+    let dong_anh = common::text_of(&f.read_out("xa-dong-anh/index.html"));
+    assert!(dong_anh.contains("024 3883 0000") && !dong_anh.contains("024 1022"));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&f.read_out("bao-cao/bao-cao.json")).unwrap();
+    assert_eq!(json["totals"]["not_set_up"], 0);
+    assert_eq!(json["totals"]["units"], 5);
+    let row = json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["slug"] == "phuong-hong-ha")
+        .unwrap();
+    assert_eq!(
+        (row["site"].as_bool(), row["from_registry"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(row["complete"], true);
+}
+
+#[test]
+fn a_site_from_the_registry_has_its_leaflets_and_handbook() {
+    let f = city_fixture(Fixture::new());
+    f.build_ok();
+    let print = f.out().join("phuong-hong-ha/in-an");
+    let pdfs: Vec<String> = std::fs::read_dir(&print)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    assert!(
+        pdfs.iter().any(|n| n.starts_with("dang-ky-khai-sinh-")),
+        "{pdfs:?}"
+    );
+    assert!(
+        pdfs.iter().any(|n| n.ends_with("-phuong-hong-ha.pdf")),
+        "a handbook: {pdfs:?}"
+    );
+    let leaflet = pdfs
+        .iter()
+        .find(|n| n.starts_with("dang-ky-khai-sinh-"))
+        .unwrap();
+    let text = common::pdf_text(&print.join(leaflet));
+    assert!(
+        text.contains("Phường Hồng Hà") && text.contains("024 1022"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_registry_sites_url_without_the_slug_is_an_error_at_its_line() {
+    let f = city_fixture(Fixture::html_only());
+    let site = std::fs::read_to_string(f.root().join("content/site.yaml")).unwrap();
+    let bad = site.replace(
+        "https://sotay.example.vn/{slug}/",
+        "https://sotay.example.vn/",
+    );
+    f.write("content/site.yaml", &bad);
+    let ds = f.build_err();
+    let d = find_diag(&ds, "is not a web address with {slug} in it");
+    assert_eq!(at(d).0, "content/site.yaml");
+    assert_eq!(at(d).1, line_of(&bad, "  unit_url:"));
+    assert_eq!(
+        ds.iter().filter(|d| d.message.contains("{slug}")).count(),
+        1,
+        "once, not per unit"
+    );
+}

@@ -132,6 +132,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     let registry = super::registry::load(root, |p| read(root, p, sink), sink);
     let (site, site_source) = site?;
     let central = assign_guides(guides, &mut units, sink);
+    units.extend(super::registry::sites(&site, &registry, &units));
     units.sort_by(|a, b| a.slug.cmp(&b.slug));
     for u in &mut units {
         u.guides.sort_by(|a, b| a.doc.slug.cmp(&b.doc.slug));
@@ -172,6 +173,7 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     };
     validate(&mut project, sink);
     super::registry::check(&project, sink);
+    super::registry::check_sites(&project, sink);
     check_lengths(&project, sink);
     super::publish::check_schedules(&project, sink);
     super::placeholders::check(&project, sink);
@@ -204,6 +206,7 @@ fn read_units(root: &Path, files: &Files, sink: &Sink) -> Vec<Unit> {
                 source: Arc::new(src),
                 data,
                 guides: Vec::new(),
+                from_registry: false,
             })
         })
         .collect();
@@ -1035,7 +1038,9 @@ fn validate_units(p: &Project, k: &Known, sink: &Sink) -> BTreeMap<String, Strin
     }
     super::versions::check(p, sink);
     let mut colours = BTreeMap::new();
-    for u in &p.units {
+    // A unit made from the registry has its settings checked once, in
+    // site.yaml's `registry_sites:` (`registry::check_sites`).
+    for u in p.units.iter().filter(|u| !u.from_registry) {
         check_unit_fields(k, u, sink);
         check_exclude(p, k, u, sink);
         check_unit_popular(p, k, u, sink);

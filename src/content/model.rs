@@ -56,6 +56,14 @@ pub struct SiteConfig {
     /// The chatbot knowledge file (`chatbot:`, `api/v1/hoi-dap.*`).
     #[serde(default)]
     pub chatbot: ChatbotConfig,
+    /// Whom a unit's webmaster calls about the site (`webmaster_help:`),
+    /// named on every webmaster page.
+    #[serde(default)]
+    pub webmaster_help: Option<WebmasterHelp>,
+    /// A site for every registered unit without a file of its own
+    /// (`registry_sites:`), from its registry entry and these defaults.
+    #[serde(default)]
+    pub registry_sites: Option<RegistrySites>,
     /// The kiosk screen at the one-stop desk (`kiosk:`); a unit may say
     /// otherwise in its own file.
     #[serde(default)]
@@ -74,6 +82,37 @@ pub struct KioskConfig {
     /// Infographics (slugs) to show, in this order.
     #[serde(default)]
     pub infographics: Option<Vec<String>>,
+}
+
+/// `registry_sites:` in site.yaml: what a registered unit without a unit
+/// file gets in place of one. Its name and kind come from the registry,
+/// its address and phone too when the registry has a sourced one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrySites {
+    /// The unit's base URL, `{slug}` standing for its file name:
+    /// `https://sotay.hanoi.gov.vn/{slug}/`.
+    pub unit_url: String,
+    /// The hotline shown where the registry has no phone for the unit
+    /// (the city's, 024 1022).
+    pub hotline: String,
+    /// Where to go in person when the registry has no address; `{name}`
+    /// stands for the unit's name ("Điểm Phục vụ hành chính công {name}").
+    pub address: String,
+    /// The brand colour (the theme's city blue by default).
+    #[serde(default)]
+    pub colour: Option<String>,
+}
+
+/// `webmaster_help:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebmasterHelp {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// `search:` in site.yaml.
@@ -257,6 +296,8 @@ pub const SITE_KEYS: &[Key] = &[
     Key("print", false),
     Key("search", false),
     Key("chatbot", false),
+    Key("webmaster_help", false),
+    Key("registry_sites", false),
     Key("kiosk", false),
 ];
 
@@ -856,6 +897,8 @@ pub struct Unit {
     pub colour: String,
     /// Guides this unit adds or overrides, by slug.
     pub guides: Vec<Guide>,
+    /// Made from its registry entry and `registry_sites:` (no unit file).
+    pub from_registry: bool,
 }
 
 impl Unit {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::frontmatter::{Key, Yaml};
+use super::model::{OutputsConfig, SiteConfig, Unit, UnitFile};
 use super::source::Source;
 use crate::diag::{Diagnostic, Sink, closest};
 
@@ -29,6 +30,10 @@ struct RegistryFile {
 pub struct Registered {
     /// The official name ("Phường Hoàn Kiếm", "Sở Tư pháp").
     pub name: String,
+    /// A shorter name for messages and narrow places, when the official
+    /// one is long; the name otherwise.
+    #[serde(default)]
+    pub short_name: Option<String>,
     /// A key of site.yaml's `unit_kinds`.
     pub kind: String,
     /// The unit's folder and file name (`phuong-hoan-kiem`).
@@ -195,5 +200,108 @@ pub fn check(p: &super::Project, sink: &Sink) {
                 .in_file(&unit.source.path)
                 .hint(hint),
         );
+    }
+}
+
+/// A unit for every registered one without a unit file, when site.yaml has
+/// `registry_sites:`: the registry's name and kind, its sourced address and
+/// phone or else the defaults (a missing value stays missing, never made
+/// up), the base URL from the pattern, and no guides of its own.
+pub fn sites(site: &SiteConfig, registry: &Registry, units: &[Unit]) -> Vec<Unit> {
+    let (Some(defaults), Some(source)) = (&site.registry_sites, &registry.source) else {
+        return Vec::new();
+    };
+    registry
+        .units
+        .iter()
+        .filter(|r| !units.iter().any(|u| u.slug == r.slug))
+        .map(|r| {
+            let colour = defaults
+                .colour
+                .clone()
+                .unwrap_or_else(|| crate::colour::CITY_BLUE.to_owned());
+            let address = r.address.clone();
+            let address = address.unwrap_or_else(|| defaults.address.replace("{name}", &r.name));
+            Unit {
+                slug: r.slug.clone(),
+                source: Arc::clone(source),
+                colour: colour.clone(),
+                data: UnitFile {
+                    name: r.name.clone(),
+                    short_name: r.short_name.clone().unwrap_or_else(|| r.name.clone()),
+                    kind: r.kind.clone(),
+                    parent: None,
+                    base_url: defaults.unit_url.replace("{slug}", &r.slug),
+                    colour,
+                    logo: None,
+                    address,
+                    hours: Vec::new(),
+                    hotline: r.phone.clone().unwrap_or_else(|| defaults.hotline.clone()),
+                    email: None,
+                    zalo: None,
+                    exclude: Vec::new(),
+                    popular: None,
+                    print_shop: None,
+                    outputs: OutputsConfig::default(),
+                    portal_page: None,
+                    kiosk: Default::default(),
+                },
+                guides: Vec::new(),
+                from_registry: true,
+            }
+        })
+        .collect()
+}
+
+/// `registry_sites:` once, at its lines in site.yaml: the URL pattern is a
+/// web address with `{slug}`, the colour one white text reads on; and it
+/// needs a registry to make sites from.
+pub fn check_sites(p: &super::Project, sink: &Sink) {
+    let Some(d) = &p.site.registry_sites else {
+        return;
+    };
+    let src = &p.site_source;
+    // The key's line within the block (after `registry_sites:`).
+    let lines: Vec<&str> = src.text.lines().collect();
+    let block = lines
+        .iter()
+        .position(|l| l.starts_with("registry_sites:"))
+        .unwrap_or(0);
+    let at = |key: &str, m: String| {
+        let line = lines[block..]
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map_or(block + 1, |i| block + i + 1);
+        Diagnostic::error(m).at(&src.path, &src.text, line, 1, 1)
+    };
+    if p.registry.source.is_none() {
+        sink.push(
+            Diagnostic::warning("registry_sites: makes sites for the units of content/registry.yaml, and there is none")
+                .in_file(&src.path)
+                .hint("add content/registry.yaml (see README.md, The city's registry), or remove registry_sites:"),
+        );
+    }
+    if !super::load::is_absolute_url(&d.unit_url) || !d.unit_url.contains("{slug}") {
+        sink.push(at("unit_url", format!("unit_url `{}` is not a web address with {{slug}} in it", d.unit_url))
+            .hint("e.g. unit_url: \"https://sotay.hanoi.gov.vn/{slug}/\" ({slug} becomes each unit's file name)"));
+    }
+    if let Some(c) = &d.colour {
+        match crate::colour::parse_hex(c) {
+            None => sink.push(
+                at("colour", format!("`{c}` is not a colour"))
+                    .hint("write a hex colour in quotes, e.g. colour: \"#0b5394\""),
+            ),
+            Some(rgb) if crate::colour::ensure_contrast_with_white(rgb) != rgb => sink.push(
+                at(
+                    "colour",
+                    format!("colour {c} is too light for white text (WCAG 2.1 AA)"),
+                )
+                .hint(format!(
+                    "use a darker colour, e.g. \"{}\"",
+                    crate::colour::to_hex(crate::colour::ensure_contrast_with_white(rgb))
+                )),
+            ),
+            Some(_) => {}
+        }
     }
 }

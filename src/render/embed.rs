@@ -348,7 +348,25 @@ impl UnitEmbeds<'_, '_> {
             ctx.insert("per_guide", &self.per_guide()?);
             ctx.insert("server", &self.server()?);
             ctx.insert("kiosk", crate::paths::KIOSK);
+            ctx.insert("upload", &self.upload());
             self.sh.template("webmaster.html", &ctx, full)
+        })
+    }
+
+    /// How to upload the folder: its package and checksum (paths in the
+    /// build's output), the stamp to check on the portal, whom to call.
+    fn upload(&self) -> serde_json::Value {
+        let slug = &self.site.unit.slug;
+        let base = self.base_url();
+        serde_json::json!({
+            "folder": slug,
+            "zip": crate::paths::package_zip(slug),
+            "sum": crate::paths::package_sum(slug),
+            "zip_name": format!("{slug}.zip"),
+            "base_url": base,
+            "stamp": crate::paths::STAMP,
+            "stamp_url": format!("{base}{}", crate::paths::STAMP),
+            "help": self.sh.project.site.webmaster_help,
         })
     }
 

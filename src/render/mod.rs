@@ -15,6 +15,7 @@ pub mod forms;
 pub mod hub;
 pub mod messages;
 pub mod orders;
+pub mod package;
 pub mod pages;
 pub mod report;
 pub mod search;
@@ -109,6 +110,9 @@ pub enum Stage {
     /// Last, in every build: each unit folder's build stamp, a hash over
     /// what the stages above wrote into it (`render::stamp`).
     Stamp,
+    /// After the stamp, in builds that own the output folder: each unit
+    /// folder as one zip for its webmaster (`render::package`).
+    Package,
 }
 
 /// The units a build renders: the ones it was asked for, and every unit of

@@ -45,6 +45,9 @@ struct UnitRow<'a> {
     site: bool,
     /// In the city's registry.
     registered: bool,
+    /// Its site comes from the registry and `registry_sites:` (no unit
+    /// file of its own yet).
+    from_registry: bool,
     url: Option<String>,
     required: usize,
     published_required: usize,
@@ -299,6 +302,7 @@ fn units_table(report: &Coverage, t: &crate::theme::Text) -> Table {
         &t.report_kind,
         &t.report_registered_col,
         &t.report_site_col,
+        &t.report_own_file_col,
         &t.report_required_col,
         &t.report_published_col,
         &t.report_excluded_col,
@@ -317,6 +321,7 @@ fn units_table(report: &Coverage, t: &crate::theme::Text) -> Table {
             Value::from(u.kind_name),
             yes_no(u.registered, t),
             yes_no(u.site, t),
+            yes_no(u.site && !u.from_registry, t),
             Value::from(u.required),
             Value::from(u.published_required),
             Value::from(u.excluded.len()),
@@ -555,6 +560,7 @@ fn unit_row<'a>(
         kind_name: p.kind_name(&u.data.kind),
         site: true,
         registered: p.registry.units.iter().any(|r| r.slug == u.slug),
+        from_registry: u.from_registry,
         url: Some(format!("../{}/index.html", u.slug)),
         required,
         published_required: required - missing.len() - excluded.len(),
@@ -624,6 +630,7 @@ fn row_without_site<'a>(r: &NotSetUp<'a>, sh: &Shared<'a>, columns: &[&'a str]) 
         kind_name: r.kind_name,
         site: false,
         registered: true,
+        from_registry: false,
         url: None,
         required: missing.len(),
         published_required: 0,

@@ -93,6 +93,7 @@ pub struct Text {
     pub report_kind: String,
     pub report_registered_col: String,
     pub report_site_col: String,
+    pub report_own_file_col: String,
     pub report_required_col: String,
     pub report_published_col: String,
     pub report_excluded_col: String,
