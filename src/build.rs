@@ -395,6 +395,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::messages::Messages),
         Box::new(render::short::ShortLinks),
         Box::new(render::charts::Results),
+        Box::new(crate::visual::kiosk::Kiosk),
         Box::new(crate::print::Print::default()),
         Box::new(crate::visual::Visuals::default()),
         Box::new(render::hub::Hub),

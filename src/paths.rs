@@ -169,6 +169,18 @@ pub fn poster(slug: &str, canvas: &str, press: bool) -> String {
     }
 }
 
+/// The kiosk screen for the one-stop desk's LED screen: a rotation of the
+/// unit's 1920 x 1080 infographics and its guides with their QR codes,
+/// opened from disk; and each guide's QR code beside it.
+pub const KIOSK: &str = "trinh-chieu/index.html";
+pub fn kiosk_qr(slug: &str) -> String {
+    format!("trinh-chieu/{}", kiosk_qr_in_kiosk(slug))
+}
+/// A guide's QR code, relative to the kiosk page.
+pub fn kiosk_qr_in_kiosk(slug: &str) -> String {
+    format!("qr/{slug}.png")
+}
+
 /// A unit's logo, copied from content/.
 pub fn logo(ext: &str) -> String {
     format!("{ASSETS}/logo.{ext}")

@@ -84,6 +84,7 @@ fn page_kinds(out: &Path) -> Vec<PathBuf> {
         "ket-qua/index.html".to_owned(),
         each("do-hoa"),
         "nhung-vao-cong-thong-tin/index.html".to_owned(),
+        "trinh-chieu/index.html".to_owned(),
         "nhung/huong-dan/dang-ky-khai-sinh/index.html".to_owned(),
         "nhung/moi-cap-nhat/index.html".to_owned(),
         "nhung/tim-kiem/index.html".to_owned(),

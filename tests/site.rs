@@ -252,6 +252,19 @@ fn unit_data_flows_into_every_page() {
                 assert!(html.contains("Phường Ba Đình"), "{page}: name");
                 continue;
             }
+            if e.path()
+                .components()
+                .any(|c| c.as_os_str() == "trinh-chieu")
+            {
+                // The desk's screen shows the name and the hotline, to read, not to tap.
+                assert!(
+                    html.contains("Ủy ban nhân dân phường Ba Đình"),
+                    "{page}: name"
+                );
+                assert!(html.contains("024 3823 0000"), "{page}: hotline");
+                assert!(html.contains("--brand:#8a1538"), "{page}: colour");
+                continue;
+            }
             if e.path().components().any(|c| c.as_os_str() == "nhung") {
                 // Embeds carry the brand, short name and hotline only.
                 assert!(html.contains("Phường Ba Đình"), "{page}: name");

@@ -64,6 +64,24 @@ pub struct SiteConfig {
     /// (`registry_sites:`), from its registry entry and these defaults.
     #[serde(default)]
     pub registry_sites: Option<RegistrySites>,
+    /// The kiosk screen at the one-stop desk (`kiosk:`); a unit may say
+    /// otherwise in its own file.
+    #[serde(default)]
+    pub kiosk: KioskConfig,
+}
+
+/// `kiosk:` in site.yaml or a unit's file: what the one-stop desk's screen
+/// (`trinh-chieu/`) shows and for how long. Unset keys fall back to
+/// site.yaml, then to every infographic drawn for the LED screen and 12 s.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    /// Seconds each slide stays on screen.
+    #[serde(default)]
+    pub seconds: Option<u32>,
+    /// Infographics (slugs) to show, in this order.
+    #[serde(default)]
+    pub infographics: Option<Vec<String>>,
 }
 
 /// `registry_sites:` in site.yaml: what a registered unit without a unit
@@ -280,6 +298,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("chatbot", false),
     Key("webmaster_help", false),
     Key("registry_sites", false),
+    Key("kiosk", false),
 ];
 
 fn default_theme() -> String {
@@ -329,6 +348,9 @@ pub struct UnitFile {
     /// carry the guides, through a widget or a link: `sotay verify` checks it.
     #[serde(default)]
     pub portal_page: Option<String>,
+    /// Overrides site.yaml's `kiosk:` for this unit.
+    #[serde(default)]
+    pub kiosk: KioskConfig,
 }
 
 pub const UNIT_KEYS: &[Key] = &[
@@ -349,6 +371,7 @@ pub const UNIT_KEYS: &[Key] = &[
     Key("print_shop", false),
     Key("outputs", false),
     Key("portal_page", false),
+    Key("kiosk", false),
 ];
 
 /// A central guide a unit does not publish: a file name, or a file name with

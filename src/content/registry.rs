@@ -244,6 +244,7 @@ pub fn sites(site: &SiteConfig, registry: &Registry, units: &[Unit]) -> Vec<Unit
                     print_shop: None,
                     outputs: OutputsConfig::default(),
                     portal_page: None,
+                    kiosk: Default::default(),
                 },
                 guides: Vec::new(),
                 from_registry: true,

@@ -347,6 +347,7 @@ impl UnitEmbeds<'_, '_> {
             ctx.insert("widgets", &widgets(site, self.sh, self.out, example)?);
             ctx.insert("per_guide", &self.per_guide()?);
             ctx.insert("server", &self.server()?);
+            ctx.insert("kiosk", crate::paths::KIOSK);
             ctx.insert("upload", &self.upload());
             self.sh.template("webmaster.html", &ctx, full)
         })

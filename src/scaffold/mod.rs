@@ -328,6 +328,13 @@ base_url: "https://example.gov.vn/"
 # outputs:
 #   widgets: false
 #   api: false
+# Màn hình trình chiếu tại Bộ phận Một cửa (trinh-chieu/): mỗi trang hiện
+# bao nhiêu giây (5 đến 600) và chiếu những hình đồ họa nào, theo thứ tự. Bỏ
+# trống: 12 giây, mọi hình vẽ cho màn hình ngang. Đơn vị có thể đặt riêng
+# trong tệp của mình.
+# kiosk:
+#   seconds: 12
+#   infographics: [ten-hinh-do-hoa]
 # Loại đơn vị: slug -> tên hiển thị.
 unit_kinds:
   so: "Sở"

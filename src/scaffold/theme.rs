@@ -62,6 +62,14 @@ pub const FILES: &[(&str, &[u8])] = &[
         "static/tim-kiem.js",
         include_bytes!("../../themes/default/static/tim-kiem.js"),
     ),
+    (
+        "static/trinh-chieu.css",
+        include_bytes!("../../themes/default/static/trinh-chieu.css"),
+    ),
+    (
+        "static/trinh-chieu.js",
+        include_bytes!("../../themes/default/static/trinh-chieu.js"),
+    ),
     ("strings.yaml", crate::theme::DEFAULT_STRINGS.as_bytes()),
     (
         "templates/404.html",
@@ -110,6 +118,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/infographic.html",
         include_bytes!("../../themes/default/templates/infographic.html"),
+    ),
+    (
+        "templates/kiosk.html",
+        include_bytes!("../../themes/default/templates/kiosk.html"),
     ),
     (
         "templates/list.html",

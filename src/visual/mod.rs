@@ -9,6 +9,7 @@
 //! and refuses any text outside the canvas or on top of other text.
 
 pub mod icons;
+pub mod kiosk;
 mod layout;
 
 use std::collections::HashSet;
@@ -30,9 +31,11 @@ use crate::engine::canvas::{CANVASES, Canvas};
 const TEMPLATE: &str = "infographic.typ";
 const PREVIEW_TEMPLATE: &str = "xem-truoc.typ";
 
-/// Check every spec against the project: guide, icons, formats, palette.
+/// Check every spec against the project: guide, icons, formats, palette;
+/// and the kiosk screen's lists of them.
 pub fn validate(p: &Project, sink: &Sink) {
     use crate::content::YamlFile;
+    kiosk::validate(p, sink);
     for spec in &p.infographics {
         let m = &spec.meta;
         if let Some(g) = &m.guide {
