@@ -316,3 +316,33 @@ fn a_misspelt_or_mistyped_search_setting_is_an_error_at_its_line() {
     let d = find_diag(&ds, "invalid");
     assert_eq!(at(d).1, line_of(&guide, "questions:"), "{}", render(&ds));
 }
+
+#[test]
+fn a_guides_own_faq_headings_are_questions_too() {
+    let f = fixture(400);
+    let path = "content/guides/cu-tru/dang-ky-tam-tru.md";
+    let text = std::fs::read_to_string(f.root().join(path)).unwrap();
+    f.write(
+        path,
+        &format!(
+            "{text}\n## Câu hỏi thường gặp\n\n### Thuê trọ 20 ngày có phải đăng ký không?\n\nKhông.\n\n\
+             ### Bao lâu có kết quả?\n\nTrong 3 ngày làm việc.\n\n## Liên hệ\n\n### Giờ làm việc\n\nGiờ hành chính.\n"
+        ),
+    );
+    f.build_ok();
+    let file = json(&f, "phuong-ba-dinh");
+    let questions = entry(&file, "dang-ky-tam-tru")["questions"].clone();
+    let asked: Vec<&str> = questions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap())
+        .collect();
+    assert!(
+        asked.contains(&"Thuê trọ 20 ngày có phải đăng ký không?"),
+        "{asked:?}"
+    );
+    assert!(asked.contains(&"Bao lâu có kết quả?"), "{asked:?}");
+    // A heading of the next section is not a question.
+    assert!(!asked.contains(&"Giờ làm việc"), "{asked:?}");
+}

@@ -183,8 +183,9 @@ fn entry<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide, max: usize) -> Entry
 /// search compares them (the load checks warn about repeats).
 fn questions(g: &Guide) -> Vec<&str> {
     let mut seen = Vec::new();
-    std::iter::once(&g.doc.meta.title)
-        .chain(&g.doc.meta.questions)
+    std::iter::once(g.doc.meta.title.as_str())
+        .chain(g.doc.meta.questions.iter().map(String::as_str))
+        .chain(faq(g))
         .map(|q| q.trim())
         .filter(|q| {
             let key = search_key(q);
@@ -193,6 +194,29 @@ fn questions(g: &Guide) -> Vec<&str> {
             new
         })
         .collect()
+}
+
+/// The questions of the guide's own FAQ: the headings one level below a
+/// section titled "Câu hỏi thường gặp" or "Hỏi đáp", from the parsed
+/// document (a heading of that section's level or above ends it).
+fn faq(g: &Guide) -> impl Iterator<Item = &str> {
+    let mut section: Option<pulldown_cmark::HeadingLevel> = None;
+    g.doc.parsed.body.headings.iter().filter_map(move |h| {
+        match section {
+            Some(level) if h.level > level => {
+                return (h.level as usize == level as usize + 1).then_some(h.text.as_str());
+            }
+            _ => section = is_faq_title(&h.text).then_some(h.level),
+        }
+        None
+    })
+}
+
+fn is_faq_title(text: &str) -> bool {
+    let key = search_key(text);
+    ["cau hoi thuong gap", "hoi dap", "hoi va dap"]
+        .iter()
+        .any(|t| key.starts_with(t))
 }
 
 /// The guide's fees on the build date as the page words them ("Lệ phí
