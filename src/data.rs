@@ -171,7 +171,8 @@ fn merge_unit_file(p: &Project, unit: &str, csv: &Path, datasets: &mut [Dataset]
         );
         return;
     };
-    let Some(rows) = read_rows(p, csv, &csv_shown, &d.spec, None, Owner::Unit(unit), sink) else {
+    let Some((text, rows)) = read_rows(p, csv, &csv_shown, &d.spec, None, Owner::Unit(unit), sink)
+    else {
         return;
     };
     for (row, line) in rows {
@@ -183,7 +184,7 @@ fn merge_unit_file(p: &Project, unit: &str, csv: &Path, datasets: &mut [Dataset]
                     "the figures of {} for {} are given twice",
                     row.unit, row.month
                 ))
-                .at(&csv_shown, &read_text(csv).unwrap_or_default(), line, 1, 7)
+                .at(&csv_shown, &text, line, 1, 7)
                 .hint(format!(
                     "{}:{other_line} has them too; keep one row",
                     other.display()
@@ -208,7 +209,7 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
     let csv_shown = shown(p, csv_path);
     let (yaml_shown, yaml, spec) = read_spec(p, csv_path, &csv_shown, sink)?;
     let spec_file = Some((yaml_shown.as_path(), yaml.as_str()));
-    let rows = read_rows(p, csv_path, &csv_shown, &spec, spec_file, Owner::City, sink)?;
+    let (text, rows) = read_rows(p, csv_path, &csv_shown, &spec, spec_file, Owner::City, sink)?;
     let mut d = Dataset {
         slug,
         spec,
@@ -219,7 +220,6 @@ fn load_one(p: &Project, csv_path: &Path, sink: &Sink) -> Option<Dataset> {
     for (row, line) in rows {
         let key = (row.month.clone(), row.unit.clone());
         if let Some((_, first)) = d.origins.get(&key) {
-            let text = read_text(csv_path).unwrap_or_default();
             sink.push(
                 Diagnostic::error(format!(
                     "the figures of {} for {} are given twice",
@@ -251,8 +251,9 @@ fn read_text(path: &Path) -> std::io::Result<String> {
     Ok(crate::content::source::normalise(&String::from_utf8_lossy(&bytes)).0)
 }
 
-/// Every good row of one CSV file with its line, checked against the
-/// dataset's charts (each bad row reported); none when the header is bad.
+/// One CSV file's text (to locate later problems in) and every good row
+/// with its line, checked against the dataset's charts (each bad row
+/// reported); none when the header is bad.
 fn read_rows(
     p: &Project,
     csv_path: &Path,
@@ -261,7 +262,7 @@ fn read_rows(
     spec_file: Option<(&Path, &str)>,
     owner: Owner,
     sink: &Sink,
-) -> Option<Vec<(Row, usize)>> {
+) -> Option<(String, Vec<(Row, usize)>)> {
     let text = match read_text(csv_path) {
         Ok(t) => t,
         Err(e) => {
@@ -317,7 +318,7 @@ fn read_rows(
             }
         }
     }
-    Some(rows)
+    Some((text, rows))
 }
 
 /// The chart settings beside a CSV file: where it is shown, its text, parsed.

@@ -76,19 +76,9 @@ fn listen() -> (TcpListener, u16, Arc<AtomicBool>) {
 }
 
 fn answer(stream: TcpStream, dir: &Path) {
-    stream.set_nonblocking(false).ok();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
+    let Some(path) = common::server::request_path(&stream) else {
         return;
-    }
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-            break;
-        }
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    };
     let mut stream = stream;
     if let Some(rest) = path.strip_prefix("/phuong-vong/") {
         let next = if rest == "a" { "b" } else { "a" };

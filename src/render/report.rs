@@ -559,7 +559,7 @@ fn unit_row<'a>(
         kind: &u.data.kind,
         kind_name: p.kind_name(&u.data.kind),
         site: true,
-        registered: p.registry.units.iter().any(|r| r.slug == u.slug),
+        registered: p.registry.get(&u.slug).is_some(),
         from_registry: u.from_registry,
         url: Some(format!("../{}/index.html", u.slug)),
         required,

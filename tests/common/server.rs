@@ -2,7 +2,7 @@
 //! folder, adds the headers a test asks for, and stops with the test.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,26 +55,9 @@ fn serve(
     dir: &std::path::Path,
     headers: fn(&str) -> Vec<(String, String)>,
 ) {
-    stream.set_nonblocking(false).ok();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
+    let Some(path) = request_path(&stream) else {
         return;
-    }
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-            break;
-        }
-    }
-    let path = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .split('?')
-        .next()
-        .unwrap_or("/")
-        .to_owned();
+    };
     let mut file = dir.join(path.trim_start_matches('/'));
     if file.is_dir() {
         file = file.join("index.html");
@@ -103,4 +86,20 @@ fn serve(
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
+}
+
+/// Read one request's line and headers; its path without the query.
+pub fn request_path(stream: &TcpStream) -> Option<String> {
+    stream.set_nonblocking(false).ok();
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+            break;
+        }
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    Some(target.split('?').next().unwrap_or("/").to_owned())
 }
