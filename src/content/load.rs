@@ -178,7 +178,17 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     super::publish::check_schedules(&project, sink);
     super::placeholders::check(&project, sink);
     super::asking::check(&project, sink);
+    check_video_sizes(&project, sink);
     Some(project)
+}
+
+/// A warning per video file over site.yaml's `video.max_mb`.
+fn check_video_sizes(project: &Project, sink: &Sink) {
+    let max = project.site.video.max_mb;
+    let unit_guides = project.units.iter().flat_map(|u| &u.guides);
+    for g in project.guides.iter().chain(unit_guides) {
+        sink.extend(super::video::check_sizes(&g.doc, &g.videos, max));
+    }
 }
 
 /// content/site.yaml, parsed, with its source for locating problems.
@@ -223,7 +233,17 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
             let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
             let (forms, problems) = super::forms::check(root, &doc);
             sink.extend(problems);
-            Some((owner.clone(), Guide { doc, origin, forms }))
+            let (videos, problems) = super::video::check(root, &doc);
+            sink.extend(problems);
+            Some((
+                owner.clone(),
+                Guide {
+                    doc,
+                    origin,
+                    forms,
+                    videos,
+                },
+            ))
         })
         .collect();
     guides.into_iter().flatten().collect()
