@@ -81,6 +81,9 @@ pub enum Source {
 pub struct Video {
     /// The step it belongs to; None for the guide's own video.
     pub step: Option<u32>,
+    /// Its id on the guide page (`xem-video`, or the step's anchor and
+    /// `-video`): the QR code on the leaflet and the API lead there.
+    pub anchor: String,
     pub title: String,
     pub source: Source,
     pub poster: VideoFile,
@@ -128,10 +131,10 @@ pub fn check(root: &Path, doc: &Doc<GuideMeta>) -> (Vec<Video>, Vec<Diagnostic>)
         } else {
             "video"
         };
-        let title = match step {
-            None => doc.meta.title.clone(),
+        let (title, anchor) = match step {
+            None => (doc.meta.title.clone(), "xem-video".to_owned()),
             Some(n) => match steps.iter().find(|s| s.number == n as usize) {
-                Some(s) => s.title.clone(),
+                Some(s) => (s.title.clone(), format!("{}-video", s.anchor)),
                 None => {
                     problems.push(
                         doc.error_at(key, Some(&n.to_string()), format!("there is no step {n} for this video"))
@@ -146,7 +149,7 @@ pub fn check(root: &Path, doc: &Doc<GuideMeta>) -> (Vec<Video>, Vec<Diagnostic>)
         };
         let at = Place { root, doc, key };
         match check_one(&at, r, step, title) {
-            Ok(v) => videos.push(v),
+            Ok(v) => videos.push(Video { anchor, ..v }),
             Err(mut d) => problems.append(&mut d),
         }
     }
@@ -263,6 +266,7 @@ fn check_one(
     let (captions, cues) = captions;
     Ok(Video {
         step,
+        anchor: String::new(),
         title,
         source,
         poster,
