@@ -365,3 +365,92 @@ fn a_file_over_the_limit_is_a_warning_with_its_size() {
     assert!(warnings.iter().any(|w| w.message.contains("anh-bia.jpg")));
     assert!(!warnings[0].is_error());
 }
+
+/// Runs `page` (served at `url`) in Chromium with every host but 127.0.0.1
+/// unresolvable, so nothing leaves the machine; the DOM after its scripts
+/// and the URL of every request the page made (Chromium's net log, by the
+/// page's network isolation key, so the browser's own requests are not
+/// counted).
+fn run_served(url: &str) -> (String, Vec<String>) {
+    // A network isolation key names sites: scheme and host, no port.
+    let site = "http://127.0.0.1";
+    let profile = tempfile::tempdir().unwrap();
+    let log = profile.path().join("net.json");
+    let out = common::browser::command(profile.path())
+        .arg("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
+        // The browser's own form-autofill lookup (for the search box) is
+        // not the page's request.
+        .arg("--disable-features=AutofillServerCommunication")
+        .arg(format!("--log-net-log={}", log.display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .expect("run chromium");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let net: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    let mut requests: Vec<String> = net["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["params"]["network_isolation_key"]
+                .as_str()
+                .is_some_and(|k| k.contains(site))
+        })
+        .filter_map(|e| e["params"]["url"].as_str().map(str::to_owned))
+        .collect();
+    requests.dedup();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), requests)
+}
+
+/// Presses the first play button once the page's scripts ran, then says
+/// what the frame holds.
+const CLICK_JS: &str = r#"
+document.querySelector(".video__play").click();
+setTimeout(function () {
+  var out = document.createElement("pre");
+  out.id = "bao-cao";
+  var f = document.querySelector(".video__frame--platform iframe");
+  out.textContent = f ? f.src : "no iframe";
+  document.body.appendChild(out);
+}, 1000);
+"#;
+
+#[test]
+fn a_platform_video_loads_nothing_from_the_platform_until_the_click() {
+    let f = fixture();
+    f.build_ok();
+    let unit_dir = f.out().join("phuong-ba-dinh");
+    let page = unit_dir.join("huong-dan/dang-ky-khai-sinh/index.html");
+    // A copy of the page that presses play (a deferred script after the
+    // page's own video.js).
+    std::fs::write(page.with_file_name("bam.js"), CLICK_JS).unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("</body>"));
+    std::fs::write(
+        page.with_file_name("bam.html"),
+        html.replacen("</body>", "<script src=\"bam.js\" defer></script></body>", 1),
+    )
+    .unwrap();
+    let server = common::server::Server::start(unit_dir, |_| Vec::new());
+    let origin = format!("127.0.0.1:{}", server.port);
+
+    let (dom, requests) = run_served(&server.url("huong-dan/dang-ky-khai-sinh/index.html"));
+    assert!(
+        requests.iter().any(|u| u.ends_with("/assets/video.js")),
+        "the page's requests were not recorded: {requests:?}"
+    );
+    let elsewhere: Vec<_> = requests.iter().filter(|u| !u.contains(&origin)).collect();
+    assert!(elsewhere.is_empty(), "requests to another origin on load: {elsewhere:?}");
+    // The script showed the button and put no player on the page.
+    let step = section(&dom, "id=\"buoc-2-nop-ho-so-video\"", "</figure>");
+    assert!(step.contains("<button type=\"button\" class=\"video__play\">"), "{step}");
+    assert!(!step.contains("<iframe"), "{step}");
+
+    let (dom, requests) = run_served(&server.url("huong-dan/dang-ky-khai-sinh/bam.html"));
+    let report = section(&dom, "<pre id=\"bao-cao\">", "</pre>");
+    assert!(report.contains("https://www.youtube-nocookie.com/embed/aaaaaaaaaaa?autoplay=1"), "{report}");
+    let elsewhere: Vec<_> = requests.iter().filter(|u| !u.contains(&origin)).collect();
+    assert_eq!(elsewhere, vec![EMBED], "after the click: {requests:?}");
+}
