@@ -386,7 +386,11 @@ fn run_served(url: &str) -> (String, Vec<String>) {
         .arg(url)
         .output()
         .expect("run chromium");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let net: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
     let mut requests: Vec<String> = net["events"]
@@ -430,7 +434,11 @@ fn a_platform_video_loads_nothing_from_the_platform_until_the_click() {
     assert!(html.contains("</body>"));
     std::fs::write(
         page.with_file_name("bam.html"),
-        html.replacen("</body>", "<script src=\"bam.js\" defer></script></body>", 1),
+        html.replacen(
+            "</body>",
+            "<script src=\"bam.js\" defer></script></body>",
+            1,
+        ),
     )
     .unwrap();
     let server = common::server::Server::start(unit_dir, |_| Vec::new());
@@ -442,15 +450,101 @@ fn a_platform_video_loads_nothing_from_the_platform_until_the_click() {
         "the page's requests were not recorded: {requests:?}"
     );
     let elsewhere: Vec<_> = requests.iter().filter(|u| !u.contains(&origin)).collect();
-    assert!(elsewhere.is_empty(), "requests to another origin on load: {elsewhere:?}");
+    assert!(
+        elsewhere.is_empty(),
+        "requests to another origin on load: {elsewhere:?}"
+    );
     // The script showed the button and put no player on the page.
     let step = section(&dom, "id=\"buoc-2-nop-ho-so-video\"", "</figure>");
-    assert!(step.contains("<button type=\"button\" class=\"video__play\">"), "{step}");
+    assert!(
+        step.contains("<button type=\"button\" class=\"video__play\">"),
+        "{step}"
+    );
     assert!(!step.contains("<iframe"), "{step}");
 
     let (dom, requests) = run_served(&server.url("huong-dan/dang-ky-khai-sinh/bam.html"));
     let report = section(&dom, "<pre id=\"bao-cao\">", "</pre>");
-    assert!(report.contains("https://www.youtube-nocookie.com/embed/aaaaaaaaaaa?autoplay=1"), "{report}");
+    assert!(
+        report.contains("https://www.youtube-nocookie.com/embed/aaaaaaaaaaa?autoplay=1"),
+        "{report}"
+    );
     let elsewhere: Vec<_> = requests.iter().filter(|u| !u.contains(&origin)).collect();
     assert_eq!(elsewhere, vec![EMBED], "after the click: {requests:?}");
+}
+
+#[test]
+fn the_page_with_players_passes_axe() {
+    let f = fixture();
+    f.build_ok();
+    let page = f
+        .out()
+        .join("phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/index.html");
+    for width in [390, 1280] {
+        let v = common::axe::violations(&page, width);
+        assert!(v.is_empty(), "at {width} px: {v:#?}");
+    }
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(common::a11y::audit(&html), Vec::<String>::new());
+}
+
+/// The QR codes on page 1 of `pdf`, decoded (rendered at 300 dpi, grey).
+fn qr_codes(pdf: &std::path::Path, scratch: &std::path::Path) -> Vec<String> {
+    let png = scratch.join("qr");
+    let out = std::process::Command::new("pdftoppm")
+        .args([
+            "-r",
+            "300",
+            "-gray",
+            "-png",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+        ])
+        .arg(pdf)
+        .arg(&png)
+        .output()
+        .expect("pdftoppm is needed (apt-get install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let img = image::open(scratch.join("qr.png")).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let mut urls: Vec<String> = prepared
+        .detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+        .collect();
+    urls.sort();
+    urls
+}
+
+#[test]
+fn the_leaflet_has_a_qr_code_to_the_video_beside_the_guides() {
+    let f = Fixture::new();
+    with_video(&f, &video_yaml());
+    f.build_ok();
+    let base = base_url_of(f.root(), "phuong-ba-dinh");
+    let page = format!("{base}huong-dan/dang-ky-khai-sinh/");
+    for rel in [
+        "phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-roi-a5.pdf",
+        "phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-roi-a5.pdf",
+    ] {
+        let pdf = f.out().join(rel);
+        assert_eq!(
+            qr_codes(&pdf, f.root()),
+            vec![page.clone(), format!("{page}#xem-video")],
+            "{rel}"
+        );
+        let text = pdf_text(&pdf);
+        assert!(flat(&text).contains("Xem video hướng dẫn"), "{rel}: {text}");
+    }
+    // A guide without a video has one code only.
+    let pdf = f
+        .out()
+        .join("phuong-ba-dinh/in-an/nha-in/dang-ky-tam-tru-to-roi-a5.pdf");
+    assert_eq!(qr_codes(&pdf, f.root()).len(), 1);
 }
