@@ -548,3 +548,24 @@ fn the_leaflet_has_a_qr_code_to_the_video_beside_the_guides() {
         .join("phuong-ba-dinh/in-an/nha-in/dang-ky-tam-tru-to-roi-a5.pdf");
     assert_eq!(qr_codes(&pdf, f.root()).len(), 1);
 }
+
+#[test]
+fn two_different_files_with_one_name_are_refused() {
+    let f = Fixture::html_only();
+    with_video(
+        &f,
+        &video_yaml().replace(
+            &format!("    url: \"{YOUTUBE}\"\n"),
+            "    file: khac/minh-hoa.mp4\n",
+        ),
+    );
+    let mut other = mp4();
+    other.extend_from_slice(b"\0\0\0\x08free");
+    write_bytes(&f, &format!("{DIR}/khac/minh-hoa.mp4"), &other);
+    let ds = f.build_err();
+    let d = find_diag(
+        &ds,
+        "two different video files are published as `minh-hoa.mp4`",
+    );
+    assert_eq!(at(d).0, KHAI_SINH_PATH);
+}

@@ -19,6 +19,10 @@ pub mod webvtt;
 
 pub use webvtt::Cue;
 
+/// Larger files are refused before they are read (site.yaml's `video.max_mb`
+/// warns far below this).
+pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
+
 /// A file published with a video: a source, the poster or the captions.
 #[derive(Clone)]
 pub struct VideoFile {
@@ -149,11 +153,38 @@ pub fn check(root: &Path, doc: &Doc<GuideMeta>) -> (Vec<Video>, Vec<Diagnostic>)
         };
         let at = Place { root, doc, key };
         match check_one(&at, r, step, title) {
-            Ok(v) => videos.push(Video { anchor, ..v }),
+            Ok(v) => match clash(&videos, &v) {
+                None => videos.push(Video { anchor, ..v }),
+                Some(name) => problems.push(at.error(
+                    Some(&name),
+                    format!("two different video files are published as `{name}`"),
+                    "every file of a guide's videos is published in one folder: give each its own name",
+                )),
+            },
             Err(mut d) => problems.append(&mut d),
         }
     }
     (videos, problems)
+}
+
+/// The name of a file of `v` that another video of the guide publishes
+/// with other bytes (the same poster for two videos is fine).
+fn clash(videos: &[Video], v: &Video) -> Option<String> {
+    let mut mine: Vec<&VideoFile> = Vec::new();
+    for f in v.files() {
+        let other = videos
+            .iter()
+            .flat_map(Video::files)
+            .chain(mine.iter().copied());
+        if other
+            .into_iter()
+            .any(|o| o.name == f.name && o.hash != f.hash)
+        {
+            return Some(f.name.clone());
+        }
+        mine.push(f);
+    }
+    None
 }
 
 /// A warning for each published video file over site.yaml's `video.max_mb`,
@@ -408,6 +439,13 @@ fn read_file(at: &Place, file: &str, kind: Kind) -> Result<VideoFile, Diagnostic
             format!("put the {what} file next to the guide's Markdown file, or correct its name (names are case-sensitive)"),
         )
     })?;
+    let size = std::fs::metadata(&real).map_or(0, |m| m.len());
+    if size > MAX_BYTES {
+        return Err(err(
+            format!("{what} `{file}` is {}; sotay publishes files up to {}", crate::text::file_size(size), crate::text::file_size(MAX_BYTES)),
+            "a video this large cannot be watched on mobile data: export it smaller, or put it on a platform and give its `url:`".into(),
+        ));
+    }
     let bytes = std::fs::read(&real).map_err(|e| {
         err(
             format!("cannot read {what} `{file}`: {e}"),

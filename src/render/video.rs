@@ -22,9 +22,12 @@ impl Renderer for Videos {
 
     fn render(&self, site: &UnitSite, _sh: &Shared, out: &Output) -> Rendered {
         let unit = &site.unit.slug;
+        let mut seen = std::collections::HashSet::new();
         let errors: Vec<Diagnostic> = site
             .ordered()
             .flat_map(|g| g.videos.iter().flat_map(Video::files).map(move |f| (g, f)))
+            // A poster two videos share is written once.
+            .filter(|(g, f)| seen.insert((g.doc.slug.as_str(), f.name.as_str())))
             .filter_map(|(g, f)| {
                 let rel =
                     crate::paths::in_unit(unit, &crate::paths::video_file(&g.doc.slug, &f.name));
