@@ -288,6 +288,26 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_is_an_error_not_a_panic() {
+        for text in [
+            "WEBVTT\n\n-->",
+            "WEBVTT\n\n a --> ",
+            "WEBVTT\n\n00:00.000 -->",
+            "WEBVTT\n\nđ\u{a0}-->\u{a0}é\n",
+            "WEBVTT\n\n00:00.000 --> 00:01.000\n<b",
+            "WEBVTT\n\n99:59.999 --> 100:00:00.000\nA",
+            "WEBVTT\n\nNOTE\n\nSTYLE\n::cue {}\n\n1\n2\n",
+            "WEBVTT\n\n00:00:00.000 --> 00:00:01.000 \u{1F600}\n\u{1F600}\n",
+        ] {
+            if let Err(ds) = parse_text(text) {
+                for d in ds {
+                    assert!(!d.render(false).is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_missing_blank_line_and_empty_files_are_caught() {
         let e = parse_text(
             "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA\n00:00:02.000 --> 00:00:03.000\nB\n",
