@@ -214,19 +214,56 @@ fn read_units(root: &Path, files: &Files, sink: &Sink) -> Vec<Unit> {
 }
 
 /// Every guide that parses, with the unit that owns it (None for central).
+/// A unit's version that inherits is read once the central guides are.
 fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, Guide)> {
-    let guides: Vec<Option<(Option<String>, Guide)>> = files
+    let read_one = |owner: &Option<String>, path: &Path| -> Option<Read> {
+        let src = read(root, path, sink)?;
+        if owner.is_some() && super::inherit::declared(&src) {
+            return Some(Read::Inherits(owner.clone()?, src));
+        }
+        let doc = doc_of::<GuideMeta>(src, GUIDE_KEYS, sink)?;
+        Some(Read::Guide(owner.clone(), doc))
+    };
+    let read: Vec<Option<Read>> = files
         .guides
         .par_iter()
-        .map(|(owner, path)| {
-            let doc = read_doc::<GuideMeta>(root, path, GUIDE_KEYS, sink)?;
+        .map(|(owner, path)| read_one(owner, path))
+        .collect();
+    let (mut done, mut pending) = (Vec::new(), Vec::new());
+    for r in read.into_iter().flatten() {
+        match r {
+            Read::Guide(owner, doc) => done.push((owner, doc)),
+            Read::Inherits(owner, src) => pending.push((owner, src)),
+        }
+    }
+    let inherited: Vec<Option<(Option<String>, Doc<GuideMeta>)>> = pending
+        .into_par_iter()
+        .map(|(owner, src)| {
+            let stem = src.path.file_stem()?.to_string_lossy().into_owned();
+            let Some(central) = done.iter().find(|(o, d)| o.is_none() && d.slug == stem) else {
+                sink.push(super::inherit::orphan(&src));
+                return None;
+            };
+            let doc = super::inherit::read(src, &central.1, sink)?;
+            Some((Some(owner), doc))
+        })
+        .collect();
+    done.extend(inherited.into_iter().flatten());
+    done.into_par_iter()
+        .map(|(owner, doc)| {
             let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
             let (forms, problems) = super::forms::check(root, &doc);
             sink.extend(problems);
-            Some((owner.clone(), Guide { doc, origin, forms }))
+            (owner, Guide { doc, origin, forms })
         })
-        .collect();
-    guides.into_iter().flatten().collect()
+        .collect()
+}
+
+/// A guide file read: parsed, or a unit's version that inherits, waiting
+/// for its central guide.
+enum Read {
+    Guide(Option<String>, Doc<GuideMeta>),
+    Inherits(String, Source),
 }
 
 /// Unit guides go to their unit (an error when it has no file); returns the
@@ -409,6 +446,15 @@ fn read_doc<M: DeserializeOwned + MarkdownFields>(
     sink: &Sink,
 ) -> Option<Doc<M>> {
     let src = read(root, path, sink)?;
+    doc_of(src, keys, sink)
+}
+
+/// A Markdown file's document, from its source.
+fn doc_of<M: DeserializeOwned + MarkdownFields>(
+    src: Source,
+    keys: &[Key],
+    sink: &Sink,
+) -> Option<Doc<M>> {
     let (yaml, body_offset) = frontmatter::split(&src).map_err(|d| sink.push(d)).ok()?;
     let yaml_range = (
         yaml.text.as_ptr() as usize - src.text.as_ptr() as usize,
@@ -424,6 +470,7 @@ fn read_doc<M: DeserializeOwned + MarkdownFields>(
         yaml_range,
         parsed,
         source: Arc::new(src),
+        inherited: None,
     })
 }
 
@@ -445,6 +492,7 @@ fn yaml_doc<T: DeserializeOwned>(
         yaml_range: (0, len),
         parsed: Parsed::default(),
         source: Arc::new(src),
+        inherited: None,
     })
 }
 
@@ -1037,6 +1085,7 @@ fn validate_units(p: &Project, k: &Known, sink: &Sink) -> BTreeMap<String, Strin
         );
     }
     super::versions::check(p, sink);
+    super::inherit::check(p, sink);
     let mut colours = BTreeMap::new();
     // A unit made from the registry has its settings checked once, in
     // site.yaml's `registry_sites:` (`registry::check_sites`).

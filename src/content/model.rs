@@ -576,6 +576,10 @@ pub struct GuideMeta {
     /// it was last brought in step with (`content::versions`).
     #[serde(default)]
     pub based_on: Option<String>,
+    /// A unit's version that says only what differs from the central
+    /// guide (content/inherit.rs).
+    #[serde(default)]
+    pub inherits: bool,
     /// Questions as citizens type them ("làm giấy khai sinh online thế
     /// nào"): plain text, NFC like every text read; search and the chatbot
     /// file carry them (checked by `content::asking`).
@@ -630,6 +634,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("leaflet", false),
     Key("print", false),
     Key("based_on", false),
+    Key("inherits", false),
     Key("questions", false),
 ];
 
@@ -799,6 +804,20 @@ pub struct Doc<M> {
     /// The body and the Markdown front matter fields, parsed once: every
     /// output and check reads these.
     pub parsed: Parsed,
+    /// A unit's version that inherits (`inherits: true`): where the central
+    /// guide's part of `parsed.body` comes from.
+    pub inherited: Option<Inherited>,
+}
+
+/// The central guide behind a unit's version that inherits: its events
+/// sit in the merged body at `base` and after (`Doc::place`).
+#[derive(Debug)]
+pub struct Inherited {
+    pub central: Arc<Source>,
+    /// Byte offset of the central guide's body in its file.
+    pub body_offset: usize,
+    /// Body offsets from here on are the central guide's, moved up by this.
+    pub base: usize,
 }
 
 /// A document's Markdown, parsed.
@@ -875,6 +894,15 @@ impl MarkdownFields for PageMeta {}
 impl<M> Doc<M> {
     pub fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
+    }
+
+    /// The file and its byte offset for an offset of `parsed.body`: the
+    /// unit's own file, or for an inherited part the central guide's.
+    pub fn place(&self, offset: usize) -> (&Source, usize) {
+        match &self.inherited {
+            Some(i) if offset >= i.base => (&i.central, i.body_offset + offset - i.base),
+            _ => (&self.source, self.body_offset + offset),
+        }
     }
 }
 
