@@ -53,11 +53,12 @@ pub fn read(src: Source, central: &Doc<GuideMeta>, sink: &Sink) -> Option<Doc<Gu
     let images = way(&src.abs, &central.source.abs);
     let (body, warnings) = inherit::merge(&central.parsed.body, &own, base, &images);
     for w in warnings {
-        sink.push(
-            Diagnostic::warning(w.message)
-                .hint(w.hint)
-                .at_offset(&src.path, &src.text, body_offset + w.offset, w.len),
-        );
+        sink.push(Diagnostic::warning(w.message).hint(w.hint).at_offset(
+            &src.path,
+            &src.text,
+            body_offset + w.offset,
+            w.len,
+        ));
     }
     let fields = meta
         .markdown_fields()
@@ -116,8 +117,12 @@ fn top_level_key(line: &str) -> Option<&str> {
 /// The relative way from `unit`'s folder to `central`'s, ending in `/`
 /// (empty when they share one), for the central guide's image paths.
 fn way(unit: &Path, central: &Path) -> String {
-    let from: Vec<Component> = unit.parent().map_or(Vec::new(), |p| p.components().collect());
-    let to: Vec<Component> = central.parent().map_or(Vec::new(), |p| p.components().collect());
+    let from: Vec<Component> = unit
+        .parent()
+        .map_or(Vec::new(), |p| p.components().collect());
+    let to: Vec<Component> = central
+        .parent()
+        .map_or(Vec::new(), |p| p.components().collect());
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut s = "../".repeat(from.len() - common);
     for c in &to[common..] {
@@ -134,7 +139,11 @@ pub fn check(p: &super::Project, sink: &Sink) {
     for g in p.guides.iter().filter(|g| g.doc.meta.inherits) {
         sink.push(
             g.doc
-                .error_at("inherits", None, "inherits applies only to a unit's version of a central guide")
+                .error_at(
+                    "inherits",
+                    None,
+                    "inherits applies only to a unit's version of a central guide",
+                )
                 .hint("remove it: a central guide is the one units inherit from"),
         );
     }

@@ -754,16 +754,22 @@ pub mod inherit {
                 Some(s) if s.key != Key::Intro || has_text(own, &s.events) => {
                     push_own(&mut events, own, s)
                 }
-                _ => events.extend(central.events[t.events.clone()].iter().map(|(e, r)| {
-                    (rebase(e, images), r.start + base..r.end + base)
-                })),
+                _ => events.extend(
+                    central.events[t.events.clone()]
+                        .iter()
+                        .map(|(e, r)| (rebase(e, images), r.start + base..r.end + base)),
+                ),
             }
             if Some(i) == last_step {
-                added_steps.iter().for_each(|s| push_own(&mut events, own, s));
+                added_steps
+                    .iter()
+                    .for_each(|s| push_own(&mut events, own, s));
             }
         }
         if last_step.is_none() {
-            added_steps.iter().for_each(|s| push_own(&mut events, own, s));
+            added_steps
+                .iter()
+                .for_each(|s| push_own(&mut events, own, s));
         }
         added.iter().for_each(|s| push_own(&mut events, own, s));
         let mut doc = Document {
@@ -800,7 +806,12 @@ pub mod inherit {
         if s.mark.is_some()
             && let Some((Event::Text(t), _)) = span.get_mut(1)
         {
-            let rest = t.trim_start().get(1..).unwrap_or("").trim_start().to_owned();
+            let rest = t
+                .trim_start()
+                .get(1..)
+                .unwrap_or("")
+                .trim_start()
+                .to_owned();
             *t = CowStr::from(rest);
         }
         events.extend(span);
