@@ -111,8 +111,8 @@ fn a_problem_in_the_units_part_names_the_units_file_and_line() {
     f.write(OWN, &text);
     let ds = f.build_err();
     let d = find_diag(&ds, "guide:khong-co");
-    assert_eq!(at(&d).0, OWN);
-    assert_eq!(at(&d).1, line_of(&text, "Xem [thủ tục khác]"));
+    assert_eq!(at(d).0, OWN);
+    assert_eq!(at(d).1, line_of(&text, "Xem [thủ tục khác]"));
 }
 
 #[test]

@@ -222,7 +222,7 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
             return Some(Read::Inherits(owner.clone()?, src));
         }
         let doc = doc_of::<GuideMeta>(src, GUIDE_KEYS, sink)?;
-        Some(Read::Guide(owner.clone(), doc))
+        Some(Read::Guide(owner.clone(), Box::new(doc)))
     };
     let read: Vec<Option<Read>> = files
         .guides
@@ -232,7 +232,7 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
     let (mut done, mut pending) = (Vec::new(), Vec::new());
     for r in read.into_iter().flatten() {
         match r {
-            Read::Guide(owner, doc) => done.push((owner, doc)),
+            Read::Guide(owner, doc) => done.push((owner, *doc)),
             Read::Inherits(owner, src) => pending.push((owner, src)),
         }
     }
@@ -262,7 +262,7 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
 /// A guide file read: parsed, or a unit's version that inherits, waiting
 /// for its central guide.
 enum Read {
-    Guide(Option<String>, Doc<GuideMeta>),
+    Guide(Option<String>, Box<Doc<GuideMeta>>),
     Inherits(String, Source),
 }
 
