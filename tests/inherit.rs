@@ -223,3 +223,22 @@ fn based_on_in_a_version_that_inherits_and_inheriting_from_nothing_are_errors() 
     assert_eq!(at(d).0, lost);
     assert_eq!(at(d).1, 2);
 }
+
+#[test]
+fn a_new_section_goes_before_the_central_section_written_after_it() {
+    let f = inheriting();
+    let central = format!(
+        "{}\n## Gia hạn\n\nGia hạn trước khi hết hạn.\n\n## Lưu ý\n\nGhi chú chung.\n",
+        common::TAM_TRU
+    );
+    f.write(CENTRAL, &central);
+    // Ba Đình's own section is written above the Lưu ý it replaces.
+    let text = format!("{BA_DINH}\n## Lưu ý\n\nGhi chú của phường.\n");
+    f.write(OWN, &text);
+    f.build_ok();
+    let own = page(&f, "phuong-ba-dinh");
+    let at = |s: &str| own.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("Gia hạn trước khi hết hạn.") < at("Bộ phận một cửa, tầng 1"));
+    assert!(at("Bộ phận một cửa, tầng 1") < at("Ghi chú của phường."));
+    assert!(!own.contains("Ghi chú chung."));
+}

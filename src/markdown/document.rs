@@ -746,9 +746,24 @@ pub mod inherit {
                 _ => {}
             }
         }
+        // A new section goes before the next central section the unit's
+        // file repeats (replaces or drops) after it; else at the end.
+        let before = |s: &Section| -> Option<&Key> {
+            let at = mine.iter().position(|m| std::ptr::eq(m, s))?;
+            mine[at + 1..]
+                .iter()
+                .find(|m| m.mark != Some(ADD) && matches!(m.key, Key::Heading(_)) && known(m))
+                .map(|m| &m.key)
+        };
+        let anchored: Vec<(&Section, Option<&Key>)> =
+            added.iter().map(|s| (*s, before(s))).collect();
         let mut events = Vec::new();
         let last_step = theirs.iter().rposition(|t| matches!(t.key, Key::Step(_)));
         for (i, t) in theirs.iter().enumerate() {
+            anchored
+                .iter()
+                .filter(|(_, k)| *k == Some(&t.key))
+                .for_each(|(s, _)| push_own(&mut events, own, s));
             match mine.iter().find(|s| s.key == t.key && s.mark != Some(ADD)) {
                 Some(s) if s.mark == Some(DROP) => {}
                 Some(s) if s.key != Key::Intro || has_text(own, &s.events) => {
@@ -771,7 +786,10 @@ pub mod inherit {
                 .iter()
                 .for_each(|s| push_own(&mut events, own, s));
         }
-        added.iter().for_each(|s| push_own(&mut events, own, s));
+        anchored
+            .iter()
+            .filter(|(_, k)| k.is_none())
+            .for_each(|(s, _)| push_own(&mut events, own, s));
         let mut doc = Document {
             events,
             ..Default::default()
