@@ -78,6 +78,18 @@ fn a_version_that_inherits_shows_its_changes_and_follows_the_central_guide() {
     assert!(api.contains("6.000 đ") && api.contains("Tờ khai."), "{api}");
     let search = f.read_out("phuong-ba-dinh/tim-kiem/chi-muc.js");
     assert!(search.contains("Bộ phận một cửa"));
+    // The report counts it as the unit's own version, one that inherits.
+    let report_json: serde_json::Value =
+        serde_json::from_str(&f.read_out("bao-cao/bao-cao.json")).unwrap();
+    let row = report_json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["slug"] == "phuong-ba-dinh")
+        .unwrap();
+    assert_eq!(row["overridden"], serde_json::json!(["dang-ky-tam-tru"]));
+    assert_eq!(row["inheriting"], serde_json::json!(["dang-ky-tam-tru"]));
+    assert!(row["to_review"].as_array().unwrap().is_empty());
     let quiet = |ds: &[sotay::Diagnostic]| {
         !ds.iter().any(|d| {
             d.location
