@@ -254,3 +254,28 @@ fn a_new_section_goes_before_the_central_section_written_after_it() {
     assert!(at("Bộ phận một cửa, tầng 1") < at("Ghi chú của phường."));
     assert!(!own.contains("Ghi chú chung."));
 }
+
+/// A one-page PDF, small but well formed (the forms check reads its magic).
+fn pdf() -> Vec<u8> {
+    let body = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    body.as_bytes().to_vec()
+}
+
+#[test]
+fn forms_the_version_does_not_set_are_the_central_guides_beside_it() {
+    let f = inheriting();
+    let central = common::TAM_TRU.replace(
+        "fees:\n",
+        "forms:\n  - file: \"to-khai-ct01.pdf\"\n    title: \"Tờ khai thay đổi thông tin cư trú\"\nfees:\n",
+    );
+    f.write(CENTRAL, &central);
+    let pdf_path = f.root().join("content/guides/cu-tru/to-khai-ct01.pdf");
+    std::fs::write(pdf_path, pdf()).unwrap();
+    f.build_ok();
+    assert!(page(&f, "phuong-ba-dinh").contains("Tờ khai thay đổi thông tin cư trú"));
+    assert!(
+        f.out()
+            .join("phuong-ba-dinh/huong-dan/dang-ky-tam-tru/to-khai-ct01.pdf")
+            .is_file()
+    );
+}

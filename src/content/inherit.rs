@@ -40,7 +40,8 @@ pub fn read(src: Source, central: &Doc<GuideMeta>, sink: &Sink) -> Option<Doc<Gu
     // The unit's lines first, so a problem in them is found at its own
     // line; then the central guide's keys it does not change (they parsed
     // once already, in the central guide).
-    let merged = format!("{}{}", yaml.text, inherited_keys(central, yaml.text));
+    let own_keys = keys(yaml.text);
+    let merged = format!("{}{}", yaml.text, inherited_keys(central, &own_keys));
     let whole = Yaml {
         text: &merged,
         first_line: yaml.first_line,
@@ -76,20 +77,14 @@ pub fn read(src: Source, central: &Doc<GuideMeta>, sink: &Sink) -> Option<Doc<Gu
             central: central.source.clone(),
             body_offset: central.body_offset,
             base,
+            own_keys,
         }),
     })
 }
 
 /// The central guide's top-level front matter entries (each key with its
 /// indented lines) whose key the unit's YAML does not set.
-fn inherited_keys(central: &Doc<GuideMeta>, own: &str) -> String {
-    let set: Vec<String> = match yaml_serde::from_str::<yaml_serde::Value>(own) {
-        Ok(yaml_serde::Value::Mapping(m)) => m
-            .keys()
-            .filter_map(|k| k.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    };
+fn inherited_keys(central: &Doc<GuideMeta>, set: &[String]) -> String {
     let (start, len) = central.yaml_range;
     let text = &central.source.text[start..start + len];
     let mut out = String::new();
@@ -103,6 +98,18 @@ fn inherited_keys(central: &Doc<GuideMeta>, own: &str) -> String {
         }
     }
     out
+}
+
+/// The top-level keys a YAML text sets (none when it does not parse:
+/// the front matter check then says why).
+fn keys(yaml: &str) -> Vec<String> {
+    match yaml_serde::from_str::<yaml_serde::Value>(yaml) {
+        Ok(yaml_serde::Value::Mapping(m)) => m
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// `key` of a line `key: …` at the top level of a YAML mapping.

@@ -249,14 +249,35 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
         })
         .collect();
     done.extend(inherited.into_iter().flatten());
-    done.into_par_iter()
+    let mut guides: Vec<(Option<String>, Guide)> = done
+        .into_par_iter()
         .map(|(owner, doc)| {
             let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
-            let (forms, problems) = super::forms::check(root, &doc);
-            sink.extend(problems);
+            let forms = if inherits_forms(&doc) {
+                Vec::new() // the central guide's, below: paths beside it
+            } else {
+                let (forms, problems) = super::forms::check(root, &doc);
+                sink.extend(problems);
+                forms
+            };
             (owner, Guide { doc, origin, forms })
         })
-        .collect()
+        .collect();
+    for i in 0..guides.len() {
+        if inherits_forms(&guides[i].1.doc) {
+            let slug = &guides[i].1.doc.slug;
+            guides[i].1.forms = guides
+                .iter()
+                .find(|(o, g)| o.is_none() && &g.doc.slug == slug)
+                .map_or_else(Vec::new, |(_, g)| g.forms.clone());
+        }
+    }
+    guides
+}
+
+/// A unit's version that inherits its `forms:` from the central guide.
+fn inherits_forms(doc: &Doc<GuideMeta>) -> bool {
+    doc.inherited.as_ref().is_some_and(|i| !i.sets("forms"))
 }
 
 /// A guide file read: parsed, or a unit's version that inherits, waiting

@@ -818,6 +818,16 @@ pub struct Inherited {
     pub body_offset: usize,
     /// Body offsets from here on are the central guide's, moved up by this.
     pub base: usize,
+    /// The front matter keys the unit's file sets itself.
+    pub own_keys: Vec<String>,
+}
+
+impl Inherited {
+    /// Whether the unit's file sets this front matter key (else it is the
+    /// central guide's).
+    pub fn sets(&self, key: &str) -> bool {
+        self.own_keys.iter().any(|k| k == key)
+    }
 }
 
 /// A document's Markdown, parsed.
