@@ -602,6 +602,9 @@ pub(crate) mod generate {
             Just("## Bước 1: Đăng nhập\n".to_owned()),
             Just("## Bước 2: Nộp\n".to_owned()),
             Just("## Lưu ý\n".to_owned()),
+            Just("## + Thêm\n".to_owned()),
+            Just("## - Lưu ý\n".to_owned()),
+            Just("## + Bước 3: Nhận\n".to_owned()),
             Just("### Chi tiết ![ảnh](a.png)\n".to_owned()),
             Just("## Xem [khác](guide:b#buoc-1)\n".to_owned()),
             Just("\n\n".to_owned()),
@@ -670,6 +673,42 @@ mod properties {
             }
             for p in &d.problems {
                 prop_assert!(p.offset <= md.len());
+            }
+        }
+
+        /// Whatever the two texts, a unit's version merged into a central
+        /// one holds together, and every place is in one of the two texts:
+        /// the unit's below `base`, the central one's from `base` on.
+        #[test]
+        fn any_merge_has_a_consistent_structure(
+            central in generate::markdown(),
+            own in generate::markdown(),
+        ) {
+            let base = own.len() + 1;
+            let (d, warnings) =
+                inherit::merge(&Document::parse(&central), &Document::parse(&own), base, "../");
+            let inside = |offset: usize, len: usize| {
+                offset + len <= own.len()
+                    || (offset >= base && offset - base + len <= central.len())
+            };
+            for s in &d.steps {
+                prop_assert!(d.headings.iter().any(|h| h.id == s.anchor));
+                prop_assert!(inside(s.offset, s.len));
+            }
+            prop_assert!(d.rest.end == d.events().len());
+            let mut ids: Vec<&str> = d.ids().collect();
+            let n = ids.len();
+            ids.sort_unstable();
+            ids.dedup();
+            prop_assert_eq!(ids.len(), n);
+            for l in &d.links {
+                prop_assert!(inside(l.offset, l.len));
+            }
+            for h in &d.headings {
+                prop_assert!(inside(h.offset, h.len));
+            }
+            for w in &warnings {
+                prop_assert!(w.offset + w.len <= own.len());
             }
         }
     }
