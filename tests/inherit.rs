@@ -279,3 +279,35 @@ fn forms_the_version_does_not_set_are_the_central_guides_beside_it() {
             .is_file()
     );
 }
+
+#[test]
+fn a_notice_about_an_inherited_key_names_the_central_file_and_line() {
+    // The central fee has a rate that ends soon; Ba Đình's version does
+    // not set fees, so the notice is about the central guide's words.
+    let f = inheriting();
+    let central = common::TAM_TRU.replace(
+        "        channel: online\n        basis: \"Thông tư 75/2022/TT-BTC\"\n",
+        "        channel: online\n        basis: \"Thông tư 75/2022/TT-BTC\"\n      - amount: 0\n        channel: online\n        condition: \"bạn có tài khoản định danh điện tử mức 2\"\n        basis: \"Thông tư 117/2026/TT-BTC\"\n        valid_until: 2026-12-31\n",
+    );
+    f.write(CENTRAL, &central);
+    f.write(
+        OWN,
+        "---\ninherits: true\nwhere: \"Công an phường Ba Đình\"\n---\n",
+    );
+    let ds = sotay::check::check(&sotay::check::CheckOptions {
+        root: f.root().to_owned(),
+        today: common::build_date(),
+        ahead: Some(60),
+    })
+    .diagnostics;
+    let coming: Vec<_> = ds
+        .iter()
+        .filter(|d| d.message.contains("changes on 01/01/2027"))
+        .collect();
+    assert_eq!(coming.len(), 1, "{}", render(&ds));
+    assert_eq!(at(coming[0]).0, CENTRAL);
+    assert_eq!(
+        at(coming[0]).1,
+        line_of(&central, "        valid_until: 2026-12-31")
+    );
+}

@@ -76,6 +76,7 @@ pub fn read(src: Source, central: &Doc<GuideMeta>, sink: &Sink) -> Option<Doc<Gu
         inherited: Some(Inherited {
             central: central.source.clone(),
             body_offset: central.body_offset,
+            yaml_range: central.yaml_range,
             base,
             own_keys,
         }),

@@ -592,6 +592,22 @@ impl<M> YamlFile for Doc<M> {
             first_line: if start == 0 { 1 } else { 2 },
         }
     }
+
+    /// A key a unit's version that inherits does not set is the central
+    /// guide's: found in its file, at its line.
+    fn locate(&self, key: &str, value: Option<&str>, d: Diagnostic) -> Diagnostic {
+        let top = key.split('.').next().unwrap_or(key);
+        match self.front_matter(top) {
+            (src, (start, len)) if self.inherited.is_some() => {
+                let yaml = Yaml {
+                    text: &src.text[start..start + len],
+                    first_line: 2,
+                };
+                at_key(src, &yaml, key, value, d)
+            }
+            _ => at_key(self.source(), &self.yaml(), key, value, d),
+        }
+    }
 }
 
 impl YamlFile for Unit {

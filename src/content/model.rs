@@ -814,8 +814,10 @@ pub struct Doc<M> {
 #[derive(Debug)]
 pub struct Inherited {
     pub central: Arc<Source>,
-    /// Byte offset of the central guide's body in its file.
+    /// Byte offset of the central guide's body in its file, and its
+    /// front matter's range (for keys the unit does not set).
     pub body_offset: usize,
+    pub yaml_range: (usize, usize),
     /// Body offsets from here on are the central guide's, moved up by this.
     pub base: usize,
     /// The front matter keys the unit's file sets itself.
@@ -904,6 +906,16 @@ impl MarkdownFields for PageMeta {}
 impl<M> Doc<M> {
     pub fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
+    }
+
+    /// The file that sets front matter `key` and its front matter's range:
+    /// the document's own, or for a key a unit's version that inherits
+    /// does not set, the central guide's.
+    pub fn front_matter(&self, key: &str) -> (&Source, (usize, usize)) {
+        match &self.inherited {
+            Some(i) if !i.sets(key) => (&i.central, i.yaml_range),
+            _ => (&self.source, self.yaml_range),
+        }
     }
 
     /// The file and its byte offset for an offset of `parsed.body`: the
