@@ -311,3 +311,18 @@ fn a_notice_about_an_inherited_key_names_the_central_file_and_line() {
         line_of(&central, "        valid_until: 2026-12-31")
     );
 }
+
+#[test]
+fn a_section_replaced_twice_is_a_warning_at_the_second() {
+    let f = inheriting();
+    let text = format!(
+        "{BA_DINH}\n## Bước 1: Chuẩn bị hồ sơ\n\nMột.\n\n## Bước 1: Chuẩn bị lại\n\nHai.\n"
+    );
+    f.write(OWN, &text);
+    let report = f.build_ok();
+    let d = find_diag(&report.diagnostics, "is here twice");
+    assert_eq!(at(d).0, OWN);
+    assert_eq!(at(d).1, line_of(&text, "## Bước 1: Chuẩn bị lại"));
+    let own = page(&f, "phuong-ba-dinh");
+    assert!(own.contains("Một.") && !own.contains("Hai."));
+}

@@ -767,9 +767,15 @@ pub mod inherit {
         let known = |s: &Section| theirs.iter().any(|t| t.key == s.key);
         let mut added_steps = Vec::new();
         let mut added = Vec::new();
-        for s in &mine {
+        for (i, s) in mine.iter().enumerate() {
+            let again = s.mark != Some(ADD)
+                && known(s)
+                && mine[..i]
+                    .iter()
+                    .any(|m| m.key == s.key && m.mark != Some(ADD));
             match (s.mark, &s.key) {
                 (_, Key::Intro) => {}
+                _ if again => warnings.push(twice(s)),
                 (Some(DROP), _) if !known(s) => warnings.push(nothing_to_drop(s, &theirs)),
                 (Some(DROP), _) => {}
                 (Some(ADD), Key::Step(_)) => added_steps.push(s),
@@ -957,6 +963,18 @@ pub mod inherit {
                 s.text,
                 headings(theirs)
             ),
+        }
+    }
+
+    fn twice(s: &Section) -> Problem {
+        Problem {
+            offset: s.offset,
+            len: s.len,
+            message: format!(
+                "the section `{}` is here twice: only the first replaces the central guide's",
+                s.text
+            ),
+            hint: "merge the two into one section".into(),
         }
     }
 
