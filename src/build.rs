@@ -388,6 +388,7 @@ fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(render::feeds::Feeds),
         Box::new(render::assets::Assets),
         Box::new(render::forms::Forms),
+        Box::new(render::video::Videos),
         Box::new(render::api::Api),
         Box::new(render::search::Search),
         Box::new(render::chatbot::Chatbot),

@@ -63,6 +63,12 @@ pub fn form(slug: &str, file: &str) -> String {
     guide_file(slug, file)
 }
 
+/// A file of a guide's video (`video:`, `step_videos:`): its sources,
+/// poster and captions, in the guide's `video/` folder.
+pub fn video_file(slug: &str, file: &str) -> String {
+    guide_file(slug, &format!("video/{file}"))
+}
+
 /// The unit's catalogue of online services: every guide with its code,
 /// where to apply online and its forms.
 pub const SERVICES: &str = "dich-vu-cong/index.html";

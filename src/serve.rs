@@ -420,6 +420,12 @@ fn content_type(ext: Option<&str>) -> &'static str {
         Some("jpg") => "image/jpeg",
         Some("pdf") => "application/pdf",
         Some("csv") => "text/csv; charset=utf-8",
+        // Videos in guides: files, posters, captions (a track needs text/vtt).
+        Some("mp4") => "video/mp4",
+        Some("webm") => "video/webm",
+        Some("vtt") => "text/vtt; charset=utf-8",
+        Some("jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
         // Forms attached to guides (DOCX, XLSX, ODT, ODS).
         other => other
             .and_then(crate::content::FormKind::of_ext)

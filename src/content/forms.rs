@@ -150,7 +150,7 @@ fn check_one(root: &Path, doc: &Doc<GuideMeta>, r: &FormRef) -> Result<Form, Dia
     let (name, kind) = name_and_kind(&r.file).map_err(|(m, h)| err(m, h))?;
     let dir = doc.source.path.parent().unwrap_or(Path::new(""));
     let shown = dir.join(&r.file);
-    let real = inside_content(root, &shown).map_err(|(m, h)| err(m, h))?;
+    let real = inside_content(root, &shown, "form").map_err(|(m, h)| err(m, h))?;
     let size = std::fs::metadata(&real).map_or(0, |m| m.len());
     if size > MAX_FORM_BYTES {
         return Err(err(
@@ -193,19 +193,34 @@ fn check_one(root: &Path, doc: &Doc<GuideMeta>, r: &FormRef) -> Result<Form, Dia
     })
 }
 
-type Problem = (String, String);
+pub(super) type Problem = (String, String);
+
+/// A plain relative path: no `..`, no absolute path, no backslash (the
+/// same rule for every file a guide names: forms, videos).
+pub(super) fn is_plain(file: &str) -> bool {
+    !file.is_empty()
+        && !file.contains('\\')
+        && Path::new(file)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// A file name stem that can be part of a web address as it is.
+pub(super) fn is_web_safe(stem: &str) -> bool {
+    !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !stem.starts_with('-')
+        && !stem.ends_with('-')
+}
 
 /// The published name and type of `file`: a plain relative path (no `..`,
 /// no absolute path) whose name can be a web address and whose extension
 /// is an allowed type.
 fn name_and_kind(file: &str) -> Result<(String, FormKind), Problem> {
     let path = Path::new(file);
-    let plain = !file.is_empty()
-        && !file.contains('\\')
-        && path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if !plain {
+    if !is_plain(file) {
         return Err((
             format!("form `{file}` must be a file beside the guide"),
             "put the file in the guide's folder (or a folder below it) and give its path from there, e.g. `file: \"mau-ct01.pdf\"`, without `..` or a leading `/`".into(),
@@ -225,13 +240,7 @@ fn name_and_kind(file: &str) -> Result<(String, FormKind), Problem> {
             ),
         ));
     };
-    let web_safe = !stem.is_empty()
-        && stem
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !stem.starts_with('-')
-        && !stem.ends_with('-')
-        && ext == kind.ext();
+    let web_safe = is_web_safe(stem) && ext == kind.ext();
     if !web_safe {
         return Err((
             format!("form file name `{name}` cannot be used as a web address"),
@@ -248,17 +257,21 @@ fn name_and_kind(file: &str) -> Result<(String, FormKind), Problem> {
 /// The real file at `shown` (relative to the project root), if it exists
 /// and, after symbolic links, lies inside content/: a build never
 /// publishes a file from elsewhere on the machine.
-fn inside_content(root: &Path, shown: &Path) -> Result<std::path::PathBuf, Problem> {
+pub(super) fn inside_content(
+    root: &Path,
+    shown: &Path,
+    what: &str,
+) -> Result<std::path::PathBuf, Problem> {
     let content = root.join("content");
     let content = content.canonicalize().unwrap_or(content);
     match root.join(shown).canonicalize() {
         Ok(real) if real.is_file() && real.starts_with(&content) => Ok(real),
         Ok(real) if real.is_file() => Err((
-            format!("form {} leads outside the content folder", shown.display()),
+            format!("{what} {} leads outside the content folder", shown.display()),
             "copy the file into the guide's folder instead of linking to it".into(),
         )),
         _ => Err((
-            format!("form file not found: {}", shown.display()),
+            format!("{what} file not found: {}", shown.display()),
             "put the file next to the guide's Markdown file, or correct `file:` (names are case-sensitive)".into(),
         )),
     }

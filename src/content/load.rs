@@ -178,7 +178,17 @@ pub fn load(root: &Path, sink: &Sink) -> Option<Project> {
     super::publish::check_schedules(&project, sink);
     super::placeholders::check(&project, sink);
     super::asking::check(&project, sink);
+    check_video_sizes(&project, sink);
     Some(project)
+}
+
+/// A warning per video file over site.yaml's `video.max_mb`.
+fn check_video_sizes(project: &Project, sink: &Sink) {
+    let max = project.site.video.max_mb;
+    let unit_guides = project.units.iter().flat_map(|u| &u.guides);
+    for g in project.guides.iter().chain(unit_guides) {
+        sink.extend(super::video::check_sizes(&g.doc, &g.videos, max));
+    }
 }
 
 /// content/site.yaml, parsed, with its source for locating problems.
@@ -253,31 +263,60 @@ fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, 
         .into_par_iter()
         .map(|(owner, doc)| {
             let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
-            let forms = if inherits_forms(&doc) {
-                Vec::new() // the central guide's, below: paths beside it
+            // Files a unit's version that inherits does not name are the
+            // central guide's (below): their paths are written from there.
+            let forms = if inherits(&doc, &["forms"]) {
+                Vec::new()
             } else {
                 let (forms, problems) = super::forms::check(root, &doc);
                 sink.extend(problems);
                 forms
             };
-            (owner, Guide { doc, origin, forms })
+            let videos = if inherits(&doc, VIDEO_KEYS) {
+                Vec::new()
+            } else {
+                let (videos, problems) = super::video::check(root, &doc);
+                sink.extend(problems);
+                videos
+            };
+            let guide = Guide {
+                doc,
+                origin,
+                forms,
+                videos,
+            };
+            (owner, guide)
         })
         .collect();
     for i in 0..guides.len() {
-        if inherits_forms(&guides[i].1.doc) {
-            let slug = &guides[i].1.doc.slug;
-            guides[i].1.forms = guides
-                .iter()
-                .find(|(o, g)| o.is_none() && &g.doc.slug == slug)
-                .map_or_else(Vec::new, |(_, g)| g.forms.clone());
+        let doc = &guides[i].1.doc;
+        let (forms, videos) = (inherits(doc, &["forms"]), inherits(doc, VIDEO_KEYS));
+        if !forms && !videos {
+            continue;
+        }
+        let central = guides
+            .iter()
+            .find(|(o, g)| o.is_none() && g.doc.slug == doc.slug)
+            .map(|(_, g)| (g.forms.clone(), g.videos.clone()));
+        if let Some((f, v)) = central {
+            if forms {
+                guides[i].1.forms = f;
+            }
+            if videos {
+                guides[i].1.videos = v;
+            }
         }
     }
     guides
 }
 
-/// A unit's version that inherits its `forms:` from the central guide.
-fn inherits_forms(doc: &Doc<GuideMeta>) -> bool {
-    doc.inherited.as_ref().is_some_and(|i| !i.sets("forms"))
+const VIDEO_KEYS: &[&str] = &["video", "step_videos"];
+
+/// A unit's version that inherits and sets none of `keys` itself.
+fn inherits(doc: &Doc<GuideMeta>, keys: &[&str]) -> bool {
+    doc.inherited
+        .as_ref()
+        .is_some_and(|i| !keys.iter().any(|k| i.sets(k)))
 }
 
 /// A guide file read: parsed, or a unit's version that inherits, waiting

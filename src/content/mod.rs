@@ -15,6 +15,7 @@ mod publish;
 pub mod registry;
 pub mod source;
 pub mod versions;
+pub mod video;
 
 pub use date::Date;
 pub use fee::{Fee, FeeChannel, Rate};

@@ -68,6 +68,24 @@ pub struct SiteConfig {
     /// otherwise in its own file.
     #[serde(default)]
     pub kiosk: KioskConfig,
+    /// `video:`: what sotay says about video files (`content::video`).
+    #[serde(default)]
+    pub video: VideoConfig,
+}
+
+/// `video:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VideoConfig {
+    /// A video file (or poster) larger than this many MB is a warning:
+    /// readers watch on phones on mobile data. Files are never re-encoded.
+    pub max_mb: f64,
+}
+
+impl Default for VideoConfig {
+    fn default() -> Self {
+        Self { max_mb: 20.0 }
+    }
 }
 
 /// `kiosk:` in site.yaml or a unit's file: what the one-stop desk's screen
@@ -299,6 +317,7 @@ pub const SITE_KEYS: &[Key] = &[
     Key("webmaster_help", false),
     Key("registry_sites", false),
     Key("kiosk", false),
+    Key("video", false),
 ];
 
 fn default_theme() -> String {
@@ -585,6 +604,54 @@ pub struct GuideMeta {
     /// file carry them (checked by `content::asking`).
     #[serde(default)]
     pub questions: Vec<String>,
+    /// The guide's video, shown under its summary (`content::video`).
+    #[serde(default)]
+    pub video: Option<VideoRef>,
+    /// A step's own video, by the step's number (`## Bước 2: …` is 2).
+    #[serde(default)]
+    pub step_videos: BTreeMap<u32, VideoRef>,
+}
+
+/// `video:` (or an entry of `step_videos:`) in a guide, as written: a file
+/// shipped with the site (`file:`) or a video on a platform (`url:`), with
+/// its poster and Vietnamese captions, both required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoRef {
+    /// What the video shows; the guide's (or the step's) title when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// MP4 and/or WebM files beside the guide, best first.
+    #[serde(default)]
+    pub file: Option<OneOrMore>,
+    /// The video's page on YouTube, Facebook or TikTok.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub poster: Option<String>,
+    /// WebVTT captions in Vietnamese (also the page's transcript).
+    #[serde(default)]
+    pub captions: Option<String>,
+    /// `1:30` (minutes:seconds) or `1:02:05`; read from an MP4 when absent.
+    #[serde(default)]
+    pub duration: Option<String>,
+}
+
+/// A field that takes one value or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMore {
+    One(String),
+    More(Vec<String>),
+}
+
+impl OneOrMore {
+    pub fn to_vec(&self) -> Vec<&str> {
+        match self {
+            Self::One(s) => vec![s.as_str()],
+            Self::More(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -636,6 +703,8 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("based_on", false),
     Key("inherits", false),
     Key("questions", false),
+    Key("video", false),
+    Key("step_videos", false),
 ];
 
 /// `handled_by:` in a guide: the units whose own desk receives the
@@ -936,6 +1005,9 @@ pub struct Guide {
     pub origin: Origin,
     /// Its `forms:`, checked and read (`content::forms`), in the order written.
     pub forms: Vec<super::forms::Form>,
+    /// Its `video:` then its `step_videos:` in step order, checked and read
+    /// (`content::video`).
+    pub videos: Vec<super::video::Video>,
 }
 
 #[derive(Debug)]

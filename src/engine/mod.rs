@@ -6,8 +6,8 @@ pub mod canvas;
 pub mod formats;
 pub mod world;
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex};
 
 /// A hash of the theme's print files and the tool: the key of a pooled
 /// world, and part of every PDF's and picture's cache key.
@@ -31,20 +31,39 @@ pub const STACK: usize = 256 << 20;
 /// thread waiting inside Typst's own parallel layout would steal another
 /// document and lay it out on the same stack (deep recursion, and more
 /// documents in memory at once).
-pub fn run_tasks<T: Sync, R: Send>(tasks: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
+///
+/// At most one `heavy` task runs at a time, started as soon as no other
+/// runs (the other threads take light ones meanwhile): a handbook of a
+/// hundred long guides holds hundreds of megabytes while it is laid out,
+/// and two at once doubled the build's peak memory.
+pub fn run_tasks<T: Sync, R: Send>(
+    tasks: &[T],
+    heavy: impl Fn(&T) -> bool,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let (heavy, light): (Vec<usize>, Vec<usize>) =
+        (0..tasks.len()).partition(|&i| heavy(&tasks[i]));
+    let queue = Queue {
+        state: Mutex::new(Waiting {
+            heavy: heavy.into(),
+            light: light.into(),
+            heavy_running: false,
+        }),
+        freed: Condvar::new(),
+    };
     let done: Mutex<Vec<(usize, R)>> = Mutex::default();
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(tasks.len())
         .max(1);
-    let run = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(task) = tasks.get(i) else {
-            break;
-        };
-        let result = work(task);
-        done.lock().expect("task results").push((i, result));
+    let run = || {
+        while let Some((i, is_heavy)) = queue.take() {
+            let result = work(&tasks[i]);
+            done.lock().expect("task results").push((i, result));
+            if is_heavy {
+                queue.heavy_done();
+            }
+        }
     };
     std::thread::scope(|s| {
         for n in 0..workers {
@@ -62,6 +81,47 @@ pub fn run_tasks<T: Sync, R: Send>(tasks: &[T], work: impl Fn(&T) -> R + Sync) -
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// The tasks not yet taken, by index.
+struct Queue {
+    state: Mutex<Waiting>,
+    freed: Condvar,
+}
+
+struct Waiting {
+    heavy: VecDeque<usize>,
+    light: VecDeque<usize>,
+    heavy_running: bool,
+}
+
+impl Queue {
+    /// The next task and whether it is heavy: a heavy one if none runs,
+    /// else a light one, else wait for the heavy one to finish; `None`
+    /// when nothing is left.
+    fn take(&self) -> Option<(usize, bool)> {
+        let mut st = self.state.lock().expect("task queue");
+        loop {
+            if !st.heavy_running
+                && let Some(i) = st.heavy.pop_front()
+            {
+                st.heavy_running = true;
+                return Some((i, true));
+            }
+            if let Some(i) = st.light.pop_front() {
+                return Some((i, false));
+            }
+            if st.heavy.is_empty() {
+                return None;
+            }
+            st = self.freed.wait(st).expect("task queue");
+        }
+    }
+
+    fn heavy_done(&self) {
+        self.state.lock().expect("task queue").heavy_running = false;
+        self.freed.notify_all();
+    }
+}
+
 /// Run `work` in a rayon pool whose threads have Typst's stack (pictures
 /// run a rayon loop over units; a rayon thread waiting inside one layout
 /// may steal another to lay out on the same stack).
@@ -73,5 +133,30 @@ pub fn in_big_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn every_task_runs_once_in_order_and_heavy_ones_one_at_a_time() {
+        let tasks: Vec<usize> = (0..40).collect();
+        let running = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let heavy = |t: &usize| t.is_multiple_of(4);
+        let results = run_tasks(&tasks, heavy, |t| {
+            if heavy(t) {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                running.fetch_sub(1, Ordering::SeqCst);
+            }
+            t * 10
+        });
+        assert_eq!(results, tasks.iter().map(|t| t * 10).collect::<Vec<_>>());
+        assert_eq!(most.load(Ordering::SeqCst), 1);
     }
 }

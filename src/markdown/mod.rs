@@ -43,6 +43,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "thong-tin-them",
     "tai-lieu-in",
     "do-hoa",
+    "xem-video",
     "noi-dung-hinh",
     "tai-ve",
     "so-tay",

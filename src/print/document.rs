@@ -378,8 +378,9 @@ fn guide_fields(
     let (url, short_shown, short) = guide_urls(site, g);
     let more = fill(&text.leaflet_more, &[("url", &short_shown)]);
     let qr = codes.dict(&url);
+    let video = video_field(site, g, codes);
     format!(
-        "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, {} url: {}, short-url: {}, short-url-href: {}, qr: {qr},",
+        "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, {} url: {}, short-url: {}, short-url-href: {}, qr: {qr}, video: {video},",
         lit(&format!("g-{}", g.doc.slug)),
         lit(&m.title),
         lit(&m.summary),
@@ -392,6 +393,17 @@ fn guide_fields(
         lit(&short_shown),
         lit(&short),
     )
+}
+
+/// `video`: the guide's video (else its first step's) as `(url, qr)`, the
+/// QR code leading where it is watched (`render::video::watch_url`); or
+/// `none`, and the leaflet shows no second code.
+fn video_field(site: &UnitSite, g: &Guide, codes: &super::qr::Codes) -> String {
+    let Some(v) = g.videos.first() else {
+        return "none".into();
+    };
+    let url = crate::render::video::watch_url(site, g, v);
+    format!("(url: {}, qr: {})", lit(&url), codes.dict(&url))
 }
 
 /// "Thông tin tại ngày …": the build date, in small type on every PDF, so a

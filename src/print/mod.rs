@@ -317,8 +317,11 @@ impl Renderer for Print {
         };
         let key = crate::engine::theme_key(&sh.theme.print_files);
         let tasks = tasks(units.selected, formats);
-        let mut results =
-            crate::engine::run_tasks(&tasks, |(site, task)| self.run(site, task, sh, out, &key));
+        let mut results = crate::engine::run_tasks(
+            &tasks,
+            |(_, task)| matches!(task, Task::Handbook(..)),
+            |(site, task)| self.run(site, task, sh, out, &key),
+        );
         overflows(&sh.leaflets.snapshot(), units.selected, formats, sh);
         let mut world = self.worlds.take(&sh.theme.print_files, &key);
         for site in units.selected {

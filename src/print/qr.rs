@@ -7,6 +7,8 @@
 //! press may separate into four inks).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -66,21 +68,54 @@ impl Codes {
     /// `(modules: n, image: "/qr/k.png")`, or `(modules: n, runs: …)` for
     /// vector codes, for the templates; `none` for a link too long to encode.
     pub fn dict(&self, url: &str) -> String {
-        if self.vector {
-            return runs(url).unwrap_or_else(|_| "none".into());
+        match made(url, self.vector).as_ref() {
+            None => "none".into(),
+            Some(Made::Runs(runs)) => runs.clone(),
+            Some(Made::Image(n, png)) => {
+                let mut codes = self.images.borrow_mut();
+                let k = codes.len();
+                codes.push(png.clone());
+                format!("(modules: {n}, image: \"{}\")", path(k))
+            }
         }
-        let Ok((n, png)) = png(url) else {
-            return "none".into();
-        };
-        let mut codes = self.images.borrow_mut();
-        let k = codes.len();
-        codes.push(png);
-        format!("(modules: {n}, image: \"{}\")", path(k))
     }
 
     pub fn into_inner(self) -> Vec<Vec<u8>> {
         self.images.into_inner()
     }
+}
+
+/// A code as the templates get it.
+enum Made {
+    Runs(String),
+    Image(usize, Vec<u8>),
+}
+
+/// Codes already made, by (link, vector): a link's code is asked for by
+/// every form tried and by both variants of every leaflet and the handbook,
+/// and choosing its mask is most of its cost. A pure function of the link,
+/// so sharing it across builds in one process (`serve`) changes nothing;
+/// emptied when it grows past a city's worth of links.
+fn made(url: &str, vector: bool) -> Arc<Option<Made>> {
+    type Memo = Mutex<HashMap<(String, bool), Arc<Option<Made>>>>;
+    const MAX: usize = 100_000;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Memo::default);
+    let key = (url.to_owned(), vector);
+    if let Some(m) = memo.lock().expect("qr memo").get(&key) {
+        return m.clone();
+    }
+    let m = Arc::new(if vector {
+        runs(url).ok().map(Made::Runs)
+    } else {
+        png(url).ok().map(|(n, png)| Made::Image(n, png))
+    });
+    let mut memo = memo.lock().expect("qr memo");
+    if memo.len() >= MAX {
+        memo.clear();
+    }
+    memo.insert(key, m.clone());
+    m
 }
 
 /// `(modules: n, runs: ((x, y, len), ..))`: the dark modules merged into

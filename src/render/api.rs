@@ -95,13 +95,26 @@ struct NextChange {
 }
 
 #[derive(Serialize)]
-struct Step {
+struct Step<'a> {
     number: usize,
     title: String,
     /// Anchor of the step on the guide page.
     id: String,
     html: String,
     text: String,
+    /// The step's own video (`step_videos:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    video: Option<Video<'a>>,
+}
+
+/// A video of the guide or of a step: its files (absolute), or its
+/// platform's page and player; poster, captions and their transcript.
+#[derive(Serialize)]
+struct Video<'a> {
+    #[serde(flatten)]
+    view: super::video::VideoView<'a>,
+    /// Where to watch it: the platform's page, or the player on the guide page.
+    watch_url: String,
 }
 
 #[derive(Serialize)]
@@ -152,7 +165,10 @@ struct GuideDoc<'a> {
     forms: Vec<Form<'a>>,
     fees: Vec<Fee<'a>>,
     processing_time: ProcessingTime<'a>,
-    steps: Vec<Step>,
+    steps: Vec<Step<'a>>,
+    /// The guide's own video (`video:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    video: Option<Video<'a>>,
     after_you_apply: Option<String>,
     help: Option<String>,
     legal_basis: &'a [String],
@@ -217,6 +233,15 @@ fn page_url(site: &UnitSite, g: &Guide) -> String {
     )
 }
 
+/// The guide's video (`step` None) or a step's, with absolute URLs.
+fn api_video<'a>(site: &UnitSite, g: &'a Guide, step: Option<u32>) -> Option<Video<'a>> {
+    let v = g.videos.iter().find(|v| v.step == step)?;
+    Some(Video {
+        view: super::video::VideoView::new(g, v, &site.unit.data.base_url),
+        watch_url: super::video::watch_url(site, g, v),
+    })
+}
+
 /// A guide's document: other sites read it, so links and images are absolute.
 fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> {
     let (p, m) = (site.project, &g.doc.meta);
@@ -235,6 +260,7 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
             id: s.id.clone(),
             html: s.body.clone(),
             text: text.clone(),
+            video: api_video(site, g, Some(s.number as u32)),
         })
         .collect();
     GuideDoc {
@@ -305,6 +331,7 @@ fn guide_doc<'a>(site: &'a UnitSite, sh: &Shared, g: &'a Guide) -> GuideDoc<'a> 
             basis: m.processing_time.basis.as_deref(),
         },
         steps,
+        video: api_video(site, g, None),
         after_you_apply: doc.after_you_apply.clone(),
         help: doc.help.clone(),
         legal_basis: &m.legal_basis,

@@ -16,6 +16,38 @@ pub struct Feeds;
 struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
+    /// A guide page's videos (Google's video sitemap extension).
+    videos: Vec<SitemapVideo>,
+}
+
+#[derive(Serialize)]
+struct SitemapVideo {
+    thumbnail_loc: String,
+    title: String,
+    description: String,
+    /// The file (a video shipped with the site)…
+    content_loc: Option<String>,
+    /// …or the platform's player.
+    player_loc: Option<String>,
+    duration: Option<u32>,
+}
+
+/// The sitemap entries of a guide's videos, with absolute URLs.
+fn sitemap_videos(site: &UnitSite, g: &crate::content::Guide) -> Vec<SitemapVideo> {
+    g.videos
+        .iter()
+        .map(|v| {
+            let view = super::video::VideoView::new(g, v, &site.unit.data.base_url);
+            SitemapVideo {
+                thumbnail_loc: view.poster,
+                title: v.title.clone(),
+                description: g.doc.meta.summary.clone(),
+                content_loc: view.sources.into_iter().next().map(|s| s.url),
+                player_loc: view.platform.map(|p| p.embed.to_owned()),
+                duration: v.duration,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -44,6 +76,10 @@ impl Renderer for Feeds {
             .map(|(rel, k)| SitemapUrl {
                 loc: canonical(base, &rel),
                 lastmod: k.updated().map(|d| d.to_string()),
+                videos: match k {
+                    PageKind::Guide(g) => sitemap_videos(site, g),
+                    _ => Vec::new(),
+                },
             })
             .collect();
         let mut guides: Vec<_> = site.ordered().collect();

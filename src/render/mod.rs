@@ -21,6 +21,7 @@ pub mod report;
 pub mod search;
 pub mod short;
 pub mod stamp;
+pub mod video;
 pub mod views;
 
 use tera::Context;

@@ -53,10 +53,14 @@ impl Renderer for Search {
         let docs: Vec<Doc> = site
             .ordered()
             .map(|g| {
-                let body = match super::pages::texts_for_unit(site, sh, g) {
+                let mut body = match super::pages::texts_for_unit(site, sh, g) {
                     Cow::Borrowed(t) => Cow::Borrowed(t.search.as_str()),
                     Cow::Owned(t) => Cow::Owned(t.search),
                 };
+                // What the videos say is searchable like the page's text.
+                if !g.videos.is_empty() {
+                    body = Cow::Owned(format!("{body}\n{}", super::video::search_text(g)));
+                }
                 let c = p
                     .site
                     .categories

@@ -284,6 +284,11 @@ pub struct GuideView<'a> {
     pub updated: String,
     pub updated_iso: String,
     pub local: bool,
+    /// The guide's own video (`video:`), and each step's (`step_videos:`).
+    pub video: Option<super::video::VideoView<'a>>,
+    pub step_videos: Vec<super::video::VideoView<'a>>,
+    /// Whether a video is on a platform (the page then loads `video.js`).
+    pub platform_video: bool,
 }
 
 impl<'a> GuideView<'a> {
@@ -360,6 +365,17 @@ impl<'a> GuideView<'a> {
             updated: m.last_reviewed.display_vi(),
             updated_iso: m.last_reviewed.to_string(),
             local: g.origin != crate::content::Origin::Central,
+            video: super::video::VideoView::all(g, "")
+                .into_iter()
+                .find(|v| v.step.is_none()),
+            step_videos: super::video::VideoView::all(g, "")
+                .into_iter()
+                .filter(|v| v.step.is_some())
+                .collect(),
+            platform_video: g
+                .videos
+                .iter()
+                .any(|v| matches!(v.source, crate::content::video::Source::Platform(_))),
         }
     }
 }

@@ -70,6 +70,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         "static/trinh-chieu.js",
         include_bytes!("../../themes/default/static/trinh-chieu.js"),
     ),
+    (
+        "static/video.js",
+        include_bytes!("../../themes/default/static/video.js"),
+    ),
     ("strings.yaml", crate::theme::DEFAULT_STRINGS.as_bytes()),
     (
         "templates/404.html",
@@ -154,6 +158,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "templates/partials/crumbs.html",
         include_bytes!("../../themes/default/templates/partials/crumbs.html"),
+    ),
+    (
+        "templates/partials/video.html",
+        include_bytes!("../../themes/default/templates/partials/video.html"),
     ),
     (
         "templates/print.html",
