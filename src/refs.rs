@@ -215,12 +215,9 @@ fn withheld_pages(p: &Project) -> BTreeMap<&str, Withheld> {
 }
 
 fn located<M>(doc: &Doc<M>, scan_offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
-    d.at_offset(
-        &doc.source.path,
-        &doc.source.text,
-        doc.body_offset + scan_offset,
-        len,
-    )
+    // A unit's version that inherits: the part's own file and line.
+    let (src, at) = doc.place(scan_offset);
+    d.at_offset(&src.path, &src.text, at, len)
 }
 
 /// Check every document and unit logo; returns the image files the

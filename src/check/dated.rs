@@ -72,9 +72,11 @@ fn coming(g: &Guide, f: &Fee, r: &Rate, today: Date, until: Date, t: &Text) -> V
 /// `d` placed at `needle` within fee `f`'s block (several fees may share an
 /// end date; each notice points at its own), else at `fees:`.
 fn at_rate(g: &Guide, f: &Fee, needle: &str, d: Diagnostic) -> Diagnostic {
-    let text = &g.doc.source.text;
-    let (start, end) = g.doc.yaml_range;
-    let yaml = &text[start..end];
+    // The file whose front matter sets `fees:` (a unit's version that
+    // inherits may take it from the central guide).
+    let (src, (start, len)) = g.doc.front_matter("fees");
+    let text = &src.text;
+    let yaml = &text[start..start + len];
     let found = yaml.find(&f.name).and_then(|at| {
         let within = &yaml[at..];
         within
@@ -83,7 +85,7 @@ fn at_rate(g: &Guide, f: &Fee, needle: &str, d: Diagnostic) -> Diagnostic {
             .map(|i| start + at + i)
     });
     match found {
-        Some(offset) => d.at_offset(&g.doc.source.path, text, offset, needle.len()),
+        Some(offset) => d.at_offset(&src.path, text, offset, needle.len()),
         None => g.doc.locate("fees", None, d),
     }
 }

@@ -204,12 +204,8 @@ where
 
     /// `d` at a byte range of the body.
     fn at(&self, offset: usize, len: usize, d: Diagnostic) -> Diagnostic {
-        d.at_offset(
-            &self.doc.source.path,
-            &self.doc.source.text,
-            self.doc.body_offset + offset,
-            len,
-        )
+        let (src, at) = self.doc.place(offset);
+        d.at_offset(&src.path, &src.text, at, len)
     }
 
     /// The file is NFC, and no line looks like TCVN3 or VNI text.
@@ -323,7 +319,6 @@ where
     fn check_paragraph(&mut self) {
         let cfg = self.cfg;
         let para_start = self.para_start;
-        let body = self.doc.body();
         let ss = sentences(&self.para);
         let mut found = Vec::new();
         if ss.len() > cfg.max_paragraph_sentences {
@@ -343,7 +338,11 @@ where
         for s in ss {
             let n = syllables(s);
             if n > cfg.max_sentence_syllables {
-                let offset = body[para_start..]
+                let (src, at) = self.doc.place(para_start);
+                let offset = src
+                    .text
+                    .get(at..)
+                    .unwrap_or("")
                     .find(s.split_whitespace().next().unwrap_or(""))
                     .map_or(para_start, |o| para_start + o);
                 found.push(

@@ -224,29 +224,106 @@ fn read_units(root: &Path, files: &Files, sink: &Sink) -> Vec<Unit> {
 }
 
 /// Every guide that parses, with the unit that owns it (None for central).
+/// A unit's version that inherits is read once the central guides are.
 fn read_guides(root: &Path, files: &Files, sink: &Sink) -> Vec<(Option<String>, Guide)> {
-    let guides: Vec<Option<(Option<String>, Guide)>> = files
+    let read_one = |owner: &Option<String>, path: &Path| -> Option<Read> {
+        let src = read(root, path, sink)?;
+        if owner.is_some() && super::inherit::declared(&src) {
+            return Some(Read::Inherits(owner.clone()?, src));
+        }
+        let doc = doc_of::<GuideMeta>(src, GUIDE_KEYS, sink)?;
+        Some(Read::Guide(owner.clone(), Box::new(doc)))
+    };
+    let read: Vec<Option<Read>> = files
         .guides
         .par_iter()
-        .map(|(owner, path)| {
-            let doc = read_doc::<GuideMeta>(root, path, GUIDE_KEYS, sink)?;
-            let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
-            let (forms, problems) = super::forms::check(root, &doc);
-            sink.extend(problems);
-            let (videos, problems) = super::video::check(root, &doc);
-            sink.extend(problems);
-            Some((
-                owner.clone(),
-                Guide {
-                    doc,
-                    origin,
-                    forms,
-                    videos,
-                },
-            ))
+        .map(|(owner, path)| read_one(owner, path))
+        .collect();
+    let (mut done, mut pending) = (Vec::new(), Vec::new());
+    for r in read.into_iter().flatten() {
+        match r {
+            Read::Guide(owner, doc) => done.push((owner, *doc)),
+            Read::Inherits(owner, src) => pending.push((owner, src)),
+        }
+    }
+    let inherited: Vec<Option<(Option<String>, Doc<GuideMeta>)>> = pending
+        .into_par_iter()
+        .map(|(owner, src)| {
+            let stem = src.path.file_stem()?.to_string_lossy().into_owned();
+            let Some(central) = done.iter().find(|(o, d)| o.is_none() && d.slug == stem) else {
+                sink.push(super::inherit::orphan(&src));
+                return None;
+            };
+            let doc = super::inherit::read(src, &central.1, sink)?;
+            Some((Some(owner), doc))
         })
         .collect();
-    guides.into_iter().flatten().collect()
+    done.extend(inherited.into_iter().flatten());
+    let mut guides: Vec<(Option<String>, Guide)> = done
+        .into_par_iter()
+        .map(|(owner, doc)| {
+            let origin = owner.clone().map_or(Origin::Central, Origin::Unit);
+            // Files a unit's version that inherits does not name are the
+            // central guide's (below): their paths are written from there.
+            let forms = if inherits(&doc, &["forms"]) {
+                Vec::new()
+            } else {
+                let (forms, problems) = super::forms::check(root, &doc);
+                sink.extend(problems);
+                forms
+            };
+            let videos = if inherits(&doc, VIDEO_KEYS) {
+                Vec::new()
+            } else {
+                let (videos, problems) = super::video::check(root, &doc);
+                sink.extend(problems);
+                videos
+            };
+            let guide = Guide {
+                doc,
+                origin,
+                forms,
+                videos,
+            };
+            (owner, guide)
+        })
+        .collect();
+    for i in 0..guides.len() {
+        let doc = &guides[i].1.doc;
+        let (forms, videos) = (inherits(doc, &["forms"]), inherits(doc, VIDEO_KEYS));
+        if !forms && !videos {
+            continue;
+        }
+        let central = guides
+            .iter()
+            .find(|(o, g)| o.is_none() && g.doc.slug == doc.slug)
+            .map(|(_, g)| (g.forms.clone(), g.videos.clone()));
+        if let Some((f, v)) = central {
+            if forms {
+                guides[i].1.forms = f;
+            }
+            if videos {
+                guides[i].1.videos = v;
+            }
+        }
+    }
+    guides
+}
+
+const VIDEO_KEYS: &[&str] = &["video", "step_videos"];
+
+/// A unit's version that inherits and sets none of `keys` itself.
+fn inherits(doc: &Doc<GuideMeta>, keys: &[&str]) -> bool {
+    doc.inherited
+        .as_ref()
+        .is_some_and(|i| !keys.iter().any(|k| i.sets(k)))
+}
+
+/// A guide file read: parsed, or a unit's version that inherits, waiting
+/// for its central guide.
+enum Read {
+    Guide(Option<String>, Box<Doc<GuideMeta>>),
+    Inherits(String, Source),
 }
 
 /// Unit guides go to their unit (an error when it has no file); returns the
@@ -429,6 +506,15 @@ fn read_doc<M: DeserializeOwned + MarkdownFields>(
     sink: &Sink,
 ) -> Option<Doc<M>> {
     let src = read(root, path, sink)?;
+    doc_of(src, keys, sink)
+}
+
+/// A Markdown file's document, from its source.
+fn doc_of<M: DeserializeOwned + MarkdownFields>(
+    src: Source,
+    keys: &[Key],
+    sink: &Sink,
+) -> Option<Doc<M>> {
     let (yaml, body_offset) = frontmatter::split(&src).map_err(|d| sink.push(d)).ok()?;
     let yaml_range = (
         yaml.text.as_ptr() as usize - src.text.as_ptr() as usize,
@@ -444,6 +530,7 @@ fn read_doc<M: DeserializeOwned + MarkdownFields>(
         yaml_range,
         parsed,
         source: Arc::new(src),
+        inherited: None,
     })
 }
 
@@ -465,6 +552,7 @@ fn yaml_doc<T: DeserializeOwned>(
         yaml_range: (0, len),
         parsed: Parsed::default(),
         source: Arc::new(src),
+        inherited: None,
     })
 }
 
@@ -541,6 +629,22 @@ impl<M> YamlFile for Doc<M> {
             // Front matter starts on line 2 (after `---`); a YAML file (a
             // message) on line 1.
             first_line: if start == 0 { 1 } else { 2 },
+        }
+    }
+
+    /// A key a unit's version that inherits does not set is the central
+    /// guide's: found in its file, at its line.
+    fn locate(&self, key: &str, value: Option<&str>, d: Diagnostic) -> Diagnostic {
+        let top = key.split('.').next().unwrap_or(key);
+        match self.front_matter(top) {
+            (src, (start, len)) if self.inherited.is_some() => {
+                let yaml = Yaml {
+                    text: &src.text[start..start + len],
+                    first_line: 2,
+                };
+                at_key(src, &yaml, key, value, d)
+            }
+            _ => at_key(self.source(), &self.yaml(), key, value, d),
         }
     }
 }
@@ -1057,6 +1161,7 @@ fn validate_units(p: &Project, k: &Known, sink: &Sink) -> BTreeMap<String, Strin
         );
     }
     super::versions::check(p, sink);
+    super::inherit::check(p, sink);
     let mut colours = BTreeMap::new();
     // A unit made from the registry has its settings checked once, in
     // site.yaml's `registry_sites:` (`registry::check_sites`).

@@ -6,6 +6,7 @@ pub mod date;
 pub mod fee;
 pub mod forms;
 pub mod frontmatter;
+pub mod inherit;
 mod load;
 pub mod message;
 pub mod model;

@@ -595,6 +595,10 @@ pub struct GuideMeta {
     /// it was last brought in step with (`content::versions`).
     #[serde(default)]
     pub based_on: Option<String>,
+    /// A unit's version that says only what differs from the central
+    /// guide (content/inherit.rs).
+    #[serde(default)]
+    pub inherits: bool,
     /// Questions as citizens type them ("làm giấy khai sinh online thế
     /// nào"): plain text, NFC like every text read; search and the chatbot
     /// file carry them (checked by `content::asking`).
@@ -697,6 +701,7 @@ pub const GUIDE_KEYS: &[Key] = &[
     Key("leaflet", false),
     Key("print", false),
     Key("based_on", false),
+    Key("inherits", false),
     Key("questions", false),
     Key("video", false),
     Key("step_videos", false),
@@ -868,6 +873,32 @@ pub struct Doc<M> {
     /// The body and the Markdown front matter fields, parsed once: every
     /// output and check reads these.
     pub parsed: Parsed,
+    /// A unit's version that inherits (`inherits: true`): where the central
+    /// guide's part of `parsed.body` comes from.
+    pub inherited: Option<Inherited>,
+}
+
+/// The central guide behind a unit's version that inherits: its events
+/// sit in the merged body at `base` and after (`Doc::place`).
+#[derive(Debug)]
+pub struct Inherited {
+    pub central: Arc<Source>,
+    /// Byte offset of the central guide's body in its file, and its
+    /// front matter's range (for keys the unit does not set).
+    pub body_offset: usize,
+    pub yaml_range: (usize, usize),
+    /// Body offsets from here on are the central guide's, moved up by this.
+    pub base: usize,
+    /// The front matter keys the unit's file sets itself.
+    pub own_keys: Vec<String>,
+}
+
+impl Inherited {
+    /// Whether the unit's file sets this front matter key (else it is the
+    /// central guide's).
+    pub fn sets(&self, key: &str) -> bool {
+        self.own_keys.iter().any(|k| k == key)
+    }
 }
 
 /// A document's Markdown, parsed.
@@ -944,6 +975,25 @@ impl MarkdownFields for PageMeta {}
 impl<M> Doc<M> {
     pub fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
+    }
+
+    /// The file that sets front matter `key` and its front matter's range:
+    /// the document's own, or for a key a unit's version that inherits
+    /// does not set, the central guide's.
+    pub fn front_matter(&self, key: &str) -> (&Source, (usize, usize)) {
+        match &self.inherited {
+            Some(i) if !i.sets(key) => (&i.central, i.yaml_range),
+            _ => (&self.source, self.yaml_range),
+        }
+    }
+
+    /// The file and its byte offset for an offset of `parsed.body`: the
+    /// unit's own file, or for an inherited part the central guide's.
+    pub fn place(&self, offset: usize) -> (&Source, usize) {
+        match &self.inherited {
+            Some(i) if offset >= i.base => (&i.central, i.body_offset + offset - i.base),
+            _ => (&self.source, self.body_offset + offset),
+        }
     }
 }
 

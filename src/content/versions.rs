@@ -33,6 +33,8 @@ pub struct OutOfStep<'a> {
 pub fn out_of_step<'a>(p: &'a Project, u: &'a Unit) -> Vec<OutOfStep<'a>> {
     u.guides
         .iter()
+        // A version that inherits follows the central guide by itself.
+        .filter(|copy| !copy.doc.meta.inherits)
         .filter_map(|copy| {
             let central = p.guide(&copy.doc.slug)?;
             let current = version(central);
@@ -54,7 +56,11 @@ pub fn check(p: &Project, sink: &Sink) {
         for o in out_of_step(p, u) {
             sink.push(warning(o));
         }
-        for g in u.guides.iter().filter(|g| p.guide(&g.doc.slug).is_none()) {
+        for g in u
+            .guides
+            .iter()
+            .filter(|g| p.guide(&g.doc.slug).is_none() || g.doc.meta.inherits)
+        {
             misplaced(g, sink);
         }
     }
@@ -88,9 +94,18 @@ fn warning(o: OutOfStep) -> Diagnostic {
     }
 }
 
-/// `based_on:` outside a unit's version of a central guide.
+/// `based_on:` outside a unit's version of a central guide, or in one
+/// that inherits (it follows the central guide by itself).
 fn misplaced(g: &Guide, sink: &Sink) {
-    if let Some(b) = &g.doc.meta.based_on {
+    if let Some(b) = &g.doc.meta.based_on
+        && g.doc.meta.inherits
+    {
+        sink.push(
+            g.doc
+                .error_at("based_on", Some(b), "a version that inherits follows the central guide by itself: based_on means nothing here")
+                .hint("remove `based_on:`; the central guide's changes reach this version at every build"),
+        );
+    } else if let Some(b) = &g.doc.meta.based_on {
         sink.push(
             g.doc
                 .error_at(

@@ -602,6 +602,9 @@ pub(crate) mod generate {
             Just("## Bước 1: Đăng nhập\n".to_owned()),
             Just("## Bước 2: Nộp\n".to_owned()),
             Just("## Lưu ý\n".to_owned()),
+            Just("## + Thêm\n".to_owned()),
+            Just("## - Lưu ý\n".to_owned()),
+            Just("## + Bước 3: Nhận\n".to_owned()),
             Just("### Chi tiết ![ảnh](a.png)\n".to_owned()),
             Just("## Xem [khác](guide:b#buoc-1)\n".to_owned()),
             Just("\n\n".to_owned()),
@@ -671,6 +674,322 @@ mod properties {
             for p in &d.problems {
                 prop_assert!(p.offset <= md.len());
             }
+        }
+
+        /// Whatever the two texts, a unit's version merged into a central
+        /// one holds together, and every place is in one of the two texts:
+        /// the unit's below `base`, the central one's from `base` on.
+        #[test]
+        fn any_merge_has_a_consistent_structure(
+            central in generate::markdown(),
+            own in generate::markdown(),
+        ) {
+            let base = own.len() + 1;
+            let (d, warnings) =
+                inherit::merge(&Document::parse(&central), &Document::parse(&own), base, "../");
+            let inside = |offset: usize, len: usize| {
+                offset + len <= own.len()
+                    || (offset >= base && offset - base + len <= central.len())
+            };
+            for s in &d.steps {
+                prop_assert!(d.headings.iter().any(|h| h.id == s.anchor));
+                prop_assert!(inside(s.offset, s.len));
+            }
+            prop_assert!(d.rest.end == d.events().len());
+            let mut ids: Vec<&str> = d.ids().collect();
+            let n = ids.len();
+            ids.sort_unstable();
+            ids.dedup();
+            prop_assert_eq!(ids.len(), n);
+            for l in &d.links {
+                prop_assert!(inside(l.offset, l.len));
+            }
+            for h in &d.headings {
+                prop_assert!(inside(h.offset, h.len));
+            }
+            for w in &warnings {
+                prop_assert!(w.offset + w.len <= own.len());
+            }
+        }
+    }
+}
+
+/// A unit's version that inherits: the central guide's document with the
+/// unit's sections in place of the ones of the same heading (a step by its
+/// number), new ones added, marked ones dropped. The events keep their own
+/// byte ranges, the central ones moved up by `base` (past the unit's text),
+/// so every later problem can say which file and line it comes from.
+pub mod inherit {
+    use std::ops::Range;
+
+    use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
+
+    use super::{Document, Problem, plain_text};
+    use crate::markdown::parse_step;
+
+    /// How a unit heading starting with this marks a section it adds.
+    pub const ADD: char = '+';
+    /// How a unit heading (with nothing under it) marks one it drops.
+    pub const DROP: char = '-';
+
+    /// A top-level `##` section (or the text before the first one).
+    struct Section {
+        key: Key,
+        /// Event indexes, heading included.
+        events: Range<usize>,
+        /// The heading's byte range (0..0 for the text before any).
+        offset: usize,
+        len: usize,
+        text: String,
+        mark: Option<char>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Key {
+        Intro,
+        Step(usize),
+        Heading(String),
+    }
+
+    /// The merged document and the warnings about the unit's file (offsets
+    /// in its body): headings that replace nothing, drops of nothing.
+    /// `images` is the way from the unit's folder to the central guide's,
+    /// put before the central guide's image paths (written from its folder).
+    pub fn merge(
+        central: &Document,
+        own: &Document,
+        base: usize,
+        images: &str,
+    ) -> (Document, Vec<Problem>) {
+        let theirs = sections(central);
+        let mine = sections(own);
+        let mut warnings = Vec::new();
+        let known = |s: &Section| theirs.iter().any(|t| t.key == s.key);
+        let mut added_steps = Vec::new();
+        let mut added = Vec::new();
+        for (i, s) in mine.iter().enumerate() {
+            let again = s.mark != Some(ADD)
+                && known(s)
+                && mine[..i]
+                    .iter()
+                    .any(|m| m.key == s.key && m.mark != Some(ADD));
+            match (s.mark, &s.key) {
+                (_, Key::Intro) => {}
+                _ if again => warnings.push(twice(s)),
+                (Some(DROP), _) if !known(s) => warnings.push(nothing_to_drop(s, &theirs)),
+                (Some(DROP), _) => {}
+                (Some(ADD), Key::Step(_)) => added_steps.push(s),
+                (Some(ADD), _) => added.push(s),
+                (_, Key::Step(_)) if !known(s) => {
+                    warnings.push(no_longer(s, &theirs));
+                    added_steps.push(s);
+                }
+                (_, _) if !known(s) => {
+                    warnings.push(no_longer(s, &theirs));
+                    added.push(s);
+                }
+                _ => {}
+            }
+        }
+        // A new section goes before the next central section the unit's
+        // file repeats (replaces or drops) after it; else at the end.
+        let before = |s: &Section| -> Option<&Key> {
+            let at = mine.iter().position(|m| std::ptr::eq(m, s))?;
+            mine[at + 1..]
+                .iter()
+                .find(|m| m.mark != Some(ADD) && matches!(m.key, Key::Heading(_)) && known(m))
+                .map(|m| &m.key)
+        };
+        let anchored: Vec<(&Section, Option<&Key>)> =
+            added.iter().map(|s| (*s, before(s))).collect();
+        let mut events = Vec::new();
+        let last_step = theirs.iter().rposition(|t| matches!(t.key, Key::Step(_)));
+        for (i, t) in theirs.iter().enumerate() {
+            anchored
+                .iter()
+                .filter(|(_, k)| *k == Some(&t.key))
+                .for_each(|(s, _)| push_own(&mut events, own, s));
+            match mine.iter().find(|s| s.key == t.key && s.mark != Some(ADD)) {
+                Some(s) if s.mark == Some(DROP) => {}
+                Some(s) if s.key != Key::Intro || has_text(own, &s.events) => {
+                    push_own(&mut events, own, s)
+                }
+                _ => events.extend(
+                    central.events[t.events.clone()]
+                        .iter()
+                        .map(|(e, r)| (rebase(e, images), r.start + base..r.end + base)),
+                ),
+            }
+            if Some(i) == last_step {
+                added_steps
+                    .iter()
+                    .for_each(|s| push_own(&mut events, own, s));
+            }
+        }
+        if last_step.is_none() {
+            added_steps
+                .iter()
+                .for_each(|s| push_own(&mut events, own, s));
+        }
+        anchored
+            .iter()
+            .filter(|(_, k)| k.is_none())
+            .for_each(|(s, _)| push_own(&mut events, own, s));
+        let mut doc = Document {
+            events,
+            ..Default::default()
+        };
+        doc.index();
+        (doc, warnings)
+    }
+
+    /// A central image's path, from the unit's folder.
+    fn rebase(e: &Event<'static>, images: &str) -> Event<'static> {
+        match e {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !dest_url.contains(':') && !dest_url.starts_with('/') => {
+                Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(format!("{images}{dest_url}")),
+                    title: title.clone(),
+                    id: id.clone(),
+                })
+            }
+            _ => e.clone(),
+        }
+    }
+
+    /// The unit's section, its mark taken out of the heading.
+    fn push_own(events: &mut Vec<(Event<'static>, Range<usize>)>, own: &Document, s: &Section) {
+        let mut span: Vec<_> = own.events[s.events.clone()].to_vec();
+        if s.mark.is_some()
+            && let Some((Event::Text(t), _)) = span.get_mut(1)
+        {
+            let rest = t
+                .trim_start()
+                .get(1..)
+                .unwrap_or("")
+                .trim_start()
+                .to_owned();
+            *t = CowStr::from(rest);
+        }
+        events.extend(span);
+    }
+
+    fn has_text(doc: &Document, r: &Range<usize>) -> bool {
+        !plain_text(doc.events[r.clone()].iter().map(|(e, _)| e))
+            .trim()
+            .is_empty()
+    }
+
+    fn sections(doc: &Document) -> Vec<Section> {
+        let mut out = vec![Section {
+            key: Key::Intro,
+            events: 0..0,
+            offset: 0,
+            len: 0,
+            text: String::new(),
+            mark: None,
+        }];
+        let mut depth = 0usize;
+        for (i, (e, r)) in doc.events.iter().enumerate() {
+            match e {
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                }) if depth == 0 => {
+                    let end = doc.end_of(i);
+                    let text = plain_text(doc.events[i + 1..end].iter().map(|(e, _)| e));
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    out.push(section(i, r, text));
+                }
+                _ => {}
+            }
+            match e {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if let Some(last) = out.last_mut() {
+                last.events.end = i + 1;
+            }
+        }
+        out
+    }
+
+    fn section(i: usize, r: &Range<usize>, text: String) -> Section {
+        let mark = text.chars().next().filter(|c| [ADD, DROP].contains(c));
+        let bare = match mark {
+            Some(_) => text[1..].trim().to_owned(),
+            None => text,
+        };
+        let key = match parse_step(&bare) {
+            Some((n, _)) => Key::Step(n),
+            None => Key::Heading(crate::text::fold(&bare)),
+        };
+        Section {
+            key,
+            events: i..i + 1,
+            offset: r.start,
+            len: r.len(),
+            text: bare,
+            mark,
+        }
+    }
+
+    fn headings(theirs: &[Section]) -> String {
+        theirs
+            .iter()
+            .filter(|t| t.key != Key::Intro)
+            .map(|t| format!("`{}`", t.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn no_longer(s: &Section, theirs: &[Section]) -> Problem {
+        Problem {
+            offset: s.offset,
+            len: s.len,
+            message: format!(
+                "the central guide has no section `{}` (any more): this section is added as a new one instead of replacing one",
+                s.text
+            ),
+            hint: format!(
+                "if it is a section of this unit's own, write `## {ADD} {}`; if it should replace one, use that section's heading: {}",
+                s.text,
+                headings(theirs)
+            ),
+        }
+    }
+
+    fn twice(s: &Section) -> Problem {
+        Problem {
+            offset: s.offset,
+            len: s.len,
+            message: format!(
+                "the section `{}` is here twice: only the first replaces the central guide's",
+                s.text
+            ),
+            hint: "merge the two into one section".into(),
+        }
+    }
+
+    fn nothing_to_drop(s: &Section, theirs: &[Section]) -> Problem {
+        Problem {
+            offset: s.offset,
+            len: s.len,
+            message: format!(
+                "the central guide has no section `{}` (any more) to leave out",
+                s.text
+            ),
+            hint: format!(
+                "remove this heading, or name one of the central guide's: {}",
+                headings(theirs)
+            ),
         }
     }
 }

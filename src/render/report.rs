@@ -55,6 +55,8 @@ struct UnitRow<'a> {
     guides: usize,
     own_guides: Vec<&'a str>,
     overridden: Vec<&'a str>,
+    /// Of those, the versions that inherit (say only what differs).
+    inheriting: Vec<&'a str>,
     missing: Vec<&'a str>,
     /// Required guides excluded, with the unit file's reason.
     excluded: Vec<Excluded<'a>>,
@@ -583,6 +585,12 @@ fn unit_row<'a>(
         guides: site.guides.len(),
         own_guides: with_central(false),
         overridden: with_central(true),
+        inheriting: u
+            .guides
+            .iter()
+            .filter(|g| g.doc.meta.inherits)
+            .map(|g| g.doc.slug.as_str())
+            .collect(),
         missing,
         warnings: warnings_about(&u.slug, diagnostics),
         cells,
@@ -638,6 +646,7 @@ fn row_without_site<'a>(r: &NotSetUp<'a>, sh: &Shared<'a>, columns: &[&'a str]) 
         guides: 0,
         own_guides: Vec::new(),
         overridden: Vec::new(),
+        inheriting: Vec::new(),
         missing,
         excluded: Vec::new(),
         leaflets: None,
