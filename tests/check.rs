@@ -274,14 +274,18 @@ fn the_sample_passes_check_strict_and_names_its_coming_fee_changes() {
     days.sort();
     days.dedup();
     assert_eq!(days, ["01/01/2027", "01/03/2027"], "{}", render(&ds));
-    // Each changing rate is named once: the three căn cước reductions, and
-    // the five TT 117 waivers (residence ×3 with Hoàn Kiếm's, căn cước ×2,
-    // GPLX) — counted from the content, not written here.
+    // Each changing rate is named once, in the file that writes it: the
+    // three căn cước reductions, and the TT 117 waivers (residence, căn
+    // cước, GPLX) — counted from the content, not written here. A unit
+    // version that inherits its fees (Hoàn Kiếm's tạm trú) names none.
     let p = sotay::content::load(&repo(), &sotay::diag::Sink::default()).unwrap();
+    let writes_fees =
+        |g: &&sotay::content::Guide| g.doc.inherited.as_ref().is_none_or(|i| i.sets("fees"));
     let dated_rates = p
         .guides
         .iter()
         .chain(p.units.iter().flat_map(|u| &u.guides))
+        .filter(writes_fees)
         .flat_map(|g| &g.doc.meta.fees)
         .flat_map(|f| &f.rates)
         .filter(|r| r.valid_until.is_some())
