@@ -207,19 +207,7 @@ fn run(page: &Path, seconds: u64) -> (serde_json::Value, Vec<String>) {
         .replace("&gt;", ">")
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&");
-    let net: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
-    let requests = net["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            e["params"]["network_isolation_key"]
-                .as_str()
-                .is_some_and(|k| k.contains("file://"))
-        })
-        .filter_map(|e| e["params"]["url"].as_str().map(str::to_owned))
-        .collect();
+    let requests = common::browser::requests_in_log(&log, "file://");
     (serde_json::from_str(&report).unwrap(), requests)
 }
 
@@ -369,12 +357,10 @@ fn without_javascript_every_slide_is_on_the_page_with_codes_that_scan() {
             .out()
             .join(format!("phuong-ba-dinh/trinh-chieu/qr/{slug}.png"));
         let img = image::open(&png).unwrap().to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(img);
-        let grids = prepared.detect_grids();
-        assert_eq!(grids.len(), 1, "{slug}");
         assert_eq!(
-            grids[0].decode().unwrap().1,
-            format!("{base}huong-dan/{slug}/")
+            common::qr::in_image(img),
+            [format!("{base}huong-dan/{slug}/")],
+            "{slug}"
         );
     }
     // The webmaster page links it and says how to use it at the desk.

@@ -172,32 +172,7 @@ fn the_qr_code_decodes_to_the_guide_page() {
             1,
         ),
     ] {
-        let pdf = f.out().join(rel);
-        let png = f.root().join("qr");
-        let p = page.to_string();
-        poppler(
-            "pdftoppm",
-            &[
-                "-r",
-                "300",
-                "-gray",
-                "-png",
-                "-singlefile",
-                "-f",
-                &p,
-                "-l",
-                &p,
-                pdf.to_str().unwrap(),
-                png.to_str().unwrap(),
-            ],
-        );
-        let img = image::open(f.root().join("qr.png")).unwrap().to_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(img);
-        let grids = prepared.detect_grids();
-        let urls: Vec<String> = grids
-            .iter()
-            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-            .collect();
+        let urls = common::qr::in_pdf_page(&f.out().join(rel), page, f.root());
         assert_eq!(
             urls,
             vec!["https://sotay.example.vn/phuong-ba-dinh/huong-dan/dang-ky-khai-sinh/"],

@@ -391,20 +391,7 @@ fn run_served(url: &str) -> (String, Vec<String>) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let net: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
-    let mut requests: Vec<String> = net["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            e["params"]["network_isolation_key"]
-                .as_str()
-                .is_some_and(|k| k.contains(site))
-        })
-        .filter_map(|e| e["params"]["url"].as_str().map(str::to_owned))
-        .collect();
-    requests.dedup();
+    let requests = common::browser::requests_in_log(&log, site);
     (String::from_utf8_lossy(&out.stdout).into_owned(), requests)
 }
 
@@ -487,41 +474,6 @@ fn the_page_with_players_passes_axe() {
     assert_eq!(common::a11y::audit(&html), Vec::<String>::new());
 }
 
-/// The QR codes on page 1 of `pdf`, decoded (rendered at 300 dpi, grey).
-fn qr_codes(pdf: &std::path::Path, scratch: &std::path::Path) -> Vec<String> {
-    let png = scratch.join("qr");
-    let out = std::process::Command::new("pdftoppm")
-        .args([
-            "-r",
-            "300",
-            "-gray",
-            "-png",
-            "-singlefile",
-            "-f",
-            "1",
-            "-l",
-            "1",
-        ])
-        .arg(pdf)
-        .arg(&png)
-        .output()
-        .expect("pdftoppm is needed (apt-get install poppler-utils)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let img = image::open(scratch.join("qr.png")).unwrap().to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(img);
-    let mut urls: Vec<String> = prepared
-        .detect_grids()
-        .iter()
-        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-        .collect();
-    urls.sort();
-    urls
-}
-
 #[test]
 fn the_leaflet_has_a_qr_code_to_the_video_beside_the_guides() {
     let f = Fixture::new();
@@ -535,7 +487,7 @@ fn the_leaflet_has_a_qr_code_to_the_video_beside_the_guides() {
     ] {
         let pdf = f.out().join(rel);
         assert_eq!(
-            qr_codes(&pdf, f.root()),
+            common::qr::in_pdf_page(&pdf, 1, f.root()),
             vec![page.clone(), format!("{page}#xem-video")],
             "{rel}"
         );
@@ -546,7 +498,7 @@ fn the_leaflet_has_a_qr_code_to_the_video_beside_the_guides() {
     let pdf = f
         .out()
         .join("phuong-ba-dinh/in-an/nha-in/dang-ky-tam-tru-to-roi-a5.pdf");
-    assert_eq!(qr_codes(&pdf, f.root()).len(), 1);
+    assert_eq!(common::qr::in_pdf_page(&pdf, 1, f.root()).len(), 1);
 }
 
 #[test]

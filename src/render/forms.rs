@@ -16,21 +16,31 @@ impl Renderer for Forms {
 
     fn render(&self, site: &UnitSite, _sh: &Shared, out: &Output) -> Rendered {
         let unit = &site.unit.slug;
-        let errors: Vec<Diagnostic> = site
-            .ordered()
-            .flat_map(|g| g.forms.iter().map(move |f| (g, f)))
-            .filter_map(|(g, f)| {
+        let files = site.ordered().flat_map(|g| {
+            g.forms.iter().map(|f| {
                 let rel = crate::paths::in_unit(unit, &crate::paths::form(&g.doc.slug, &f.name));
-                // Named by content: the same bytes are one file on disk.
-                let key = format!("bieu-mau/{}", f.hash);
-                out.emit(&rel, Depends::Shared { key: &key }, || Ok(f.bytes.clone()))
-                    .err()
+                (rel, format!("bieu-mau/{}", f.hash), &f.bytes)
             })
-            .collect();
-        if errors.is_empty() {
-            Ok(Stats::default())
-        } else {
-            Err(errors)
-        }
+        });
+        copy_shared(out, files)
+    }
+}
+
+/// Write files read once at load, each `(path, key, bytes)`: the key names
+/// the content, so the same bytes are one file on disk for every unit.
+pub(super) fn copy_shared<'a>(
+    out: &Output,
+    files: impl Iterator<Item = (String, String, &'a std::sync::Arc<[u8]>)>,
+) -> Rendered {
+    let errors: Vec<Diagnostic> = files
+        .filter_map(|(rel, key, bytes)| {
+            out.emit(&rel, Depends::Shared { key: &key }, || Ok(bytes.clone()))
+                .err()
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(Stats::default())
+    } else {
+        Err(errors)
     }
 }

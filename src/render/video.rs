@@ -6,11 +6,10 @@
 
 use serde::Serialize;
 
-use super::{Rendered, Renderer, Shared, Stats};
+use super::{Rendered, Renderer, Shared};
 use crate::content::Guide;
 use crate::content::video::{Source, Video, clock};
-use crate::diag::Diagnostic;
-use crate::output::{Depends, Output};
+use crate::output::Output;
 use crate::resolve::UnitSite;
 
 pub struct Videos;
@@ -23,25 +22,17 @@ impl Renderer for Videos {
     fn render(&self, site: &UnitSite, _sh: &Shared, out: &Output) -> Rendered {
         let unit = &site.unit.slug;
         let mut seen = std::collections::HashSet::new();
-        let errors: Vec<Diagnostic> = site
+        let files = site
             .ordered()
             .flat_map(|g| g.videos.iter().flat_map(Video::files).map(move |f| (g, f)))
             // A poster two videos share is written once.
             .filter(|(g, f)| seen.insert((g.doc.slug.as_str(), f.name.as_str())))
-            .filter_map(|(g, f)| {
+            .map(|(g, f)| {
                 let rel =
                     crate::paths::in_unit(unit, &crate::paths::video_file(&g.doc.slug, &f.name));
-                // Named by content: the same bytes are one file on disk.
-                let key = format!("video/{}", f.hash);
-                out.emit(&rel, Depends::Shared { key: &key }, || Ok(f.bytes.clone()))
-                    .err()
-            })
-            .collect();
-        if errors.is_empty() {
-            Ok(Stats::default())
-        } else {
-            Err(errors)
-        }
+                (rel, format!("video/{}", f.hash), &f.bytes)
+            });
+        super::forms::copy_shared(out, files)
     }
 }
 

@@ -63,3 +63,25 @@ pub fn dump_dom_at(url: &str, width: u32) -> String {
 pub fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
 }
+
+/// The URLs a page requested, from the Chromium net log at `log`: the
+/// events whose network isolation key names `site` (`http://127.0.0.1`,
+/// or `file://` for a page from disk), so the browser's own background
+/// requests are not counted. Repeats next to each other are dropped.
+pub fn requests_in_log(log: &Path, site: &str) -> Vec<String> {
+    let net: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(log).unwrap()).unwrap();
+    let mut requests: Vec<String> = net["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["params"]["network_isolation_key"]
+                .as_str()
+                .is_some_and(|k| k.contains(site))
+        })
+        .filter_map(|e| e["params"]["url"].as_str().map(str::to_owned))
+        .collect();
+    requests.dedup();
+    requests
+}

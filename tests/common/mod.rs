@@ -6,6 +6,7 @@
 pub mod a11y;
 pub mod axe;
 pub mod browser;
+pub mod qr;
 pub mod server;
 
 use std::path::{Path, PathBuf};
