@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{Fixture, render};
@@ -494,4 +494,166 @@ fn a_units_edit_lays_out_its_pdfs_alone_and_a_new_slogan_only_what_shows_it() {
         third.pdfs - a5_pdfs,
         "every PDF but the A5 leaflets shows the slogan"
     );
+}
+
+/// Every page of a PDF as greyscale pixels at `dpi`.
+fn pixels(pdf: &Path, dpi: u32) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r",
+            &dpi.to_string(),
+            "-gray",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// The fixture with xa-ba-vi in a colour of its own (so composing swaps
+/// colours) and `print:` settings appended to site.yaml.
+fn fixture_with_print(print: &str) -> Fixture {
+    let f = Fixture::new();
+    let unit = "content/units/xa-ba-vi.yaml";
+    let u = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(unit, &u.replace("#0b5394", "#8a3b12"));
+    let site = "content/site.yaml";
+    let s = std::fs::read_to_string(f.root().join(site)).unwrap();
+    assert!(
+        !s.contains("\nprint:"),
+        "the fixture's site.yaml has print: already"
+    );
+    f.write(site, &format!("{s}\nprint:\n{print}"));
+    f
+}
+
+fn press_leaflets(out: &Path, unit: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(out.join(unit).join("in-an/nha-in"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".pdf") && !name.starts_with("so-tay")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn composed_press_leaflets_look_exactly_like_ones_laid_out_whole() {
+    let composed = fixture_with_print("  compose: true\n");
+    let whole = fixture_with_print("  compose: false\n");
+    let a = composed.build_ok();
+    let b = whole.build_ok();
+    assert_eq!(a.pdfs, b.pdfs);
+    let mut pages = 0;
+    for unit in ["phuong-ba-dinh", "xa-ba-vi"] {
+        let leaflets = press_leaflets(&composed.out(), unit);
+        assert!(leaflets.len() >= 6, "{unit}: {leaflets:?}");
+        for pdf in leaflets {
+            let rel = pdf.strip_prefix(composed.out()).unwrap();
+            let theirs = whole.out().join(rel);
+            let (x, y) = (pixels(&pdf, 50), pixels(&theirs, 50));
+            assert_eq!(x.len(), y.len(), "{rel:?}: page count");
+            for (k, (p, q)) in x.iter().zip(&y).enumerate() {
+                assert!(
+                    p == q,
+                    "{rel:?} page {} differs from the whole layout",
+                    k + 1
+                );
+                pages += 1;
+            }
+            let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+            let name = if unit == "xa-ba-vi" {
+                "Ủy ban nhân dân xã Ba Vì"
+            } else {
+                "Ủy ban nhân dân phường Ba Đình"
+            };
+            assert!(
+                info.contains(&format!("Author:          {name}")),
+                "{rel:?}: {info}"
+            );
+        }
+    }
+    assert!(pages >= 24, "{pages} pages compared");
+}
+
+#[test]
+fn a_template_that_shows_a_units_data_outside_its_slots_still_prints_each_units() {
+    let f = fixture_with_print("  compose: true\n");
+    let unit = "content/units/xa-ba-vi.yaml";
+    let u = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    f.write(
+        unit,
+        &u.replace("hotline: \"1022\"", "hotline: \"0243 999 888\""),
+    );
+    let trifold = "themes/default/print/to-gap-ba.typ";
+    let t = std::fs::read_to_string(f.root().join(trifold)).unwrap();
+    let help = "section-label(d)[Cần hỗ trợ?]";
+    assert!(t.contains(help));
+    f.write(
+        trifold,
+        &t.replacen(help, &format!("{help}\n      [Gọi số #d.unit.hotline]"), 1),
+    );
+    f.build_ok();
+    for (unit, hotline) in [("xa-ba-vi", "0243 999 888"), ("phuong-ba-dinh", "1022")] {
+        let pdf = f
+            .out()
+            .join(unit)
+            .join("in-an/nha-in/dang-ky-khai-sinh-to-gap-ba.pdf");
+        let words = text(&pdf, Some(1))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            words.contains(&format!("Gọi số {hotline}")),
+            "{unit}: {words}"
+        );
+    }
+}
+
+#[test]
+fn a_units_address_too_long_for_its_slot_is_one_problem_at_its_unit_file() {
+    let f = Fixture::new();
+    let unit = "content/units/xa-ba-vi.yaml";
+    let u = std::fs::read_to_string(f.root().join(unit)).unwrap();
+    let long = "Thôn Đông Cao, đường liên xã, cạnh nhà văn hoá và trạm y tế, ".repeat(12);
+    f.write(
+        unit,
+        &u.replace(
+            "address: \"Bộ phận Một cửa, Xã Ba Vì\"",
+            &format!("address: \"{long}\""),
+        ),
+    );
+    let ds = match f.build() {
+        Ok(r) => r.diagnostics,
+        Err(e) => e.diagnostics,
+    };
+    let mine: Vec<&sotay::Diagnostic> = ds
+        .iter()
+        .filter(|d| d.units.contains(&"xa-ba-vi".to_owned()))
+        .collect();
+    assert_eq!(mine.len(), 1, "{}", render(&ds));
+    let shown = render(&ds);
+    assert!(
+        shown.contains(
+            "the unit `xa-ba-vi` does not fit the unit's contact block on the Tờ gấp ba A4"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("content/units/xa-ba-vi.yaml"), "{shown}");
+    // The other units' leaflets are made.
+    let other = f
+        .out()
+        .join("phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-gap-ba.pdf");
+    assert!(other.exists());
 }

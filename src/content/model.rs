@@ -178,6 +178,11 @@ pub struct PrintConfig {
     /// Audiences (slugs) of staff: a guide for them alone goes into the
     /// staff handbook, not the citizens'.
     pub staff: Vec<String>,
+    /// Whether press leaflets whose template has slots are composed from
+    /// the guide's shared layout and each unit's slots (the default) or
+    /// laid out whole for every unit, as download PDFs always are: the same
+    /// pages, several times slower; for checking a theme's slots.
+    pub compose: bool,
 }
 
 impl Default for PrintConfig {
@@ -187,6 +192,7 @@ impl Default for PrintConfig {
             overflow: Overflow::Error,
             large_print: Vec::new(),
             staff: Vec::new(),
+            compose: true,
         }
     }
 }

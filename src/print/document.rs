@@ -66,6 +66,11 @@ pub fn panel_name(panel: &str) -> String {
         "back" => "the back panel: help, contact and the security reminder".into(),
         "cover" => "the cover".into(),
         "pages" => "its pages: the steps and what happens next".into(),
+        "slot:band" => "the band with the unit's name".into(),
+        "slot:contact" => "the unit's contact block".into(),
+        "slot:qr" => "the QR code and the page's address".into(),
+        "slot:more" => "the link to the whole guide".into(),
+        "slot:hotline" => "the hotline line".into(),
         other => other.to_owned(),
     }
 }
@@ -124,14 +129,26 @@ pub(crate) fn colours_for(theme: &Theme, brand_hex: &str, v: Variant) -> String 
 
 /// Imports and the helpers the generated markup calls.
 fn prelude(shared: &Shared, unit: &Unit, template: &str, v: Variant, section_level: u8) -> String {
+    prelude_for(shared, (&unit.colour, "render"), template, v, section_level)
+}
+
+/// The prelude with `brand` (hex) as the brand colour, importing `name`
+/// from the template.
+fn prelude_for(
+    shared: &Shared,
+    (brand, name): (&str, &str),
+    template: &str,
+    v: Variant,
+    section_level: u8,
+) -> String {
     format!(
-        "#import \"/print/lib.typ\": *\n#import \"/print/{template}\": render\n\
+        "#import \"/print/lib.typ\": *\n#import \"/print/{template}\": {name}\n\
          #let colours = {}\n\
          #let md-callout(kind, label, body) = callout((colours: colours), kind, label, body)\n\
          #let md-task(done) = task(colours.ink)\n\
          #let md-heading(body) = section-head((colours: colours, section-level: {section_level}), body)\n\
          #let md-image(path, alt, width) = align(center, image(path, width: width, alt: alt))\n",
-        colours(shared.theme, unit, v)
+        colours_for(shared.theme, brand, v)
     )
 }
 
@@ -180,6 +197,18 @@ pub(crate) fn doc_settings(
     title: &str,
     date: crate::content::Date,
 ) -> String {
+    settings(site, (theme, template), v, (title, date), Part::Whole)
+}
+
+/// The settings, with the unit's name and dictionary stand-ins in a
+/// guide's shared layout (`Part::Guide`).
+fn settings(
+    site: &UnitSite,
+    (theme, template): (&Theme, &str),
+    v: Variant,
+    (title, date): (&str, crate::content::Date),
+    part: Part,
+) -> String {
     let (_, shop) = site.project.print_shop(site.unit);
     let (bleed, marks, links, date) = match v {
         Variant::Download => (0, "none".to_owned(), true, None),
@@ -201,16 +230,51 @@ pub(crate) fn doc_settings(
     format!(
         "doc-title: {}, author: {}, keywords: ({},), date: {}, colours: colours, bleed: {bleed}mm, marks: {}, links: {links}, size: {SIZE}, slogan: {}, security: {}, site-title: {}, unit: {},",
         lit(title),
-        lit(&site.unit.data.name),
+        lit(if part == Part::Guide {
+            STAND_IN
+        } else {
+            &site.unit.data.name
+        }),
         lit(&site.project.site.title),
         date_expr(date),
         lit(&marks),
         slogan,
         lit(security),
         lit(&site.project.site.title),
-        unit_dict(site.unit),
+        if part == Part::Guide {
+            stand_in_unit()
+        } else {
+            unit_dict(site.unit)
+        },
     )
 }
+
+/// A unit dictionary whose every text is the stand-in.
+fn stand_in_unit() -> String {
+    let x = lit(STAND_IN);
+    format!(
+        "(name: {x}, short-name: {x}, address: {x}, hours: ({x},), hotline: {x}, zalo: {x}, email: {x})"
+    )
+}
+
+/// Which document of a leaflet to make. A template with slots (lib.typ's
+/// `slot`) keeps everything of the unit in them, so a press leaflet can be
+/// composed (`print::compose`) from the guide's layout with the slots left
+/// empty, the same for every unit, and the unit's slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Whole,
+    Guide,
+    Pieces,
+}
+
+/// Written wherever the guide's shared layout would show a unit's data: a
+/// template that shows some outside its slots is found out by it
+/// (`compose::leaks`) and laid out whole.
+pub const STAND_IN: &str = "\u{E000}";
+/// The brand colour a guide's shared layout is made in, swapped for each
+/// unit's after layout.
+const STAND_IN_BRAND: &str = "#0a1b2c";
 
 /// How much of a guide a leaflet carries. Without an editor's `leaflet:`
 /// sotay tries the whole guide, then a condensed form, then the step
@@ -356,7 +420,7 @@ fn guide_fields(
     g: &Guide,
     (env, codes): (&Env, &super::qr::Codes),
     shared: &Shared,
-    form: Form,
+    (form, part): (Form, Part),
 ) -> String {
     let text = &shared.theme.text;
     let m = &g.doc.meta;
@@ -375,10 +439,22 @@ fn guide_fields(
         .filter(|a| m.audiences.contains(&a.slug))
         .map(|a| format!("{},", lit(&a.name)))
         .collect();
-    let (url, short_shown, short) = guide_urls(site, g);
+    let (url, short_shown, short) = if part == Part::Guide {
+        (
+            STAND_IN.to_owned(),
+            STAND_IN.to_owned(),
+            STAND_IN.to_owned(),
+        )
+    } else {
+        guide_urls(site, g)
+    };
     let more = fill(&text.leaflet_more, &[("url", &short_shown)]);
     let qr = codes.dict(&url);
-    let video = video_field(site, g, codes);
+    let video = match part {
+        Part::Guide if !g.videos.is_empty() => format!("(url: {}, qr: {qr})", lit(STAND_IN)),
+        Part::Guide => "none".into(),
+        _ => video_field(site, g, codes),
+    };
     format!(
         "label: {}, title: {}, summary: {}, audiences: ({audiences}), not-for: {}, fee: [{}], time: {}, where: {}, {} url: {}, short-url: {}, short-url-href: {}, qr: {qr}, video: {video},",
         lit(&format!("g-{}", g.doc.slug)),
@@ -467,6 +543,18 @@ pub fn leaflet(
     (f, form): (&Format, Form),
     v: Variant,
 ) -> Doc {
+    leaflet_part(site, shared, g, (f, form), v, Part::Whole)
+}
+
+/// One part of a leaflet (see `Part`).
+pub fn leaflet_part(
+    site: &UnitSite,
+    shared: &Shared,
+    g: &Guide,
+    (f, form): (&Format, Form),
+    v: Variant,
+    part: Part,
+) -> Doc {
     let labels = shared.theme.alert_labels();
     let env = Env {
         label: &|_| None,
@@ -475,23 +563,40 @@ pub fn leaflet(
         labels: &labels,
     };
     let codes = super::qr::Codes::new(v == Variant::Press);
-    let mut s = prelude(shared, site.unit, &f.template, v, 2);
+    let (brand, import) = match part {
+        Part::Whole => (site.unit.colour.as_str(), "render"),
+        Part::Guide => (STAND_IN_BRAND, "render"),
+        Part::Pieces => (site.unit.colour.as_str(), "slots"),
+    };
+    let mut s = prelude_for(shared, (brand, import), &f.template, v, 2);
     let title = format!("{} – {}", g.doc.meta.title, f.name);
-    let _ = writeln!(
-        s,
-        "#render(({} section-level: 2, min-size: {}pt, printed: {}, {} {}))",
-        doc_settings(
+    let d = format!(
+        "({} section-level: 2, min-size: {}pt, printed: {}, {} {} compose: {})",
+        settings(
             site,
             (shared.theme, &f.template),
             v,
-            &title,
-            g.doc.meta.last_reviewed
+            (&title, g.doc.meta.last_reviewed),
+            part
         ),
         f.min_size(),
         printed(shared),
-        guide_fields(site, g, (&env, &codes), shared, form),
-        desk_field(site, g),
+        guide_fields(site, g, (&env, &codes), shared, (form, part)),
+        if part == Part::Guide {
+            "elsewhere: none,".to_owned()
+        } else {
+            desk_field(site, g)
+        },
+        match part {
+            Part::Whole => "none",
+            Part::Guide => "\"guide\"",
+            Part::Pieces => "\"pieces\"",
+        },
     );
+    let _ = match part {
+        Part::Pieces => writeln!(s, "#let d = {d}\n#pieces(d, slots(d))"),
+        _ => writeln!(s, "#render({d})"),
+    };
     Doc {
         source: s,
         images: Vec::new(),
@@ -621,7 +726,13 @@ impl Book<'_, '_> {
         };
         format!(
             "{} {}",
-            guide_fields(site, g, (&env, &self.codes), self.shared, Form::Full),
+            guide_fields(
+                site,
+                g,
+                (&env, &self.codes),
+                self.shared,
+                (Form::Full, Part::Whole)
+            ),
             desk_field(site, g)
         )
     }

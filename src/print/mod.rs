@@ -9,6 +9,7 @@
 //! hash of their whole input in `.sotay-cache/render/`, so an unchanged leaflet is
 //! never laid out twice.
 
+mod compose;
 pub(crate) mod document;
 pub mod markup;
 mod panels;
@@ -253,6 +254,8 @@ pub struct Print {
     /// Where each guide's leaflet fitted, by (guide, format, download):
     /// the first candidate other units try (see `first_fitting`).
     hints: Mutex<Hints>,
+    /// Guides' press leaflets laid out once for every unit.
+    layouts: compose::Layouts,
 }
 
 type Hints = std::collections::HashMap<(String, String, bool), usize>;
@@ -276,6 +279,7 @@ impl Print {
             errors: Vec::new(),
             warned: &self.warned,
             hints: &self.hints,
+            layouts: &self.layouts,
         }
     }
 
@@ -344,8 +348,17 @@ impl Renderer for Print {
 /// rest of the site is published.
 fn overflows(outcomes: &Outcomes, sites: &[UnitSite], formats: &Formats, sh: &Shared) {
     let mut by_guide: BTreeMap<&str, (BTreeMap<&str, &str>, Vec<&str>)> = BTreeMap::new();
+    let mut by_unit: BTreeMap<&str, BTreeMap<(&str, &str), usize>> = BTreeMap::new();
     for ((unit, guide, format), outcome) in outcomes {
         if let Outcome::Failed(panel) = outcome
+            && panel.starts_with("slot:")
+        {
+            *by_unit
+                .entry(unit)
+                .or_default()
+                .entry((format, panel))
+                .or_default() += 1;
+        } else if let Outcome::Failed(panel) = outcome
             && !panel.is_empty()
         {
             let entry = by_guide.entry(guide).or_default();
@@ -381,6 +394,47 @@ fn overflows(outcomes: &Outcomes, sites: &[UnitSite], formats: &Formats, sh: &Sh
         d.units = units.iter().map(|u| (*u).to_owned()).collect();
         sh.sink.push(d);
     }
+    for (unit, failed) in by_unit {
+        if let Some(site) = sites.iter().find(|s| s.unit.slug == unit) {
+            slot_overflow(site, &failed, formats, sh);
+        }
+    }
+}
+
+/// A unit's data too long for a template's slot (its name, address or
+/// links): one problem per unit, at its unit file, whatever the guides.
+fn slot_overflow(
+    site: &UnitSite,
+    failed: &BTreeMap<(&str, &str), usize>,
+    formats: &Formats,
+    sh: &Shared,
+) {
+    let smallest = formats.sizes.last().copied().unwrap_or(formats::MIN_SIZE);
+    let names: Vec<String> = failed
+        .iter()
+        .filter_map(|((format, slot), n)| {
+            let f = formats.leaflets().find(|f| f.slug == *format)?;
+            Some(format!(
+                "{} on the {} ({n} leaflets)",
+                document::panel_name(slot),
+                f.name
+            ))
+        })
+        .collect();
+    let message = format!(
+        "the unit `{}` does not fit {} even at {smallest} pt",
+        site.unit.slug,
+        names.join(", ")
+    );
+    let mut d = match sh.project.site.print.overflow {
+        crate::content::Overflow::Error => Diagnostic::error(message),
+        crate::content::Overflow::Warning => Diagnostic::warning(message),
+    }
+    .in_file(&site.unit.source.path)
+    .hint("shorten the unit's name, address, hours or other contact lines in this file; the web pages and every other PDF are published")
+    .code(crate::diag::LEAFLET_OVERFLOW);
+    d.units = vec![site.unit.slug.clone()];
+    sh.sink.push(d);
 }
 
 /// The first of `n` candidates (forms and sizes, in the order tried) that
@@ -473,6 +527,7 @@ struct Job<'a, 'p> {
     errors: Vec<Diagnostic>,
     warned: &'a Mutex<HashSet<PathBuf>>,
     hints: &'a Mutex<Hints>,
+    layouts: &'a compose::Layouts,
 }
 
 impl Job<'_, '_> {
@@ -552,6 +607,11 @@ impl Job<'_, '_> {
         // size it was made in.
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
+        h.update(if self.composes(f, v) {
+            b"composed"
+        } else {
+            b"whole"
+        });
         for (form, doc, sizes) in &docs {
             h.update(format!("{v:?}{form:?}{sizes:?}").as_bytes());
             h.update(doc.source.as_bytes());
@@ -586,8 +646,8 @@ impl Job<'_, '_> {
         let mut last = Failure::Overflow("pages".into());
         let mut try_at = |k: usize| -> Result<Option<Vec<u8>>, Failure> {
             let (i, size) = candidates[k];
-            let doc = &docs[i].1;
-            match self.compile(doc, v, size, &fits) {
+            let (form, doc, _) = &docs[i];
+            match self.lay_out(g, (f, *form), doc, v, size, &fits) {
                 Ok((pdf, _)) => Ok(Some(pdf)),
                 Err(Failure::Overflow(panel)) => {
                     last = Failure::Overflow(panel);
@@ -724,6 +784,100 @@ impl Job<'_, '_> {
         h.hex()
     }
 
+    /// A leaflet at one size: a press leaflet whose template has slots is
+    /// composed from the guide's shared layout and the unit's slots, any
+    /// other laid out whole (`compile`).
+    fn lay_out(
+        &mut self,
+        g: &crate::content::Guide,
+        (f, form): (&Format, Form),
+        whole: &document::Doc,
+        v: Variant,
+        size: f32,
+        pages_ok: &dyn Fn(usize) -> bool,
+    ) -> Result<(Vec<u8>, usize), Failure> {
+        if !self.composes(f, v) {
+            return self.compile(whole, v, size, pages_ok);
+        }
+        let (site, shared) = (self.site, self.shared);
+        let part = |part| document::leaflet_part(site, shared, g, (f, form), v, part);
+        let guide = part(document::Part::Guide);
+        let cell = self.layouts.cell(&self.cache_key(&guide, v, &[size]));
+        let laid = cell.get_or_init(|| self.shared_layout(&guide, size, pages_ok));
+        let layout = match laid {
+            compose::Laid::Shared(layout) => layout,
+            compose::Laid::Failed(Failure::Overflow(panel)) => {
+                return Err(Failure::Overflow(panel.clone()));
+            }
+            compose::Laid::Failed(_) | compose::Laid::Whole => {
+                return self.compile(whole, v, size, pages_ok);
+            }
+        };
+        let pieces = part(document::Part::Pieces);
+        let pieces = self.typeset(&pieces, size)?;
+        if let Some(slot) = panels::overflowing(&pieces) {
+            return Err(Failure::Overflow(slot));
+        }
+        match layout.compose(&pieces, &self.site.unit.data.name) {
+            Some(doc) => Ok((export(&doc, v)?, layout.pages())),
+            None => self.compile(whole, v, size, pages_ok),
+        }
+    }
+
+    /// Whether this leaflet is composed (`compose`): a press one, from a
+    /// template with slots, unless site.yaml turns composing off.
+    fn composes(&self, f: &Format, v: Variant) -> bool {
+        let slotted = |t: &String| t.contains("#let slots(");
+        v == Variant::Press
+            && self.site.project.site.print.compose
+            && self
+                .shared
+                .theme
+                .print_files
+                .get(&f.template)
+                .is_some_and(slotted)
+    }
+
+    /// A guide's layout shared by every unit, if it fits.
+    fn shared_layout(
+        &mut self,
+        guide: &document::Doc,
+        size: f32,
+        pages_ok: &dyn Fn(usize) -> bool,
+    ) -> compose::Laid {
+        self.stats.layouts += 1;
+        let doc = match self.typeset(guide, size) {
+            Ok(doc) => doc,
+            Err(_) => return compose::Laid::Whole,
+        };
+        if let Some(panel) = panels::overflowing(&doc) {
+            return compose::Laid::Failed(Failure::Overflow(panel));
+        }
+        if !pages_ok(doc.pages().len()) {
+            return compose::Laid::Failed(Failure::Overflow("pages".into()));
+        }
+        compose::Layout::of(doc).map_or(compose::Laid::Whole, compose::Laid::Shared)
+    }
+
+    /// Typeset a document at one size.
+    fn typeset(
+        &mut self,
+        doc: &document::Doc,
+        size: f32,
+    ) -> Result<typst_layout::PagedDocument, Failure> {
+        for (name, bytes) in &doc.images {
+            self.world.add_image(name, bytes);
+        }
+        self.world.set_qr_codes(&doc.qr_codes);
+        let main = doc.source.replace(document::SIZE, &format!("{size}pt"));
+        let doc = self.world.compile(&main);
+        // Without eviction Typst's memo cache grows about 1 MB per document.
+        // Keeping only the last document's entries measured fastest and
+        // smallest here (docs/PERFORMANCE.md): documents share little.
+        typst::comemo::evict(1);
+        doc
+    }
+
     /// Lay out a document at one size; its PDF and page count, unless a
     /// panel overflows or `pages_ok` refuses the page count (then no PDF is
     /// made: the layout is all it cost).
@@ -735,17 +889,7 @@ impl Job<'_, '_> {
         pages_ok: &dyn Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
         self.stats.layouts += 1;
-        for (name, bytes) in &doc.images {
-            self.world.add_image(name, bytes);
-        }
-        self.world.set_qr_codes(&doc.qr_codes);
-        let main = doc.source.replace(document::SIZE, &format!("{size}pt"));
-        let doc = self.world.compile(&main);
-        // Without eviction Typst's memo cache grows about 1 MB per document.
-        // Keeping only the last document's entries measured fastest and
-        // smallest here (docs/PERFORMANCE.md): documents share little.
-        typst::comemo::evict(1);
-        let doc = doc?;
+        let doc = self.typeset(doc, size)?;
         if let Some(panel) = panels::overflowing(&doc) {
             return Err(Failure::Overflow(panel));
         }
@@ -753,17 +897,21 @@ impl Job<'_, '_> {
         if !pages_ok(pages) {
             return Err(Failure::Overflow("pages".into()));
         }
-        let pdf = typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {
-            file: "main.typ".into(),
-            line: 0,
-            message: errs
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        })?;
-        Ok((pdf, pages))
+        Ok((export(&doc, v)?, pages))
     }
+}
+
+/// A laid-out document as a PDF of its variant.
+fn export(doc: &typst_layout::PagedDocument, v: Variant) -> Result<Vec<u8>, Failure> {
+    typst_pdf::pdf(doc, &v.options()).map_err(|errs| Failure::Error {
+        file: "main.typ".into(),
+        line: 0,
+        message: errs
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    })
 }
 
 fn template_error(

@@ -21,10 +21,11 @@ pub fn overflowing(doc: &PagedDocument) -> Option<String> {
         let p = intro.position(c.location()?)?;
         Some((p.page, p.point.y))
     };
-    for (top, end) in marked("sotay-panel-top")
-        .iter()
-        .zip(marked("sotay-panel-end").iter())
-    {
+    // Panels nest (a slot in a panel): each end goes with the next unused
+    // top of the same name.
+    let tops = marked("sotay-panel-top");
+    let mut used = vec![false; tops.len()];
+    for end in marked("sotay-panel-end").iter() {
         let Some(meta) = end.to_packed::<MetadataElem>() else {
             continue;
         };
@@ -39,7 +40,15 @@ pub fn overflowing(doc: &PagedDocument) -> Option<String> {
             Ok(Value::Float(f)) => *f,
             _ => continue,
         };
-        let (Some((p0, y0)), Some((p1, y1))) = (y(top), y(end)) else {
+        let top_named = |c: &Content| {
+            c.to_packed::<MetadataElem>()
+                .is_some_and(|m| matches!(&m.value, Value::Str(s) if s.as_str() == name))
+        };
+        let Some(k) = (0..tops.len()).find(|&k| !used[k] && top_named(&tops[k])) else {
+            continue;
+        };
+        used[k] = true;
+        let (Some((p0, y0)), Some((p1, y1))) = (y(&tops[k]), y(end)) else {
             continue;
         };
         // Content too long either runs on below the block (marker with it)

@@ -70,7 +70,7 @@ impl Codes {
     pub fn dict(&self, url: &str) -> String {
         match made(url, self.vector).as_ref() {
             None => "none".into(),
-            Some(Made::Runs(runs)) => runs.clone(),
+            Some(Made::Runs(dict, _)) => dict.clone(),
             Some(Made::Image(n, png)) => {
                 let mut codes = self.images.borrow_mut();
                 let k = codes.len();
@@ -87,8 +87,22 @@ impl Codes {
 
 /// A code as the templates get it.
 enum Made {
-    Runs(String),
+    /// The dictionary of runs, and the runs for drawing it in Rust.
+    Runs(String, Runs),
     Image(usize, Vec<u8>),
+}
+
+/// A code's width in modules and its dark modules as horizontal runs
+/// `(x, y, length)`.
+pub type Runs = (usize, Vec<(usize, usize, usize)>);
+
+/// The runs of `url`'s code, as press PDFs draw it; none for a link too
+/// long to encode.
+pub fn runs_of(url: &str) -> Option<Runs> {
+    match made(url, true).as_ref() {
+        Some(Made::Runs(_, runs)) => Some(runs.clone()),
+        _ => None,
+    }
 }
 
 /// Codes already made, by (link, vector): a link's code is asked for by
@@ -106,7 +120,7 @@ fn made(url: &str, vector: bool) -> Arc<Option<Made>> {
         return m.clone();
     }
     let m = Arc::new(if vector {
-        runs(url).ok().map(Made::Runs)
+        runs(url).ok().map(|runs| Made::Runs(dict(&runs), runs))
     } else {
         png(url).ok().map(|(n, png)| Made::Image(n, png))
     });
@@ -118,11 +132,10 @@ fn made(url: &str, vector: bool) -> Arc<Option<Made>> {
     m
 }
 
-/// `(modules: n, runs: ((x, y, len), ..))`: the dark modules merged into
-/// horizontal runs.
-fn runs(url: &str) -> Result<String, String> {
+/// The dark modules merged into horizontal runs.
+fn runs(url: &str) -> Result<Runs, String> {
     let (n, colors) = modules(url)?;
-    let mut runs = String::new();
+    let mut runs = Vec::new();
     for (y, row) in colors.chunks(n).enumerate() {
         let mut x = 0;
         while x < n {
@@ -131,13 +144,22 @@ fn runs(url: &str) -> Result<String, String> {
                 x += 1;
             }
             if x > start {
-                runs.push_str(&format!("({start},{y},{}),", x - start));
+                runs.push((start, y, x - start));
             } else {
                 x += 1;
             }
         }
     }
-    Ok(format!("(modules: {n}, runs: ({runs}))"))
+    Ok((n, runs))
+}
+
+/// `(modules: n, runs: ((x, y, len), ..))` for the templates.
+fn dict((n, runs): &Runs) -> String {
+    let runs: String = runs
+        .iter()
+        .map(|(x, y, len)| format!("({x},{y},{len}),"))
+        .collect();
+    format!("(modules: {n}, runs: ({runs}))")
 }
 
 /// Where the `k`th code of a document is served.
