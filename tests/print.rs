@@ -518,13 +518,37 @@ fn pixels(pdf: &Path, dpi: u32) -> Vec<Vec<u8>> {
     pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
 }
 
+/// A tagged PDF's structure tree with its text (`pdfinfo -struct-text`; as
+/// bytes: poppler prints titles in UTF-16).
+fn struct_tree(pdf: &Path) -> Vec<u8> {
+    let out = Command::new("pdfinfo")
+        .args(["-struct-text", pdf.to_str().unwrap()])
+        .output()
+        .expect("pdfinfo is needed for the print tests (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdfinfo -struct-text {pdf:?}");
+    out.stdout
+}
+
 /// The fixture with xa-ba-vi in a colour of its own (so composing swaps
-/// colours) and `print:` settings appended to site.yaml.
+/// colours), a web link in khai sinh's steps and `print:` settings
+/// appended to site.yaml.
 fn fixture_with_print(print: &str) -> Fixture {
     let f = Fixture::new();
     let unit = "content/units/xa-ba-vi.yaml";
     let u = std::fs::read_to_string(f.root().join(unit)).unwrap();
     f.write(unit, &u.replace("#0b5394", "#8a3b12"));
+    // A web link: its underline's colour is in the tagged PDF's structure.
+    let guide = "content/guides/ho-tich/dang-ky-khai-sinh.md";
+    let g = std::fs::read_to_string(f.root().join(guide)).unwrap();
+    let step = "## Bước 2: Nộp hồ sơ\n";
+    assert!(g.contains(step));
+    f.write(
+        guide,
+        &g.replace(
+            step,
+            &format!("{step}\nNộp trên [Cổng Dịch vụ công](https://dichvucong.gov.vn/).\n"),
+        ),
+    );
     let site = "content/site.yaml";
     let s = std::fs::read_to_string(f.root().join(site)).unwrap();
     assert!(
@@ -535,8 +559,10 @@ fn fixture_with_print(print: &str) -> Fixture {
     f
 }
 
-fn press_leaflets(out: &Path, unit: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(out.join(unit).join("in-an/nha-in"))
+/// A unit's leaflets (no handbooks) of one variant: `in-an` for download,
+/// `in-an/nha-in` for the press.
+fn leaflets_in(out: &Path, unit: &str, dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(out.join(unit).join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
@@ -549,15 +575,20 @@ fn press_leaflets(out: &Path, unit: &str) -> Vec<PathBuf> {
 }
 
 #[test]
-fn composed_press_leaflets_look_exactly_like_ones_laid_out_whole() {
+fn composed_leaflets_look_and_read_exactly_like_ones_laid_out_whole() {
     let composed = fixture_with_print("  compose: true\n");
     let whole = fixture_with_print("  compose: false\n");
     let a = composed.build_ok();
     let b = whole.build_ok();
     assert_eq!(a.pdfs, b.pdfs);
     let mut pages = 0;
-    for unit in ["phuong-ba-dinh", "xa-ba-vi"] {
-        let leaflets = press_leaflets(&composed.out(), unit);
+    let mut tagged = 0;
+    let units = ["phuong-ba-dinh", "xa-ba-vi"];
+    for (unit, dir) in units
+        .iter()
+        .flat_map(|u| [(*u, "in-an"), (*u, "in-an/nha-in")])
+    {
+        let leaflets = leaflets_in(&composed.out(), unit, dir);
         assert!(leaflets.len() >= 6, "{unit}: {leaflets:?}");
         for pdf in leaflets {
             let rel = pdf.strip_prefix(composed.out()).unwrap();
@@ -572,6 +603,16 @@ fn composed_press_leaflets_look_exactly_like_ones_laid_out_whole() {
                 );
                 pages += 1;
             }
+            if dir == "in-an" {
+                // The tagged PDF's structure, its reading order and text.
+                let ours = struct_tree(&pdf);
+                assert!(ours.windows(3).any(|w| w == b"H1 "), "{rel:?}: no H1");
+                assert!(
+                    ours == struct_tree(&theirs),
+                    "{rel:?}: the tags differ from the whole layout"
+                );
+                tagged += 1;
+            }
             let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
             let name = if unit == "xa-ba-vi" {
                 "Ủy ban nhân dân xã Ba Vì"
@@ -584,7 +625,8 @@ fn composed_press_leaflets_look_exactly_like_ones_laid_out_whole() {
             );
         }
     }
-    assert!(pages >= 24, "{pages} pages compared");
+    assert!(pages >= 48, "{pages} pages compared");
+    assert!(tagged >= 12, "{tagged} tagged PDFs compared");
 }
 
 #[test]

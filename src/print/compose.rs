@@ -1,4 +1,4 @@
-//! Press leaflets put together from parts instead of laid out whole.
+//! Leaflets put together from parts instead of laid out whole.
 //!
 //! The same guide's leaflet differs between units only in what the
 //! template keeps in its slots (lib.typ's `slot`: the name band, the QR
@@ -8,15 +8,15 @@
 //! slots left empty and its unit data and brand colour stand-ins
 //! (`Part::Guide`), each unit's slots are laid out on pages of their own
 //! (`Part::Pieces`), and the unit's pages are the guide's, recoloured, with
-//! the pieces' frames placed in the slots. Only press PDFs are composed: a
-//! download PDF's tags belong to the one document they were laid out in.
+//! each piece's frame where its slot's marker was, its tags with it, so a
+//! tagged download PDF reads in the same order as one laid out whole.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use typst::foundations::{Content, Label, Selector, Smart, Value};
-use typst::introspection::{Introspector, MetadataElem};
-use typst::layout::{Abs, Frame, FrameItem, Point};
+use typst::introspection::{Introspector, Location, MetadataElem, Tag};
+use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point};
 use typst::model::Document;
 use typst::syntax::Span;
 use typst::utils::PicoStr;
@@ -28,10 +28,12 @@ use crate::engine::world::Failure;
 /// A guide's leaflet laid out once, with its slots empty.
 pub struct Layout {
     doc: PagedDocument,
-    /// Each slot placed: its name, page (from 0) and top-left corner.
-    slots: Vec<(String, usize, Point)>,
+    /// Each slot placed: its name and its marker's location.
+    slots: Vec<(String, Location)>,
     /// The colours it was laid out in, by the theme's names.
     colours: Vec<(String, Color)>,
+    /// Every element it locates: a piece's elements must not clash.
+    located: HashSet<Location>,
 }
 
 /// What laying out a guide's shared part gave.
@@ -47,27 +49,30 @@ pub enum Laid {
 
 impl Layout {
     /// The shared layout of `doc`, unless the template shows some of the
-    /// unit's stand-in data outside its slots or places no slot.
+    /// unit's stand-in data outside its slots, or places no slot or one
+    /// slot twice.
     pub fn of(doc: PagedDocument) -> Option<Self> {
         if doc.pages().iter().any(|p| leaks(&p.frame)) {
             return None;
         }
-        let slots: Vec<(String, usize, Point)> = marked(&doc, "sotay-slot")
+        let slots: Vec<(String, Location)> = marked(&doc, "sotay-slot")
             .iter()
-            .filter_map(|c| {
-                let name = metadata_str(c)?;
-                let pos = doc.introspector().position(c.location()?)?;
-                Some((name, pos.page.get() - 1, pos.point))
-            })
+            .filter_map(|c| Some((metadata_str(c)?, c.location()?)))
             .collect();
-        if slots.is_empty() {
+        let names: HashSet<&str> = slots.iter().map(|(n, _)| n.as_str()).collect();
+        if slots.is_empty() || names.len() < slots.len() {
             return None;
         }
         let colours = colours(&doc)?;
+        let mut located = HashSet::new();
+        for page in doc.pages() {
+            locations(&page.frame, &mut located);
+        }
         Some(Self {
             doc,
             slots,
             colours,
+            located,
         })
     }
 
@@ -75,11 +80,15 @@ impl Layout {
         self.doc.pages().len()
     }
 
-    /// The unit's leaflet: the guide's pages in the unit's colours with the
-    /// unit's pieces (one page per slot, `Part::Pieces`) in the slots; none
-    /// if the pieces lack a slot or the colours cannot be told apart.
+    /// The unit's leaflet: the guide's pages in the unit's colours, each
+    /// slot's marker replaced by the unit's piece for it (one page per
+    /// slot, `Part::Pieces`), so reading order, tags and drawing order are
+    /// those of the whole layout. None if the pieces lack a slot, locate an
+    /// element the guide also does, or the colours cannot be told apart.
     pub fn compose(&self, pieces: &PagedDocument, author: &str) -> Option<PagedDocument> {
-        let swaps = swaps(&self.colours, &colours(pieces)?)?;
+        let theirs = colours(pieces)?;
+        let swaps = swaps(&self.colours, &theirs)?;
+        let ink = &theirs.iter().find(|(name, _)| name == "ink")?.1;
         let named: HashMap<String, usize> = marked(pieces, "sotay-panel-top")
             .iter()
             .filter_map(|c| {
@@ -99,21 +108,102 @@ impl Layout {
                 return None;
             }
         }
-        let ink = &colours(pieces)?
-            .into_iter()
-            .find(|(name, _)| name == "ink")?
-            .1;
-        for (name, page, at) in &self.slots {
+        for (name, marker) in &self.slots {
             let k = *named.get(name)?;
             let mut frame = pieces.pages().get(k)?.frame.clone();
-            untag(&mut frame);
+            unmark(&mut frame);
+            let mut theirs = HashSet::new();
+            locations(&frame, &mut theirs);
+            if !theirs.is_disjoint(&self.located) {
+                return None;
+            }
             draw_codes(&mut frame, pieces, k, ink)?;
-            pages.get_mut(*page)?.frame.push_frame(*at, frame);
+            if !pages
+                .iter_mut()
+                .any(|p| graft(&mut p.frame, *marker, &frame))
+            {
+                return None;
+            }
         }
         let mut info = self.doc.info().clone();
         info.author = vec![author.into()];
         Some(PagedDocument::new(pages.into_iter().collect(), info))
     }
+}
+
+/// Every location tagged in a frame and its groups.
+fn locations(frame: &Frame, into: &mut HashSet<Location>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => locations(&g.frame, into),
+            FrameItem::Tag(tag) => {
+                into.insert(tag.location());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Put `piece` where the slot's marker is (the top left of its empty
+/// block), in its place among the frame's items; false if the marker is
+/// not in this frame.
+fn graft(frame: &mut Frame, marker: Location, piece: &Frame) -> bool {
+    let mut inside = HashSet::new();
+    locations(frame, &mut inside);
+    if !inside.contains(&marker) {
+        return false;
+    }
+    let mut done = false;
+    frame.retain(|item| {
+        let start =
+            matches!(item, FrameItem::Tag(Tag::Start(c, _)) if c.location() == Some(marker));
+        match item {
+            _ if start => {
+                *item = FrameItem::Group(GroupItem::new(piece.clone()));
+                done = true;
+                true
+            }
+            FrameItem::Tag(Tag::End(loc, ..)) => *loc != marker,
+            FrameItem::Group(g) if !done => {
+                done = graft(&mut g.frame, marker, piece);
+                true
+            }
+            _ => true,
+        }
+    });
+    done
+}
+
+/// Drop a piece's metadata markers (`<sotay-panel-top>`, `<sotay-qr>` and
+/// the like): sotay's, found in the guide too at the same places of the
+/// theme, where the piece's other elements are the unit's own.
+fn unmark(frame: &mut Frame) {
+    let mut markers = HashSet::new();
+    metadata_locations(frame, &mut markers);
+    strip(frame, &markers);
+}
+
+fn metadata_locations(frame: &Frame, into: &mut HashSet<Location>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => metadata_locations(&g.frame, into),
+            FrameItem::Tag(Tag::Start(c, _)) if c.to_packed::<MetadataElem>().is_some() => {
+                into.extend(c.location());
+            }
+            _ => {}
+        }
+    }
+}
+
+fn strip(frame: &mut Frame, markers: &HashSet<Location>) {
+    frame.retain(|item| match item {
+        FrameItem::Group(g) => {
+            strip(&mut g.frame, markers);
+            true
+        }
+        FrameItem::Tag(tag) => !markers.contains(&tag.location()),
+        _ => true,
+    });
 }
 
 /// Draw the QR codes of a pieces page into its `<sotay-qr>` boxes: the
@@ -260,17 +350,6 @@ fn paint(p: &mut Paint, swaps: &[(Color, Color)]) -> bool {
         }
         _ => false,
     }
-}
-
-/// Drop a piece's introspection tags: they belong to the pieces' document
-/// (a press PDF is not tagged).
-fn untag(frame: &mut Frame) {
-    frame.retain(|item| {
-        if let FrameItem::Group(g) = item {
-            untag(&mut g.frame);
-        }
-        !matches!(item, FrameItem::Tag(_))
-    });
 }
 
 /// Guides' shared layouts, by the hash of their source and size, made once

@@ -272,8 +272,8 @@ pub enum Part {
 /// template that shows some outside its slots is found out by it
 /// (`compose::leaks`) and laid out whole.
 pub const STAND_IN: &str = "\u{E000}";
-/// The brand colour a guide's shared layout is made in, swapped for each
-/// unit's after layout.
+/// The brand colour a press guide's shared layout is made in, swapped for
+/// each unit's after layout.
 const STAND_IN_BRAND: &str = "#0a1b2c";
 
 /// How much of a guide a leaflet carries. Without an editor's `leaflet:`
@@ -565,6 +565,10 @@ pub fn leaflet_part(
     let codes = super::qr::Codes::new(v == Variant::Press);
     let (brand, import) = match part {
         Part::Whole => (site.unit.colour.as_str(), "render"),
+        // A tagged PDF's structure keeps some colours (a link's underline)
+        // where swapping cannot reach: download layouts are shared by the
+        // units of one colour.
+        Part::Guide if v == Variant::Download => (site.unit.colour.as_str(), "render"),
         Part::Guide => (STAND_IN_BRAND, "render"),
         Part::Pieces => (site.unit.colour.as_str(), "slots"),
     };

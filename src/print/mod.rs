@@ -607,7 +607,7 @@ impl Job<'_, '_> {
         // size it was made in.
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
-        h.update(if self.composes(f, v) {
+        h.update(if self.composes(f) {
             b"composed"
         } else {
             b"whole"
@@ -784,9 +784,9 @@ impl Job<'_, '_> {
         h.hex()
     }
 
-    /// A leaflet at one size: a press leaflet whose template has slots is
-    /// composed from the guide's shared layout and the unit's slots, any
-    /// other laid out whole (`compile`).
+    /// A leaflet at one size: one whose template has slots is composed
+    /// from the guide's shared layout and the unit's slots, any other laid
+    /// out whole (`compile`).
     fn lay_out(
         &mut self,
         g: &crate::content::Guide,
@@ -796,7 +796,7 @@ impl Job<'_, '_> {
         size: f32,
         pages_ok: &dyn Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
-        if !self.composes(f, v) {
+        if !self.composes(f) {
             return self.compile(whole, v, size, pages_ok);
         }
         let (site, shared) = (self.site, self.shared);
@@ -824,12 +824,11 @@ impl Job<'_, '_> {
         }
     }
 
-    /// Whether this leaflet is composed (`compose`): a press one, from a
-    /// template with slots, unless site.yaml turns composing off.
-    fn composes(&self, f: &Format, v: Variant) -> bool {
+    /// Whether this leaflet is composed (`compose`): from a template with
+    /// slots, unless site.yaml turns composing off.
+    fn composes(&self, f: &Format) -> bool {
         let slotted = |t: &String| t.contains("#let slots(");
-        v == Variant::Press
-            && self.site.project.site.print.compose
+        self.site.project.site.print.compose
             && self
                 .shared
                 .theme
