@@ -14,15 +14,15 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use typst::foundations::{Content, Label, Selector, Smart, Value};
-use typst::introspection::{Introspector, Location, MetadataElem, Tag};
+use typst::foundations::{Content, Smart, Value};
+use typst::introspection::{Location, MetadataElem, Tag};
 use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point};
 use typst::model::Document;
 use typst::syntax::Span;
-use typst::utils::PicoStr;
 use typst::visualize::{Color, Curve, FillRule, Geometry, Paint, Shape};
 use typst_layout::{Page, PagedDocument};
 
+use super::panels::marked;
 use crate::engine::world::Failure;
 
 /// A guide's leaflet laid out once, with its slots empty.
@@ -112,9 +112,9 @@ impl Layout {
             let k = *named.get(name)?;
             let mut frame = pieces.pages().get(k)?.frame.clone();
             unmark(&mut frame);
-            let mut theirs = HashSet::new();
-            locations(&frame, &mut theirs);
-            if !theirs.is_disjoint(&self.located) {
+            let mut its = HashSet::new();
+            locations(&frame, &mut its);
+            if !its.is_disjoint(&self.located) {
                 return None;
             }
             draw_codes(&mut frame, pieces, k, ink)?;
@@ -148,9 +148,8 @@ fn locations(frame: &Frame, into: &mut HashSet<Location>) {
 /// block), in its place among the frame's items; false if the marker is
 /// not in this frame.
 fn graft(frame: &mut Frame, marker: Location, piece: &Frame) -> bool {
-    let mut inside = HashSet::new();
-    locations(frame, &mut inside);
-    if !inside.contains(&marker) {
+    // Only frames on the way to the marker are touched (copied).
+    if !holds(frame, marker) {
         return false;
     }
     let mut done = false;
@@ -172,6 +171,15 @@ fn graft(frame: &mut Frame, marker: Location, piece: &Frame) -> bool {
         }
     });
     done
+}
+
+/// Whether a frame or one of its groups tags `marker`.
+fn holds(frame: &Frame, marker: Location) -> bool {
+    frame.items().any(|(_, item)| match item {
+        FrameItem::Group(g) => holds(&g.frame, marker),
+        FrameItem::Tag(tag) => tag.location() == marker,
+        _ => false,
+    })
 }
 
 /// Drop a piece's metadata markers (`<sotay-panel-top>`, `<sotay-qr>` and
@@ -260,12 +268,6 @@ fn leaks(frame: &Frame) -> bool {
         FrameItem::Text(t) => t.text.contains(super::document::STAND_IN),
         _ => false,
     })
-}
-
-fn marked(doc: &PagedDocument, label: &str) -> Vec<Content> {
-    Label::new(PicoStr::intern(label))
-        .map(|l| doc.introspector().query(&Selector::Label(l)).to_vec())
-        .unwrap_or_default()
 }
 
 fn metadata_str(c: &Content) -> Option<String> {

@@ -384,15 +384,9 @@ fn overflows(outcomes: &Outcomes, sites: &[UnitSite], formats: &Formats, sh: &Sh
             "guide `{slug}` does not fit {} even as step titles only at {smallest} pt",
             names.join(" or ")
         );
-        let mut d = match sh.project.site.print.overflow {
-            crate::content::Overflow::Error => Diagnostic::error(message),
-            crate::content::Overflow::Warning => Diagnostic::warning(message),
-        }
-        .in_file(&g.doc.source.path)
-        .hint("shorten the step titles, the list of what to prepare or the help text, or write the leaflet's own short version under `leaflet:`; the web page and every other PDF are published")
-        .code(crate::diag::LEAFLET_OVERFLOW);
-        d.units = units.iter().map(|u| (*u).to_owned()).collect();
-        sh.sink.push(d);
+        let hint = "shorten the step titles, the list of what to prepare or the help text, or write the leaflet's own short version under `leaflet:`; the web page and every other PDF are published";
+        let units = units.iter().map(|u| (*u).to_owned()).collect();
+        overflow_problem(sh, message, (&g.doc.source.path, hint), units);
     }
     for (unit, failed) in by_unit {
         if let Some(site) = sites.iter().find(|s| s.unit.slug == unit) {
@@ -426,14 +420,27 @@ fn slot_overflow(
         site.unit.slug,
         names.join(", ")
     );
+    let hint = "shorten the unit's name, address, hours or other contact lines in this file; the web pages and every other PDF are published";
+    let units = vec![site.unit.slug.clone()];
+    overflow_problem(sh, message, (&site.unit.source.path, hint), units);
+}
+
+/// A leaflet problem at `file`: an error, or a warning if site.yaml's
+/// `print.overflow` says so.
+fn overflow_problem(
+    sh: &Shared,
+    message: String,
+    (file, hint): (&std::path::Path, &str),
+    units: Vec<String>,
+) {
     let mut d = match sh.project.site.print.overflow {
         crate::content::Overflow::Error => Diagnostic::error(message),
         crate::content::Overflow::Warning => Diagnostic::warning(message),
     }
-    .in_file(&site.unit.source.path)
-    .hint("shorten the unit's name, address, hours or other contact lines in this file; the web pages and every other PDF are published")
+    .in_file(file)
+    .hint(hint)
     .code(crate::diag::LEAFLET_OVERFLOW);
-    d.units = vec![site.unit.slug.clone()];
+    d.units = units;
     sh.sink.push(d);
 }
 
@@ -509,6 +516,13 @@ fn tasks<'s, 'p>(
             .map(|(_, _, site, g)| (site, Task::Leaflets(g))),
     );
     tasks
+}
+
+/// A composed leaflet's two documents (`document::Part`): the guide's
+/// layout shared by units, and the unit's slots.
+struct Parts {
+    guide: document::Doc,
+    pieces: document::Doc,
 }
 
 /// One piece of a unit's print work.
@@ -644,10 +658,23 @@ impl Job<'_, '_> {
         let hint = self.hints.lock().expect("hints").get(&hint_key).copied();
         let fits = |pages: usize| f.pages.is_none_or(|n| pages == n);
         let mut last = Failure::Overflow("pages".into());
+        // A composed form's guide and pieces documents, made once for all
+        // the sizes tried.
+        let composes = self.composes(f);
+        let (site, shared) = (self.site, self.shared);
+        let parts: Vec<std::cell::OnceCell<Parts>> =
+            docs.iter().map(|_| Default::default()).collect();
         let mut try_at = |k: usize| -> Result<Option<Vec<u8>>, Failure> {
             let (i, size) = candidates[k];
             let (form, doc, _) = &docs[i];
-            match self.lay_out(g, (f, *form), doc, v, size, &fits) {
+            let part = |part| document::leaflet_part(site, shared, g, (f, *form), v, part);
+            let parts = composes.then(|| {
+                parts[i].get_or_init(|| Parts {
+                    guide: part(document::Part::Guide),
+                    pieces: part(document::Part::Pieces),
+                })
+            });
+            match self.lay_out(parts, doc, v, size, &fits) {
                 Ok((pdf, _)) => Ok(Some(pdf)),
                 Err(Failure::Overflow(panel)) => {
                     last = Failure::Overflow(panel);
@@ -784,26 +811,22 @@ impl Job<'_, '_> {
         h.hex()
     }
 
-    /// A leaflet at one size: one whose template has slots is composed
-    /// from the guide's shared layout and the unit's slots, any other laid
-    /// out whole (`compile`).
+    /// A leaflet at one size: composed from the guide's shared layout and
+    /// the unit's slots when it has `parts`, else laid out whole
+    /// (`compile`).
     fn lay_out(
         &mut self,
-        g: &crate::content::Guide,
-        (f, form): (&Format, Form),
+        parts: Option<&Parts>,
         whole: &document::Doc,
         v: Variant,
         size: f32,
         pages_ok: &dyn Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
-        if !self.composes(f) {
+        let Some(parts) = parts else {
             return self.compile(whole, v, size, pages_ok);
-        }
-        let (site, shared) = (self.site, self.shared);
-        let part = |part| document::leaflet_part(site, shared, g, (f, form), v, part);
-        let guide = part(document::Part::Guide);
-        let cell = self.layouts.cell(&self.cache_key(&guide, v, &[size]));
-        let laid = cell.get_or_init(|| self.shared_layout(&guide, size, pages_ok));
+        };
+        let cell = self.layouts.cell(&self.cache_key(&parts.guide, v, &[size]));
+        let laid = cell.get_or_init(|| self.shared_layout(&parts.guide, size, pages_ok));
         let layout = match laid {
             compose::Laid::Shared(layout) => layout,
             compose::Laid::Failed(Failure::Overflow(panel)) => {
@@ -813,8 +836,7 @@ impl Job<'_, '_> {
                 return self.compile(whole, v, size, pages_ok);
             }
         };
-        let pieces = part(document::Part::Pieces);
-        let pieces = self.typeset(&pieces, size)?;
+        let pieces = self.typeset(&parts.pieces, size)?;
         if let Some(slot) = panels::overflowing(&pieces) {
             return Err(Failure::Overflow(slot));
         }
@@ -901,7 +923,7 @@ impl Job<'_, '_> {
 }
 
 /// A laid-out document as a PDF of its variant.
-fn export(doc: &typst_layout::PagedDocument, v: Variant) -> Result<Vec<u8>, Failure> {
+pub(crate) fn export(doc: &typst_layout::PagedDocument, v: Variant) -> Result<Vec<u8>, Failure> {
     typst_pdf::pdf(doc, &v.options()).map_err(|errs| Failure::Error {
         file: "main.typ".into(),
         line: 0,

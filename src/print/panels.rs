@@ -9,14 +9,18 @@ use typst::layout::Abs;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
+/// The elements a template marked with `label` (metadata markers), in
+/// document order.
+pub fn marked(doc: &PagedDocument, label: &str) -> Vec<Content> {
+    Label::new(PicoStr::intern(label))
+        .map(|l| doc.introspector().query(&Selector::Label(l)).to_vec())
+        .unwrap_or_default()
+}
+
 /// The name of the first panel whose content does not fit, if any.
 pub fn overflowing(doc: &PagedDocument) -> Option<String> {
     let intro = doc.introspector();
-    let marked = |label: &str| {
-        Label::new(PicoStr::intern(label))
-            .map(|l| intro.query(&Selector::Label(l)))
-            .unwrap_or_default()
-    };
+    let marked = |label: &str| marked(doc, label);
     let y = |c: &Content| {
         let p = intro.position(c.location()?)?;
         Some((p.page, p.point.y))

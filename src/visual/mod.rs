@@ -273,15 +273,7 @@ impl Job<'_, '_> {
                 } else {
                     Variant::Download
                 };
-                typst_pdf::pdf(&doc, &v.options()).map_err(|errs| Failure::Error {
-                    file: "main.typ".into(),
-                    line: 0,
-                    message: errs
-                        .iter()
-                        .map(|e| e.message.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                })?
+                crate::print::export(&doc, v)?
             }
         };
         self.shared.cache.write(&key, ext, &bytes);

@@ -245,6 +245,14 @@ impl Fixture {
         std::fs::write(p, text).unwrap();
     }
 
+    /// Replace the first `old` in a project file with `new`; the file must
+    /// hold `old` (so an edit that no longer applies fails the test).
+    pub fn edit(&self, rel: &str, old: &str, new: &str) {
+        let text = std::fs::read_to_string(self.root().join(rel)).unwrap();
+        assert!(text.contains(old), "{rel} does not contain {old:?}");
+        self.write(rel, &text.replacen(old, new, 1));
+    }
+
     pub fn read_out(&self, rel: &str) -> String {
         std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
