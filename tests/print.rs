@@ -654,6 +654,32 @@ fn a_template_that_shows_a_units_data_outside_its_slots_still_prints_each_units(
 }
 
 #[test]
+fn a_slot_that_shows_the_guides_steps_still_prints_them() {
+    // The slots' document leaves the steps out (no slot of the default
+    // theme shows them): one that reads them is laid out whole.
+    let f = fixture_with_print("  compose: true\n");
+    f.edit(
+        "themes/default/print/to-gap-ba.typ",
+        "upper(d.unit.name))),",
+        "[#upper(d.unit.name) · #d.steps.len() bước])),",
+    );
+    f.build_ok();
+    for unit in ["xa-ba-vi", "phuong-ba-dinh"] {
+        let pdf = f
+            .out()
+            .join(unit)
+            .join("in-an/nha-in/dang-ky-khai-sinh-to-gap-ba.pdf");
+        let words: Vec<String> = text(&pdf, Some(1))
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let at = words.iter().position(|w| w == "bước");
+        let steps = at.and_then(|k| words.get(k.checked_sub(1)?)?.parse::<usize>().ok());
+        assert!(steps.is_some_and(|n| n > 0), "{unit}: {words:?}");
+    }
+}
+
+#[test]
 fn a_units_address_too_long_for_its_slot_is_one_problem_at_its_unit_file() {
     let f = Fixture::new();
     let long = "Thôn Đông Cao, đường liên xã, cạnh nhà văn hoá và trạm y tế, ".repeat(12);

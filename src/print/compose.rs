@@ -12,6 +12,7 @@
 //! tagged download PDF reads in the same order as one laid out whole.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use typst::foundations::{Content, Smart, Value};
@@ -63,7 +64,7 @@ impl Layout {
         if slots.is_empty() || names.len() < slots.len() {
             return None;
         }
-        let colours = colours(&doc)?;
+        let colours = colours(&doc, &|_| Some(()))?;
         let mut located = HashSet::new();
         for page in doc.pages() {
             locations(&page.frame, &mut located);
@@ -82,19 +83,30 @@ impl Layout {
 
     /// The unit's leaflet: the guide's pages in the unit's colours, each
     /// slot's marker replaced by the unit's piece for it (one page per
-    /// slot, `Part::Pieces`), so reading order, tags and drawing order are
-    /// those of the whole layout. None if the pieces lack a slot, locate an
-    /// element the guide also does, or the colours cannot be told apart.
-    pub fn compose(&self, pieces: &PagedDocument, author: &str) -> Option<PagedDocument> {
-        let theirs = colours(pieces)?;
+    /// slot, `Part::Pieces`; the unit's are `own` of the pieces' pages), so
+    /// reading order, tags and drawing order are those of the whole
+    /// layout. None if the pieces lack a slot, locate an element the guide
+    /// also does, or the colours cannot be told apart.
+    pub fn compose(
+        &self,
+        pieces: &PagedDocument,
+        own: Range<usize>,
+        author: &str,
+    ) -> Option<PagedDocument> {
+        let on_own = |c: &Content| {
+            let pos = pieces.introspector().position(c.location()?)?;
+            let k = pos.page.get() - 1;
+            own.contains(&k).then_some((k, pos))
+        };
+        let theirs = colours(pieces, &on_own)?;
         let swaps = swaps(&self.colours, &theirs)?;
         let ink = &theirs.iter().find(|(name, _)| name == "ink")?.1;
         let named: HashMap<String, usize> = marked(pieces, "sotay-panel-top")
             .iter()
             .filter_map(|c| {
-                let pos = pieces.introspector().position(c.location()?)?;
+                let (k, _) = on_own(c)?;
                 let name = metadata_str(c)?;
-                Some((name.strip_prefix("slot:")?.to_owned(), pos.page.get() - 1))
+                Some((name.strip_prefix("slot:")?.to_owned(), k))
             })
             .collect();
         let mut pages: Vec<Page> = self.doc.pages().to_vec();
@@ -278,9 +290,14 @@ fn metadata_str(c: &Content) -> Option<String> {
 }
 
 /// The theme's colours a document was made in (its first
-/// `<sotay-colours>` metadata), by name.
-fn colours(doc: &PagedDocument) -> Option<Vec<(String, Color)>> {
-    let first = marked(doc, "sotay-colours").into_iter().next()?;
+/// `<sotay-colours>` metadata that `pick` keeps), by name.
+fn colours<T>(
+    doc: &PagedDocument,
+    pick: &dyn Fn(&Content) -> Option<T>,
+) -> Option<Vec<(String, Color)>> {
+    let first = marked(doc, "sotay-colours")
+        .into_iter()
+        .find(|c| pick(c).is_some())?;
     let Value::Dict(d) = &first.to_packed::<MetadataElem>()?.value else {
         return None;
     };

@@ -22,7 +22,7 @@ pub const SIZE: &str = "__SOTAY_SIZE__";
 /// Print resolution a press needs.
 const MIN_DPI: f64 = 300.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
     /// For the web: RGB, tagged (PDF/UA-1), links, no bleed.
     Download,
@@ -378,19 +378,28 @@ fn content_fields(g: &Guide, env: &Env, form: Form, more: &str) -> String {
     } else {
         field("help")
     };
-    let more = if form == Form::Full {
-        "none".to_owned()
-    } else {
-        lit(more)
-    };
     format!(
-        "form: {}, needs: ({needs}), intro: {}, steps: ({steps}), after: {}, rest: {}, help: {}, more: {more},",
-        lit(form.slug()),
+        "{} needs: ({needs}), intro: {}, steps: ({steps}), after: {}, rest: {}, help: {},",
+        slot_fields(form, more),
         opt_markup(intro.as_deref()),
         opt_markup(after.as_deref()),
         opt_markup(rest.as_deref()),
         opt_markup(help.as_deref()),
     )
+}
+
+/// What of the guide's content a unit's slots may show: the form and the
+/// line pointing to the whole guide. The steps, documents and notes are the
+/// same for every unit and stay out of the slots' document (Typst would
+/// read them again for each unit); a slot that reads them fails, and the
+/// leaflet is laid out whole.
+fn slot_fields(form: Form, more: &str) -> String {
+    let more = if form == Form::Full {
+        "none".to_owned()
+    } else {
+        lit(more)
+    };
+    format!("form: {}, more: {more},", lit(form.slug()))
 }
 
 /// The guide's address and its short link (as shown, and as a link).
@@ -464,7 +473,11 @@ fn guide_fields(
         fee_markup(shared.docs.fees(g), print_horizon(site, shared), text),
         lit(&m.processing_time.text),
         lit(&m.where_to_apply),
-        content_fields(g, env, form, &more),
+        if part == Part::Pieces {
+            slot_fields(form, &more)
+        } else {
+            content_fields(g, env, form, &more)
+        },
         lit(&url),
         lit(&short_shown),
         lit(&short),
@@ -546,7 +559,8 @@ pub fn leaflet(
     leaflet_part(site, shared, g, (f, form), v, Part::Whole)
 }
 
-/// One part of a leaflet (see `Part`).
+/// One part of a leaflet (see `Part`): the whole of it, or the guide's
+/// layout shared by units. A unit's slots come from `pieces`.
 pub fn leaflet_part(
     site: &UnitSite,
     shared: &Shared,
@@ -555,6 +569,64 @@ pub fn leaflet_part(
     v: Variant,
     part: Part,
 ) -> Doc {
+    let codes = super::qr::Codes::new(v == Variant::Press);
+    let brand = match part {
+        // A tagged PDF's structure keeps some colours (a link's underline)
+        // where swapping cannot reach: download layouts are shared by the
+        // units of one colour.
+        Part::Guide if v == Variant::Press => STAND_IN_BRAND,
+        _ => site.unit.colour.as_str(),
+    };
+    let mut s = prelude_for(shared, (brand, "render"), &f.template, v, 2);
+    let d = leaflet_dict(site, shared, g, (f, form), (v, part), &codes);
+    let _ = writeln!(s, "#render({d})");
+    Doc {
+        source: s,
+        images: Vec::new(),
+        qr_codes: codes.into_inner(),
+        warnings: Vec::new(),
+    }
+}
+
+/// The slots of several units' leaflets of one guide (`Part::Pieces`), in
+/// one document: each unit's pages in turn, in its own colours. Laying
+/// them out together costs a fraction of one document per unit
+/// (docs/PERFORMANCE.md).
+pub fn pieces(
+    sites: &[&UnitSite],
+    shared: &Shared,
+    g: &Guide,
+    (f, form): (&Format, Form),
+    v: Variant,
+) -> Doc {
+    let codes = super::qr::Codes::new(v == Variant::Press);
+    let brand = sites.first().map_or("#000000", |s| s.unit.colour.as_str());
+    let mut s = prelude_for(shared, (brand, "slots"), &f.template, v, 2);
+    for site in sites {
+        let d = leaflet_dict(site, shared, g, (f, form), (v, Part::Pieces), &codes);
+        let colours = colours(shared.theme, site.unit, v);
+        let _ = writeln!(
+            s,
+            "#{{\n  let colours = {colours}\n  let d = {d}\n  pieces(d, slots(d))\n}}"
+        );
+    }
+    Doc {
+        source: s,
+        images: Vec::new(),
+        qr_codes: codes.into_inner(),
+        warnings: Vec::new(),
+    }
+}
+
+/// The template's data for one leaflet, or for the part of it `part` says.
+fn leaflet_dict(
+    site: &UnitSite,
+    shared: &Shared,
+    g: &Guide,
+    (f, form): (&Format, Form),
+    (v, part): (Variant, Part),
+    codes: &super::qr::Codes,
+) -> String {
     let labels = shared.theme.alert_labels();
     let env = Env {
         label: &|_| None,
@@ -562,19 +634,8 @@ pub fn leaflet_part(
         clickable: v == Variant::Download,
         labels: &labels,
     };
-    let codes = super::qr::Codes::new(v == Variant::Press);
-    let (brand, import) = match part {
-        Part::Whole => (site.unit.colour.as_str(), "render"),
-        // A tagged PDF's structure keeps some colours (a link's underline)
-        // where swapping cannot reach: download layouts are shared by the
-        // units of one colour.
-        Part::Guide if v == Variant::Download => (site.unit.colour.as_str(), "render"),
-        Part::Guide => (STAND_IN_BRAND, "render"),
-        Part::Pieces => (site.unit.colour.as_str(), "slots"),
-    };
-    let mut s = prelude_for(shared, (brand, import), &f.template, v, 2);
     let title = format!("{} – {}", g.doc.meta.title, f.name);
-    let d = format!(
+    format!(
         "({} section-level: 2, min-size: {}pt, printed: {}, {} {} compose: {})",
         settings(
             site,
@@ -585,7 +646,7 @@ pub fn leaflet_part(
         ),
         f.min_size(),
         printed(shared),
-        guide_fields(site, g, (&env, &codes), shared, (form, part)),
+        guide_fields(site, g, (&env, codes), shared, (form, part)),
         if part == Part::Guide {
             "elsewhere: none,".to_owned()
         } else {
@@ -596,17 +657,7 @@ pub fn leaflet_part(
             Part::Guide => "\"guide\"",
             Part::Pieces => "\"pieces\"",
         },
-    );
-    let _ = match part {
-        Part::Pieces => writeln!(s, "#let d = {d}\n#pieces(d, slots(d))"),
-        _ => writeln!(s, "#render({d})"),
-    };
-    Doc {
-        source: s,
-        images: Vec::new(),
-        qr_codes: codes.into_inner(),
-        warnings: Vec::new(),
-    }
+    )
 }
 
 /// The unit's handbook: every guide it publishes, grouped by the first of

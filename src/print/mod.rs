@@ -9,6 +9,7 @@
 //! hash of their whole input in `.sotay-cache/render/`, so an unchanged leaflet is
 //! never laid out twice.
 
+mod cohort;
 mod compose;
 pub(crate) mod document;
 pub mod markup;
@@ -17,9 +18,12 @@ pub(crate) mod qr;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Mutex;
 
 use serde_json::{Value, json};
+
+use cohort::{COHORT, Cohort, Pieces};
 
 use crate::diag::Diagnostic;
 use crate::engine::formats::{self, Format, Formats};
@@ -280,21 +284,34 @@ impl Print {
             warned: &self.warned,
             hints: &self.hints,
             layouts: &self.layouts,
+            cohort: None,
         }
     }
 
     /// Run one task with a world from the pool.
-    fn run(&self, site: &UnitSite, task: &Task, sh: &Shared, out: &Output, key: &str) -> Rendered {
+    fn run(&self, task: &Task, sh: &Shared, out: &Output, key: &str) -> Rendered {
         let Some(formats) = &sh.theme.print else {
             return Ok(Stats::default());
         };
         let mut world = self.worlds.take(&sh.theme.print_files, key);
-        let mut job = self.job(site, sh, out, &mut world, key);
+        let (mut stats, mut errors) = (Stats::default(), Vec::new());
         match task {
-            Task::Handbook(f, v) => job.handbook(f, *v, formats.sizes_of(f)[0]),
-            Task::Leaflets(g) => job.leaflets(g, formats),
+            Task::Handbook(site, f, v) => {
+                let mut job = self.job(site, sh, out, &mut world, key);
+                job.handbook(f, *v, formats.sizes_of(f)[0]);
+                (stats, errors) = (job.stats, job.errors);
+            }
+            Task::Leaflets(g, sites) => {
+                let cohort = Cohort::new(sites);
+                for (i, site) in sites.iter().enumerate() {
+                    let mut job = self.job(site, sh, out, &mut world, key);
+                    job.cohort = Some((&cohort, i));
+                    job.leaflets(g, formats);
+                    stats += job.stats;
+                    errors.extend(job.errors);
+                }
+            }
         }
-        let (stats, errors) = (job.stats, job.errors);
         self.worlds.give(key.to_owned(), world);
         if errors.is_empty() {
             Ok(stats)
@@ -323,8 +340,8 @@ impl Renderer for Print {
         let tasks = tasks(units.selected, formats);
         let mut results = crate::engine::run_tasks(
             &tasks,
-            |(_, task)| matches!(task, Task::Handbook(..)),
-            |(site, task)| self.run(site, task, sh, out, &key),
+            |task| matches!(task, Task::Handbook(..)),
+            |task| self.run(task, sh, out, &key),
         );
         overflows(&sh.leaflets.snapshot(), units.selected, formats, sh);
         let mut world = self.worlds.take(&sh.theme.print_files, &key);
@@ -486,16 +503,13 @@ pub fn takes(f: &Format, g: &crate::content::Guide, site: &UnitSite) -> bool {
     g.doc.meta.print && f.takes(&g.doc.meta.audiences, &site.project.site.print)
 }
 
-/// Each unit's handbook variants (the longest, so first), then one guide's
-/// leaflets each.
-fn tasks<'s, 'p>(
-    sites: &'s [UnitSite<'p>],
-    formats: &'p Formats,
-) -> Vec<(&'s UnitSite<'p>, Task<'p>)> {
+/// Each unit's handbook variants (the longest, so first), then each
+/// guide's leaflets in cohorts of units.
+fn tasks<'s, 'p>(sites: &'s [UnitSite<'p>], formats: &'p Formats) -> Vec<Task<'s, 'p>> {
     let mut tasks = Vec::new();
     for f in formats.handbooks() {
         for site in sites.iter().filter(|s| s.ordered().any(|g| takes(f, g, s))) {
-            tasks.extend([Variant::Download, Variant::Press].map(|v| (site, Task::Handbook(f, v))));
+            tasks.extend([Variant::Download, Variant::Press].map(|v| Task::Handbook(site, f, v)));
         }
     }
     // Guide by guide across units: one guide's leaflets differ between
@@ -510,25 +524,35 @@ fn tasks<'s, 'p>(
         })
         .collect();
     leaflets.sort_by_key(|(slug, i, _, _)| (*slug, *i));
-    tasks.extend(
-        leaflets
-            .into_iter()
-            .map(|(_, _, site, g)| (site, Task::Leaflets(g))),
-    );
+    // The units that publish the very same guide (not a version of their
+    // own) make its leaflets together, a cohort at a time.
+    for (_, _, site, g) in leaflets {
+        match tasks.last_mut() {
+            Some(Task::Leaflets(last, cohort))
+                if std::ptr::eq(*last, g) && cohort.len() < COHORT =>
+            {
+                cohort.push(site);
+            }
+            _ => tasks.push(Task::Leaflets(g, vec![site])),
+        }
+    }
     tasks
 }
 
-/// A composed leaflet's two documents (`document::Part`): the guide's
-/// layout shared by units, and the unit's slots.
-struct Parts {
-    guide: document::Doc,
-    pieces: document::Doc,
+/// Which leaflet a layout is for.
+#[derive(Clone, Copy)]
+struct Leaflet<'g> {
+    guide: &'g crate::content::Guide,
+    format: &'g Format,
+    form: Form,
+    variant: Variant,
 }
 
-/// One piece of a unit's print work.
-enum Task<'a> {
-    Handbook(&'a Format, Variant),
-    Leaflets(&'a crate::content::Guide),
+/// One piece of print work: a unit's handbook, or one guide's leaflets in
+/// a cohort of units.
+enum Task<'s, 'p> {
+    Handbook(&'s UnitSite<'p>, &'p Format, Variant),
+    Leaflets(&'p crate::content::Guide, Vec<&'s UnitSite<'p>>),
 }
 
 struct Job<'a, 'p> {
@@ -542,6 +566,8 @@ struct Job<'a, 'p> {
     warned: &'a Mutex<HashSet<PathBuf>>,
     hints: &'a Mutex<Hints>,
     layouts: &'a compose::Layouts,
+    /// The cohort this unit makes its leaflets with, and its place in it.
+    cohort: Option<(&'a Cohort<'a, 'p>, usize)>,
 }
 
 impl Job<'_, '_> {
@@ -658,23 +684,27 @@ impl Job<'_, '_> {
         let hint = self.hints.lock().expect("hints").get(&hint_key).copied();
         let fits = |pages: usize| f.pages.is_none_or(|n| pages == n);
         let mut last = Failure::Overflow("pages".into());
-        // A composed form's guide and pieces documents, made once for all
-        // the sizes tried.
+        // A composed form's guide document, made once for all the sizes
+        // tried.
         let composes = self.composes(f);
         let (site, shared) = (self.site, self.shared);
-        let parts: Vec<std::cell::OnceCell<Parts>> =
+        let guides: Vec<std::cell::OnceCell<document::Doc>> =
             docs.iter().map(|_| Default::default()).collect();
         let mut try_at = |k: usize| -> Result<Option<Vec<u8>>, Failure> {
             let (i, size) = candidates[k];
             let (form, doc, _) = &docs[i];
-            let part = |part| document::leaflet_part(site, shared, g, (f, *form), v, part);
-            let parts = composes.then(|| {
-                parts[i].get_or_init(|| Parts {
-                    guide: part(document::Part::Guide),
-                    pieces: part(document::Part::Pieces),
+            let guide = composes.then(|| {
+                guides[i].get_or_init(|| {
+                    document::leaflet_part(site, shared, g, (f, *form), v, document::Part::Guide)
                 })
             });
-            match self.lay_out(parts, doc, v, size, &fits) {
+            let leaflet = Leaflet {
+                guide: g,
+                format: f,
+                form: *form,
+                variant: v,
+            };
+            match self.lay_out(leaflet, guide, doc, size, &fits) {
                 Ok((pdf, _)) => Ok(Some(pdf)),
                 Err(Failure::Overflow(panel)) => {
                     last = Failure::Overflow(panel);
@@ -811,22 +841,23 @@ impl Job<'_, '_> {
         h.hex()
     }
 
-    /// A leaflet at one size: composed from the guide's shared layout and
-    /// the unit's slots when it has `parts`, else laid out whole
+    /// A leaflet at one size: composed from the guide's shared layout
+    /// (`guide`) and the unit's slots when it has one, else laid out whole
     /// (`compile`).
     fn lay_out(
         &mut self,
-        parts: Option<&Parts>,
+        leaflet: Leaflet,
+        guide: Option<&document::Doc>,
         whole: &document::Doc,
-        v: Variant,
         size: f32,
         pages_ok: &dyn Fn(usize) -> bool,
     ) -> Result<(Vec<u8>, usize), Failure> {
-        let Some(parts) = parts else {
+        let v = leaflet.variant;
+        let Some(guide) = guide else {
             return self.compile(whole, v, size, pages_ok);
         };
-        let cell = self.layouts.cell(&self.cache_key(&parts.guide, v, &[size]));
-        let laid = cell.get_or_init(|| self.shared_layout(&parts.guide, size, pages_ok));
+        let cell = self.layouts.cell(&self.cache_key(guide, v, &[size]));
+        let laid = cell.get_or_init(|| self.shared_layout(guide, size, pages_ok));
         let layout = match laid {
             compose::Laid::Shared(layout) => layout,
             compose::Laid::Failed(Failure::Overflow(panel)) => {
@@ -836,14 +867,44 @@ impl Job<'_, '_> {
                 return self.compile(whole, v, size, pages_ok);
             }
         };
-        let pieces = self.typeset(&parts.pieces, size)?;
-        if let Some(slot) = panels::overflowing(&pieces) {
+        // Slots that fail to lay out (for one unit, or reading the guide's
+        // steps, which their document leaves out) are laid out whole, where
+        // the template's errors are reported in the unit's terms.
+        let (Some(pieces), Some((_, i))) = (self.pieces(&leaflet, size), self.cohort) else {
+            return self.compile(whole, v, size, pages_ok);
+        };
+        let pages = pieces.pages(i);
+        if let Some(slot) = panels::overflowing_on(&pieces.doc, &pages) {
             return Err(Failure::Overflow(slot));
         }
-        match layout.compose(&pieces, &self.site.unit.data.name) {
+        match layout.compose(&pieces.doc, pages, &self.site.unit.data.name) {
             Some(doc) => Ok((export(&doc, v)?, layout.pages())),
             None => self.compile(whole, v, size, pages_ok),
         }
+    }
+
+    /// The cohort's slots for `leaflet` at `size`, laid out by the first
+    /// of its units to ask.
+    fn pieces(&mut self, leaflet: &Leaflet, size: f32) -> Option<Rc<Pieces>> {
+        let (cohort, _) = self.cohort?;
+        let Leaflet {
+            guide,
+            format,
+            form,
+            variant,
+        } = *leaflet;
+        let key = (format.slug.clone(), variant, form, size.to_bits());
+        if let Some(made) = cohort.pieces.borrow().get(&key) {
+            return made.clone();
+        }
+        let doc = document::pieces(cohort.sites, self.shared, guide, (format, form), variant);
+        let made = self
+            .typeset(&doc, size)
+            .ok()
+            .and_then(|laid| Pieces::of(laid, cohort.sites.len()))
+            .map(Rc::new);
+        cohort.pieces.borrow_mut().insert(key, made.clone());
+        made
     }
 
     /// Whether this leaflet is composed (`compose`): from a template with

@@ -17,19 +17,52 @@ pub fn marked(doc: &PagedDocument, label: &str) -> Vec<Content> {
         .unwrap_or_default()
 }
 
+/// The names of the slots (`slot:` panels) on each page, in order.
+pub fn slots_by_page(doc: &PagedDocument) -> Vec<Vec<String>> {
+    let mut pages = vec![Vec::new(); doc.pages().len()];
+    for top in marked(doc, "sotay-panel-top") {
+        let name = match top.to_packed::<MetadataElem>().map(|m| &m.value) {
+            Some(Value::Str(s)) if s.as_str().starts_with("slot:") => s.to_string(),
+            _ => continue,
+        };
+        let page = top
+            .location()
+            .and_then(|l| doc.introspector().position(l))
+            .map(|p| p.page.get() - 1);
+        if let Some(names) = page.and_then(|k| pages.get_mut(k)) {
+            names.push(name);
+        }
+    }
+    pages
+}
+
 /// The name of the first panel whose content does not fit, if any.
 pub fn overflowing(doc: &PagedDocument) -> Option<String> {
+    overflowing_on(doc, &(0..usize::MAX))
+}
+
+/// The name of the first panel on `pages` (counted from 0) whose content
+/// does not fit, if any.
+pub fn overflowing_on(doc: &PagedDocument, pages: &std::ops::Range<usize>) -> Option<String> {
     let intro = doc.introspector();
     let marked = |label: &str| marked(doc, label);
     let y = |c: &Content| {
         let p = intro.position(c.location()?)?;
         Some((p.page, p.point.y))
     };
+    let page = |c: &Content| y(c).map(|(p, _)| p.get() - 1);
     // Panels nest (a slot in a panel): each end goes with the next unused
-    // top of the same name.
-    let tops = marked("sotay-panel-top");
+    // top of the same name; an end may have run on to a later page.
+    let tops: Vec<Content> = marked("sotay-panel-top")
+        .into_iter()
+        .filter(|c| page(c).is_some_and(|p| pages.contains(&p)))
+        .collect();
+    let ends = marked("sotay-panel-end");
+    let ends = ends
+        .iter()
+        .filter(|c| page(c).is_some_and(|p| p >= pages.start));
     let mut used = vec![false; tops.len()];
-    for end in marked("sotay-panel-end").iter() {
+    for end in ends {
         let Some(meta) = end.to_packed::<MetadataElem>() else {
             continue;
         };
@@ -96,6 +129,34 @@ mod tests {
             panic!("does not compile")
         };
         assert_eq!(overflowing(&doc).as_deref(), Some("flap"));
+    }
+
+    #[test]
+    fn each_units_slots_are_checked_on_their_own_pages() {
+        // Three units' slots in one document, as a cohort's: only the
+        // second unit's name is too long for its band.
+        let lib = include_str!("../../themes/default/print/lib.typ");
+        let mut world = PrintWorld::new([("lib.typ", lib)]);
+        let unit = |name: &str| {
+            format!(
+                "#page(width: 60mm, height: 20mm, margin: 0pt, slotted(\"band\", (w: 60mm, h: 20mm, body: [{name}])))\n"
+            )
+        };
+        let long = "Phường Có Một Cái Tên Rất Dài ".repeat(12);
+        let main = format!(
+            "#import \"/print/lib.typ\": *\n{}{}{}",
+            unit("Xã Ba Vì"),
+            unit(&long),
+            unit("Phường Ba Đình")
+        );
+        let Ok(doc) = world.compile(&main) else {
+            panic!("does not compile")
+        };
+        assert_eq!(slots_by_page(&doc), vec![vec!["slot:band".to_owned()]; 3]);
+        assert_eq!(overflowing_on(&doc, &(0..1)), None);
+        assert_eq!(overflowing_on(&doc, &(1..2)).as_deref(), Some("slot:band"));
+        assert_eq!(overflowing_on(&doc, &(2..3)), None);
+        assert_eq!(overflowing(&doc).as_deref(), Some("slot:band"));
     }
 
     #[test]

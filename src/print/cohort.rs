@@ -1,0 +1,65 @@
+//! Cohorts: the units that make one guide's leaflets together. The
+//! slots of a cohort's leaflets (`document::pieces`) are laid out in one
+//! Typst document per format, variant, form and size, each unit's on pages
+//! of their own, which costs a fraction of one document per unit
+//! (docs/PERFORMANCE.md); `compose` takes each unit's pages from it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::{Form, Variant, panels};
+use crate::resolve::UnitSite;
+
+/// Units per leaflet task: their slots are laid out in one document (a
+/// cohort of 16 costs about a third of 16 documents), and the tasks stay
+/// small enough to keep both threads busy.
+pub const COHORT: usize = 16;
+
+/// The units making one guide's leaflets together, and their slots laid
+/// out so far, by format, variant, form and size (none where they failed:
+/// those leaflets are laid out whole).
+pub struct Cohort<'s, 'p> {
+    pub sites: &'s [&'s UnitSite<'p>],
+    pub pieces: RefCell<HashMap<PiecesKey, Option<Rc<Pieces>>>>,
+}
+
+impl<'s, 'p> Cohort<'s, 'p> {
+    pub fn new(sites: &'s [&'s UnitSite<'p>]) -> Self {
+        Self {
+            sites,
+            pieces: RefCell::default(),
+        }
+    }
+}
+
+pub type PiecesKey = (String, Variant, Form, u32);
+
+/// A cohort's slots laid out (`document::pieces`): each unit's on
+/// `per_unit` pages, in the cohort's order.
+pub struct Pieces {
+    pub doc: typst_layout::PagedDocument,
+    per_unit: usize,
+}
+
+impl Pieces {
+    /// The layout of `units`' slots, if each has the same slots.
+    pub fn of(doc: typst_layout::PagedDocument, units: usize) -> Option<Self> {
+        let pages = doc.pages().len();
+        if units == 0 || pages == 0 || !pages.is_multiple_of(units) {
+            return None;
+        }
+        let per_unit = pages / units;
+        let names = panels::slots_by_page(&doc);
+        let first = &names[..per_unit];
+        names
+            .chunks(per_unit)
+            .all(|unit| unit == first)
+            .then_some(Self { doc, per_unit })
+    }
+
+    /// The pages of the unit at `i` in the cohort.
+    pub fn pages(&self, i: usize) -> std::ops::Range<usize> {
+        i * self.per_unit..(i + 1) * self.per_unit
+    }
+}
