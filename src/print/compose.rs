@@ -377,8 +377,10 @@ fn paint(p: &mut Paint, swaps: &[(Color, Color)]) -> bool {
 #[derive(Default)]
 pub struct Layouts(Mutex<VecDeque<(String, Arc<OnceLock<Laid>>)>>);
 
-/// Layouts kept: a guide's formats and the sizes tried, for both threads.
-const KEPT: usize = 16;
+/// Layouts kept: a guide's formats and the sizes tried, for both threads,
+/// with a download layout per brand colour in a cohort (the sample's units
+/// each have their own).
+const KEPT: usize = 32;
 
 impl Layouts {
     /// The cell for `key`, empty until someone lays it out.
