@@ -599,7 +599,7 @@ pub fn pieces(
     (f, form): (&Format, Form),
     v: Variant,
 ) -> Doc {
-    let codes = super::qr::Codes::new(v == Variant::Press);
+    let codes = super::qr::Codes::new(v == Variant::Press).drawn_later();
     let brand = sites.first().map_or("#000000", |s| s.unit.colour.as_str());
     let mut s = prelude_for(shared, (brand, "slots"), &f.template, v, 2);
     for site in sites {

@@ -55,6 +55,9 @@ pub struct Codes {
     images: RefCell<Vec<Vec<u8>>>,
     /// Runs of modules instead of images (press PDFs).
     vector: bool,
+    /// The runs left out: a unit's slots leave a box that sotay draws
+    /// the code into after layout (`compose`), so Typst need not read them.
+    drawn_later: bool,
 }
 
 impl Codes {
@@ -65,11 +68,20 @@ impl Codes {
         }
     }
 
+    /// Codes whose runs sotay draws after layout (see `drawn_later`).
+    pub fn drawn_later(self) -> Self {
+        Self {
+            drawn_later: true,
+            ..self
+        }
+    }
+
     /// `(modules: n, image: "/qr/k.png")`, or `(modules: n, runs: …)` for
     /// vector codes, for the templates; `none` for a link too long to encode.
     pub fn dict(&self, url: &str) -> String {
         match made(url, self.vector).as_ref() {
             None => "none".into(),
+            Some(Made::Runs(_, (n, _))) if self.drawn_later => format!("(modules: {n}, runs: ())"),
             Some(Made::Runs(dict, _)) => dict.clone(),
             Some(Made::Image(n, png)) => {
                 let mut codes = self.images.borrow_mut();
