@@ -21,7 +21,7 @@ pub const COHORT: usize = 16;
 /// those leaflets are laid out whole).
 pub struct Cohort<'s, 'p> {
     pub sites: &'s [&'s UnitSite<'p>],
-    pub pieces: RefCell<HashMap<PiecesKey, Option<Rc<Pieces>>>>,
+    pieces: RefCell<HashMap<PiecesKey, Option<Rc<Pieces>>>>,
 }
 
 impl<'s, 'p> Cohort<'s, 'p> {
@@ -30,6 +30,22 @@ impl<'s, 'p> Cohort<'s, 'p> {
             sites,
             pieces: RefCell::default(),
         }
+    }
+
+    /// The slots for `key`, laid out by `make` for the first unit to ask.
+    pub fn pieces(
+        &self,
+        key: PiecesKey,
+        make: impl FnOnce() -> Option<typst_layout::PagedDocument>,
+    ) -> Option<Rc<Pieces>> {
+        if let Some(made) = self.pieces.borrow().get(&key) {
+            return made.clone();
+        }
+        let made = make()
+            .and_then(|laid| Pieces::of(laid, self.sites.len()))
+            .map(Rc::new);
+        self.pieces.borrow_mut().insert(key, made.clone());
+        made
     }
 }
 
@@ -44,7 +60,7 @@ pub struct Pieces {
 
 impl Pieces {
     /// The layout of `units`' slots, if each has the same slots.
-    pub fn of(doc: typst_layout::PagedDocument, units: usize) -> Option<Self> {
+    fn of(doc: typst_layout::PagedDocument, units: usize) -> Option<Self> {
         let pages = doc.pages().len();
         if units == 0 || pages == 0 || !pages.is_multiple_of(units) {
             return None;

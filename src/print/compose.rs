@@ -64,7 +64,7 @@ impl Layout {
         if slots.is_empty() || names.len() < slots.len() {
             return None;
         }
-        let colours = colours(&doc, &|_| Some(()))?;
+        let colours = colours(&doc, &|_| true)?;
         let mut located = HashSet::new();
         for page in doc.pages() {
             locations(&page.frame, &mut located);
@@ -98,7 +98,7 @@ impl Layout {
             let k = pos.page.get() - 1;
             own.contains(&k).then_some((k, pos))
         };
-        let theirs = colours(pieces, &on_own)?;
+        let theirs = colours(pieces, &|c| on_own(c).is_some())?;
         let swaps = swaps(&self.colours, &theirs)?;
         let ink = &theirs.iter().find(|(name, _)| name == "ink")?.1;
         let named: HashMap<String, usize> = marked(pieces, "sotay-panel-top")
@@ -291,13 +291,8 @@ fn metadata_str(c: &Content) -> Option<String> {
 
 /// The theme's colours a document was made in (its first
 /// `<sotay-colours>` metadata that `pick` keeps), by name.
-fn colours<T>(
-    doc: &PagedDocument,
-    pick: &dyn Fn(&Content) -> Option<T>,
-) -> Option<Vec<(String, Color)>> {
-    let first = marked(doc, "sotay-colours")
-        .into_iter()
-        .find(|c| pick(c).is_some())?;
+fn colours(doc: &PagedDocument, pick: &dyn Fn(&Content) -> bool) -> Option<Vec<(String, Color)>> {
+    let first = marked(doc, "sotay-colours").into_iter().find(|c| pick(c))?;
     let Value::Dict(d) = &first.to_packed::<MetadataElem>()?.value else {
         return None;
     };

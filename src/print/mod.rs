@@ -894,17 +894,10 @@ impl Job<'_, '_> {
             variant,
         } = *leaflet;
         let key = (format.slug.clone(), variant, form, size.to_bits());
-        if let Some(made) = cohort.pieces.borrow().get(&key) {
-            return made.clone();
-        }
-        let doc = document::pieces(cohort.sites, self.shared, guide, (format, form), variant);
-        let made = self
-            .typeset(&doc, size)
-            .ok()
-            .and_then(|laid| Pieces::of(laid, cohort.sites.len()))
-            .map(Rc::new);
-        cohort.pieces.borrow_mut().insert(key, made.clone());
-        made
+        cohort.pieces(key, || {
+            let doc = document::pieces(cohort.sites, self.shared, guide, (format, form), variant);
+            self.typeset(&doc, size).ok()
+        })
     }
 
     /// Whether this leaflet is composed (`compose`): from a template with
