@@ -622,6 +622,97 @@ fn composed_leaflets_look_and_read_exactly_like_ones_laid_out_whole() {
     assert!(tagged >= 12, "{tagged} tagged PDFs compared");
 }
 
+/// `fixture_with_print`, with handbooks only (no leaflet formats) and two
+/// more units that publish phuong-ba-dinh's guides: one in its colour
+/// (their download handbooks share one layout), one in a colour of its own
+/// (its press handbook is recoloured). Their contact blocks differ.
+fn fixture_with_handbooks(print: &str) -> Fixture {
+    let f = fixture_with_print(print);
+    let formats = "themes/default/print/formats.yaml";
+    let theme = std::fs::read_to_string(f.root().join(formats)).unwrap();
+    let handbook = theme.find("  - slug: so-tay\n").unwrap();
+    let after = theme.find("  - slug: so-tay-chu-to\n").unwrap();
+    let rest = theme.find("# Base text sizes").unwrap();
+    let only = format!("formats:\n{}{}", &theme[handbook..after], &theme[rest..]);
+    f.write(formats, &only);
+    let hoan_kiem = common::unit(
+        "Ủy ban nhân dân phường Hoàn Kiếm",
+        "Phường Hoàn Kiếm",
+        "phuong",
+        "email: \"mot-cua@example.vn\"\n",
+    );
+    f.write("content/units/phuong-hoan-kiem.yaml", &hoan_kiem);
+    let cua_nam = common::unit(
+        "Ủy ban nhân dân phường Cửa Nam",
+        "Phường Cửa Nam",
+        "phuong",
+        "",
+    )
+    .replace("#0b5394", "#2e7d32");
+    f.write("content/units/phuong-cua-nam.yaml", &cua_nam);
+    f
+}
+
+#[test]
+fn composed_handbooks_look_and_read_exactly_like_ones_laid_out_whole() {
+    let composed = fixture_with_handbooks("  compose: true\n");
+    let whole = fixture_with_handbooks("  compose: false\n");
+    let a = composed.build_ok();
+    let b = whole.build_ok();
+    assert_eq!(a.pdfs, b.pdfs);
+    // Laid out whole, each of the five units' handbooks is a layout of its
+    // own; composed, the three units with the same guides share theirs.
+    assert_eq!(b.layouts, b.pdfs, "whole: {b:?}");
+    assert!(a.layouts < b.layouts, "composed {a:?}, whole {b:?}");
+    let mut pages = 0;
+    let units = [
+        ("phuong-ba-dinh", "phường Ba Đình"),
+        ("phuong-hoan-kiem", "phường Hoàn Kiếm"),
+        ("phuong-cua-nam", "phường Cửa Nam"),
+    ];
+    for (unit, name) in units {
+        for dir in ["in-an", "in-an/nha-in"] {
+            let rel = format!("{unit}/{dir}/so-tay-{unit}.pdf");
+            let (ours, theirs) = (composed.out().join(&rel), whole.out().join(&rel));
+            let (x, y) = (pixels(&ours, 50), pixels(&theirs, 50));
+            assert_eq!(x.len(), y.len(), "{rel}: page count");
+            assert!(
+                x.len().is_multiple_of(4) && x.len() >= 8,
+                "{rel}: {} pages",
+                x.len()
+            );
+            for (k, (p, q)) in x.iter().zip(&y).enumerate() {
+                assert!(p == q, "{rel} page {} differs from the whole layout", k + 1);
+                pages += 1;
+            }
+            if dir == "in-an" {
+                assert!(
+                    struct_tree(&ours) == struct_tree(&theirs),
+                    "{rel}: the tags differ from the whole layout"
+                );
+            }
+            // The unit's own name in the PDF's title and author.
+            let info = poppler("pdfinfo", &[ours.to_str().unwrap()]);
+            for line in [
+                format!("Title:           Sổ tay A5 đóng ghim giữa – Ủy ban nhân dân {name}"),
+                format!("Author:          Ủy ban nhân dân {name}"),
+            ] {
+                assert!(info.contains(&line), "{rel}: {info}");
+            }
+        }
+    }
+    assert!(pages >= 48, "{pages} pages compared");
+    // Each unit's own contact block and QR codes are in its handbook.
+    let cover = text(
+        &composed
+            .out()
+            .join("phuong-hoan-kiem/in-an/so-tay-phuong-hoan-kiem.pdf"),
+        Some(1),
+    );
+    assert!(cover.contains("mot-cua@example.vn"), "{cover}");
+    assert!(cover.contains("PHƯỜNG HOÀN KIẾM"), "{cover}");
+}
+
 #[test]
 fn a_template_that_shows_a_units_data_outside_its_slots_still_prints_each_units() {
     let f = fixture_with_print("  compose: true\n");

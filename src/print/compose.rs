@@ -92,6 +92,7 @@ impl Layout {
         pieces: &PagedDocument,
         own: Range<usize>,
         author: &str,
+        title: Option<&str>,
     ) -> Option<PagedDocument> {
         let on_own = |c: &Content| {
             let pos = pieces.introspector().position(c.location()?)?;
@@ -120,6 +121,7 @@ impl Layout {
                 return None;
             }
         }
+        let introspector = self.doc.introspector();
         for (name, marker) in &self.slots {
             let k = *named.get(name)?;
             let mut frame = pieces.pages().get(k)?.frame.clone();
@@ -130,15 +132,24 @@ impl Layout {
                 return None;
             }
             draw_codes(&mut frame, pieces, k, ink)?;
-            if !pages
-                .iter_mut()
-                .any(|p| graft(&mut p.frame, *marker, &frame))
-            {
+            // The marker's page first: a handbook has a hundred slots on
+            // hundreds of pages.
+            let on = introspector.position(*marker).map(|p| p.page.get() - 1);
+            let grafted = on
+                .and_then(|k| pages.get_mut(k))
+                .is_some_and(|p| graft(&mut p.frame, *marker, &frame))
+                || pages
+                    .iter_mut()
+                    .any(|p| graft(&mut p.frame, *marker, &frame));
+            if !grafted {
                 return None;
             }
         }
         let mut info = self.doc.info().clone();
         info.author = vec![author.into()];
+        if let Some(title) = title {
+            info.title = Some(title.into());
+        }
         Some(PagedDocument::new(pages.into_iter().collect(), info))
     }
 }
@@ -369,15 +380,14 @@ fn paint(p: &mut Paint, swaps: &[(Color, Color)]) -> bool {
 /// Guides' shared layouts, by the hash of their source and size, made once
 /// by whichever unit asks first. Leaflets are made guide by guide across
 /// units, so a few recent layouts serve them all.
+///
+/// `KEPT` layouts are kept: for leaflets, a guide's formats and the sizes
+/// tried, for both threads, with a download layout per brand colour in a
+/// cohort (the sample's units each have their own).
 #[derive(Default)]
-pub struct Layouts(Mutex<VecDeque<(String, Arc<OnceLock<Laid>>)>>);
+pub struct Layouts<const KEPT: usize = 32>(Mutex<VecDeque<(String, Arc<OnceLock<Laid>>)>>);
 
-/// Layouts kept: a guide's formats and the sizes tried, for both threads,
-/// with a download layout per brand colour in a cohort (the sample's units
-/// each have their own).
-const KEPT: usize = 32;
-
-impl Layouts {
+impl<const KEPT: usize> Layouts<KEPT> {
     /// The cell for `key`, empty until someone lays it out.
     pub fn cell(&self, key: &str) -> Arc<OnceLock<Laid>> {
         let mut cells = self.0.lock().expect("layouts");

@@ -127,13 +127,8 @@ pub(crate) fn colours_for(theme: &Theme, brand_hex: &str, v: Variant) -> String 
     }
 }
 
-/// Imports and the helpers the generated markup calls.
-fn prelude(shared: &Shared, unit: &Unit, template: &str, v: Variant, section_level: u8) -> String {
-    prelude_for(shared, (&unit.colour, "render"), template, v, section_level)
-}
-
-/// The prelude with `brand` (hex) as the brand colour, importing `name`
-/// from the template.
+/// Imports and the helpers the generated markup calls, with `brand` (hex)
+/// as the brand colour, importing `name` from the template.
 fn prelude_for(
     shared: &Shared,
     (brand, name): (&str, &str),
@@ -266,6 +261,17 @@ pub enum Part {
     Whole,
     Guide,
     Pieces,
+}
+
+impl Part {
+    /// The template's `compose` field (lib.typ's `slot` reads it).
+    fn compose_value(self) -> &'static str {
+        match self {
+            Part::Whole => "none",
+            Part::Guide => "\"guide\"",
+            Part::Pieces => "\"pieces\"",
+        }
+    }
 }
 
 /// Written wherever the guide's shared layout would show a unit's data: a
@@ -652,11 +658,7 @@ fn leaflet_dict(
         } else {
             desk_field(site, g)
         },
-        match part {
-            Part::Whole => "none",
-            Part::Guide => "\"guide\"",
-            Part::Pieces => "\"pieces\"",
-        },
+        part.compose_value(),
     )
 }
 
@@ -669,52 +671,66 @@ pub fn handbook(
     v: Variant,
     warned: &Mutex<HashSet<PathBuf>>,
 ) -> Doc {
-    let p = site.project;
-    let book = Book {
-        site,
-        shared,
-        format: f,
-        v,
-        warned,
-        labels: shared.theme.alert_labels(),
-        images: Mutex::default(),
-        warnings: Mutex::default(),
-        codes: super::qr::Codes::new(v == Variant::Press),
+    handbook_part(site, shared, (f, v), warned, Part::Whole)
+}
+
+/// One part of a handbook (see `Part`): the whole of it, or the guides'
+/// layout shared by the units that publish the same ones, with the unit's
+/// name, contact blocks and each guide's QR code left to slots.
+pub fn handbook_part(
+    site: &UnitSite,
+    shared: &Shared,
+    (f, v): (&Format, Variant),
+    warned: &Mutex<HashSet<PathBuf>>,
+    part: Part,
+) -> Doc {
+    let book = Book::new(site, shared, (f, v), warned, part);
+    let brand = match part {
+        Part::Guide if v == Variant::Press => STAND_IN_BRAND,
+        _ => site.unit.colour.as_str(),
     };
-    let mut groups = String::new();
-    let mut latest = None;
-    for a in &p.site.audiences {
-        let guides: Vec<&Guide> = site
-            .ordered()
-            .filter(|g| super::takes(f, g, site) && first_audience(p, g) == Some(a.slug.as_str()))
-            .collect();
-        if guides.is_empty() {
-            continue;
-        }
-        let mut entries = String::new();
-        for g in guides {
-            latest = latest.max(Some(g.doc.meta.last_reviewed));
-            let _ = write!(entries, "({}),", book.entry(g));
-        }
-        let _ = write!(groups, "(name: {}, guides: ({entries})),", lit(&a.name));
-    }
-    let mut s = prelude(shared, site.unit, &f.template, v, 3);
-    let title = format!("{} – {}", f.name, site.unit.data.name);
-    let date = latest.unwrap_or(crate::content::date::CAMPAIGN_START);
-    let _ = writeln!(
-        s,
-        "#render(({} section-level: 3, min-size: {}pt, printed: {}, title: {}, subtitle: {}, groups: ({groups})))",
-        doc_settings(site, (shared.theme, &f.template), v, &title, date),
-        f.min_size(),
-        printed(shared),
-        lit(&shared.theme.text.handbook_subtitle),
-        lit(&p.site.description),
-    );
+    let mut s = prelude_for(shared, (brand, "render"), &f.template, v, 3);
+    let _ = writeln!(s, "#render({})", book.dict());
     Doc {
         source: s,
         images: book.images.into_inner().expect("images"),
         qr_codes: book.codes.into_inner(),
         warnings: book.warnings.into_inner().expect("warnings"),
+    }
+}
+
+/// A handbook's title (the PDF's), with the unit's name.
+pub fn handbook_title(f: &Format, unit: &str) -> String {
+    format!("{} – {unit}", f.name)
+}
+
+/// The slots of several units' handbooks (`Part::Pieces`) in one
+/// document, each unit's pages in turn, in its own colours.
+pub fn handbook_pieces(
+    sites: &[&UnitSite],
+    shared: &Shared,
+    (f, v): (&Format, Variant),
+    warned: &Mutex<HashSet<PathBuf>>,
+) -> Doc {
+    let mut codes = super::qr::Codes::new(v == Variant::Press).drawn_later();
+    let brand = sites.first().map_or("#000000", |s| s.unit.colour.as_str());
+    let mut s = prelude_for(shared, (brand, "slots"), &f.template, v, 3);
+    for site in sites {
+        let mut book = Book::new(site, shared, (f, v), warned, Part::Pieces);
+        book.codes = codes;
+        let colours = colours(shared.theme, site.unit, v);
+        let _ = writeln!(
+            s,
+            "#{{\n  let colours = {colours}\n  let h = {}\n  pieces(h, slots(h))\n}}",
+            book.dict()
+        );
+        codes = book.codes;
+    }
+    Doc {
+        source: s,
+        images: Vec::new(),
+        qr_codes: codes.into_inner(),
+        warnings: Vec::new(),
     }
 }
 
@@ -735,6 +751,7 @@ struct Book<'a, 'p> {
     /// Which handbook: a link to a guide it carries becomes a link inside.
     format: &'a Format,
     v: Variant,
+    part: Part,
     warned: &'a Mutex<HashSet<PathBuf>>,
     labels: crate::markdown::AlertLabels,
     images: Mutex<Vec<(String, Vec<u8>)>>,
@@ -742,7 +759,76 @@ struct Book<'a, 'p> {
     codes: super::qr::Codes,
 }
 
-impl Book<'_, '_> {
+impl<'a, 'p> Book<'a, 'p> {
+    fn new(
+        site: &'a UnitSite<'p>,
+        shared: &'a Shared<'a>,
+        (format, v): (&'a Format, Variant),
+        warned: &'a Mutex<HashSet<PathBuf>>,
+        part: Part,
+    ) -> Self {
+        Self {
+            site,
+            shared,
+            format,
+            v,
+            part,
+            warned,
+            labels: shared.theme.alert_labels(),
+            images: Mutex::default(),
+            warnings: Mutex::default(),
+            codes: super::qr::Codes::new(v == Variant::Press),
+        }
+    }
+
+    /// The template's data: the book's settings and its guides by
+    /// audience.
+    fn dict(&self) -> String {
+        let (site, shared, f, part) = (self.site, self.shared, self.format, self.part);
+        let p = site.project;
+        let mut groups = String::new();
+        let mut latest = None;
+        for a in &p.site.audiences {
+            let guides: Vec<&Guide> = site
+                .ordered()
+                .filter(|g| {
+                    super::takes(f, g, site) && first_audience(p, g) == Some(a.slug.as_str())
+                })
+                .collect();
+            if guides.is_empty() {
+                continue;
+            }
+            let mut entries = String::new();
+            for g in guides {
+                latest = latest.max(Some(g.doc.meta.last_reviewed));
+                let _ = write!(entries, "({}),", self.entry(g));
+            }
+            let _ = write!(groups, "(name: {}, guides: ({entries})),", lit(&a.name));
+        }
+        let name = if part == Part::Guide {
+            STAND_IN
+        } else {
+            &site.unit.data.name
+        };
+        let title = handbook_title(f, name);
+        let date = latest.unwrap_or(crate::content::date::CAMPAIGN_START);
+        format!(
+            "({} section-level: 3, min-size: {}pt, printed: {}, title: {}, subtitle: {}, groups: ({groups}), compose: {})",
+            settings(
+                site,
+                (shared.theme, &f.template),
+                self.v,
+                (&title, date),
+                part
+            ),
+            f.min_size(),
+            printed(shared),
+            lit(&shared.theme.text.handbook_subtitle),
+            lit(&p.site.description),
+            part.compose_value(),
+        )
+    }
+
     /// A guide's fields, with its images placed and links to guides in the
     /// handbook made into links inside it.
     fn entry(&self, g: &Guide) -> String {
@@ -786,7 +872,7 @@ impl Book<'_, '_> {
                 g,
                 (&env, &self.codes),
                 self.shared,
-                (Form::Full, Part::Whole)
+                (Form::Full, self.part)
             ),
             desk_field(site, g)
         )

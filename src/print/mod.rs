@@ -258,8 +258,11 @@ pub struct Print {
     /// Where each guide's leaflet fitted, by (guide, format, download):
     /// the first candidate other units try (see `first_fitting`).
     hints: Mutex<Hints>,
-    /// Guides' press leaflets laid out once for every unit.
+    /// Guides' leaflets laid out once for every unit.
     layouts: compose::Layouts,
+    /// Handbooks' guides laid out once for the units that publish the same
+    /// ones (their tasks come in turn, so two are enough).
+    book_layouts: compose::Layouts<2>,
 }
 
 type Hints = std::collections::HashMap<(String, String, bool), usize>;
@@ -284,6 +287,7 @@ impl Print {
             warned: &self.warned,
             hints: &self.hints,
             layouts: &self.layouts,
+            book_layouts: &self.book_layouts,
             cohort: None,
         }
     }
@@ -295,22 +299,19 @@ impl Print {
         };
         let mut world = self.worlds.take(&sh.theme.print_files, key);
         let (mut stats, mut errors) = (Stats::default(), Vec::new());
-        match task {
-            Task::Handbook(site, f, v) => {
-                let mut job = self.job(site, sh, out, &mut world, key);
-                job.handbook(f, *v, formats.sizes_of(f)[0]);
-                (stats, errors) = (job.stats, job.errors);
+        let sites = match task {
+            Task::Handbooks(_, _, sites) | Task::Leaflets(_, sites) => sites,
+        };
+        let cohort = Cohort::new(sites);
+        for (i, site) in sites.iter().enumerate() {
+            let mut job = self.job(site, sh, out, &mut world, key);
+            job.cohort = Some((&cohort, i));
+            match task {
+                Task::Handbooks(f, v, _) => job.handbook(f, *v, formats.sizes_of(f)[0]),
+                Task::Leaflets(g, _) => job.leaflets(g, formats),
             }
-            Task::Leaflets(g, sites) => {
-                let cohort = Cohort::new(sites);
-                for (i, site) in sites.iter().enumerate() {
-                    let mut job = self.job(site, sh, out, &mut world, key);
-                    job.cohort = Some((&cohort, i));
-                    job.leaflets(g, formats);
-                    stats += job.stats;
-                    errors.extend(job.errors);
-                }
-            }
+            stats += job.stats;
+            errors.extend(job.errors);
         }
         self.worlds.give(key.to_owned(), world);
         if errors.is_empty() {
@@ -340,7 +341,7 @@ impl Renderer for Print {
         let tasks = tasks(units.selected, formats);
         let mut results = crate::engine::run_tasks(
             &tasks,
-            |task| matches!(task, Task::Handbook(..)),
+            |task| matches!(task, Task::Handbooks(..)),
             |task| self.run(task, sh, out, &key),
         );
         overflows(&sh.leaflets.snapshot(), units.selected, formats, sh);
@@ -503,13 +504,14 @@ pub fn takes(f: &Format, g: &crate::content::Guide, site: &UnitSite) -> bool {
     g.doc.meta.print && f.takes(&g.doc.meta.audiences, &site.project.site.print)
 }
 
-/// Each unit's handbook variants (the longest, so first), then each
-/// guide's leaflets in cohorts of units.
+/// The handbooks (the longest, so first) in cohorts of units that publish
+/// the same guides, then each guide's leaflets in cohorts of units.
 fn tasks<'s, 'p>(sites: &'s [UnitSite<'p>], formats: &'p Formats) -> Vec<Task<'s, 'p>> {
     let mut tasks = Vec::new();
     for f in formats.handbooks() {
-        for site in sites.iter().filter(|s| s.ordered().any(|g| takes(f, g, s))) {
-            tasks.extend([Variant::Download, Variant::Press].map(|v| Task::Handbook(site, f, v)));
+        for v in [Variant::Download, Variant::Press] {
+            let made = book_cohorts(sites, f, v).into_iter();
+            tasks.extend(made.map(|units| Task::Handbooks(f, v, units)));
         }
     }
     // Guide by guide across units: one guide's leaflets differ between
@@ -539,6 +541,38 @@ fn tasks<'s, 'p>(sites: &'s [UnitSite<'p>], formats: &'p Formats) -> Vec<Task<'s
     tasks
 }
 
+/// The units with a handbook in `f`, in cohorts of those that publish the
+/// same guides (and, for the download, in the same colour: its layout
+/// keeps the brand colour where swapping cannot reach).
+fn book_cohorts<'s, 'p>(
+    sites: &'s [UnitSite<'p>],
+    f: &Format,
+    v: Variant,
+) -> Vec<Vec<&'s UnitSite<'p>>> {
+    type Key<'a> = (Vec<*const crate::content::Guide>, Option<&'a str>);
+    let mut cohorts: Vec<(Key, Vec<&UnitSite>)> = Vec::new();
+    for site in sites {
+        let guides: Vec<_> = site
+            .ordered()
+            .filter(|g| takes(f, g, site))
+            .map(std::ptr::from_ref)
+            .collect();
+        if guides.is_empty() {
+            continue;
+        }
+        let colour = (v == Variant::Download).then_some(site.unit.colour.as_str());
+        let key = (guides, colour);
+        match cohorts
+            .iter_mut()
+            .find(|(k, units)| *k == key && units.len() < COHORT)
+        {
+            Some((_, units)) => units.push(site),
+            None => cohorts.push((key, vec![site])),
+        }
+    }
+    cohorts.into_iter().map(|(_, units)| units).collect()
+}
+
 /// Which leaflet a layout is for.
 #[derive(Clone, Copy)]
 struct Leaflet<'g> {
@@ -548,10 +582,10 @@ struct Leaflet<'g> {
     variant: Variant,
 }
 
-/// One piece of print work: a unit's handbook, or one guide's leaflets in
-/// a cohort of units.
+/// One piece of print work: the handbooks of a cohort of units that
+/// publish the same guides, or one guide's leaflets in a cohort of units.
 enum Task<'s, 'p> {
-    Handbook(&'s UnitSite<'p>, &'p Format, Variant),
+    Handbooks(&'p Format, Variant, Vec<&'s UnitSite<'p>>),
     Leaflets(&'p crate::content::Guide, Vec<&'s UnitSite<'p>>),
 }
 
@@ -566,6 +600,7 @@ struct Job<'a, 'p> {
     warned: &'a Mutex<HashSet<PathBuf>>,
     hints: &'a Mutex<Hints>,
     layouts: &'a compose::Layouts,
+    book_layouts: &'a compose::Layouts<2>,
     /// The cohort this unit makes its leaflets with, and its place in it.
     cohort: Option<(&'a Cohort<'a, 'p>, usize)>,
 }
@@ -741,13 +776,18 @@ impl Job<'_, '_> {
         for w in std::mem::take(&mut doc.warnings) {
             self.shared.sink.push(w.for_unit(&self.site.unit.slug));
         }
-        let key = self.cache_key(&doc, v, &[size]);
+        let composes = self.composes_book(f);
+        let key = self.cache_key(&doc, v, &[size], composes);
         if let Some(pdf) = self.shared.cache.read(&key, "pdf") {
             self.emit(&rel, &pdf);
             return;
         }
         // The template pads with notes pages itself; the count is checked.
-        let result = self.compile(&doc, v, size, &|_| true);
+        let result = if composes {
+            self.compose_book((f, v), &doc, size)
+        } else {
+            self.compile(&doc, v, size, &|_| true)
+        };
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
@@ -775,6 +815,56 @@ impl Job<'_, '_> {
                 .errors
                 .push(template_error(self.shared, &file, line, &message, &rel)),
         }
+    }
+
+    /// Whether this unit's handbook is composed: from a template with
+    /// slots, with other units in its cohort to share the guides' layout.
+    fn composes_book(&self, f: &Format) -> bool {
+        self.composes(f) && self.cohort.is_some_and(|(c, _)| c.sites.len() > 1)
+    }
+
+    /// A handbook composed from its guides' layout, shared by the units of
+    /// its cohort, and the unit's slots; laid out whole (`whole`) where
+    /// that cannot be done, which reports any problem in the unit's terms.
+    fn compose_book(
+        &mut self,
+        (f, v): (&Format, Variant),
+        whole: &document::Doc,
+        size: f32,
+    ) -> Result<(Vec<u8>, usize), Failure> {
+        let part = document::Part::Guide;
+        let guide = document::handbook_part(self.site, self.shared, (f, v), self.warned, part);
+        let cell = self
+            .book_layouts
+            .cell(&self.cache_key(&guide, v, &[size], true));
+        let laid = cell.get_or_init(|| self.shared_layout(&guide, size, &|_| true));
+        let (compose::Laid::Shared(layout), Some(pieces), Some((_, i))) =
+            (laid, self.book_pieces(f, v, size), self.cohort)
+        else {
+            return self.compile(whole, v, size, &|_| true);
+        };
+        let pages = pieces.pages(i);
+        let unit = &self.site.unit.data.name;
+        let title = document::handbook_title(f, unit);
+        let composed = panels::overflowing_on(&pieces.doc, &pages)
+            .is_none()
+            .then(|| layout.compose(&pieces.doc, pages, unit, Some(&title)))
+            .flatten();
+        match composed {
+            Some(doc) => Ok((export(&doc, v)?, doc.pages().len())),
+            None => self.compile(whole, v, size, &|_| true),
+        }
+    }
+
+    /// The cohort's handbook slots at `size`, laid out by the first of its
+    /// units to ask.
+    fn book_pieces(&mut self, f: &Format, v: Variant, size: f32) -> Option<Rc<Pieces>> {
+        let (cohort, _) = self.cohort?;
+        let key = (f.slug.clone(), v, Form::Full, size.to_bits());
+        cohort.pieces(key, || {
+            let doc = document::handbook_pieces(cohort.sites, self.shared, (f, v), self.warned);
+            self.typeset(&doc, size).ok()
+        })
     }
 
     /// `in-an/index.html`: links to every PDF and what the print shop needs.
@@ -830,9 +920,10 @@ impl Job<'_, '_> {
         }
     }
 
-    fn cache_key(&self, doc: &document::Doc, v: Variant, sizes: &[f32]) -> String {
+    fn cache_key(&self, doc: &document::Doc, v: Variant, sizes: &[f32], composed: bool) -> String {
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
+        h.update(if composed { b"composed" } else { b"whole" });
         h.update(format!("{v:?}{sizes:?}").as_bytes());
         h.update(doc.source.as_bytes());
         for c in &doc.qr_codes {
@@ -856,7 +947,7 @@ impl Job<'_, '_> {
         let Some(guide) = guide else {
             return self.compile(whole, v, size, pages_ok);
         };
-        let cell = self.layouts.cell(&self.cache_key(guide, v, &[size]));
+        let cell = self.layouts.cell(&self.cache_key(guide, v, &[size], true));
         let laid = cell.get_or_init(|| self.shared_layout(guide, size, pages_ok));
         let layout = match laid {
             compose::Laid::Shared(layout) => layout,
@@ -877,7 +968,7 @@ impl Job<'_, '_> {
         if let Some(slot) = panels::overflowing_on(&pieces.doc, &pages) {
             return Err(Failure::Overflow(slot));
         }
-        match layout.compose(&pieces.doc, pages, &self.site.unit.data.name) {
+        match layout.compose(&pieces.doc, pages, &self.site.unit.data.name, None) {
             Some(doc) => Ok((export(&doc, v)?, layout.pages())),
             None => self.compile(whole, v, size, pages_ok),
         }
