@@ -624,8 +624,8 @@ fn composed_leaflets_look_and_read_exactly_like_ones_laid_out_whole() {
 
 /// `fixture_with_print`, with handbooks only (no leaflet formats) and two
 /// more units that publish phuong-ba-dinh's guides: one in its colour
-/// (their download handbooks share one layout), one in a colour of its own
-/// (its press handbook is recoloured). Their contact blocks differ.
+/// (their handbooks share one layout), one in a colour of its own. Their
+/// contact blocks differ.
 fn fixture_with_handbooks(print: &str) -> Fixture {
     let f = fixture_with_print(print);
     let formats = "themes/default/print/formats.yaml";
@@ -794,6 +794,17 @@ fn a_units_address_too_long_for_its_slot_is_one_problem_at_its_unit_file() {
         "{shown}"
     );
     assert!(shown.contains("content/units/xa-ba-vi.yaml"), "{shown}");
+    // Its handbooks still print, with the whole address: a book's pages
+    // flow, so its contact blocks grow instead of overflowing.
+    for dir in ["in-an", "in-an/nha-in"] {
+        let book = f.out().join(format!("xa-ba-vi/{dir}/so-tay-xa-ba-vi.pdf"));
+        let words = text(&book, None)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let whole = long.trim_end_matches([',', ' ']);
+        assert_eq!(words.matches(whole).count(), 2, "{dir}: {words}");
+    }
     // The other units' leaflets are made.
     let other = f
         .out()

@@ -261,6 +261,10 @@ pub enum Part {
     Whole,
     Guide,
     Pieces,
+    /// The whole of a handbook with its slots as tall as their content:
+    /// for a unit whose data overflows them (a book's pages flow, so it
+    /// still prints).
+    Flow,
 }
 
 impl Part {
@@ -270,6 +274,7 @@ impl Part {
             Part::Whole => "none",
             Part::Guide => "\"guide\"",
             Part::Pieces => "\"pieces\"",
+            Part::Flow => "\"flow\"",
         }
     }
 }
@@ -662,22 +667,11 @@ fn leaflet_dict(
     )
 }
 
-/// The unit's handbook: every guide it publishes, grouped by the first of
-/// its audiences in site order.
+/// The unit's handbook, or one part of it (see `Part`): every guide it
+/// publishes, grouped by the first of its audiences in site order; the
+/// guides' part is shared by the units that publish the same ones, with
+/// the unit's name, contact blocks and each guide's QR code left to slots.
 pub fn handbook(
-    site: &UnitSite,
-    shared: &Shared,
-    f: &Format,
-    v: Variant,
-    warned: &Mutex<HashSet<PathBuf>>,
-) -> Doc {
-    handbook_part(site, shared, (f, v), warned, Part::Whole)
-}
-
-/// One part of a handbook (see `Part`): the whole of it, or the guides'
-/// layout shared by the units that publish the same ones, with the unit's
-/// name, contact blocks and each guide's QR code left to slots.
-pub fn handbook_part(
     site: &UnitSite,
     shared: &Shared,
     (f, v): (&Format, Variant),
@@ -685,10 +679,9 @@ pub fn handbook_part(
     part: Part,
 ) -> Doc {
     let book = Book::new(site, shared, (f, v), warned, part);
-    let brand = match part {
-        Part::Guide if v == Variant::Press => STAND_IN_BRAND,
-        _ => site.unit.colour.as_str(),
-    };
+    // In the unit's own colour: a cohort's units share it, so composing
+    // recolours nothing (which would copy every page of the book).
+    let brand = site.unit.colour.as_str();
     let mut s = prelude_for(shared, (brand, "render"), &f.template, v, 3);
     let _ = writeln!(s, "#render({})", book.dict());
     Doc {

@@ -261,8 +261,9 @@ pub struct Print {
     /// Guides' leaflets laid out once for every unit.
     layouts: compose::Layouts,
     /// Handbooks' guides laid out once for the units that publish the same
-    /// ones (their tasks come in turn, so two are enough).
-    book_layouts: compose::Layouts<2>,
+    /// ones. Their tasks come in turn, so one is enough, and a handbook of
+    /// a hundred long guides is hundreds of megabytes laid out.
+    book_layouts: compose::Layouts<1>,
 }
 
 type Hints = std::collections::HashMap<(String, String, bool), usize>;
@@ -505,13 +506,17 @@ pub fn takes(f: &Format, g: &crate::content::Guide, site: &UnitSite) -> bool {
 }
 
 /// The handbooks (the longest, so first) in cohorts of units that publish
-/// the same guides, then each guide's leaflets in cohorts of units.
+/// the same guides in the same colour, then each guide's leaflets in
+/// cohorts of units.
 fn tasks<'s, 'p>(sites: &'s [UnitSite<'p>], formats: &'p Formats) -> Vec<Task<'s, 'p>> {
     let mut tasks = Vec::new();
     for f in formats.handbooks() {
+        let cohorts = book_cohorts(sites, f);
         for v in [Variant::Download, Variant::Press] {
-            let made = book_cohorts(sites, f, v).into_iter();
-            tasks.extend(made.map(|units| Task::Handbooks(f, v, units)));
+            let made = cohorts
+                .iter()
+                .map(|units| Task::Handbooks(f, v, units.clone()));
+            tasks.extend(made);
         }
     }
     // Guide by guide across units: one guide's leaflets differ between
@@ -542,15 +547,10 @@ fn tasks<'s, 'p>(sites: &'s [UnitSite<'p>], formats: &'p Formats) -> Vec<Task<'s
 }
 
 /// The units with a handbook in `f`, in cohorts of those that publish the
-/// same guides (and, for the download, in the same colour: its layout
-/// keeps the brand colour where swapping cannot reach).
-fn book_cohorts<'s, 'p>(
-    sites: &'s [UnitSite<'p>],
-    f: &Format,
-    v: Variant,
-) -> Vec<Vec<&'s UnitSite<'p>>> {
-    type Key<'a> = (Vec<*const crate::content::Guide>, Option<&'a str>);
-    let mut cohorts: Vec<(Key, Vec<&UnitSite>)> = Vec::new();
+/// same guides in the same colour.
+fn book_cohorts<'s, 'p>(sites: &'s [UnitSite<'p>], f: &Format) -> Vec<Vec<&'s UnitSite<'p>>> {
+    type Key<'a> = (Vec<*const crate::content::Guide>, &'a str);
+    let mut alike: Vec<(Key, Vec<&UnitSite>)> = Vec::new();
     for site in sites {
         let guides: Vec<_> = site
             .ordered()
@@ -560,17 +560,18 @@ fn book_cohorts<'s, 'p>(
         if guides.is_empty() {
             continue;
         }
-        let colour = (v == Variant::Download).then_some(site.unit.colour.as_str());
-        let key = (guides, colour);
-        match cohorts
-            .iter_mut()
-            .find(|(k, units)| *k == key && units.len() < COHORT)
-        {
+        let key = (guides, site.unit.colour.as_str());
+        match alike.iter_mut().find(|(k, _)| *k == key) {
             Some((_, units)) => units.push(site),
-            None => cohorts.push((key, vec![site])),
+            None => alike.push((key, vec![site])),
         }
     }
-    cohorts.into_iter().map(|(_, units)| units).collect()
+    // The cohorts that share a layout one after another, so it is laid
+    // out once and only one is held at a time.
+    alike
+        .into_iter()
+        .flat_map(|(_, units)| units.chunks(COHORT).map(<[_]>::to_vec).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Which leaflet a layout is for.
@@ -600,7 +601,7 @@ struct Job<'a, 'p> {
     warned: &'a Mutex<HashSet<PathBuf>>,
     hints: &'a Mutex<Hints>,
     layouts: &'a compose::Layouts,
-    book_layouts: &'a compose::Layouts<2>,
+    book_layouts: &'a compose::Layouts<1>,
     /// The cohort this unit makes its leaflets with, and its place in it.
     cohort: Option<(&'a Cohort<'a, 'p>, usize)>,
 }
@@ -772,7 +773,9 @@ impl Job<'_, '_> {
             self.site.unit.slug,
             handbook_path(&f.slug, &self.site.unit.slug, v)
         );
-        let mut doc = document::handbook(self.site, self.shared, f, v, self.warned);
+        let (site, shared, warned) = (self.site, self.shared, self.warned);
+        let book = |part| document::handbook(site, shared, (f, v), warned, part);
+        let mut doc = book(document::Part::Whole);
         for w in std::mem::take(&mut doc.warnings) {
             self.shared.sink.push(w.for_unit(&self.site.unit.slug));
         }
@@ -783,11 +786,16 @@ impl Job<'_, '_> {
             return;
         }
         // The template pads with notes pages itself; the count is checked.
-        let result = if composes {
+        let mut result = if composes {
             self.compose_book((f, v), &doc, size)
         } else {
-            self.compile(&doc, v, size, &|_| true)
+            self.compile_book(&doc, v, size)
         };
+        // The unit's data is too long for a slot (its leaflets say so):
+        // the book's pages flow, so it is laid out with slots that grow.
+        if matches!(&result, Err(Failure::Overflow(slot)) if slot.starts_with("slot:")) {
+            result = self.compile_book(&book(document::Part::Flow), v, size);
+        }
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
@@ -833,15 +841,19 @@ impl Job<'_, '_> {
         size: f32,
     ) -> Result<(Vec<u8>, usize), Failure> {
         let part = document::Part::Guide;
-        let guide = document::handbook_part(self.site, self.shared, (f, v), self.warned, part);
+        let guide = document::handbook(self.site, self.shared, (f, v), self.warned, part);
         let cell = self
             .book_layouts
             .cell(&self.cache_key(&guide, v, &[size], true));
-        let laid = cell.get_or_init(|| self.shared_layout(&guide, size, &|_| true));
+        let laid = cell.get_or_init(|| {
+            let laid = self.shared_layout(&guide, size, &|_| true);
+            typst::comemo::evict(0); // as in `compile_book`
+            laid
+        });
         let (compose::Laid::Shared(layout), Some(pieces), Some((_, i))) =
             (laid, self.book_pieces(f, v, size), self.cohort)
         else {
-            return self.compile(whole, v, size, &|_| true);
+            return self.compile_book(whole, v, size);
         };
         let pages = pieces.pages(i);
         let unit = &self.site.unit.data.name;
@@ -852,7 +864,7 @@ impl Job<'_, '_> {
             .flatten();
         match composed {
             Some(doc) => Ok((export(&doc, v)?, doc.pages().len())),
-            None => self.compile(whole, v, size, &|_| true),
+            None => self.compile_book(whole, v, size),
         }
     }
 
@@ -1056,15 +1068,40 @@ impl Job<'_, '_> {
     ) -> Result<(Vec<u8>, usize), Failure> {
         self.stats.layouts += 1;
         let doc = self.typeset(doc, size)?;
-        if let Some(panel) = panels::overflowing(&doc) {
-            return Err(Failure::Overflow(panel));
-        }
-        let pages = doc.pages().len();
-        if !pages_ok(pages) {
-            return Err(Failure::Overflow("pages".into()));
-        }
-        Ok((export(&doc, v)?, pages))
+        finish(&doc, v, pages_ok)
     }
+
+    /// A handbook laid out whole: `compile`, forgetting what Typst memoised
+    /// for it before the export (no other document reuses a handbook's
+    /// layout, and a hundred long guides' is hundreds of megabytes).
+    fn compile_book(
+        &mut self,
+        doc: &document::Doc,
+        v: Variant,
+        size: f32,
+    ) -> Result<(Vec<u8>, usize), Failure> {
+        self.stats.layouts += 1;
+        let doc = self.typeset(doc, size)?;
+        typst::comemo::evict(0);
+        finish(&doc, v, &|_| true)
+    }
+}
+
+/// A laid-out document's PDF and page count, unless a panel overflows or
+/// `pages_ok` refuses the count.
+fn finish(
+    doc: &typst_layout::PagedDocument,
+    v: Variant,
+    pages_ok: &dyn Fn(usize) -> bool,
+) -> Result<(Vec<u8>, usize), Failure> {
+    if let Some(panel) = panels::overflowing(doc) {
+        return Err(Failure::Overflow(panel));
+    }
+    let pages = doc.pages().len();
+    if !pages_ok(pages) {
+        return Err(Failure::Overflow("pages".into()));
+    }
+    Ok((export(doc, v)?, pages))
 }
 
 /// A laid-out document as a PDF of its variant.
