@@ -84,8 +84,12 @@ fn looks_whole(ext: &str, b: &[u8]) -> bool {
         // A processed image's manifest; its variants are checked by hash.
         "img" => b.ends_with(b"\nend\n"),
         "var" => !b.is_empty(),
-        // The form and size a cached leaflet was made in: `condensed 9.5`.
-        "form" => b.contains(&b' ') && b.is_ascii(),
+        // A leaflet: the form and size it was made in (`condensed 9.5`),
+        // then its PDF.
+        "leaflet" => b.iter().position(|&c| c == b'\n').is_some_and(|k| {
+            let choice = &b[..k];
+            choice.contains(&b' ') && choice.is_ascii() && looks_whole("pdf", &b[k + 1..])
+        }),
         _ => b.starts_with(b"%PDF-") && trimmed.ends_with(b"%%EOF"),
     }
 }
@@ -104,6 +108,12 @@ mod tests {
         assert!(c.read("b", "pdf").is_none());
         c.write("c", "png", b"not a png");
         assert!(c.read("c", "png").is_none());
+        c.write("d", "leaflet", b"condensed 9.5\n%PDF-1.7\n...\n%%EOF\n");
+        assert!(c.read("d", "leaflet").is_some());
+        c.write("e", "leaflet", b"condensed 9.5\n%PDF-1.7\n...");
+        assert!(c.read("e", "leaflet").is_none());
+        c.write("f", "leaflet", b"%PDF-1.7\n...\n%%EOF\n");
+        assert!(c.read("f", "leaflet").is_none());
     }
 
     #[test]

@@ -714,6 +714,22 @@ fn composed_handbooks_look_and_read_exactly_like_ones_laid_out_whole() {
 }
 
 #[test]
+fn a_handbook_that_cannot_be_made_is_reported_by_print_alone() {
+    // A template that no longer pads to a multiple of four pages: each
+    // handbook is refused, and the print orders leave it out instead of
+    // reporting it again as a file they cannot read.
+    let f = Fixture::new();
+    f.edit(
+        "themes/default/print/so-tay.typ",
+        "let pad = calc.rem(4 - calc.rem(last + 1, 4), 4)",
+        "let pad = 4 - calc.rem(last + 1, 4) + 1",
+    );
+    let shown = render(&f.build_err());
+    assert!(shown.contains("not a multiple of 4"), "{shown}");
+    assert!(!shown.contains("print order"), "{shown}");
+}
+
+#[test]
 fn a_template_that_shows_a_units_data_outside_its_slots_still_prints_each_units() {
     let f = fixture_with_print("  compose: true\n");
     f.edit(

@@ -16,7 +16,7 @@ pub mod markup;
 mod panels;
 pub(crate) mod qr;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Mutex;
@@ -43,7 +43,8 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// The form and size a cached leaflet was made in (`condensed 9.5`).
+/// The form and size a cached leaflet was made in (`condensed 9.5`): the
+/// first line of its cache entry, the PDF after it (one file per leaflet).
 struct Choice {
     form: Form,
     size: f32,
@@ -56,6 +57,13 @@ impl Choice {
             form: Form::from_slug(form)?,
             size: size.parse().ok()?,
         })
+    }
+
+    /// A cache entry's choice and PDF.
+    fn split(mut entry: Vec<u8>) -> Option<(Self, Vec<u8>)> {
+        let line = entry.iter().position(|&b| b == b'\n')?;
+        let choice = Self::parse(&entry[..line])?;
+        Some((choice, entry.split_off(line + 1)))
     }
 }
 
@@ -70,11 +78,24 @@ type Outcomes = BTreeMap<(String, String, String), Outcome>;
 
 /// What became of every leaflet this build: print records it, before the
 /// pages are written, so a guide page links only the leaflets that exist
-/// and the print index names each one's form.
+/// and the print index names each one's form; and which handbooks failed.
+/// The handbooks that could not be made (the print orders leave them out:
+/// their problem is reported once, by print), by unit and format.
 #[derive(Default)]
-pub struct Leaflets(Mutex<Outcomes>);
+pub struct Leaflets(Mutex<Outcomes>, Mutex<BTreeSet<(String, String)>>);
 
 impl Leaflets {
+    fn book_failed(&self, unit: &str, format: &str) {
+        let key = (unit.to_owned(), format.to_owned());
+        self.1.lock().expect("handbooks").insert(key);
+    }
+
+    /// Whether print made this unit's handbook in this format, if it ran.
+    pub fn book_made(&self, unit: &str, format: &str) -> bool {
+        let key = (unit.to_owned(), format.to_owned());
+        !self.1.lock().expect("handbooks").contains(&key)
+    }
+
     fn record(&self, unit: &str, guide: &str, format: &str, outcome: Outcome) {
         let key = (unit.to_owned(), guide.to_owned(), format.to_owned());
         self.0.lock().expect("leaflets").insert(key, outcome);
@@ -696,13 +717,8 @@ impl Job<'_, '_> {
             }
         }
         let key = h.hex();
-        if let (Some(choice), Some(pdf)) = (
-            self.shared
-                .cache
-                .read(&key, "form")
-                .and_then(|b| Choice::parse(&b)),
-            self.shared.cache.read(&key, "pdf"),
-        ) {
+        let cached = self.shared.cache.read(&key, "leaflet");
+        if let Some((choice, pdf)) = cached.and_then(Choice::split) {
             self.emit(&rel, &pdf);
             return Ok((choice.form, choice.size));
         }
@@ -759,10 +775,9 @@ impl Job<'_, '_> {
             form: docs[i].0,
             size,
         };
-        self.shared.cache.write(&key, "pdf", &pdf);
-        self.shared
-            .cache
-            .write(&key, "form", choice.to_string().as_bytes());
+        let mut entry = format!("{choice}\n").into_bytes();
+        entry.extend_from_slice(&pdf);
+        self.shared.cache.write(&key, "leaflet", &entry);
         self.emit(&rel, &pdf);
         Ok((choice.form, choice.size))
     }
@@ -795,6 +810,10 @@ impl Job<'_, '_> {
         // the book's pages flow, so it is laid out with slots that grow.
         if matches!(&result, Err(Failure::Overflow(slot)) if slot.starts_with("slot:")) {
             result = self.compile_book(&book(document::Part::Flow), v, size);
+        }
+        if !matches!(result, Ok((_, pages)) if pages % 4 == 0) {
+            let unit = &self.site.unit.slug;
+            self.shared.leaflets.book_failed(unit, &f.slug);
         }
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {

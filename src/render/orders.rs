@@ -156,11 +156,11 @@ fn add_files<'a>(
         bleed_mm,
     };
     // The handbooks print made for this unit (the citizens', large print,
-    // staff): those it has guides for.
-    for f in formats
-        .handbooks()
-        .filter(|f| site.ordered().any(|g| crate::print::takes(f, g, site)))
-    {
+    // staff): those it has guides for, unless print could not make one.
+    for f in formats.handbooks().filter(|f| {
+        site.ordered().any(|g| crate::print::takes(f, g, site))
+            && sh.leaflets.book_made(&unit.slug, &f.slug)
+    }) {
         files.push(file(f, paths::handbook(&f.slug, &unit.slug, true), None));
     }
     let mut missing = 0;
