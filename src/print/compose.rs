@@ -28,9 +28,12 @@ use crate::engine::world::Failure;
 
 /// A guide's leaflet laid out once, with its slots empty.
 pub struct Layout {
-    doc: PagedDocument,
-    /// Each slot placed: its name and its marker's location.
-    slots: Vec<(String, Location)>,
+    /// The pages and the document's info, without its introspector: each
+    /// unit's document gets its own, and a handbook's is large.
+    pages: Vec<Page>,
+    info: typst::model::DocumentInfo,
+    /// Each slot placed: its name, its marker's location and its page.
+    slots: Vec<(String, Location, Option<usize>)>,
     /// The colours it was laid out in, by the theme's names.
     colours: Vec<(String, Color)>,
     /// Every element it locates: a piece's elements must not clash.
@@ -56,11 +59,15 @@ impl Layout {
         if doc.pages().iter().any(|p| leaks(&p.frame)) {
             return None;
         }
-        let slots: Vec<(String, Location)> = marked(&doc, "sotay-slot")
+        let page_of = |at: Location| Some(doc.introspector().position(at)?.page.get() - 1);
+        let slots: Vec<(String, Location, Option<usize>)> = marked(&doc, "sotay-slot")
             .iter()
-            .filter_map(|c| Some((metadata_str(c)?, c.location()?)))
+            .filter_map(|c| {
+                let at = c.location()?;
+                Some((metadata_str(c)?, at, page_of(at)))
+            })
             .collect();
-        let names: HashSet<&str> = slots.iter().map(|(n, _)| n.as_str()).collect();
+        let names: HashSet<&str> = slots.iter().map(|(n, _, _)| n.as_str()).collect();
         if slots.is_empty() || names.len() < slots.len() {
             return None;
         }
@@ -70,7 +77,8 @@ impl Layout {
             locations(&page.frame, &mut located);
         }
         Some(Self {
-            doc,
+            pages: doc.pages().to_vec(),
+            info: doc.info().clone(),
             slots,
             colours,
             located,
@@ -78,7 +86,7 @@ impl Layout {
     }
 
     pub fn pages(&self) -> usize {
-        self.doc.pages().len()
+        self.pages.len()
     }
 
     /// The unit's leaflet: the guide's pages in the unit's colours, each
@@ -110,7 +118,7 @@ impl Layout {
                 Some((name.strip_prefix("slot:")?.to_owned(), k))
             })
             .collect();
-        let mut pages: Vec<Page> = self.doc.pages().to_vec();
+        let mut pages: Vec<Page> = self.pages.clone();
         for page in &mut pages {
             if !recolour(&mut page.frame, &swaps) {
                 return None;
@@ -121,8 +129,7 @@ impl Layout {
                 return None;
             }
         }
-        let introspector = self.doc.introspector();
-        for (name, marker) in &self.slots {
+        for (name, marker, on) in &self.slots {
             let k = *named.get(name)?;
             let mut frame = pieces.pages().get(k)?.frame.clone();
             unmark(&mut frame);
@@ -134,7 +141,6 @@ impl Layout {
             draw_codes(&mut frame, pieces, k, ink)?;
             // The marker's page first: a handbook has a hundred slots on
             // hundreds of pages.
-            let on = introspector.position(*marker).map(|p| p.page.get() - 1);
             let grafted = on
                 .and_then(|k| pages.get_mut(k))
                 .is_some_and(|p| graft(&mut p.frame, *marker, &frame))
@@ -145,7 +151,7 @@ impl Layout {
                 return None;
             }
         }
-        let mut info = self.doc.info().clone();
+        let mut info = self.info.clone();
         info.author = vec![author.into()];
         if let Some(title) = title {
             info.title = Some(title.into());
