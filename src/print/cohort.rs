@@ -1,8 +1,10 @@
-//! Cohorts: the units that make one guide's leaflets together. The
-//! slots of a cohort's leaflets (`document::pieces`) are laid out in one
-//! Typst document per format, variant, form and size, each unit's on pages
-//! of their own, which costs a fraction of one document per unit
-//! (docs/PERFORMANCE.md); `compose` takes each unit's pages from it.
+//! Cohorts: the units that make one guide's leaflets together, or their
+//! handbooks (the units that publish the same guides in the same colour).
+//! The slots of a cohort's leaflets (`document::pieces`) or handbooks
+//! (`document::handbook_pieces`) are laid out in one Typst document per
+//! format, variant, form and size, each unit's on pages of their own, which
+//! costs a fraction of one document per unit (docs/PERFORMANCE.md);
+//! `compose` takes each unit's pages from it.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -1,10 +1,12 @@
-//! Leaflets put together from parts instead of laid out whole.
+//! Leaflets and handbooks put together from parts instead of laid out
+//! whole.
 //!
 //! The same guide's leaflet differs between units only in what the
 //! template keeps in its slots (lib.typ's `slot`: the name band, the QR
-//! code and address, the contact block, the link to the whole guide), and
-//! changing anything on a page costs Typst at least half of laying it out
-//! again (docs/PERFORMANCE.md). So the guide is laid out once with the
+//! code and address, the contact block, the link to the whole guide; a
+//! handbook's are the unit's name, its contact blocks and each guide's QR
+//! code), and changing anything on a page costs Typst at least half of
+//! laying it out again (docs/PERFORMANCE.md). So the guide is laid out once with the
 //! slots left empty and its unit data and brand colour stand-ins
 //! (`Part::Guide`), each unit's slots are laid out on pages of their own
 //! (`Part::Pieces`), and the unit's pages are the guide's, recoloured, with
