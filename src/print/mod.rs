@@ -78,9 +78,9 @@ type Outcomes = BTreeMap<(String, String, String), Outcome>;
 
 /// What became of every leaflet this build: print records it, before the
 /// pages are written, so a guide page links only the leaflets that exist
-/// and the print index names each one's form; and which handbooks failed.
-/// The handbooks that could not be made (the print orders leave them out:
-/// their problem is reported once, by print), by unit and format.
+/// and the print index names each one's form. Beside it, the handbooks
+/// that could not be made, by unit and format: the print orders leave them
+/// out (print reports their problem, once).
 #[derive(Default)]
 pub struct Leaflets(Mutex<Outcomes>, Mutex<BTreeSet<(String, String)>>);
 
