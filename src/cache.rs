@@ -102,18 +102,19 @@ mod tests {
     fn cut_short_or_foreign_files_are_not_hits() {
         let dir = tempfile::tempdir().unwrap();
         let c = RenderCache::new(dir.path());
-        c.write("a", "pdf", b"%PDF-1.7\n...\n%%EOF\n");
-        assert!(c.read("a", "pdf").is_some());
-        c.write("b", "pdf", b"%PDF-1.7\n...");
-        assert!(c.read("b", "pdf").is_none());
-        c.write("c", "png", b"not a png");
-        assert!(c.read("c", "png").is_none());
-        c.write("d", "leaflet", b"condensed 9.5\n%PDF-1.7\n...\n%%EOF\n");
-        assert!(c.read("d", "leaflet").is_some());
-        c.write("e", "leaflet", b"condensed 9.5\n%PDF-1.7\n...");
-        assert!(c.read("e", "leaflet").is_none());
-        c.write("f", "leaflet", b"%PDF-1.7\n...\n%%EOF\n");
-        assert!(c.read("f", "leaflet").is_none());
+        let cases: [(&str, &[u8], bool); 6] = [
+            ("pdf", b"%PDF-1.7\n...\n%%EOF\n", true),
+            ("pdf", b"%PDF-1.7\n...", false),
+            ("png", b"not a png", false),
+            ("leaflet", b"condensed 9.5\n%PDF-1.7\n...\n%%EOF\n", true),
+            ("leaflet", b"condensed 9.5\n%PDF-1.7\n...", false),
+            ("leaflet", b"%PDF-1.7\n...\n%%EOF\n", false),
+        ];
+        for (k, (ext, bytes, hit)) in cases.into_iter().enumerate() {
+            let key = k.to_string();
+            c.write(&key, ext, bytes);
+            assert_eq!(c.read(&key, ext).is_some(), hit, "{ext} {bytes:?}");
+        }
     }
 
     #[test]

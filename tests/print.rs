@@ -518,6 +518,21 @@ fn pixels(pdf: &Path, dpi: u32) -> Vec<Vec<u8>> {
     pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
 }
 
+/// Assert two PDFs have the same pages, pixel for pixel at 50 dpi;
+/// how many pages they have.
+fn assert_same_pages(ours: &Path, theirs: &Path) -> usize {
+    let (x, y) = (pixels(ours, 50), pixels(theirs, 50));
+    assert_eq!(x.len(), y.len(), "{ours:?}: page count");
+    for (k, (p, q)) in x.iter().zip(&y).enumerate() {
+        assert!(
+            p == q,
+            "{ours:?} page {} differs from the whole layout",
+            k + 1
+        );
+    }
+    x.len()
+}
+
 /// A tagged PDF's structure tree with its text (`pdfinfo -struct-text`; as
 /// bytes: poppler prints titles in UTF-16).
 fn struct_tree(pdf: &Path) -> Vec<u8> {
@@ -586,16 +601,7 @@ fn composed_leaflets_look_and_read_exactly_like_ones_laid_out_whole() {
         for pdf in leaflets {
             let rel = pdf.strip_prefix(composed.out()).unwrap();
             let theirs = whole.out().join(rel);
-            let (x, y) = (pixels(&pdf, 50), pixels(&theirs, 50));
-            assert_eq!(x.len(), y.len(), "{rel:?}: page count");
-            for (k, (p, q)) in x.iter().zip(&y).enumerate() {
-                assert!(
-                    p == q,
-                    "{rel:?} page {} differs from the whole layout",
-                    k + 1
-                );
-                pages += 1;
-            }
+            pages += assert_same_pages(&pdf, &theirs);
             if dir == "in-an" {
                 // The tagged PDF's structure, its reading order and text.
                 let ours = struct_tree(&pdf);
@@ -674,17 +680,9 @@ fn composed_handbooks_look_and_read_exactly_like_ones_laid_out_whole() {
         for dir in ["in-an", "in-an/nha-in"] {
             let rel = format!("{unit}/{dir}/so-tay-{unit}.pdf");
             let (ours, theirs) = (composed.out().join(&rel), whole.out().join(&rel));
-            let (x, y) = (pixels(&ours, 50), pixels(&theirs, 50));
-            assert_eq!(x.len(), y.len(), "{rel}: page count");
-            assert!(
-                x.len().is_multiple_of(4) && x.len() >= 8,
-                "{rel}: {} pages",
-                x.len()
-            );
-            for (k, (p, q)) in x.iter().zip(&y).enumerate() {
-                assert!(p == q, "{rel} page {} differs from the whole layout", k + 1);
-                pages += 1;
-            }
+            let n = assert_same_pages(&ours, &theirs);
+            assert!(n.is_multiple_of(4) && n >= 8, "{rel}: {n} pages");
+            pages += n;
             if dir == "in-an" {
                 assert!(
                     struct_tree(&ours) == struct_tree(&theirs),

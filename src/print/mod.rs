@@ -875,13 +875,13 @@ impl Job<'_, '_> {
             return self.compile_book(whole, v, size);
         };
         let pages = pieces.pages(i);
+        // Too long for a slot: `handbook` lays it out with slots that grow.
+        if let Some(slot) = panels::overflowing_on(&pieces.doc, &pages) {
+            return Err(Failure::Overflow(slot));
+        }
         let unit = &self.site.unit.data.name;
         let title = document::handbook_title(f, unit);
-        let composed = panels::overflowing_on(&pieces.doc, &pages)
-            .is_none()
-            .then(|| layout.compose(&pieces.doc, pages, unit, Some(&title)))
-            .flatten();
-        match composed {
+        match layout.compose(&pieces.doc, pages, unit, Some(&title)) {
             Some(doc) => Ok((export(&doc, v)?, doc.pages().len())),
             None => self.compile_book(whole, v, size),
         }
