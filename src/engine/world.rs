@@ -216,3 +216,29 @@ impl World for PrintWorld {
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_without_slash().into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FONT_FILES;
+
+    /// The tags in a TrueType file's table directory.
+    fn tables(font: &[u8]) -> Vec<String> {
+        let count = usize::from(u16::from_be_bytes([font[4], font[5]]));
+        (0..count)
+            .map(|i| String::from_utf8_lossy(&font[12 + 16 * i..16 + 16 * i]).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_print_fonts_carry_no_screen_hinting() {
+        // Every PDF embeds a subset of these fonts with whatever hinting
+        // they carry; assets/fonts/README.md says how it was removed.
+        for font in FONT_FILES {
+            let tags = tables(font);
+            assert!(tags.iter().any(|t| t == "glyf"), "{tags:?}");
+            for hinting in ["fpgm", "prep", "cvt "] {
+                assert!(!tags.iter().any(|t| t == hinting), "{hinting} in {tags:?}");
+            }
+        }
+    }
+}

@@ -26,9 +26,17 @@ fn modules(url: &str) -> Result<(usize, Vec<Color>), String> {
     Ok((code.width(), code.to_colors()))
 }
 
-/// The code for `url` as a PNG (quiet zone included) and its module count.
+/// The code for `url` as a PNG (quiet zone included) and its module
+/// count; made once per link (`made`).
 pub fn png(url: &str) -> Result<(usize, Vec<u8>), String> {
-    let (n, colors) = modules(url)?;
+    match made(url).as_ref() {
+        Ok(m) => Ok((m.runs.0, m.image.clone())),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+/// A PNG of the modules: each one `SCALE` pixels square, in a quiet zone.
+fn image_of(n: usize, colors: &[Color]) -> Result<Vec<u8>, String> {
     let side = (n + 2 * QUIET) * SCALE;
     let dark = |px: usize, py: usize| {
         let (x, y) = (px / SCALE, py / SCALE);
@@ -44,7 +52,7 @@ pub fn png(url: &str) -> Result<(usize, Vec<u8>), String> {
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
         .map_err(|e| e.to_string())?;
-    Ok((n, out))
+    Ok(out)
 }
 
 /// The QR codes one document places, served to Typst at `/qr/<k>.png` in
@@ -79,16 +87,20 @@ impl Codes {
     /// `(modules: n, image: "/qr/k.png")`, or `(modules: n, runs: …)` for
     /// vector codes, for the templates; `none` for a link too long to encode.
     pub fn dict(&self, url: &str) -> String {
-        match made(url, self.vector).as_ref() {
-            None => "none".into(),
-            Some(Made::Runs(_, (n, _))) if self.drawn_later => format!("(modules: {n}, runs: ())"),
-            Some(Made::Runs(dict, _)) => dict.clone(),
-            Some(Made::Image(n, png)) => {
-                let mut codes = self.images.borrow_mut();
-                let k = codes.len();
-                codes.push(png.clone());
-                format!("(modules: {n}, image: \"{}\")", path(k))
-            }
+        let code = made(url);
+        let Ok(m) = code.as_ref() else {
+            return "none".into();
+        };
+        let n = m.runs.0;
+        if self.vector && self.drawn_later {
+            format!("(modules: {n}, runs: ())")
+        } else if self.vector {
+            dict(&m.runs)
+        } else {
+            let mut codes = self.images.borrow_mut();
+            let k = codes.len();
+            codes.push(m.image.clone());
+            format!("(modules: {n}, image: \"{}\")", path(k))
         }
     }
 
@@ -97,11 +109,12 @@ impl Codes {
     }
 }
 
-/// A code as the templates get it.
-enum Made {
-    /// The dictionary of runs, and the runs for drawing it in Rust.
-    Runs(String, Runs),
-    Image(usize, Vec<u8>),
+/// A link's code in every form sotay draws it.
+struct Made {
+    /// The dark modules as runs, for drawing it in Rust (press PDFs).
+    runs: Runs,
+    /// The PNG (screen and download PDFs).
+    image: Vec<u8>,
 }
 
 /// A code's width in modules and its dark modules as horizontal runs
@@ -111,42 +124,39 @@ pub type Runs = (usize, Vec<(usize, usize, usize)>);
 /// The runs of `url`'s code, as press PDFs draw it; none for a link too
 /// long to encode.
 pub fn runs_of(url: &str) -> Option<Runs> {
-    match made(url, true).as_ref() {
-        Some(Made::Runs(_, runs)) => Some(runs.clone()),
-        _ => None,
-    }
+    made(url).as_ref().as_ref().ok().map(|m| m.runs.clone())
 }
 
-/// Codes already made, by (link, vector): a link's code is asked for by
-/// every form tried and by both variants of every leaflet and the handbook,
-/// and choosing its mask is most of its cost. A pure function of the link,
-/// so sharing it across builds in one process (`serve`) changes nothing;
-/// emptied when it grows past a city's worth of links.
-fn made(url: &str, vector: bool) -> Arc<Option<Made>> {
-    type Memo = Mutex<HashMap<(String, bool), Arc<Option<Made>>>>;
-    const MAX: usize = 100_000;
+/// Codes already made, by link: a link's code is asked for by every form
+/// tried, by both variants of every leaflet and the handbook, and by the
+/// desk screen; choosing its mask is most of its cost, so every form is
+/// made from one choice. A pure function of the link, so sharing it across
+/// builds in one process (`serve`) changes nothing; emptied when it grows
+/// past a city's worth of links.
+fn made(url: &str) -> Arc<Result<Made, String>> {
+    type Memo = Mutex<HashMap<String, Arc<Result<Made, String>>>>;
+    const MAX: usize = 50_000;
     static MEMO: OnceLock<Memo> = OnceLock::new();
     let memo = MEMO.get_or_init(Memo::default);
-    let key = (url.to_owned(), vector);
-    if let Some(m) = memo.lock().expect("qr memo").get(&key) {
+    if let Some(m) = memo.lock().expect("qr memo").get(url) {
         return m.clone();
     }
-    let m = Arc::new(if vector {
-        runs(url).ok().map(|runs| Made::Runs(dict(&runs), runs))
-    } else {
-        png(url).ok().map(|(n, png)| Made::Image(n, png))
-    });
+    let m = Arc::new(modules(url).and_then(|(n, colors)| {
+        Ok(Made {
+            image: image_of(n, &colors)?,
+            runs: (n, runs(n, &colors)),
+        })
+    }));
     let mut memo = memo.lock().expect("qr memo");
     if memo.len() >= MAX {
         memo.clear();
     }
-    memo.insert(key, m.clone());
+    memo.insert(url.to_owned(), m.clone());
     m
 }
 
 /// The dark modules merged into horizontal runs.
-fn runs(url: &str) -> Result<Runs, String> {
-    let (n, colors) = modules(url)?;
+fn runs(n: usize, colors: &[Color]) -> Vec<(usize, usize, usize)> {
     let mut runs = Vec::new();
     for (y, row) in colors.chunks(n).enumerate() {
         let mut x = 0;
@@ -162,7 +172,7 @@ fn runs(url: &str) -> Result<Runs, String> {
             }
         }
     }
-    Ok((n, runs))
+    runs
 }
 
 /// `(modules: n, runs: ((x, y, len), ..))` for the templates.
