@@ -3,14 +3,24 @@
 //! a file that is not whole (cut short, or not what its name says) is ignored
 //! and rendered again. A whole build removes the entries it did not use, so
 //! the cache holds one build's worth. Safe to delete at any time.
+//!
+//! A PDF's entry holds the PDF alone, and the output's copies of it are hard
+//! links to the entry (`Output::emit_linked`): the disk holds each PDF once,
+//! and a warm build links instead of copying. So an entry is never changed
+//! in place, only replaced; its name carries its bytes' hash, and one
+//! changed through the output is not a hit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 pub struct RenderCache {
     dir: PathBuf,
     used: Mutex<HashSet<String>>,
+    /// Tagged entries (`<key>.<tag>.<sum>.<ext>`) by key, listed once per build
+    /// (at its first `read_tagged`): what this build writes, it does not
+    /// read back.
+    tagged: OnceLock<HashMap<String, String>>,
 }
 
 impl RenderCache {
@@ -18,6 +28,7 @@ impl RenderCache {
         Self {
             dir: root.join(".sotay-cache").join("render"),
             used: Mutex::new(HashSet::new()),
+            tagged: OnceLock::new(),
         }
     }
 
@@ -43,14 +54,61 @@ impl RenderCache {
     /// Store a render (written whole, then renamed, so no reader sees half a
     /// file); a cache that cannot be written only costs speed.
     pub fn write(&self, key: &str, ext: &str, bytes: &[u8]) {
-        let name = Self::name(key, ext);
-        if std::fs::create_dir_all(&self.dir).is_ok() {
-            let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            if std::fs::write(&tmp, bytes).is_ok() {
-                let _ = std::fs::rename(&tmp, self.dir.join(&name));
-            }
+        self.store(Self::name(key, ext), bytes);
+    }
+
+    /// `write` with a tag in the name (`<key>.<tag>.<sum>.<ext>`): what a
+    /// reader needs to know of the render besides its bytes (the form and
+    /// size a leaflet was made in), so the file holds the render alone and
+    /// the output can be a hard link to it. `sum` is the bytes' hash: a
+    /// file changed in place (through such a link) is not a hit.
+    pub fn write_tagged(&self, key: &str, tag: &str, ext: &str, bytes: &[u8]) -> Option<PathBuf> {
+        debug_assert!(!tag.contains('/') && !key.contains('.'), "{key} {tag}");
+        let sum = crate::hash::hex(&crate::hash::short(bytes));
+        self.store(format!("{key}.{tag}.{sum}.{ext}"), bytes)
+    }
+
+    /// A tagged render (`write_tagged`), if present, whole and unchanged:
+    /// its tag, its bytes and where it is.
+    pub fn read_tagged(&self, key: &str, ext: &str) -> Option<(String, Vec<u8>, PathBuf)> {
+        let name = self.tagged.get_or_init(|| self.list_tagged()).get(key)?;
+        let (tag, sum) = name
+            .strip_prefix(key)?
+            .strip_prefix('.')?
+            .strip_suffix(ext)?
+            .strip_suffix('.')?
+            .rsplit_once('.')?;
+        let path = self.dir.join(name);
+        let bytes = std::fs::read(&path).ok()?;
+        if !looks_whole(ext, &bytes) || crate::hash::hex(&crate::hash::short(&bytes)) != sum {
+            return None;
         }
+        self.mark(name.clone());
+        Some((tag.to_owned(), bytes, path))
+    }
+
+    /// Every `<key>.<tag>.<sum>.<ext>` entry, by key (one listing per build: a
+    /// reader knows the key, not the tag).
+    fn list_tagged(&self) -> HashMap<String, String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return HashMap::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.') && name.matches('.').count() >= 3)
+            .filter_map(|name| Some((name.split_once('.')?.0.to_owned(), name)))
+            .collect()
+    }
+
+    fn store(&self, name: String, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.dir.join(&name);
+        let stored = std::fs::create_dir_all(&self.dir).is_ok() && {
+            let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok()
+        };
         self.mark(name);
+        stored.then_some(path)
     }
 
     /// Remove every entry this build did not use; returns how many. Only a
@@ -84,12 +142,6 @@ fn looks_whole(ext: &str, b: &[u8]) -> bool {
         // A processed image's manifest; its variants are checked by hash.
         "img" => b.ends_with(b"\nend\n"),
         "var" => !b.is_empty(),
-        // A leaflet: the form and size it was made in (`condensed 9.5`),
-        // then its PDF.
-        "leaflet" => b.iter().position(|&c| c == b'\n').is_some_and(|k| {
-            let choice = &b[..k];
-            choice.contains(&b' ') && choice.is_ascii() && looks_whole("pdf", &b[k + 1..])
-        }),
         _ => b.starts_with(b"%PDF-") && trimmed.ends_with(b"%%EOF"),
     }
 }
@@ -102,19 +154,54 @@ mod tests {
     fn cut_short_or_foreign_files_are_not_hits() {
         let dir = tempfile::tempdir().unwrap();
         let c = RenderCache::new(dir.path());
-        let cases: [(&str, &[u8], bool); 6] = [
+        let cases: [(&str, &[u8], bool); 4] = [
             ("pdf", b"%PDF-1.7\n...\n%%EOF\n", true),
             ("pdf", b"%PDF-1.7\n...", false),
             ("png", b"not a png", false),
-            ("leaflet", b"condensed 9.5\n%PDF-1.7\n...\n%%EOF\n", true),
-            ("leaflet", b"condensed 9.5\n%PDF-1.7\n...", false),
-            ("leaflet", b"%PDF-1.7\n...\n%%EOF\n", false),
+            ("svg", b"<svg>", false),
         ];
         for (k, (ext, bytes, hit)) in cases.into_iter().enumerate() {
             let key = k.to_string();
             c.write(&key, ext, bytes);
             assert_eq!(c.read(&key, ext).is_some(), hit, "{ext} {bytes:?}");
         }
+    }
+
+    #[test]
+    fn a_tagged_entry_is_found_by_its_key_with_its_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = RenderCache::new(dir.path());
+        let whole = b"%PDF-1.7\n...\n%%EOF\n";
+        let at = old
+            .write_tagged("a1", "condensed-9.5", "pdf", whole)
+            .unwrap();
+        old.write_tagged("b2", "full-10", "pdf", b"%PDF-1.7\n...")
+            .unwrap();
+        // A later build lists the entries and reads them by key.
+        let new = RenderCache::new(dir.path());
+        let (tag, bytes, path) = new.read_tagged("a1", "pdf").unwrap();
+        assert_eq!(
+            (tag.as_str(), bytes.as_slice(), path),
+            ("condensed-9.5", &whole[..], at.clone())
+        );
+        assert!(new.read_tagged("b2", "pdf").is_none(), "cut short");
+        assert!(new.read_tagged("c3", "pdf").is_none());
+        // What the build read is kept; the rest is pruned.
+        assert_eq!(new.prune(), 1);
+        // A whole PDF changed in place (an output file is a hard link to
+        // its entry) is not a hit.
+        std::fs::write(&at, b"%PDF-1.7\nedited\n%%EOF\n").unwrap();
+        assert!(
+            RenderCache::new(dir.path())
+                .read_tagged("a1", "pdf")
+                .is_none()
+        );
+        std::fs::write(&at, whole).unwrap();
+        assert!(
+            RenderCache::new(dir.path())
+                .read_tagged("a1", "pdf")
+                .is_some()
+        );
     }
 
     #[test]

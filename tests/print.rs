@@ -327,6 +327,58 @@ fn a_second_build_takes_pdfs_from_the_cache_and_an_edit_redoes_only_its_guide() 
     assert!(pdf.starts_with(b"%PDF-"));
 }
 
+/// The (device, inode) of a file: hard links share it.
+#[cfg(unix)]
+fn identity(p: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(p).unwrap();
+    (m.dev(), m.ino())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pdf_is_on_disk_once_and_one_changed_in_the_output_is_made_again() {
+    let f = Fixture::new();
+    f.build_ok();
+    let unit = f
+        .out()
+        .join("phuong-ba-dinh/in-an/dang-ky-khai-sinh-to-gap-ba.pdf");
+    let cached: Vec<PathBuf> = std::fs::read_dir(f.root().join(".sotay-cache/render"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| identity(p) == identity(&unit))
+        .collect();
+    assert_eq!(cached.len(), 1, "the unit's PDF is its cache entry, linked");
+    let shop = walkdir::WalkDir::new(f.out().join("nha-in"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.path()
+                .ends_with("phuong-ba-dinh/dang-ky-khai-sinh-to-roi-a5.pdf")
+        })
+        .expect("the print shop's folder has the unit's press PDF");
+    let press = f
+        .out()
+        .join("phuong-ba-dinh/in-an/nha-in/dang-ky-khai-sinh-to-roi-a5.pdf");
+    assert_eq!(identity(shop.path()), identity(&press));
+
+    // A webmaster's tool rewrites the PDF in place (through the link, the
+    // cache entry too): the next build notices and makes it again.
+    let right = std::fs::read(&unit).unwrap();
+    let other = std::fs::read(
+        f.out()
+            .join("phuong-ba-dinh/in-an/dang-ky-tam-tru-to-gap-ba.pdf"),
+    )
+    .unwrap();
+    std::fs::write(&unit, &other).unwrap();
+    let again = f.build_ok();
+    assert!(again.pdfs_rendered >= 1, "{again:?}");
+    assert!(
+        std::fs::read(&unit).unwrap() == right,
+        "the leaflet is made again"
+    );
+}
+
 #[test]
 fn guide_pages_and_the_home_page_link_to_the_pdfs() {
     let f = Fixture::new();

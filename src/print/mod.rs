@@ -43,33 +43,24 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// The form and size a cached leaflet was made in (`condensed 9.5`): the
-/// first line of its cache entry, the PDF after it (one file per leaflet).
+/// The form and size a cached leaflet was made in: the tag of its cache
+/// entry (`<key>.condensed-9.5.pdf`), which holds the PDF alone.
 struct Choice {
     form: Form,
     size: f32,
 }
 
 impl Choice {
-    fn parse(bytes: &[u8]) -> Option<Self> {
-        let (form, size) = std::str::from_utf8(bytes).ok()?.split_once(' ')?;
+    fn tag(&self) -> String {
+        format!("{}-{}", self.form.slug(), self.size)
+    }
+
+    fn from_tag(tag: &str) -> Option<Self> {
+        let (form, size) = tag.rsplit_once('-')?;
         Some(Self {
             form: Form::from_slug(form)?,
             size: size.parse().ok()?,
         })
-    }
-
-    /// A cache entry's choice and PDF.
-    fn split(mut entry: Vec<u8>) -> Option<(Self, Vec<u8>)> {
-        let line = entry.iter().position(|&b| b == b'\n')?;
-        let choice = Self::parse(&entry[..line])?;
-        Some((choice, entry.split_off(line + 1)))
-    }
-}
-
-impl std::fmt::Display for Choice {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "{} {}", self.form.slug(), self.size)
     }
 }
 
@@ -717,9 +708,11 @@ impl Job<'_, '_> {
             }
         }
         let key = h.hex();
-        let cached = self.shared.cache.read(&key, "leaflet");
-        if let Some((choice, pdf)) = cached.and_then(Choice::split) {
-            self.emit(&rel, &pdf);
+        let cached = self.shared.cache.read_tagged(&key, "pdf");
+        if let Some((choice, pdf, copy)) =
+            cached.and_then(|(tag, pdf, copy)| Some((Choice::from_tag(&tag)?, pdf, copy)))
+        {
+            self.emit(&rel, &pdf, Some(&copy));
             return Ok((choice.form, choice.size));
         }
         // Every (form, size) in the order tried; a form its letters rule
@@ -775,10 +768,11 @@ impl Job<'_, '_> {
             form: docs[i].0,
             size,
         };
-        let mut entry = format!("{choice}\n").into_bytes();
-        entry.extend_from_slice(&pdf);
-        self.shared.cache.write(&key, "leaflet", &entry);
-        self.emit(&rel, &pdf);
+        let copy = self
+            .shared
+            .cache
+            .write_tagged(&key, &choice.tag(), "pdf", &pdf);
+        self.emit(&rel, &pdf, copy.as_deref());
         Ok((choice.form, choice.size))
     }
 
@@ -796,8 +790,8 @@ impl Job<'_, '_> {
         }
         let composes = self.composes_book(f);
         let key = self.cache_key(&doc, v, &[size], composes);
-        if let Some(pdf) = self.shared.cache.read(&key, "pdf") {
-            self.emit(&rel, &pdf);
+        if let Some((_, pdf, copy)) = self.shared.cache.read_tagged(&key, "pdf") {
+            self.emit(&rel, &pdf, Some(&copy));
             return;
         }
         // The template pads with notes pages itself; the count is checked.
@@ -818,8 +812,8 @@ impl Job<'_, '_> {
         match result {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
-                self.shared.cache.write(&key, "pdf", &pdf);
-                self.emit(&rel, &pdf);
+                let copy = self.shared.cache.write_tagged(&key, "book", "pdf", &pdf);
+                self.emit(&rel, &pdf, copy.as_deref());
             }
             Ok((_, pages)) => self.errors.push(
                 Diagnostic::error(format!(
@@ -944,8 +938,14 @@ impl Job<'_, '_> {
 
     /// Write a PDF, keyed by its own path: the print orders copy the press
     /// ones under the same key, so the disk holds one file for both.
-    fn emit(&mut self, rel: &str, pdf: &[u8]) {
-        match self.out.emit(rel, Depends::Shared { key: rel }, || Ok(pdf)) {
+    /// Write a PDF into the unit's folder; a link to `copy`, its entry in
+    /// the render cache, where there is one.
+    fn emit(&mut self, rel: &str, pdf: &[u8], copy: Option<&std::path::Path>) {
+        let emitted = match copy {
+            Some(copy) => self.out.emit_linked(rel, pdf, copy),
+            None => self.out.emit(rel, Depends::Shared { key: rel }, || Ok(pdf)),
+        };
+        match emitted {
             Ok(()) => self.stats.pdfs += 1,
             Err(d) => self.errors.push(d),
         }
