@@ -19,6 +19,13 @@ pub fn short(bytes: &[u8]) -> Hash {
     Hasher::default().update(bytes).short()
 }
 
+/// The first 128 bits of a SHA-256 digest (`short` of the same bytes).
+pub fn short_of(sha256: &[u8; 32]) -> Hash {
+    let mut h = [0; 16];
+    h.copy_from_slice(&sha256[..16]);
+    h
+}
+
 /// A running SHA-256.
 #[derive(Default, Clone)]
 pub struct Hasher(Sha256);
@@ -35,9 +42,7 @@ impl Hasher {
 
     /// The first 128 bits.
     pub fn short(&self) -> Hash {
-        let mut h = [0; 16];
-        h.copy_from_slice(&self.finish()[..16]);
-        h
+        short_of(&self.finish())
     }
 
     /// The whole digest in lower-case hex.

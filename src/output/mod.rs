@@ -259,9 +259,33 @@ impl<'k> Output<'k> {
         })
     }
 
+    /// `emit` of a `Depends::Loose` file whose SHA-256 the caller has
+    /// (a unit's package, published with its checksum): a zip of a unit's
+    /// folder is tens of megabytes, hashed once instead of twice.
+    pub fn emit_summed(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        sha256: &[u8; 32],
+    ) -> Result<(), Diagnostic> {
+        debug_assert!(!rel.contains("..") && !rel.starts_with('/'), "{rel}");
+        self.write_hashed(rel, None, bytes, crate::hash::short_of(sha256))
+            .map_err(|e| write_error(rel, e))
+    }
+
     /// Write a file (of a group, or loose) unless the output holds it.
     fn write(&self, rel: &str, group: Option<(String, Hash)>, bytes: &[u8]) -> io::Result<()> {
-        let hash = crate::hash::short(bytes);
+        self.write_hashed(rel, group, bytes, crate::hash::short(bytes))
+    }
+
+    /// `write`, with the bytes' hash (`crate::hash::short`) known.
+    fn write_hashed(
+        &self,
+        rel: &str,
+        group: Option<(String, Hash)>,
+        bytes: &[u8],
+        hash: Hash,
+    ) -> io::Result<()> {
         let in_group = group.as_ref().map(|(name, _)| name.as_str());
         let kept = self.kept(rel, in_group, bytes.len(), &hash);
         let staged = match kept {

@@ -44,7 +44,7 @@ pub enum Outcome {
 }
 
 /// The form and size a cached leaflet was made in: the tag of its cache
-/// entry (`<key>.condensed-9.5.pdf`), which holds the PDF alone.
+/// entry (`<key>.condensed-9.5.<sum>.pdf`), which holds the PDF alone.
 struct Choice {
     form: Form,
     size: f32,
@@ -937,9 +937,8 @@ impl Job<'_, '_> {
     }
 
     /// Write a PDF, keyed by its own path: the print orders copy the press
-    /// ones under the same key, so the disk holds one file for both.
-    /// Write a PDF into the unit's folder; a link to `copy`, its entry in
-    /// the render cache, where there is one.
+    /// ones under the same key, so the disk holds one file for both, and
+    /// that file is `copy`, its entry in the render cache, where there is one.
     fn emit(&mut self, rel: &str, pdf: &[u8], copy: Option<&std::path::Path>) {
         let emitted = match copy {
             Some(copy) => self.out.emit_linked(rel, pdf, copy),

@@ -26,9 +26,10 @@ impl Renderer for Packages {
     fn render(&self, site: &UnitSite, sh: &Shared, out: &Output) -> Rendered {
         let slug = &site.unit.slug;
         let zip = zip_of_folder(slug, sh, out).map_err(|d| vec![d])?;
-        let sum = crate::hash::hex(&crate::hash::sha256(&zip));
+        let sha256 = crate::hash::sha256(&zip);
+        let sum = crate::hash::hex(&sha256);
         let name = format!("{slug}.zip");
-        one(out.emit(&crate::paths::package_zip(slug), Depends::Loose, || Ok(zip)))?;
+        one(out.emit_summed(&crate::paths::package_zip(slug), &zip, &sha256))?;
         let line = format!("{sum}  {name}\n");
         one(
             out.emit(&crate::paths::package_sum(slug), Depends::Loose, || {
