@@ -14,6 +14,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+/// A render in the cache: where it is, and its bytes' hash
+/// (`crate::hash::short`), which the output records as well.
+pub struct Stored {
+    pub path: PathBuf,
+    pub sum: crate::hash::Hash,
+}
+
 pub struct RenderCache {
     dir: PathBuf,
     used: Mutex<HashSet<String>>,
@@ -62,17 +69,19 @@ impl RenderCache {
     /// size a leaflet was made in), so the file holds the render alone and
     /// the output can be a hard link to it. `sum` is the bytes' hash: a
     /// file changed in place (through such a link) is not a hit.
-    pub fn write_tagged(&self, key: &str, tag: &str, ext: &str, bytes: &[u8]) -> Option<PathBuf> {
+    pub fn write_tagged(&self, key: &str, tag: &str, ext: &str, bytes: &[u8]) -> Option<Stored> {
         debug_assert!(!tag.contains('/') && !key.contains('.'), "{key} {tag}");
-        let sum = crate::hash::hex(&crate::hash::short(bytes));
-        self.store(format!("{key}.{tag}.{sum}.{ext}"), bytes)
+        let sum = crate::hash::short(bytes);
+        let hex = crate::hash::hex(&sum);
+        let path = self.store(format!("{key}.{tag}.{hex}.{ext}"), bytes)?;
+        Some(Stored { path, sum })
     }
 
     /// A tagged render (`write_tagged`), if present, whole and unchanged:
     /// its tag, its bytes and where it is.
-    pub fn read_tagged(&self, key: &str, ext: &str) -> Option<(String, Vec<u8>, PathBuf)> {
+    pub fn read_tagged(&self, key: &str, ext: &str) -> Option<(String, Vec<u8>, Stored)> {
         let name = self.tagged.get_or_init(|| self.list_tagged()).get(key)?;
-        let (tag, sum) = name
+        let (tag, hex) = name
             .strip_prefix(key)?
             .strip_prefix('.')?
             .strip_suffix(ext)?
@@ -80,11 +89,12 @@ impl RenderCache {
             .rsplit_once('.')?;
         let path = self.dir.join(name);
         let bytes = std::fs::read(&path).ok()?;
-        if !looks_whole(ext, &bytes) || crate::hash::hex(&crate::hash::short(&bytes)) != sum {
+        let sum = crate::hash::short(&bytes);
+        if !looks_whole(ext, &bytes) || crate::hash::hex(&sum) != hex {
             return None;
         }
         self.mark(name.clone());
-        Some((tag.to_owned(), bytes, path))
+        Some((tag.to_owned(), bytes, Stored { path, sum }))
     }
 
     /// Every `<key>.<tag>.<sum>.<ext>` entry, by key (one listing per build: a
@@ -179,24 +189,25 @@ mod tests {
             .unwrap();
         // A later build lists the entries and reads them by key.
         let new = RenderCache::new(dir.path());
-        let (tag, bytes, path) = new.read_tagged("a1", "pdf").unwrap();
+        let (tag, bytes, entry) = new.read_tagged("a1", "pdf").unwrap();
         assert_eq!(
-            (tag.as_str(), bytes.as_slice(), path),
-            ("condensed-9.5", &whole[..], at.clone())
+            (tag.as_str(), bytes.as_slice(), &entry.path),
+            ("condensed-9.5", &whole[..], &at.path)
         );
+        assert_eq!(entry.sum, crate::hash::short(whole));
         assert!(new.read_tagged("b2", "pdf").is_none(), "cut short");
         assert!(new.read_tagged("c3", "pdf").is_none());
         // What the build read is kept; the rest is pruned.
         assert_eq!(new.prune(), 1);
         // A whole PDF changed in place (an output file is a hard link to
         // its entry) is not a hit.
-        std::fs::write(&at, b"%PDF-1.7\nedited\n%%EOF\n").unwrap();
+        std::fs::write(&at.path, b"%PDF-1.7\nedited\n%%EOF\n").unwrap();
         assert!(
             RenderCache::new(dir.path())
                 .read_tagged("a1", "pdf")
                 .is_none()
         );
-        std::fs::write(&at, whole).unwrap();
+        std::fs::write(&at.path, whole).unwrap();
         assert!(
             RenderCache::new(dir.path())
                 .read_tagged("a1", "pdf")

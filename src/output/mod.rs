@@ -186,13 +186,19 @@ impl<'k> Output<'k> {
         written.map_err(|e| write_error(rel, e))
     }
 
-    /// `emit` of a `Depends::Shared { key: rel }` file whose bytes are
-    /// also at `copy` (the render cache): the output's copies are hard
-    /// links to it, where the file system allows, instead of files of their
-    /// own. A cold build would otherwise write every PDF twice, and a warm
-    /// one copy each out of the cache.
-    pub fn emit_linked(&self, rel: &str, bytes: &[u8], copy: &Path) -> Result<(), Diagnostic> {
-        self.staging.offer_first(rel, bytes, copy);
+    /// `emit` of a `Depends::Shared { key: rel }` file whose bytes (with
+    /// the hash `crate::hash::short` gives them) are also at `copy` (the
+    /// render cache): the output's copies are hard links to it, where the
+    /// file system allows, instead of files of their own. A cold build would
+    /// otherwise write every PDF twice, and a warm one copy each out of the
+    /// cache.
+    pub fn emit_linked(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        (copy, hash): (&Path, Hash),
+    ) -> Result<(), Diagnostic> {
+        self.staging.offer_first(rel, (bytes.len(), hash), copy);
         self.emit(rel, Depends::Shared { key: rel }, || Ok(bytes))
     }
 

@@ -229,19 +229,18 @@ impl Staging {
         Ok(stamp)
     }
 
-    /// Make `copy`, which holds `bytes`, the first copy of the shared file
-    /// `key` unless it has one: the copies `place_shared` makes are then
-    /// links to it.
-    pub fn offer_first(&self, key: &str, bytes: &[u8], copy: &Path) {
+    /// Make `copy`, which holds the shared file `key`'s bytes (their
+    /// length and hash), its first copy unless it has one: the copies
+    /// `place_shared` makes are then links to it.
+    pub fn offer_first(&self, key: &str, (len, hash): (usize, Hash), copy: &Path) {
         let stamp = Stamp::of(copy);
-        if stamp.is_none_or(|s| s.size != bytes.len() as u64) {
+        if stamp.is_none_or(|s| s.size != len as u64) {
             return;
         }
         let mut shared = self.shared.lock().expect("shared files");
-        let f = shared.entry(key.to_owned()).or_insert_with(|| SharedFile {
-            hash: crate::hash::short(bytes),
-            first: None,
-        });
+        let f = shared
+            .entry(key.to_owned())
+            .or_insert(SharedFile { hash, first: None });
         f.first.get_or_insert((copy.to_owned(), stamp));
     }
 

@@ -772,7 +772,7 @@ impl Job<'_, '_> {
             .shared
             .cache
             .write_tagged(&key, &choice.tag(), "pdf", &pdf);
-        self.emit(&rel, &pdf, copy.as_deref());
+        self.emit(&rel, &pdf, copy.as_ref());
         Ok((choice.form, choice.size))
     }
 
@@ -813,7 +813,7 @@ impl Job<'_, '_> {
             Ok((pdf, pages)) if pages % 4 == 0 => {
                 self.stats.pdfs_rendered += 1;
                 let copy = self.shared.cache.write_tagged(&key, "book", "pdf", &pdf);
-                self.emit(&rel, &pdf, copy.as_deref());
+                self.emit(&rel, &pdf, copy.as_ref());
             }
             Ok((_, pages)) => self.errors.push(
                 Diagnostic::error(format!(
@@ -939,9 +939,9 @@ impl Job<'_, '_> {
     /// Write a PDF, keyed by its own path: the print orders copy the press
     /// ones under the same key, so the disk holds one file for both, and
     /// that file is `copy`, its entry in the render cache, where there is one.
-    fn emit(&mut self, rel: &str, pdf: &[u8], copy: Option<&std::path::Path>) {
+    fn emit(&mut self, rel: &str, pdf: &[u8], copy: Option<&crate::cache::Stored>) {
         let emitted = match copy {
-            Some(copy) => self.out.emit_linked(rel, pdf, copy),
+            Some(copy) => self.out.emit_linked(rel, pdf, (&copy.path, copy.sum)),
             None => self.out.emit(rel, Depends::Shared { key: rel }, || Ok(pdf)),
         };
         match emitted {
