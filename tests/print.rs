@@ -585,6 +585,25 @@ fn assert_same_pages(ours: &Path, theirs: &Path) -> usize {
     x.len()
 }
 
+/// A press PDF merged from the guide's PDF and the unit's slots
+/// (src/print/merge.rs), with the boxes a print shop reads of the one laid
+/// out whole and no transparency group (a press would blend and separate
+/// the page in its colour space).
+fn assert_merged_like(ours: &Path, whole: &Path) {
+    let bytes = std::fs::read(ours).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"/SotayGuide"), "{ours:?} is not merged");
+    assert!(!has(b"/Group"), "{ours:?} has a transparency group");
+    let boxes = |pdf: &Path| -> Vec<String> {
+        poppler("pdfinfo", &["-box", pdf.to_str().unwrap()])
+            .lines()
+            .filter(|l| l.contains("Box:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(boxes(ours), boxes(whole), "{ours:?}: its boxes");
+}
+
 /// A tagged PDF's structure tree with its text (`pdfinfo -struct-text`; as
 /// bytes: poppler prints titles in UTF-16).
 fn struct_tree(pdf: &Path) -> Vec<u8> {
@@ -664,6 +683,9 @@ fn composed_leaflets_look_and_read_exactly_like_ones_laid_out_whole() {
                 );
                 tagged += 1;
             }
+            if dir == "in-an/nha-in" {
+                assert_merged_like(&pdf, &theirs);
+            }
             let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
             let name = if unit == "xa-ba-vi" {
                 "Ủy ban nhân dân xã Ba Vì"
@@ -740,6 +762,9 @@ fn composed_handbooks_look_and_read_exactly_like_ones_laid_out_whole() {
                     struct_tree(&ours) == struct_tree(&theirs),
                     "{rel}: the tags differ from the whole layout"
                 );
+            } else if unit != "phuong-cua-nam" {
+                // Cửa Nam's colour is its own: its book is laid out whole.
+                assert_merged_like(&ours, &theirs);
             }
             // The unit's own name in the PDF's title and author.
             let info = poppler("pdfinfo", &[ours.to_str().unwrap()]);
@@ -761,6 +786,20 @@ fn composed_handbooks_look_and_read_exactly_like_ones_laid_out_whole() {
     );
     assert!(cover.contains("mot-cua@example.vn"), "{cover}");
     assert!(cover.contains("PHƯỜNG HOÀN KIẾM"), "{cover}");
+    // The press copy reads the same: the unit's slots and the guides' text.
+    let press = text(
+        &composed
+            .out()
+            .join("phuong-hoan-kiem/in-an/nha-in/so-tay-phuong-hoan-kiem.pdf"),
+        None,
+    );
+    for words in [
+        "mot-cua@example.vn",
+        "PHƯỜNG HOÀN KIẾM",
+        "Các bước thực hiện",
+    ] {
+        assert!(press.contains(words), "{words}: {press}");
+    }
 }
 
 #[test]

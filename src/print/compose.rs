@@ -40,11 +40,13 @@ pub struct Layout {
     colours: Vec<(String, Color)>,
     /// Every element it locates: a piece's elements must not clash.
     located: HashSet<Location>,
+    /// Its press PDF by the colours it was recoloured to (`press_guide`).
+    press: Mutex<HashMap<String, Option<Arc<super::merge::Guide>>>>,
 }
 
 /// What laying out a guide's shared part gave.
 pub enum Laid {
-    Shared(Layout),
+    Shared(Box<Layout>),
     /// The guide does not fit at this size (or in this many pages).
     Failed(Failure),
     /// This leaflet cannot be composed (the template shows a unit's data
@@ -84,6 +86,7 @@ impl Layout {
             slots,
             colours,
             located,
+            press: Mutex::default(),
         })
     }
 
@@ -104,6 +107,62 @@ impl Layout {
         author: &str,
         title: Option<&str>,
     ) -> Option<PagedDocument> {
+        let (mut pages, grafts) = self.parts(pieces, own)?;
+        put(&mut pages, &grafts)?;
+        Some(self.document(pages, author, title))
+    }
+
+    /// The unit's pieces alone, each where `compose` puts it (the groups
+    /// around it kept for their transforms and clips), on pages of the
+    /// guide's size with no background: what a press PDF draws over the
+    /// guide's (`press_guide`, `merge`).
+    pub fn pieces_alone(
+        &self,
+        pieces: &PagedDocument,
+        own: Range<usize>,
+        author: &str,
+        title: Option<&str>,
+    ) -> Option<PagedDocument> {
+        let (pages, grafts) = self.parts(pieces, own)?;
+        let markers: HashSet<Location> = grafts.iter().map(|(m, _, _)| *m).collect();
+        let mut alone: Vec<Page> = pages
+            .into_iter()
+            .map(|mut p| {
+                prune(&mut p.frame, &markers);
+                p.fill = Smart::Custom(None);
+                p
+            })
+            .collect();
+        put(&mut alone, &grafts)?;
+        Some(self.document(alone, author, title))
+    }
+
+    /// The guide's press PDF in the colours of `pieces`' unit (`own` of
+    /// its pages), made by `make` from the guide's pages in those colours
+    /// for the first unit that asks; none where it cannot be merged.
+    pub fn press_guide(
+        &self,
+        pieces: &PagedDocument,
+        own: Range<usize>,
+        make: impl FnOnce(PagedDocument) -> Option<super::merge::Guide>,
+    ) -> Option<Arc<super::merge::Guide>> {
+        let on_own = |c: &Content| {
+            let pos = pieces.introspector().position(c.location()?)?;
+            own.contains(&(pos.page.get() - 1)).then_some(())
+        };
+        let key = format!("{:?}", colours(pieces, &|c| on_own(c).is_some())?);
+        let mut made = self.press.lock().expect("press guides");
+        made.entry(key)
+            .or_insert_with(|| {
+                let (pages, _) = self.parts(pieces, own)?;
+                make(self.document(pages, "", None)).map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// The guide's pages in the unit's colours, and each slot's piece
+    /// (its QR code drawn) with the marker it goes to and that marker's page.
+    fn parts(&self, pieces: &PagedDocument, own: Range<usize>) -> Option<(Vec<Page>, Vec<Graft>)> {
         let on_own = |c: &Content| {
             let pos = pieces.introspector().position(c.location()?)?;
             let k = pos.page.get() - 1;
@@ -131,6 +190,7 @@ impl Layout {
                 return None;
             }
         }
+        let mut grafts = Vec::new();
         for (name, marker, on) in &self.slots {
             let k = *named.get(name)?;
             let mut frame = pieces.pages().get(k)?.frame.clone();
@@ -141,25 +201,52 @@ impl Layout {
                 return None;
             }
             draw_codes(&mut frame, pieces, k, ink)?;
-            // The marker's page first: a handbook has a hundred slots on
-            // hundreds of pages.
-            let grafted = on
-                .and_then(|k| pages.get_mut(k))
-                .is_some_and(|p| graft(&mut p.frame, *marker, &frame))
-                || pages
-                    .iter_mut()
-                    .any(|p| graft(&mut p.frame, *marker, &frame));
-            if !grafted {
-                return None;
-            }
+            grafts.push((*marker, *on, frame));
         }
+        Some((pages, grafts))
+    }
+
+    fn document(&self, pages: Vec<Page>, author: &str, title: Option<&str>) -> PagedDocument {
         let mut info = self.info.clone();
         info.author = vec![author.into()];
         if let Some(title) = title {
             info.title = Some(title.into());
         }
-        Some(PagedDocument::new(pages.into_iter().collect(), info))
+        PagedDocument::new(pages.into_iter().collect(), info)
     }
+}
+
+/// A piece, the marker of the slot it fills and that marker's page.
+type Graft = (Location, Option<usize>, Frame);
+
+/// Put each piece where its marker is; none if a marker is missing.
+fn put(pages: &mut [Page], grafts: &[Graft]) -> Option<()> {
+    for (marker, on, frame) in grafts {
+        // The marker's page first: a handbook has a hundred slots on
+        // hundreds of pages.
+        let grafted = on
+            .and_then(|k| pages.get_mut(k))
+            .is_some_and(|p| graft(&mut p.frame, *marker, frame))
+            || pages
+                .iter_mut()
+                .any(|p| graft(&mut p.frame, *marker, frame));
+        if !grafted {
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// Keep of a frame only the markers and the groups on the way to them.
+fn prune(frame: &mut Frame, markers: &HashSet<Location>) {
+    frame.retain(|item| match item {
+        FrameItem::Group(g) if markers.iter().any(|m| holds(&g.frame, *m)) => {
+            prune(&mut g.frame, markers);
+            true
+        }
+        FrameItem::Tag(tag) => markers.contains(&tag.location()),
+        _ => false,
+    });
 }
 
 /// Every location tagged in a frame and its groups.

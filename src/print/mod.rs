@@ -13,6 +13,7 @@ mod cohort;
 mod compose;
 pub(crate) mod document;
 pub mod markup;
+mod merge;
 mod panels;
 pub(crate) mod qr;
 
@@ -695,11 +696,7 @@ impl Job<'_, '_> {
         // size it was made in.
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
-        h.update(if self.composes(f) {
-            b"composed"
-        } else {
-            b"whole"
-        });
+        h.update(made_as(self.composes(f), v));
         for (form, doc, sizes) in &docs {
             h.update(format!("{v:?}{form:?}{sizes:?}").as_bytes());
             h.update(doc.source.as_bytes());
@@ -875,8 +872,8 @@ impl Job<'_, '_> {
         }
         let unit = &self.site.unit.data.name;
         let title = document::handbook_title(f, unit);
-        match layout.compose(&pieces.doc, pages, unit, Some(&title)) {
-            Some(doc) => Ok((export(&doc, v)?, doc.pages().len())),
+        match export_composed(layout, (&pieces.doc, pages), (unit, Some(&title)), v)? {
+            Some(made) => Ok(made),
             None => self.compile_book(whole, v, size),
         }
     }
@@ -953,7 +950,7 @@ impl Job<'_, '_> {
     fn cache_key(&self, doc: &document::Doc, v: Variant, sizes: &[f32], composed: bool) -> String {
         let mut h = crate::hash::Hasher::default();
         h.update(self.theme_key.as_bytes());
-        h.update(if composed { b"composed" } else { b"whole" });
+        h.update(made_as(composed, v));
         h.update(format!("{v:?}{sizes:?}").as_bytes());
         h.update(doc.source.as_bytes());
         for c in &doc.qr_codes {
@@ -998,8 +995,9 @@ impl Job<'_, '_> {
         if let Some(slot) = panels::overflowing_on(&pieces.doc, &pages) {
             return Err(Failure::Overflow(slot));
         }
-        match layout.compose(&pieces.doc, pages, &self.site.unit.data.name, None) {
-            Some(doc) => Ok((export(&doc, v)?, layout.pages())),
+        let unit = &self.site.unit.data.name;
+        match export_composed(layout, (&pieces.doc, pages), (unit, None), v)? {
+            Some(made) => Ok(made),
             None => self.compile(whole, v, size, pages_ok),
         }
     }
@@ -1052,7 +1050,8 @@ impl Job<'_, '_> {
         if !pages_ok(doc.pages().len()) {
             return compose::Laid::Failed(Failure::Overflow("pages".into()));
         }
-        compose::Layout::of(doc).map_or(compose::Laid::Whole, compose::Laid::Shared)
+        compose::Layout::of(doc)
+            .map_or(compose::Laid::Whole, |l| compose::Laid::Shared(Box::new(l)))
     }
 
     /// Typeset a document at one size.
@@ -1120,6 +1119,56 @@ fn finish(
         return Err(Failure::Overflow("pages".into()));
     }
     Ok((export(doc, v)?, pages))
+}
+
+/// How a PDF is made, for its cache key: laid out whole, composed, or (a
+/// composed press PDF) merged.
+fn made_as(composed: bool, v: Variant) -> &'static [u8] {
+    match (composed, v) {
+        (false, _) => b"whole",
+        (true, Variant::Download) => b"composed",
+        (true, Variant::Press) => b"merged",
+    }
+}
+
+/// A unit's document composed from a shared layout and its pieces (`own`
+/// of the pieces' pages), as a PDF and its page count; none where it
+/// cannot be composed. A press PDF is merged from the guide's PDF and the
+/// pieces' (`merged`), a download PDF exported whole: its tags must read
+/// in one order.
+fn export_composed(
+    layout: &compose::Layout,
+    (pieces, own): (&typst_layout::PagedDocument, std::ops::Range<usize>),
+    (author, title): (&str, Option<&str>),
+    v: Variant,
+) -> Result<Option<(Vec<u8>, usize)>, Failure> {
+    if v == Variant::Press
+        && let Some(pdf) = merged(layout, (pieces, own.clone()), (author, title))?
+    {
+        return Ok(Some((pdf, layout.pages())));
+    }
+    match layout.compose(pieces, own, author, title) {
+        Some(doc) => Ok(Some((export(&doc, v)?, doc.pages().len()))),
+        None => Ok(None),
+    }
+}
+
+/// A press PDF put together at the PDF level (`merge`): the guide's pages,
+/// exported once per layout and colours, under the unit's pieces exported
+/// alone; none where the two cannot be merged.
+fn merged(
+    layout: &compose::Layout,
+    (pieces, own): (&typst_layout::PagedDocument, std::ops::Range<usize>),
+    (author, title): (&str, Option<&str>),
+) -> Result<Option<Vec<u8>>, Failure> {
+    let guide = layout.press_guide(pieces, own.clone(), |doc| {
+        merge::Guide::of(&export(&doc, Variant::Press).ok()?)
+    });
+    let (Some(guide), Some(alone)) = (guide, layout.pieces_alone(pieces, own, author, title))
+    else {
+        return Ok(None);
+    };
+    Ok(merge::merge(&guide, &export(&alone, Variant::Press)?))
 }
 
 /// A laid-out document as a PDF of its variant.
