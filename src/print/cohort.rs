@@ -58,6 +58,10 @@ pub type PiecesKey = (String, Variant, Form, u32);
 pub struct Pieces {
     pub doc: typst_layout::PagedDocument,
     per_unit: usize,
+    /// The units' slots alone in one press PDF (`merge::Source`), by the
+    /// key of the layout that places them (units of one cohort may use
+    /// print shops with other bleeds and marks, so other layouts).
+    alone: RefCell<Vec<(String, Option<Rc<super::merge::Source>>)>>,
 }
 
 impl Pieces {
@@ -73,7 +77,27 @@ impl Pieces {
         names
             .chunks(per_unit)
             .all(|unit| unit == first)
-            .then_some(Self { doc, per_unit })
+            .then_some(Self {
+                doc,
+                per_unit,
+                alone: RefCell::default(),
+            })
+    }
+
+    /// The cohort's slots alone as one press PDF, placed by the layout
+    /// `layout` names; made by `make` for the first unit that asks.
+    pub fn alone(
+        &self,
+        layout: &str,
+        make: impl FnOnce() -> Option<super::merge::Source>,
+    ) -> Option<Rc<super::merge::Source>> {
+        if let Some((_, made)) = self.alone.borrow().iter().find(|(k, _)| k == layout) {
+            return made.clone();
+        }
+        let made = make().map(Rc::new);
+        let entry = (layout.to_owned(), made.clone());
+        self.alone.borrow_mut().push(entry);
+        made
     }
 
     /// The pages of the unit at `i` in the cohort.

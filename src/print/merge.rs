@@ -1,23 +1,27 @@
 //! Press PDFs put together at the PDF level.
 //!
 //! A press leaflet of one guide differs between units only in the unit's
-//! slots, and converting a page to PDF glyph by glyph is most of what a
-//! composed leaflet costs (docs/PERFORMANCE.md). So the guide's pages are
-//! exported once per layout and colours (`Guide::of`), each unit's slots
-//! alone on pages of the same size (`compose::Layout::split`), and `merge`
-//! writes the unit's PDF: its own pages, catalog, info and metadata, each
-//! page drawing the guide's page (a Form XObject: its content stream, font
-//! subsets and everything they use copied as they are, not converted
-//! again) under the unit's slots.
+//! slots, and converting pages to PDF glyph by glyph (and subsetting and
+//! compressing fonts for every file) is most of what a composed leaflet
+//! costs (docs/PERFORMANCE.md). So the guide's pages are exported once per
+//! layout and colours (`Guide::of`), the slots of a whole cohort of units
+//! once, each unit's alone on pages of the guide's size (`Source::of`,
+//! `compose::Layout::pieces_alone`), and `merge` writes each unit's PDF:
+//! its pages from the cohort's, the fonts they share, its own title and
+//! author, and under each page the guide's page as a Form XObject. Objects
+//! are copied as they are (content streams, font subsets), not converted
+//! or compressed again.
 //!
 //! Only the untagged press variant is merged: a tagged PDF's structure tree
 //! would have to be merged too. The form has no transparency group, so a
 //! press does not blend (and separate) the page in another colour space.
+//! A merged PDF has no XMP metadata (the cohort's would name another
+//! unit); its info dictionary carries the title and author.
 
 use std::collections::HashMap;
 
 use hayro_syntax::object::{Dict, MaybeRef, ObjRef, Object, ObjectIdentifier};
-use pdf_writer::{Chunk, Filter, Finish, Name, Obj, Pdf, Rect, Ref, Settings, Str};
+use pdf_writer::{Chunk, Filter, Finish, Name, Obj, Pdf, Rect, Ref, Settings, Str, TextStr};
 
 /// Written as krilla writes: without pretty-printing's white space.
 const COMPACT: Settings = Settings { pretty: false };
@@ -84,61 +88,112 @@ impl Guide {
     }
 }
 
-/// The unit's press PDF: `pieces` (its slots alone, on pages the size of
-/// the guide's) with the guide's page under each; none if the two do not
-/// match or `pieces` is not a PDF sotay can copy.
-pub fn merge(guide: &Guide, pieces: &[u8]) -> Option<Vec<u8>> {
-    let doc = hayro_syntax::Pdf::new(pieces.to_vec()).ok()?;
-    let trailer = Trailer::of(pieces)?;
-    let mut copy = Copy::new(&doc, guide.next);
-    let root_id = doc.xref().root_id();
-    let root_ref = ObjRef::new(root_id.obj_number, root_id.gen_number);
-    let catalog: Dict = doc.xref().get(root_id)?;
-    let pages: Dict = catalog.get(b"Pages".as_slice())?;
-    let kids: Vec<ObjRef> = pages
-        .get::<hayro_syntax::object::Array>(b"Kids".as_slice())?
-        .raw_iter()
-        .map(|k| match k {
-            MaybeRef::Ref(r) => Some(r),
-            MaybeRef::NotRef(_) => None,
+/// A cohort's slots exported alone in one PDF, each unit's on the next
+/// `per_unit` pages (`compose::Layout::pieces_alone`).
+pub struct Source {
+    doc: hayro_syntax::Pdf,
+    trailer: Trailer,
+    kids: Vec<ObjRef>,
+    per_unit: usize,
+    /// What each unit's file ID is made from.
+    seed: [u8; 32],
+}
+
+impl Source {
+    pub fn of(pdf: Vec<u8>, per_unit: usize) -> Option<Self> {
+        let trailer = Trailer::of(&pdf)?;
+        let seed = crate::hash::sha256(&pdf);
+        let doc = hayro_syntax::Pdf::new(pdf).ok()?;
+        let catalog: Dict = doc.xref().get(doc.xref().root_id())?;
+        let pages: Dict = catalog.get(b"Pages".as_slice())?;
+        let kids: Vec<ObjRef> = pages
+            .get::<hayro_syntax::object::Array>(b"Kids".as_slice())?
+            .raw_iter()
+            .map(|k| match k {
+                MaybeRef::Ref(r) => Some(r),
+                MaybeRef::NotRef(_) => None,
+            })
+            .collect::<Option<_>>()?;
+        (per_unit > 0 && kids.len().is_multiple_of(per_unit)).then_some(Self {
+            doc,
+            trailer,
+            kids,
+            per_unit,
+            seed,
         })
-        .collect::<Option<_>>()?;
+    }
+}
+
+/// The press PDF of the cohort's unit at `unit`: its pages of `source`,
+/// each with the guide's page under it, titled `title` (else as the
+/// source is) and by `author`; none if the two do not match or are not
+/// PDFs sotay can copy.
+pub fn merge(
+    guide: &Guide,
+    source: &Source,
+    unit: usize,
+    (author, title): (&str, Option<&str>),
+) -> Option<Vec<u8>> {
+    let n = source.per_unit;
+    let kids = source.kids.get(unit * n..(unit + 1) * n)?;
     if kids.len() != guide.forms.len() {
         return None;
     }
+    let doc = &source.doc;
+    let mut copy = Copy::new(doc, guide.next);
+    let tree = copy.fresh();
+    let mut at = Vec::new();
     for (kid, form) in kids.iter().zip(&guide.forms) {
         let page: Dict = doc.xref().get(id(*kid))?;
-        let at = copy.refs.map(*kid);
+        let r = copy.refs.map(*kid);
         copy.written.insert(*kid);
-        copy.page(&page, at, (guide.draw, *form))?;
+        copy.page(&page, (r, tree), (guide.draw, *form))?;
+        at.push(r);
     }
-    let info: Dict = doc.xref().get(id(trailer.info))?;
+    let catalog: Dict = doc.xref().get(doc.xref().root_id())?;
+    let info: Dict = doc.xref().get(id(source.trailer.info))?;
     let mut pdf = Pdf::with_settings(COMPACT);
+    let (root, info_at) = (copy.fresh(), copy.fresh());
+    pdf.pages(tree).kids(at.iter().copied()).count(n as i32);
+    let mut pending = Vec::new();
     // The catalog and the info through pdf-writer's own writers, which
     // also name them in the trailer.
-    let (root, info_at) = (copy.refs.map(root_ref), copy.refs.map(trailer.info));
-    copy.written.extend([root_ref, trailer.info]);
-    let mut pending = Vec::new();
     let mut cat = pdf.catalog(root);
-    for (key, value) in catalog.entries().filter(|(k, _)| k.as_ref() != b"Type") {
-        write_value(&value, cat.insert(Name(&key)), &mut copy.refs, &mut pending);
+    cat.pages(tree);
+    for (key, value) in catalog.entries() {
+        if !matches!(key.as_ref(), b"Type" | b"Pages" | b"Metadata") {
+            write_value(&value, cat.insert(Name(&key)), &mut copy.refs, &mut pending);
+        }
     }
     cat.finish();
     let mut about = pdf.document_info(info_at);
+    about.author(TextStr(author));
+    if let Some(title) = title {
+        about.title(TextStr(title));
+    }
     for (key, value) in info.entries() {
-        write_value(
-            &value,
-            about.insert(Name(&key)),
-            &mut copy.refs,
-            &mut pending,
-        );
+        let own = key.as_ref() == b"Author" || (title.is_some() && key.as_ref() == b"Title");
+        if !own {
+            write_value(
+                &value,
+                about.insert(Name(&key)),
+                &mut copy.refs,
+                &mut pending,
+            );
+        }
     }
     about.finish();
     copy.pending.extend(pending);
     copy.drain();
     pdf.extend(&guide.chunk);
     pdf.extend(&copy.chunk);
-    pdf.set_file_id(trailer.id);
+    let mut h = crate::hash::Hasher::default();
+    h.update(&source.seed)
+        .update(&unit.to_le_bytes())
+        .update(author.as_bytes());
+    // pdf-writer's `Finish` would shadow the hasher's own `finish`.
+    let id = crate::hash::Hasher::finish(&h)[..16].to_vec();
+    pdf.set_file_id((id.clone(), id));
     Some(pdf.finish())
 }
 
@@ -204,17 +259,23 @@ impl<'d> Copy<'d> {
     }
 
     /// A unit's page with the guide's form drawn under its own content.
-    fn page(&mut self, page: &Dict, at: Ref, (draw, form): (Ref, Ref)) -> Option<()> {
+    fn page(
+        &mut self,
+        page: &Dict,
+        (at, parent): (Ref, Ref),
+        (draw, form): (Ref, Ref),
+    ) -> Option<()> {
         let own = page.get_raw::<Object>(b"Contents".as_slice())?;
         let resources: Dict = page.get(b"Resources".as_slice())?;
         let mut pending = Vec::new();
         let mut obj = self.chunk.indirect(at).dict();
         for (key, value) in page.entries() {
             match key.as_ref() {
-                b"Contents" | b"Resources" => {}
+                b"Contents" | b"Resources" | b"Parent" => {}
                 _ => write_value(&value, obj.insert(Name(&key)), &mut self.refs, &mut pending),
             }
         }
+        obj.pair(Name(b"Parent"), parent);
         let mut contents = obj.insert(Name(b"Contents")).array();
         contents.item(draw);
         match own {
@@ -322,81 +383,29 @@ fn write_object(o: &Object, obj: Obj, refs: &mut Refs, pending: &mut Vec<ObjRef>
     }
 }
 
-/// What a krilla PDF's trailer says besides the catalog.
+/// What a krilla PDF's trailer says besides the catalog: its info.
 struct Trailer {
     info: ObjRef,
-    id: (Vec<u8>, Vec<u8>),
 }
 
 impl Trailer {
     /// Read from the end of the file, as pdf-writer writes it
-    /// (`/Info 20 0 R/ID[(..)(..)]`).
+    /// (`trailer <</Size 23/Root 22 0 R/Info 20 0 R/ID[..]>>`).
     fn of(pdf: &[u8]) -> Option<Self> {
         let at = pdf.windows(7).rposition(|w| w == b"trailer")?;
         let tail = &pdf[at..];
-        let info = {
-            let i = tail.windows(6).position(|w| w == b"/Info ")? + 6;
-            let digits: Vec<u8> = tail[i..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .copied()
-                .collect();
-            let n: i32 = std::str::from_utf8(&digits).ok()?.parse().ok()?;
-            ObjRef::new(n, 0)
-        };
-        let i = tail.windows(3).position(|w| w == b"/ID")? + 3;
-        let open = i + tail[i..].iter().position(|c| !c.is_ascii_whitespace())?;
-        if tail[open] != b'[' {
-            return None;
-        }
-        let (first, rest) = literal(&tail[open + 1..])?;
-        let (second, _) = literal(rest)?;
+        let i = tail.windows(5).position(|w| w == b"/Info")? + 5;
+        let digits: Vec<u8> = tail[i..]
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace())
+            .take_while(|b| b.is_ascii_digit())
+            .copied()
+            .collect();
+        let n: i32 = std::str::from_utf8(&digits).ok()?.parse().ok()?;
         Some(Self {
-            info,
-            id: (first, second),
+            info: ObjRef::new(n, 0),
         })
     }
-}
-
-/// A literal string `( .. )` at the start of `b` (after white space), its
-/// bytes unescaped, and what follows it.
-fn literal(b: &[u8]) -> Option<(Vec<u8>, &[u8])> {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace())?;
-    let b = &b[start..];
-    if b.first() != Some(&b'(') {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut i = 1;
-    let mut depth = 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => {
-                let c = *b.get(i + 1)?;
-                out.push(match c {
-                    b'n' => b'\n',
-                    b'r' => b'\r',
-                    b't' => b'\t',
-                    b'b' => 8,
-                    b'f' => 12,
-                    other => other,
-                });
-                i += 2;
-                continue;
-            }
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some((out, &b[i + 1..]));
-                }
-            }
-            _ => {}
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]
@@ -447,14 +456,30 @@ mod tests {
         format!("BT /f0 12 Tf 20 50 Td ({s}) Tj ET").into_bytes()
     }
 
+    /// The text of a PDF's info entry (UTF-16 with a byte order mark).
+    fn utf16(bytes: &[u8]) -> String {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    }
+
     #[test]
-    fn a_merged_pdf_draws_the_guides_page_under_the_units_and_keeps_the_units_info() {
+    fn each_unit_gets_its_own_pages_over_the_guides_and_its_own_info() {
         let guide_pdf = pdf(&[&text("guide one"), &text("guide two")], "stand-in");
-        let unit_pdf = pdf(&[&text("unit one"), &text("unit two")], "Phường Ba Đình");
+        let cohort = [
+            &text("ba dinh one")[..],
+            &text("ba dinh two"),
+            &text("ba vi one"),
+            &text("ba vi two"),
+        ];
+        let source = Source::of(pdf(&cohort, "Phường Ba Đình"), 2).expect("a cohort's slots");
         let guide = Guide::of(&guide_pdf).expect("a guide sotay can copy");
-        let merged = merge(&guide, &unit_pdf).expect("merged");
+        let ba_vi = ("Ủy ban nhân dân xã Ba Vì", Some("Sổ tay – Ba Vì"));
+        let merged = merge(&guide, &source, 1, ba_vi).expect("merged");
         assert_eq!(
-            merge(&guide, &unit_pdf).as_ref(),
+            merge(&guide, &source, 1, ba_vi).as_ref(),
             Some(&merged),
             "same bytes twice"
         );
@@ -463,7 +488,7 @@ mod tests {
         for (page, (ours, theirs)) in doc
             .pages()
             .iter()
-            .zip([("guide one", "unit one"), ("guide two", "unit two")])
+            .zip([("guide one", "ba vi one"), ("guide two", "ba vi two")])
         {
             // The unit's page: its boxes, the guide's form drawn first.
             let raw = page.raw();
@@ -480,37 +505,31 @@ mod tests {
             let content = String::from_utf8_lossy(page.page_stream().unwrap()).into_owned();
             let (under, over) = (content.find("SotayGuide Do"), content.find(theirs));
             assert!(under.is_some() && under < over, "{content}");
+            assert!(
+                !content.contains("ba dinh"),
+                "another unit's slots: {content}"
+            );
         }
-        let tail = String::from_utf8_lossy(&merged[merged.len() - 200..]).into_owned();
-        assert!(
-            tail.contains(r"/ID[((id\\))(two)]"),
-            "the unit's file ID: {tail}"
-        );
-        // The info's text strings are UTF-16 with a byte order mark.
-        let author = doc.metadata().author.clone().unwrap();
-        let units: Vec<u16> = author[2..]
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        assert_eq!(String::from_utf16(&units).unwrap(), "Phường Ba Đình");
-        assert!(
-            !merged.windows(8).any(|w| w == b"stand-in"),
-            "the guide's info is not copied"
-        );
+        let info = doc.metadata();
+        assert_eq!(utf16(info.author.as_ref().unwrap()), ba_vi.0);
+        assert_eq!(utf16(info.title.as_ref().unwrap()), "Sổ tay – Ba Vì");
+        let other = merge(&guide, &source, 0, ("Phường Ba Đình", None)).unwrap();
+        let tail = |pdf: &[u8]| String::from_utf8_lossy(&pdf[pdf.len() - 120..]).into_owned();
+        let id = |pdf: &[u8]| {
+            let t = tail(pdf);
+            t[t.find("/ID").unwrap()..].to_owned()
+        };
+        assert_ne!(id(&merged), id(&other), "each unit its own file ID");
     }
 
     #[test]
     fn pdfs_of_different_page_counts_are_not_merged() {
         let guide = Guide::of(&pdf(&[&text("a"), &text("b")], "x")).unwrap();
-        assert!(merge(&guide, &pdf(&[&text("c")], "y")).is_none());
-    }
-
-    #[test]
-    fn a_literal_string_reads_with_its_escapes_and_nested_parentheses() {
-        let (s, rest) = literal(b" (a\\)b(c)d\\\\)(e)").unwrap();
-        assert_eq!(s, b"a)b(c)d\\");
-        assert_eq!(rest, b"(e)");
-        assert!(literal(b"<00ff>").is_none());
-        assert!(literal(b"(open").is_none());
+        let source = Source::of(pdf(&[&text("c"), &text("d"), &text("e")], "y"), 3).unwrap();
+        assert!(merge(&guide, &source, 0, ("y", None)).is_none());
+        assert!(
+            Source::of(pdf(&[&text("c")], "y"), 2).is_none(),
+            "half a unit"
+        );
     }
 }

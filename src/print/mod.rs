@@ -852,15 +852,14 @@ impl Job<'_, '_> {
     ) -> Result<(Vec<u8>, usize), Failure> {
         let part = document::Part::Guide;
         let guide = document::handbook(self.site, self.shared, (f, v), self.warned, part);
-        let cell = self
-            .book_layouts
-            .cell(&self.cache_key(&guide, v, &[size], true));
+        let key = self.cache_key(&guide, v, &[size], true);
+        let cell = self.book_layouts.cell(&key);
         let laid = cell.get_or_init(|| {
             let laid = self.shared_layout(&guide, size, &|_| true);
             typst::comemo::evict(0); // as in `compile_book`
             laid
         });
-        let (compose::Laid::Shared(layout), Some(pieces), Some((_, i))) =
+        let (compose::Laid::Shared(layout), Some(pieces), Some((cohort, i))) =
             (laid, self.book_pieces(f, v, size), self.cohort)
         else {
             return self.compile_book(whole, v, size);
@@ -872,7 +871,7 @@ impl Job<'_, '_> {
         }
         let unit = &self.site.unit.data.name;
         let title = document::handbook_title(f, unit);
-        match export_composed(layout, (&pieces.doc, pages), (unit, Some(&title)), v)? {
+        match export_composed((layout, &key), (cohort, &pieces, i), Some(&title), v)? {
             Some(made) => Ok(made),
             None => self.compile_book(whole, v, size),
         }
@@ -974,7 +973,8 @@ impl Job<'_, '_> {
         let Some(guide) = guide else {
             return self.compile(whole, v, size, pages_ok);
         };
-        let cell = self.layouts.cell(&self.cache_key(guide, v, &[size], true));
+        let key = self.cache_key(guide, v, &[size], true);
+        let cell = self.layouts.cell(&key);
         let laid = cell.get_or_init(|| self.shared_layout(guide, size, pages_ok));
         let layout = match laid {
             compose::Laid::Shared(layout) => layout,
@@ -988,15 +988,14 @@ impl Job<'_, '_> {
         // Slots that fail to lay out (for one unit, or reading the guide's
         // steps, which their document leaves out) are laid out whole, where
         // the template's errors are reported in the unit's terms.
-        let (Some(pieces), Some((_, i))) = (self.pieces(&leaflet, size), self.cohort) else {
+        let (Some(pieces), Some((cohort, i))) = (self.pieces(&leaflet, size), self.cohort) else {
             return self.compile(whole, v, size, pages_ok);
         };
         let pages = pieces.pages(i);
         if let Some(slot) = panels::overflowing_on(&pieces.doc, &pages) {
             return Err(Failure::Overflow(slot));
         }
-        let unit = &self.site.unit.data.name;
-        match export_composed(layout, (&pieces.doc, pages), (unit, None), v)? {
+        match export_composed((layout, &key), (cohort, &pieces, i), None, v)? {
             Some(made) => Ok(made),
             None => self.compile(whole, v, size, pages_ok),
         }
@@ -1131,44 +1130,60 @@ fn made_as(composed: bool, v: Variant) -> &'static [u8] {
     }
 }
 
-/// A unit's document composed from a shared layout and its pieces (`own`
-/// of the pieces' pages), as a PDF and its page count; none where it
+/// The document of the cohort's unit at `i`, composed from a shared layout
+/// and the cohort's pieces, as a PDF and its page count; none where it
 /// cannot be composed. A press PDF is merged from the guide's PDF and the
 /// pieces' (`merged`), a download PDF exported whole: its tags must read
 /// in one order.
 fn export_composed(
-    layout: &compose::Layout,
-    (pieces, own): (&typst_layout::PagedDocument, std::ops::Range<usize>),
-    (author, title): (&str, Option<&str>),
+    (layout, key): (&compose::Layout, &str),
+    (cohort, pieces, i): (&Cohort, &Pieces, usize),
+    title: Option<&str>,
     v: Variant,
 ) -> Result<Option<(Vec<u8>, usize)>, Failure> {
+    let author = &cohort
+        .sites
+        .get(i)
+        .ok_or(Failure::Overflow("pages".into()))?
+        .unit
+        .data
+        .name;
     if v == Variant::Press
-        && let Some(pdf) = merged(layout, (pieces, own.clone()), (author, title))?
+        && let Some(pdf) = merged((layout, key), (cohort, pieces, i), (author, title))
     {
         return Ok(Some((pdf, layout.pages())));
     }
-    match layout.compose(pieces, own, author, title) {
+    match layout.compose(&pieces.doc, pieces.pages(i), author, title) {
         Some(doc) => Ok(Some((export(&doc, v)?, doc.pages().len()))),
         None => Ok(None),
     }
 }
 
 /// A press PDF put together at the PDF level (`merge`): the guide's pages,
-/// exported once per layout and colours, under the unit's pieces exported
-/// alone; none where the two cannot be merged.
+/// exported once per layout and colours, under the unit's pieces, exported
+/// alone once for the whole cohort; none where they cannot be merged (then
+/// the PDF is composed and exported, which reports any error).
 fn merged(
-    layout: &compose::Layout,
-    (pieces, own): (&typst_layout::PagedDocument, std::ops::Range<usize>),
+    (layout, key): (&compose::Layout, &str),
+    (cohort, pieces, i): (&Cohort, &Pieces, usize),
     (author, title): (&str, Option<&str>),
-) -> Result<Option<Vec<u8>>, Failure> {
-    let guide = layout.press_guide(pieces, own.clone(), |doc| {
+) -> Option<Vec<u8>> {
+    let guide = layout.press_guide(&pieces.doc, pieces.pages(i), |doc| {
         merge::Guide::of(&export(&doc, Variant::Press).ok()?)
-    });
-    let (Some(guide), Some(alone)) = (guide, layout.pieces_alone(pieces, own, author, title))
-    else {
-        return Ok(None);
-    };
-    Ok(merge::merge(&guide, &export(&alone, Variant::Press)?))
+    })?;
+    let source = pieces.alone(key, || {
+        let mut pages = Vec::new();
+        let mut info = None;
+        for (k, site) in cohort.sites.iter().enumerate() {
+            let unit = &site.unit.data.name;
+            let alone = layout.pieces_alone(&pieces.doc, pieces.pages(k), unit, None)?;
+            info.get_or_insert_with(|| typst::model::Document::info(&alone).clone());
+            pages.extend(alone.pages().iter().cloned());
+        }
+        let doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), info?);
+        merge::Source::of(export(&doc, Variant::Press).ok()?, layout.pages())
+    })?;
+    merge::merge(&guide, &source, i, (author, title))
 }
 
 /// A laid-out document as a PDF of its variant.
