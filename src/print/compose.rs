@@ -107,34 +107,44 @@ impl Layout {
         author: &str,
         title: Option<&str>,
     ) -> Option<PagedDocument> {
-        let (mut pages, grafts) = self.parts(pieces, own)?;
-        put(&mut pages, &grafts)?;
-        Some(self.document(pages, author, title))
+        let theirs = unit_colours(pieces, &own)?;
+        let mut pages = self.recoloured(&theirs)?;
+        put(&mut pages, &self.grafts(pieces, &own, &theirs)?)?;
+        let mut info = self.info.clone();
+        info.author = vec![author.into()];
+        if let Some(title) = title {
+            info.title = Some(title.into());
+        }
+        Some(PagedDocument::new(pages.into_iter().collect(), info))
     }
 
-    /// The unit's pieces alone, each where `compose` puts it (the groups
-    /// around it kept for their transforms and clips), on pages of the
-    /// guide's size with no background: what a press PDF draws over the
-    /// guide's (`press_guide`, `merge`).
+    /// The pieces of several units (each its `own` range of the pieces'
+    /// pages) alone, each where `compose` puts it (the groups around it
+    /// kept for their transforms and clips), on pages of the guide's size
+    /// with no background, one unit's pages after another: what press PDFs
+    /// draw over the guide's (`press_guide`, `merge`).
     pub fn pieces_alone(
         &self,
         pieces: &PagedDocument,
-        own: Range<usize>,
-        author: &str,
-        title: Option<&str>,
+        units: impl Iterator<Item = Range<usize>>,
     ) -> Option<PagedDocument> {
-        let (pages, grafts) = self.parts(pieces, own)?;
-        let markers: HashSet<Location> = grafts.iter().map(|(m, _, _)| *m).collect();
-        let mut alone: Vec<Page> = pages
-            .into_iter()
-            .map(|mut p| {
-                prune(&mut p.frame, &markers);
-                p.fill = Smart::Custom(None);
-                p
-            })
-            .collect();
-        put(&mut alone, &grafts)?;
-        Some(self.document(alone, author, title))
+        let mut all = Vec::new();
+        for own in units {
+            let theirs = unit_colours(pieces, &own)?;
+            let grafts = self.grafts(pieces, &own, &theirs)?;
+            let markers: HashSet<Location> = grafts.iter().map(|(m, _, _)| *m).collect();
+            let mut alone: Vec<Page> = self.pages.clone();
+            for page in &mut alone {
+                prune(&mut page.frame, &markers);
+                page.fill = Smart::Custom(None);
+            }
+            put(&mut alone, &grafts)?;
+            all.extend(alone);
+        }
+        Some(PagedDocument::new(
+            all.into_iter().collect(),
+            self.info.clone(),
+        ))
     }
 
     /// The guide's press PDF in the colours of `pieces`' unit (`own` of
@@ -146,39 +156,24 @@ impl Layout {
         own: Range<usize>,
         make: impl FnOnce(PagedDocument) -> Option<super::merge::Guide>,
     ) -> Option<Arc<super::merge::Guide>> {
-        let on_own = |c: &Content| {
-            let pos = pieces.introspector().position(c.location()?)?;
-            own.contains(&(pos.page.get() - 1)).then_some(())
-        };
-        let key = format!("{:?}", colours(pieces, &|c| on_own(c).is_some())?);
+        let theirs = unit_colours(pieces, &own)?;
         let mut made = self.press.lock().expect("press guides");
-        made.entry(key)
+        made.entry(format!("{theirs:?}"))
             .or_insert_with(|| {
-                let (pages, _) = self.parts(pieces, own)?;
-                make(self.document(pages, "", None)).map(Arc::new)
+                let pages = self.recoloured(&theirs)?;
+                make(PagedDocument::new(
+                    pages.into_iter().collect(),
+                    self.info.clone(),
+                ))
+                .map(Arc::new)
             })
             .clone()
     }
 
-    /// The guide's pages in the unit's colours, and each slot's piece
-    /// (its QR code drawn) with the marker it goes to and that marker's page.
-    fn parts(&self, pieces: &PagedDocument, own: Range<usize>) -> Option<(Vec<Page>, Vec<Graft>)> {
-        let on_own = |c: &Content| {
-            let pos = pieces.introspector().position(c.location()?)?;
-            let k = pos.page.get() - 1;
-            own.contains(&k).then_some((k, pos))
-        };
-        let theirs = colours(pieces, &|c| on_own(c).is_some())?;
-        let swaps = swaps(&self.colours, &theirs)?;
-        let ink = &theirs.iter().find(|(name, _)| name == "ink")?.1;
-        let named: HashMap<String, usize> = marked(pieces, "sotay-panel-top")
-            .iter()
-            .filter_map(|c| {
-                let (k, _) = on_own(c)?;
-                let name = metadata_str(c)?;
-                Some((name.strip_prefix("slot:")?.to_owned(), k))
-            })
-            .collect();
+    /// The guide's pages in `theirs`, a unit's colours; none if a stand-in
+    /// could not be told apart from a colour that stays.
+    fn recoloured(&self, theirs: &[(String, Color)]) -> Option<Vec<Page>> {
+        let swaps = swaps(&self.colours, theirs)?;
         let mut pages: Vec<Page> = self.pages.clone();
         for page in &mut pages {
             if !recolour(&mut page.frame, &swaps) {
@@ -190,6 +185,26 @@ impl Layout {
                 return None;
             }
         }
+        Some(pages)
+    }
+
+    /// Each slot's piece for the unit on `own` of the pieces' pages (its
+    /// QR codes drawn in its ink), with the marker it goes to and that
+    /// marker's page.
+    fn grafts(
+        &self,
+        pieces: &PagedDocument,
+        own: &Range<usize>,
+        theirs: &[(String, Color)],
+    ) -> Option<Vec<Graft>> {
+        let ink = &theirs.iter().find(|(name, _)| name == "ink")?.1;
+        let named: HashMap<String, usize> = marked(pieces, "sotay-panel-top")
+            .iter()
+            .filter_map(|c| {
+                let k = page_of(pieces, c).filter(|k| own.contains(k))?;
+                Some((metadata_str(c)?.strip_prefix("slot:")?.to_owned(), k))
+            })
+            .collect();
         let mut grafts = Vec::new();
         for (name, marker, on) in &self.slots {
             let k = *named.get(name)?;
@@ -203,17 +218,20 @@ impl Layout {
             draw_codes(&mut frame, pieces, k, ink)?;
             grafts.push((*marker, *on, frame));
         }
-        Some((pages, grafts))
+        Some(grafts)
     }
+}
 
-    fn document(&self, pages: Vec<Page>, author: &str, title: Option<&str>) -> PagedDocument {
-        let mut info = self.info.clone();
-        info.author = vec![author.into()];
-        if let Some(title) = title {
-            info.title = Some(title.into());
-        }
-        PagedDocument::new(pages.into_iter().collect(), info)
-    }
+/// The page (from 0) an element of the pieces is on.
+fn page_of(pieces: &PagedDocument, c: &Content) -> Option<usize> {
+    Some(pieces.introspector().position(c.location()?)?.page.get() - 1)
+}
+
+/// The colours of the unit whose pieces are `own` of the pieces' pages.
+fn unit_colours(pieces: &PagedDocument, own: &Range<usize>) -> Option<Vec<(String, Color)>> {
+    colours(pieces, &|c| {
+        page_of(pieces, c).is_some_and(|k| own.contains(&k))
+    })
 }
 
 /// A piece, the marker of the slot it fills and that marker's page.

@@ -43,8 +43,8 @@ pub struct Guide {
 impl Guide {
     /// The guide's pages as forms, if the PDF is one sotay can copy:
     /// each page with one Flate content stream and its own resources.
-    pub fn of(pdf: &[u8]) -> Option<Self> {
-        let doc = hayro_syntax::Pdf::new(pdf.to_vec()).ok()?;
+    pub fn of(pdf: Vec<u8>) -> Option<Self> {
+        let doc = hayro_syntax::Pdf::new(pdf).ok()?;
         let mut copy = Copy::new(&doc, 1);
         let draw = copy.fresh();
         copy.chunk.stream(draw, b"q /SotayGuide Do Q\n").finish();
@@ -67,15 +67,8 @@ impl Guide {
                 media.x1 as f32,
                 media.y1 as f32,
             ));
-            let mut pending = Vec::new();
-            write_value(
-                &resources,
-                x.insert(Name(b"Resources")),
-                &mut copy.refs,
-                &mut pending,
-            );
+            write_value(&resources, x.insert(Name(b"Resources")), &mut copy.refs);
             x.finish();
-            copy.pending.extend(pending);
             forms.push(form);
         }
         copy.drain();
@@ -92,7 +85,7 @@ impl Guide {
 /// `per_unit` pages (`compose::Layout::pieces_alone`).
 pub struct Source {
     doc: hayro_syntax::Pdf,
-    trailer: Trailer,
+    info: ObjRef,
     kids: Vec<ObjRef>,
     per_unit: usize,
     /// What each unit's file ID is made from.
@@ -101,7 +94,7 @@ pub struct Source {
 
 impl Source {
     pub fn of(pdf: Vec<u8>, per_unit: usize) -> Option<Self> {
-        let trailer = Trailer::of(&pdf)?;
+        let info = info_of(&pdf)?;
         let seed = crate::hash::sha256(&pdf);
         let doc = hayro_syntax::Pdf::new(pdf).ok()?;
         let catalog: Dict = doc.xref().get(doc.xref().root_id())?;
@@ -116,7 +109,7 @@ impl Source {
             .collect::<Option<_>>()?;
         (per_unit > 0 && kids.len().is_multiple_of(per_unit)).then_some(Self {
             doc,
-            trailer,
+            info,
             kids,
             per_unit,
             seed,
@@ -151,39 +144,32 @@ pub fn merge(
         at.push(r);
     }
     let catalog: Dict = doc.xref().get(doc.xref().root_id())?;
-    let info: Dict = doc.xref().get(id(source.trailer.info))?;
+    let info: Dict = doc.xref().get(id(source.info))?;
     let mut pdf = Pdf::with_settings(COMPACT);
     let (root, info_at) = (copy.fresh(), copy.fresh());
     pdf.pages(tree).kids(at.iter().copied()).count(n as i32);
-    let mut pending = Vec::new();
     // The catalog and the info through pdf-writer's own writers, which
     // also name them in the trailer.
     let mut cat = pdf.catalog(root);
     cat.pages(tree);
-    for (key, value) in catalog.entries() {
-        if !matches!(key.as_ref(), b"Type" | b"Pages" | b"Metadata") {
-            write_value(&value, cat.insert(Name(&key)), &mut copy.refs, &mut pending);
-        }
-    }
+    copy_entries(
+        &catalog,
+        &mut cat,
+        &mut copy.refs,
+        &[b"Type", b"Pages", b"Metadata"],
+    );
     cat.finish();
     let mut about = pdf.document_info(info_at);
     about.author(TextStr(author));
-    if let Some(title) = title {
-        about.title(TextStr(title));
-    }
-    for (key, value) in info.entries() {
-        let own = key.as_ref() == b"Author" || (title.is_some() && key.as_ref() == b"Title");
-        if !own {
-            write_value(
-                &value,
-                about.insert(Name(&key)),
-                &mut copy.refs,
-                &mut pending,
-            );
+    let skip: &[&[u8]] = match title {
+        Some(title) => {
+            about.title(TextStr(title));
+            &[b"Author", b"Title"]
         }
-    }
+        None => &[b"Author"],
+    };
+    copy_entries(&info, &mut about, &mut copy.refs, skip);
     about.finish();
-    copy.pending.extend(pending);
     copy.drain();
     pdf.extend(&guide.chunk);
     pdf.extend(&copy.chunk);
@@ -210,13 +196,21 @@ fn flate_only(dict: &Dict) -> bool {
     flate && !dict.contains_key(b"DecodeParms".as_slice())
 }
 
-/// The copied PDF's numbering: every source object gets the next number.
+/// The copied PDF's numbering: every source object gets the next number;
+/// and the source objects referred to, to be written (`Copy::drain`).
 struct Refs {
     map: HashMap<ObjRef, Ref>,
     next: i32,
+    pending: Vec<ObjRef>,
 }
 
 impl Refs {
+    /// The number of a source object that is written too.
+    fn refer(&mut self, r: ObjRef) -> Ref {
+        self.pending.push(r);
+        self.map(r)
+    }
+
     fn map(&mut self, r: ObjRef) -> Ref {
         let next = &mut self.next;
         *self.map.entry(r).or_insert_with(|| {
@@ -232,8 +226,6 @@ struct Copy<'d> {
     doc: &'d hayro_syntax::Pdf,
     chunk: Chunk,
     refs: Refs,
-    /// Source objects referred to and not yet written.
-    pending: Vec<ObjRef>,
     written: std::collections::HashSet<ObjRef>,
 }
 
@@ -245,8 +237,8 @@ impl<'d> Copy<'d> {
             refs: Refs {
                 map: HashMap::new(),
                 next: first,
+                pending: Vec::new(),
             },
-            pending: Vec::new(),
             written: std::collections::HashSet::new(),
         }
     }
@@ -265,51 +257,33 @@ impl<'d> Copy<'d> {
         (at, parent): (Ref, Ref),
         (draw, form): (Ref, Ref),
     ) -> Option<()> {
-        let own = page.get_raw::<Object>(b"Contents".as_slice())?;
+        let MaybeRef::Ref(own) = page.get_raw::<Object>(b"Contents".as_slice())? else {
+            return None;
+        };
         let resources: Dict = page.get(b"Resources".as_slice())?;
-        let mut pending = Vec::new();
         let mut obj = self.chunk.indirect(at).dict();
-        for (key, value) in page.entries() {
-            match key.as_ref() {
-                b"Contents" | b"Resources" | b"Parent" => {}
-                _ => write_value(&value, obj.insert(Name(&key)), &mut self.refs, &mut pending),
-            }
-        }
+        let skip: &[&[u8]] = &[b"Contents", b"Resources", b"Parent"];
+        copy_entries(page, &mut obj, &mut self.refs, skip);
         obj.pair(Name(b"Parent"), parent);
-        let mut contents = obj.insert(Name(b"Contents")).array();
-        contents.item(draw);
-        match own {
-            MaybeRef::Ref(r) => {
-                contents.item(self.refs.map(r));
-                pending.push(r);
-            }
-            MaybeRef::NotRef(_) => return None,
-        }
-        contents.finish();
+        obj.insert(Name(b"Contents"))
+            .array()
+            .items([draw, self.refs.refer(own)]);
         let mut res = obj.insert(Name(b"Resources")).dict();
-        for (key, value) in resources.entries() {
-            if key.as_ref() == b"XObject" {
-                continue;
-            }
-            write_value(&value, res.insert(Name(&key)), &mut self.refs, &mut pending);
-        }
+        copy_entries(&resources, &mut res, &mut self.refs, &[b"XObject"]);
         let mut x = res.insert(Name(b"XObject")).dict();
         if let Some(theirs) = resources.get::<Dict>(b"XObject".as_slice()) {
-            for (key, value) in theirs.entries() {
-                write_value(&value, x.insert(Name(&key)), &mut self.refs, &mut pending);
-            }
+            copy_entries(&theirs, &mut x, &mut self.refs, &[]);
         }
         x.pair(Name(FORM), form);
         x.finish();
         res.finish();
         obj.finish();
-        self.pending.extend(pending);
         Some(())
     }
 
     /// Write every pending object and what it refers to, once each.
     fn drain(&mut self) {
-        while let Some(r) = self.pending.pop() {
+        while let Some(r) = self.refs.pending.pop() {
             if !self.written.insert(r) {
                 continue;
             }
@@ -317,42 +291,36 @@ impl<'d> Copy<'d> {
                 continue;
             };
             let at = self.refs.map(r);
-            let mut pending = Vec::new();
             match &object {
                 Object::Stream(s) => {
                     let data = s.raw_data();
                     let mut stream = self.chunk.stream(at, &data);
-                    for (key, value) in s.dict().entries() {
-                        if key.as_ref() != b"Length" {
-                            write_value(
-                                &value,
-                                stream.insert(Name(&key)),
-                                &mut self.refs,
-                                &mut pending,
-                            );
-                        }
-                    }
-                    stream.finish();
+                    copy_entries(s.dict(), &mut stream, &mut self.refs, &[b"Length"]);
                 }
-                other => write_object(other, self.chunk.indirect(at), &mut self.refs, &mut pending),
+                other => write_object(other, self.chunk.indirect(at), &mut self.refs),
             }
-            self.pending.extend(pending);
+        }
+    }
+}
+
+/// Every entry of `from` but those named in `skip`, renumbered.
+fn copy_entries(from: &Dict, to: &mut pdf_writer::Dict, refs: &mut Refs, skip: &[&[u8]]) {
+    for (key, value) in from.entries() {
+        if !skip.contains(&key.as_ref()) {
+            write_value(&value, to.insert(Name(&key)), refs);
         }
     }
 }
 
 /// A value as written: a reference renumbered (and its object queued).
-fn write_value(v: &MaybeRef<Object>, obj: Obj, refs: &mut Refs, pending: &mut Vec<ObjRef>) {
+fn write_value(v: &MaybeRef<Object>, obj: Obj, refs: &mut Refs) {
     match v {
-        MaybeRef::Ref(r) => {
-            obj.primitive(refs.map(*r));
-            pending.push(*r);
-        }
-        MaybeRef::NotRef(o) => write_object(o, obj, refs, pending),
+        MaybeRef::Ref(r) => obj.primitive(refs.refer(*r)),
+        MaybeRef::NotRef(o) => write_object(o, obj, refs),
     }
 }
 
-fn write_object(o: &Object, obj: Obj, refs: &mut Refs, pending: &mut Vec<ObjRef>) {
+fn write_object(o: &Object, obj: Obj, refs: &mut Refs) {
     match o {
         Object::Null(_) => obj.primitive(pdf_writer::Null),
         Object::Boolean(b) => obj.primitive(*b),
@@ -369,43 +337,32 @@ fn write_object(o: &Object, obj: Obj, refs: &mut Refs, pending: &mut Vec<ObjRef>
         Object::Array(a) => {
             let mut arr = obj.array();
             for item in a.raw_iter() {
-                write_value(&item, arr.push(), refs, pending);
+                write_value(&item, arr.push(), refs);
             }
         }
-        Object::Dict(d) => {
-            let mut dict = obj.dict();
-            for (key, value) in d.entries() {
-                write_value(&value, dict.insert(Name(&key)), refs, pending);
-            }
-        }
+        Object::Dict(d) => copy_entries(d, &mut obj.dict(), refs, &[]),
         // A stream is always an indirect object, written by `drain`.
         Object::Stream(_) => obj.primitive(pdf_writer::Null),
     }
 }
 
-/// What a krilla PDF's trailer says besides the catalog: its info.
-struct Trailer {
-    info: ObjRef,
-}
-
-impl Trailer {
-    /// Read from the end of the file, as pdf-writer writes it
-    /// (`trailer <</Size 23/Root 22 0 R/Info 20 0 R/ID[..]>>`).
-    fn of(pdf: &[u8]) -> Option<Self> {
-        let at = pdf.windows(7).rposition(|w| w == b"trailer")?;
-        let tail = &pdf[at..];
-        let i = tail.windows(5).position(|w| w == b"/Info")? + 5;
-        let digits: Vec<u8> = tail[i..]
-            .iter()
-            .skip_while(|b| b.is_ascii_whitespace())
-            .take_while(|b| b.is_ascii_digit())
-            .copied()
-            .collect();
-        let n: i32 = std::str::from_utf8(&digits).ok()?.parse().ok()?;
-        Some(Self {
-            info: ObjRef::new(n, 0),
-        })
-    }
+/// The info dictionary a krilla PDF's trailer names, read from the end of
+/// the file as pdf-writer writes it (`trailer <</Size 23/Root 22 0 R/Info
+/// 20 0 R/ID[..]>>`): hayro-syntax keeps its trailer to itself.
+fn info_of(pdf: &[u8]) -> Option<ObjRef> {
+    let at = pdf.windows(7).rposition(|w| w == b"trailer")?;
+    let tail = &pdf[at..];
+    let i = tail.windows(5).position(|w| w == b"/Info")? + 5;
+    let digits: Vec<u8> = tail[i..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    Some(ObjRef::new(
+        std::str::from_utf8(&digits).ok()?.parse().ok()?,
+        0,
+    ))
 }
 
 #[cfg(test)]
@@ -475,7 +432,7 @@ mod tests {
             &text("ba vi two"),
         ];
         let source = Source::of(pdf(&cohort, "Phường Ba Đình"), 2).expect("a cohort's slots");
-        let guide = Guide::of(&guide_pdf).expect("a guide sotay can copy");
+        let guide = Guide::of(guide_pdf).expect("a guide sotay can copy");
         let ba_vi = ("Ủy ban nhân dân xã Ba Vì", Some("Sổ tay – Ba Vì"));
         let merged = merge(&guide, &source, 1, ba_vi).expect("merged");
         assert_eq!(
@@ -524,7 +481,7 @@ mod tests {
 
     #[test]
     fn pdfs_of_different_page_counts_are_not_merged() {
-        let guide = Guide::of(&pdf(&[&text("a"), &text("b")], "x")).unwrap();
+        let guide = Guide::of(pdf(&[&text("a"), &text("b")], "x")).unwrap();
         let source = Source::of(pdf(&[&text("c"), &text("d"), &text("e")], "y"), 3).unwrap();
         assert!(merge(&guide, &source, 0, ("y", None)).is_none());
         assert!(

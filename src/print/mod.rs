@@ -871,7 +871,12 @@ impl Job<'_, '_> {
         }
         let unit = &self.site.unit.data.name;
         let title = document::handbook_title(f, unit);
-        match export_composed((layout, &key), (cohort, &pieces, i), Some(&title), v)? {
+        match export_composed(
+            (layout, &key),
+            (cohort, &pieces, i),
+            (unit, Some(&title)),
+            v,
+        )? {
             Some(made) => Ok(made),
             None => self.compile_book(whole, v, size),
         }
@@ -995,7 +1000,8 @@ impl Job<'_, '_> {
         if let Some(slot) = panels::overflowing_on(&pieces.doc, &pages) {
             return Err(Failure::Overflow(slot));
         }
-        match export_composed((layout, &key), (cohort, &pieces, i), None, v)? {
+        let unit = &self.site.unit.data.name;
+        match export_composed((layout, &key), (cohort, &pieces, i), (unit, None), v)? {
             Some(made) => Ok(made),
             None => self.compile(whole, v, size, pages_ok),
         }
@@ -1138,16 +1144,9 @@ fn made_as(composed: bool, v: Variant) -> &'static [u8] {
 fn export_composed(
     (layout, key): (&compose::Layout, &str),
     (cohort, pieces, i): (&Cohort, &Pieces, usize),
-    title: Option<&str>,
+    (author, title): (&str, Option<&str>),
     v: Variant,
 ) -> Result<Option<(Vec<u8>, usize)>, Failure> {
-    let author = &cohort
-        .sites
-        .get(i)
-        .ok_or(Failure::Overflow("pages".into()))?
-        .unit
-        .data
-        .name;
     if v == Variant::Press
         && let Some(pdf) = merged((layout, key), (cohort, pieces, i), (author, title))
     {
@@ -1169,18 +1168,11 @@ fn merged(
     (author, title): (&str, Option<&str>),
 ) -> Option<Vec<u8>> {
     let guide = layout.press_guide(&pieces.doc, pieces.pages(i), |doc| {
-        merge::Guide::of(&export(&doc, Variant::Press).ok()?)
+        merge::Guide::of(export(&doc, Variant::Press).ok()?)
     })?;
     let source = pieces.alone(key, || {
-        let mut pages = Vec::new();
-        let mut info = None;
-        for (k, site) in cohort.sites.iter().enumerate() {
-            let unit = &site.unit.data.name;
-            let alone = layout.pieces_alone(&pieces.doc, pieces.pages(k), unit, None)?;
-            info.get_or_insert_with(|| typst::model::Document::info(&alone).clone());
-            pages.extend(alone.pages().iter().cloned());
-        }
-        let doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), info?);
+        let units = (0..cohort.sites.len()).map(|k| pieces.pages(k));
+        let doc = layout.pieces_alone(&pieces.doc, units)?;
         merge::Source::of(export(&doc, Variant::Press).ok()?, layout.pages())
     })?;
     merge::merge(&guide, &source, i, (author, title))
