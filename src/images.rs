@@ -269,14 +269,40 @@ fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, ImageError> {
 /// A PNG from an opaque premultiplied RGBA canvas (a rendered picture):
 /// stored as RGB, since every pixel is opaque.
 pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, String> {
-    let mut rgb = vec![0; rgba.len() / 4 * 3];
-    if rgba.chunks_exact(4).all(|p| p[3] == 255) {
-        // The usual canvas: every pixel opaque, copied without a branch
-        // per pixel (this ran as long as the PNG encoding itself).
-        for (to, from) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
-            to.copy_from_slice(&from[..3]);
-        }
-    } else {
+    let rgb = rgb_of(rgba);
+    let img = image::RgbImage::from_raw(width, height, rgb).ok_or("canvas size mismatch")?;
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// RGB from premultiplied RGBA. The usual canvas is opaque: its pixels are
+/// copied four at a time as words (a byte-wise copy of each ran as long as
+/// the PNG encoding itself), and its alpha checked in the same pass; only a
+/// canvas with a pixel not opaque is converted again, pixel by pixel.
+fn rgb_of(rgba: &[u8]) -> Vec<u8> {
+    let pixels = rgba.len() / 4;
+    let mut rgb = vec![0; pixels * 3];
+    let word = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let mut alpha = 0xFF00_0000u32;
+    let (quads, rest) = rgba.split_at(pixels / 4 * 16);
+    for (to, from) in rgb.chunks_exact_mut(12).zip(quads.chunks_exact(16)) {
+        let (p0, p1, p2, p3) = (word(from, 0), word(from, 4), word(from, 8), word(from, 12));
+        alpha &= p0 & p1 & p2 & p3;
+        to[..4].copy_from_slice(&(p0 & 0xFF_FFFF | p1 << 24).to_le_bytes());
+        to[4..8].copy_from_slice(&(p1 >> 8 & 0xFFFF | p2 << 16).to_le_bytes());
+        to[8..].copy_from_slice(&(p2 >> 16 & 0xFF | p3 << 8).to_le_bytes());
+    }
+    let tail = pixels / 4 * 4;
+    for (to, from) in rgb[tail * 3..]
+        .chunks_exact_mut(3)
+        .zip(rest.chunks_exact(4))
+    {
+        alpha &= word(from, 0);
+        to.copy_from_slice(&from[..3]);
+    }
+    if alpha & 0xFF00_0000 != 0xFF00_0000 {
         for (to, p) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
             // Undo premultiplication where a pixel is not opaque.
             let a = u16::from(p[3]).max(1);
@@ -284,11 +310,7 @@ pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, Strin
             to.copy_from_slice(&[un(p[0]), un(p[1]), un(p[2])]);
         }
     }
-    let img = image::RgbImage::from_raw(width, height, rgb).ok_or("canvas size mismatch")?;
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
-        .map_err(|e| e.to_string())?;
-    Ok(out)
+    rgb
 }
 
 fn encode(img: &DynamicImage, alpha: bool) -> Result<(Vec<u8>, &'static str), String> {
@@ -458,6 +480,30 @@ mod tests {
         let opaque = [10, 20, 30, 255, 200, 100, 0, 255];
         let img = image::load_from_memory(&encode_png(2, 1, &opaque).unwrap()).unwrap();
         assert_eq!(img.to_rgb8().into_raw(), [10, 20, 30, 200, 100, 0]);
+    }
+
+    #[test]
+    fn every_pixel_keeps_its_colour_whatever_the_canvas_width() {
+        // Words of four pixels, then the pixels left over; a pixel not
+        // opaque anywhere (in a word or left over) is unpremultiplied.
+        for pixels in 1..=9usize {
+            let colour = |i: usize| [(i * 7) as u8, (i * 13 + 1) as u8, (i * 29 + 2) as u8];
+            let canvas: Vec<u8> = (0..pixels)
+                .flat_map(|i| {
+                    let [r, g, b] = colour(i);
+                    [r, g, b, 255]
+                })
+                .collect();
+            let want: Vec<u8> = (0..pixels).flat_map(colour).collect();
+            assert_eq!(rgb_of(&canvas), want, "{pixels} opaque pixels");
+            for half in 0..pixels {
+                let mut c = canvas.clone();
+                c[half * 4..half * 4 + 4].copy_from_slice(&[50, 25, 0, 128]);
+                let mut want = want.clone();
+                want[half * 3..half * 3 + 3].copy_from_slice(&[100, 50, 0]);
+                assert_eq!(rgb_of(&c), want, "pixel {half} of {pixels} half covered");
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod layout;
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use crate::cache::Stored;
 use crate::content::{Doc, InfographicSpec, Project};
 use crate::diag::{Diagnostic, Sink};
 use crate::engine::world::{Failure, PrintWorld, WorldPool};
@@ -221,7 +222,8 @@ impl Job<'_, '_> {
         &self.site.unit.slug
     }
 
-    /// Compile a source, check its layout, and export it; cached by input.
+    /// Compile a source, check its layout, and export it; cached by input,
+    /// with where the cache holds it (the output links that file).
     fn export(
         &mut self,
         (source, qr_codes): (&str, &[Vec<u8>]),
@@ -229,7 +231,7 @@ impl Job<'_, '_> {
         what: &str,
         icons_used: &[String],
         label: Option<(&str, &str)>,
-    ) -> Result<Vec<u8>, Failure> {
+    ) -> Result<(Vec<u8>, Option<Stored>), Failure> {
         let mut h = crate::hash::Hasher::default();
         h.update(self.key.as_bytes()).update(ext.as_bytes());
         h.update(source.as_bytes());
@@ -237,8 +239,8 @@ impl Job<'_, '_> {
             h.update(title.as_bytes()).update(alt.as_bytes());
         }
         let key = h.hex();
-        if let Some(bytes) = self.shared.cache.read(&key, ext) {
-            return Ok(bytes);
+        if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, ext) {
+            return Ok((bytes, Some(stored)));
         }
         for name in icons_used {
             if let Some(svg) = icons::svg(name, "#FFFFFF") {
@@ -289,13 +291,19 @@ impl Job<'_, '_> {
                 crate::print::export(&doc, v)?
             }
         };
-        self.shared.cache.write(&key, ext, &bytes);
-        Ok(bytes)
+        let stored = self.shared.cache.write_tagged(&key, "picture", ext, &bytes);
+        Ok((bytes, stored))
     }
 
-    fn emit(&mut self, rel: &str, bytes: &[u8]) {
+    /// Write a picture; a hard link to `stored`, its cache entry, where
+    /// there is one (a cold build would otherwise write every picture twice).
+    fn emit(&mut self, rel: &str, (bytes, stored): &(Vec<u8>, Option<Stored>)) {
         let rel = crate::paths::in_unit(self.unit_slug(), rel);
-        match self.out.emit(&rel, Depends::Loose, || Ok(bytes)) {
+        let emitted = match stored {
+            Some(s) => self.out.emit_linked(&rel, bytes, (&s.path, s.sum)),
+            None => self.out.emit(&rel, Depends::Loose, || Ok(bytes)),
+        };
+        match emitted {
             Ok(()) => self.stats.images += 1,
             Err(d) => self.errors.push(d),
         }
@@ -383,8 +391,8 @@ impl Job<'_, '_> {
                     &icons_used,
                     Some((&m.title, &alt)),
                 ) {
-                    Ok(bytes) => {
-                        self.emit(&rel, &bytes);
+                    Ok(made_file) => {
+                        self.emit(&rel, &made_file);
                         let label = match *ext {
                             "press.pdf" => crate::theme::fill(
                                 &self.shared.theme.text.press_file,
