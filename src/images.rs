@@ -269,7 +269,11 @@ fn process_bytes(path: &Path, bytes: &[u8]) -> Result<Processed, ImageError> {
 /// A PNG from an opaque premultiplied RGBA canvas (a rendered picture):
 /// stored as RGB, since every pixel is opaque.
 pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, String> {
-    let rgb = rgb_of(rgba);
+    encode_rgb_png(width, height, rgb_of(rgba))
+}
+
+/// A PNG of RGB pixels.
+pub fn encode_rgb_png(width: u32, height: u32, rgb: Vec<u8>) -> Result<Vec<u8>, String> {
     let img = image::RgbImage::from_raw(width, height, rgb).ok_or("canvas size mismatch")?;
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), ImageFormat::Png)
@@ -277,11 +281,17 @@ pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, Strin
     Ok(out)
 }
 
+/// Whether every pixel of an RGBA canvas is opaque.
+pub fn opaque(rgba: &[u8]) -> bool {
+    let alpha = rgba.chunks_exact(4).fold(0xFF, |all, p| all & p[3]);
+    alpha == 0xFF
+}
+
 /// RGB from premultiplied RGBA. The usual canvas is opaque: its pixels are
 /// copied four at a time as words (a byte-wise copy of each ran as long as
 /// the PNG encoding itself), and its alpha checked in the same pass; only a
 /// canvas with a pixel not opaque is converted again, pixel by pixel.
-fn rgb_of(rgba: &[u8]) -> Vec<u8> {
+pub fn rgb_of(rgba: &[u8]) -> Vec<u8> {
     let pixels = rgba.len() / 4;
     let mut rgb = vec![0; pixels * 3];
     let word = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);

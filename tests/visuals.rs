@@ -281,3 +281,52 @@ fn the_palette_is_the_units_colour_or_the_campaigns() {
         [0x0b, 0x53, 0x94]
     );
 }
+
+/// Every guide's link preview in every unit, decoded to pixels.
+fn previews(f: &Fixture) -> Vec<(String, Vec<u8>)> {
+    let mut all = Vec::new();
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        for g in ["dang-ky-khai-sinh", "dang-ky-ho-kinh-doanh"] {
+            let rel = format!("{unit}/huong-dan/{g}/xem-truoc.png");
+            let img = image::open(f.out().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            all.push((rel, img.to_rgb8().into_raw()));
+        }
+    }
+    all
+}
+
+#[test]
+fn link_previews_drawn_over_a_shared_guide_layer_look_as_if_drawn_whole() {
+    // The fixture's units share a colour: a guide's preview is drawn once
+    // with the unit's name left out, and each unit's name over it.
+    let f = Fixture::new();
+    let report = f.build_ok();
+    assert!(
+        report.layered_previews >= 6 && report.preview_layers < report.layered_previews,
+        "{} previews over {} layers",
+        report.layered_previews,
+        report.preview_layers
+    );
+    let layered = previews(&f);
+    // Each unit's preview shows its own name.
+    assert_ne!(
+        layered[0].1, layered[2].1,
+        "two units' previews are the same"
+    );
+
+    // Drawn whole for every unit (composing off): the same pixels.
+    let site = std::fs::read_to_string(f.root().join("content/site.yaml")).unwrap();
+    f.write(
+        "content/site.yaml",
+        &format!("{site}print:\n  compose: false\n"),
+    );
+    for dir in ["public", ".sotay-cache"] {
+        let _ = std::fs::remove_dir_all(f.root().join(dir));
+    }
+    let report = f.build_ok();
+    assert_eq!(report.layered_previews, 0);
+    for ((rel, a), (_, b)) in layered.iter().zip(previews(&f)) {
+        let worst = a.iter().zip(&b).map(|(x, y)| x.abs_diff(*y)).max();
+        assert_eq!(worst, Some(0), "{rel} differs from the preview drawn whole");
+    }
+}

@@ -116,8 +116,16 @@ fn print_summary(report: &BuildReport, out: &Path) {
         );
     }
     if report.images > 0 {
+        let layered = if report.layered_previews > 0 {
+            format!(
+                " ({} link previews drawn over {} guides' layers)",
+                report.layered_previews, report.preview_layers
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "images: {} infographics, posters and link previews in {:.2} s",
+            "images: {} infographics, posters and link previews in {:.2} s{layered}",
             report.images,
             report.stage_seconds(Phase::Render(Stage::Pictures))
         );

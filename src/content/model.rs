@@ -178,10 +178,11 @@ pub struct PrintConfig {
     /// Audiences (slugs) of staff: a guide for them alone goes into the
     /// staff handbook, not the citizens'.
     pub staff: Vec<String>,
-    /// Whether press leaflets whose template has slots are composed from
-    /// the guide's shared layout and each unit's slots (the default) or
-    /// laid out whole for every unit, as download PDFs always are: the same
-    /// pages, several times slower; for checking a theme's slots.
+    /// Whether press leaflets and link previews whose template has slots
+    /// are composed from the guide's shared layout and each unit's slots
+    /// (the default) or laid out whole for every unit, as download PDFs
+    /// always are: the same pages and pixels, several times slower; for
+    /// checking a theme's slots.
     pub compose: bool,
 }
 

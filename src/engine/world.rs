@@ -88,7 +88,7 @@ impl WorldPool {
 }
 
 /// Why a document did not compile.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Failure {
     /// A panel's content does not fit (the template called `overflow`).
     Overflow(String),

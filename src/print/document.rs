@@ -195,6 +195,18 @@ pub(crate) fn doc_settings(
     settings(site, (theme, template), v, (title, date), Part::Whole)
 }
 
+/// `doc_settings` with the unit's name and dictionary stand-ins: a
+/// layout shared by units (`Part::Guide`), its slots left empty.
+pub(crate) fn guide_settings(
+    site: &UnitSite,
+    (theme, template): (&Theme, &str),
+    v: Variant,
+    title: &str,
+    date: crate::content::Date,
+) -> String {
+    settings(site, (theme, template), v, (title, date), Part::Guide)
+}
+
 /// The settings, with the unit's name and dictionary stand-ins in a
 /// guide's shared layout (`Part::Guide`).
 fn settings(

@@ -10,7 +10,7 @@
 //! never laid out twice.
 
 mod cohort;
-mod compose;
+pub(crate) mod compose;
 pub(crate) mod document;
 pub mod markup;
 mod merge;

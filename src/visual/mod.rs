@@ -10,17 +10,19 @@
 
 pub mod icons;
 pub mod kiosk;
+mod layers;
 mod layout;
 
 use std::collections::HashSet;
 use std::fmt::Write;
+use std::sync::Arc;
 
 use crate::cache::Stored;
 use crate::content::{Doc, InfographicSpec, Project};
 use crate::diag::{Diagnostic, Sink};
 use crate::engine::world::{Failure, PrintWorld, WorldPool};
 use crate::output::{Depends, Output};
-use crate::print::document::{Variant, colours, colours_for, doc_settings};
+use crate::print::document::{Part, Variant, colours, colours_for, doc_settings, guide_settings};
 use crate::print::markup::lit;
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
@@ -134,6 +136,8 @@ fn at_value(spec: &Doc<InfographicSpec>, key: &str, value: &str, message: String
 #[derive(Default)]
 pub struct Visuals {
     worlds: WorldPool,
+    /// Guides' link previews with their slots empty, shared by units.
+    bases: layers::Bases,
 }
 
 impl Renderer for Visuals {
@@ -147,9 +151,14 @@ impl Renderer for Visuals {
 
     /// Units in parallel, on threads with Typst's stack.
     fn render_all(&self, units: &Units, sh: &Shared, out: &Output) -> Rendered {
-        crate::engine::in_big_stacks(|| {
+        self.bases
+            .share(units.selected.iter().map(|s| s.unit.colour.as_str()));
+        let drawn = crate::engine::in_big_stacks(|| {
             crate::render::each_unit(units.selected, |site| self.render(site, sh, out))
-        })
+        });
+        // The later stages (packages) are the build's peak of memory.
+        self.bases.forget();
+        drawn
     }
 
     fn render(&self, site: &UnitSite, shared: &Shared, out: &Output) -> Rendered {
@@ -165,6 +174,8 @@ impl Renderer for Visuals {
             out,
             world: &mut world,
             key: &key,
+            bases: &self.bases,
+            pieces: None,
             stats: Stats::default(),
             errors: Vec::new(),
         };
@@ -188,12 +199,18 @@ impl Renderer for Visuals {
     }
 }
 
+/// A picture's bytes, and its entry in the render cache if it has one.
+type Made = (Vec<u8>, Option<Stored>);
+
 struct Job<'a, 'p> {
     site: &'a UnitSite<'p>,
     shared: &'a Shared<'a>,
     out: &'a Output<'a>,
     world: &'a mut PrintWorld,
     key: &'a str,
+    bases: &'a layers::Bases,
+    /// The unit's slots of its link previews (`unit_pieces`).
+    pieces: Option<Result<Arc<typst_layout::PagedDocument>, Failure>>,
     stats: Stats,
     errors: Vec<Diagnostic>,
 }
@@ -222,6 +239,17 @@ impl Job<'_, '_> {
         &self.site.unit.slug
     }
 
+    /// The render cache's key of a picture made from `source` as `ext`.
+    fn cache_key(&self, source: &str, ext: &str, label: Option<(&str, &str)>) -> String {
+        let mut h = crate::hash::Hasher::default();
+        h.update(self.key.as_bytes()).update(ext.as_bytes());
+        h.update(source.as_bytes());
+        if let Some((title, alt)) = label {
+            h.update(title.as_bytes()).update(alt.as_bytes());
+        }
+        h.hex()
+    }
+
     /// Compile a source, check its layout, and export it; cached by input,
     /// with where the cache holds it (the output links that file).
     fn export(
@@ -231,14 +259,8 @@ impl Job<'_, '_> {
         what: &str,
         icons_used: &[String],
         label: Option<(&str, &str)>,
-    ) -> Result<(Vec<u8>, Option<Stored>), Failure> {
-        let mut h = crate::hash::Hasher::default();
-        h.update(self.key.as_bytes()).update(ext.as_bytes());
-        h.update(source.as_bytes());
-        if let Some((title, alt)) = label {
-            h.update(title.as_bytes()).update(alt.as_bytes());
-        }
-        let key = h.hex();
+    ) -> Result<Made, Failure> {
+        let key = self.cache_key(source, ext, label);
         if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, ext) {
             return Ok((bytes, Some(stored)));
         }
@@ -297,7 +319,7 @@ impl Job<'_, '_> {
 
     /// Write a picture; a hard link to `stored`, its cache entry, where
     /// there is one (a cold build would otherwise write every picture twice).
-    fn emit(&mut self, rel: &str, (bytes, stored): &(Vec<u8>, Option<Stored>)) {
+    fn emit(&mut self, rel: &str, (bytes, stored): &Made) {
         let rel = crate::paths::in_unit(self.unit_slug(), rel);
         let emitted = match stored {
             Some(s) => self.out.emit_linked(&rel, bytes, (&s.path, s.sum)),
@@ -311,26 +333,13 @@ impl Job<'_, '_> {
 
     /// The link preview of a guide page.
     fn preview(&mut self, g: &crate::content::Guide) {
-        let site = self.site;
-        let m = &g.doc.meta;
-        let v = Variant::Download;
-        let mut s = prelude(self.shared.theme, site, PREVIEW_TEMPLATE, v, "unit");
-        let _ = writeln!(
-            s,
-            "#render(({} width: 1200pt, height: 630pt, title: {}, summary: {}))",
-            doc_settings(
-                site,
-                (self.shared.theme, PREVIEW_TEMPLATE),
-                v,
-                &m.title,
-                m.last_reviewed
-            )
-            .replace(crate::print::document::SIZE, "10pt"),
-            lit(&m.title),
-            lit(&m.summary),
-        );
+        let whole = self.preview_source(g, Part::Whole);
+        let made = match self.layered_preview(g, &whole) {
+            Some(made) => made,
+            None => self.export((&whole, &[]), "png", "the link preview", &[], None),
+        };
         let rel = crate::paths::guide_file(&g.doc.slug, crate::paths::PREVIEW_FILE);
-        match self.export((&s, &[]), "png", "the link preview", &[], None) {
+        match made {
             Ok(png) => self.emit(&rel, &png),
             Err(f) => {
                 let hint =
@@ -339,6 +348,114 @@ impl Job<'_, '_> {
                 self.errors.push(d.for_unit(self.unit_slug()));
             }
         }
+    }
+
+    /// The source of a guide's link preview, or of one of its layers
+    /// (`Part::Guide`: its slots empty; `Part::Pieces`: the unit's slots,
+    /// the same for every guide).
+    fn preview_source(&self, g: &crate::content::Guide, part: Part) -> String {
+        let (site, theme) = (self.site, self.shared.theme);
+        let m = &g.doc.meta;
+        let v = Variant::Download;
+        let at = (theme, PREVIEW_TEMPLATE);
+        let (settings, compose, title, summary) = match part {
+            Part::Guide => (
+                guide_settings(site, at, v, &m.title, m.last_reviewed),
+                "\"guide\"",
+                m.title.as_str(),
+                m.summary.as_str(),
+            ),
+            Part::Pieces => (
+                doc_settings(site, at, v, "", crate::content::date::CAMPAIGN_START),
+                "\"pieces\"",
+                "",
+                "",
+            ),
+            _ => (
+                doc_settings(site, at, v, &m.title, m.last_reviewed),
+                "none",
+                m.title.as_str(),
+                m.summary.as_str(),
+            ),
+        };
+        let d = format!(
+            "({} width: 1200pt, height: 630pt, title: {}, summary: {}, compose: {compose})",
+            settings.replace(crate::print::document::SIZE, "10pt"),
+            lit(title),
+            lit(summary),
+        );
+        let mut s = prelude(theme, site, PREVIEW_TEMPLATE, v, "unit");
+        let _ = match part {
+            Part::Pieces => writeln!(
+                s,
+                "#import \"/print/{PREVIEW_TEMPLATE}\": slots\n#{{\n  let d = {d}\n  pieces(d, slots(d))\n}}"
+            ),
+            _ => writeln!(s, "#render({d})"),
+        };
+        s
+    }
+
+    /// The preview drawn from layers (`layers`): the guide's, shared by
+    /// the units of one colour, and the unit's slots over it. None where
+    /// no other unit has the unit's colour, the template has no slots,
+    /// site.yaml turns composing off, or the layers do not go together:
+    /// the preview is then drawn whole.
+    fn layered_preview(
+        &mut self,
+        g: &crate::content::Guide,
+        whole: &str,
+    ) -> Option<Result<Made, Failure>> {
+        let template = self.shared.theme.print_files.get(PREVIEW_TEMPLATE)?;
+        let shared = self.bases.shared(&self.site.unit.colour);
+        if !shared || !self.site.project.site.print.compose || !template.contains("#let slots(") {
+            return None;
+        }
+        let key = self.cache_key(whole, "png", None);
+        if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, "png") {
+            return Some(Ok((bytes, Some(stored))));
+        }
+        let source = self.preview_source(g, Part::Guide);
+        let base_key = self.cache_key(&source, "layer", None);
+        let base = match self.bases.get(&base_key, &mut *self.world, &source) {
+            Ok((base, drawn)) => {
+                self.stats.preview_layers += usize::from(drawn);
+                base?
+            }
+            Err(f) => return Some(Err(f)),
+        };
+        let pieces = match self.unit_pieces(g) {
+            Ok(pieces) => pieces,
+            Err(f) => return Some(Err(f)),
+        };
+        let (width, height, rgb) = base.with(&pieces)?;
+        let png = crate::images::encode_rgb_png(width, height, rgb);
+        Some(match png {
+            Ok(png) => {
+                self.stats.layered_previews += 1;
+                let stored = self.shared.cache.write_tagged(&key, "picture", "png", &png);
+                Ok((png, stored))
+            }
+            Err(message) => Err(Failure::Error {
+                file: "main.typ".into(),
+                line: 0,
+                message,
+            }),
+        })
+    }
+
+    /// The unit's slots of its link previews, laid out once per unit.
+    fn unit_pieces(
+        &mut self,
+        g: &crate::content::Guide,
+    ) -> Result<Arc<typst_layout::PagedDocument>, Failure> {
+        if let Some(made) = &self.pieces {
+            return made.clone();
+        }
+        let source = self.preview_source(g, Part::Pieces);
+        let made = self.world.compile(&source).map(Arc::new);
+        evict_now_and_then();
+        self.pieces = Some(made.clone());
+        made
     }
 
     fn infographic(&mut self, spec: &Doc<InfographicSpec>) {
