@@ -330,3 +330,19 @@ fn link_previews_drawn_over_a_shared_guide_layer_look_as_if_drawn_whole() {
         assert_eq!(worst, Some(0), "{rel} differs from the preview drawn whole");
     }
 }
+
+#[test]
+fn a_preview_template_showing_the_unit_outside_its_slots_is_drawn_whole() {
+    // A theme's template that also writes the unit's name in the footer:
+    // a layer shared by units would carry one unit's name to all.
+    let f = Fixture::new();
+    let path = "themes/default/print/xem-truoc.typ";
+    let template = std::fs::read_to_string(f.root().join(path)).unwrap();
+    let leaking = template.replace("d.slogan)))", "d.slogan + \" \" + d.unit.name)))");
+    assert_ne!(leaking, template, "the footer line was not found");
+    f.write(path, &leaking);
+    let report = f.build_ok();
+    assert_eq!(report.layered_previews, 0);
+    let all = previews(&f);
+    assert_ne!(all[0].1, all[2].1, "two units' previews are the same");
+}

@@ -154,9 +154,12 @@ impl Bases {
 impl Base {
     /// The unit's preview as RGB: this layer with the unit's slots
     /// (`pieces`, one page per slot) drawn over it; none if they do not go
-    /// together.
+    /// together, or if the whole preview's text would leave the canvas or
+    /// touch other text (`layout_check`, as a preview drawn whole).
     pub fn with(&self, pieces: &typst_layout::PagedDocument) -> Option<(u32, u32, Vec<u8>)> {
         let own = 0..pieces.pages().len();
+        let whole = self.layout.compose(pieces, own.clone(), "", None)?;
+        super::layout_check(whole.pages().first()?).ok()?;
         let alone = self.layout.pieces_alone(pieces, std::iter::once(own))?;
         let (width, height, over) = rendered(alone.pages().first()?);
         if (width, height) != (self.width, self.height) {

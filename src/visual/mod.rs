@@ -335,7 +335,7 @@ impl Job<'_, '_> {
     fn preview(&mut self, g: &crate::content::Guide) {
         let whole = self.preview_source(g, Part::Whole);
         let made = match self.layered_preview(g, &whole) {
-            Some(made) => made,
+            Some(made) => Ok(made),
             None => self.export((&whole, &[]), "png", "the link preview", &[], None),
         };
         let rel = crate::paths::guide_file(&g.doc.slug, crate::paths::PREVIEW_FILE);
@@ -398,13 +398,10 @@ impl Job<'_, '_> {
     /// The preview drawn from layers (`layers`): the guide's, shared by
     /// the units of one colour, and the unit's slots over it. None where
     /// no other unit has the unit's colour, the template has no slots,
-    /// site.yaml turns composing off, or the layers do not go together:
-    /// the preview is then drawn whole.
-    fn layered_preview(
-        &mut self,
-        g: &crate::content::Guide,
-        whole: &str,
-    ) -> Option<Result<Made, Failure>> {
+    /// site.yaml turns composing off, or the layers fail or do not go
+    /// together: the preview is then drawn whole, which reports any
+    /// problem in the unit's own terms.
+    fn layered_preview(&mut self, g: &crate::content::Guide, whole: &str) -> Option<Made> {
         let template = self.shared.theme.print_files.get(PREVIEW_TEMPLATE)?;
         let shared = self.bases.shared(&self.site.unit.colour);
         if !shared || !self.site.project.site.print.compose || !template.contains("#let slots(") {
@@ -412,35 +409,18 @@ impl Job<'_, '_> {
         }
         let key = self.cache_key(whole, "png", None);
         if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, "png") {
-            return Some(Ok((bytes, Some(stored))));
+            return Some((bytes, Some(stored)));
         }
         let source = self.preview_source(g, Part::Guide);
         let base_key = self.cache_key(&source, "layer", None);
-        let base = match self.bases.get(&base_key, &mut *self.world, &source) {
-            Ok((base, drawn)) => {
-                self.stats.preview_layers += usize::from(drawn);
-                base?
-            }
-            Err(f) => return Some(Err(f)),
-        };
-        let pieces = match self.unit_pieces(g) {
-            Ok(pieces) => pieces,
-            Err(f) => return Some(Err(f)),
-        };
-        let (width, height, rgb) = base.with(&pieces)?;
-        let png = crate::images::encode_rgb_png(width, height, rgb);
-        Some(match png {
-            Ok(png) => {
-                self.stats.layered_previews += 1;
-                let stored = self.shared.cache.write_tagged(&key, "picture", "png", &png);
-                Ok((png, stored))
-            }
-            Err(message) => Err(Failure::Error {
-                file: "main.typ".into(),
-                line: 0,
-                message,
-            }),
-        })
+        let (base, drawn) = self.bases.get(&base_key, &mut *self.world, &source).ok()?;
+        self.stats.preview_layers += usize::from(drawn);
+        let pieces = self.unit_pieces(g).ok()?;
+        let (width, height, rgb) = base?.with(&pieces)?;
+        let png = crate::images::encode_rgb_png(width, height, rgb).ok()?;
+        self.stats.layered_previews += 1;
+        let stored = self.shared.cache.write_tagged(&key, "picture", "png", &png);
+        Some((png, stored))
     }
 
     /// The unit's slots of its link previews, laid out once per unit.
