@@ -195,21 +195,9 @@ pub(crate) fn doc_settings(
     settings(site, (theme, template), v, (title, date), Part::Whole)
 }
 
-/// `doc_settings` with the unit's name and dictionary stand-ins: a
-/// layout shared by units (`Part::Guide`), its slots left empty.
-pub(crate) fn guide_settings(
-    site: &UnitSite,
-    (theme, template): (&Theme, &str),
-    v: Variant,
-    title: &str,
-    date: crate::content::Date,
-) -> String {
-    settings(site, (theme, template), v, (title, date), Part::Guide)
-}
-
 /// The settings, with the unit's name and dictionary stand-ins in a
 /// guide's shared layout (`Part::Guide`).
-fn settings(
+pub(crate) fn settings(
     site: &UnitSite,
     (theme, template): (&Theme, &str),
     v: Variant,
@@ -281,7 +269,7 @@ pub enum Part {
 
 impl Part {
     /// The template's `compose` field (lib.typ's `slot` reads it).
-    fn compose_value(self) -> &'static str {
+    pub(crate) fn compose_value(self) -> &'static str {
         match self {
             Part::Whole => "none",
             Part::Guide => "\"guide\"",

@@ -22,7 +22,7 @@ use crate::content::{Doc, InfographicSpec, Project};
 use crate::diag::{Diagnostic, Sink};
 use crate::engine::world::{Failure, PrintWorld, WorldPool};
 use crate::output::{Depends, Output};
-use crate::print::document::{Part, Variant, colours, colours_for, doc_settings, guide_settings};
+use crate::print::document::{Part, Variant, colours, colours_for, doc_settings, settings};
 use crate::print::markup::lit;
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
@@ -358,31 +358,18 @@ impl Job<'_, '_> {
         let m = &g.doc.meta;
         let v = Variant::Download;
         let at = (theme, PREVIEW_TEMPLATE);
-        let (settings, compose, title, summary) = match part {
-            Part::Guide => (
-                guide_settings(site, at, v, &m.title, m.last_reviewed),
-                "\"guide\"",
-                m.title.as_str(),
-                m.summary.as_str(),
-            ),
-            Part::Pieces => (
-                doc_settings(site, at, v, "", crate::content::date::CAMPAIGN_START),
-                "\"pieces\"",
-                "",
-                "",
-            ),
-            _ => (
-                doc_settings(site, at, v, &m.title, m.last_reviewed),
-                "none",
-                m.title.as_str(),
-                m.summary.as_str(),
-            ),
+        // The unit's slots are the same for every guide.
+        let (title, summary, date) = match part {
+            Part::Pieces => ("", "", crate::content::date::CAMPAIGN_START),
+            _ => (m.title.as_str(), m.summary.as_str(), m.last_reviewed),
         };
         let d = format!(
-            "({} width: 1200pt, height: 630pt, title: {}, summary: {}, compose: {compose})",
-            settings.replace(crate::print::document::SIZE, "10pt"),
+            "({} width: 1200pt, height: 630pt, title: {}, summary: {}, compose: {})",
+            settings(site, at, v, (title, date), part)
+                .replace(crate::print::document::SIZE, "10pt"),
             lit(title),
             lit(summary),
+            part.compose_value(),
         );
         let mut s = prelude(theme, site, PREVIEW_TEMPLATE, v, "unit");
         let _ = match part {
