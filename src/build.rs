@@ -82,10 +82,10 @@ pub struct BuildReport {
     pub layouts: usize,
     /// Pictures (infographics, posters, link previews) written.
     pub images: usize,
-    /// Link previews drawn over a guide's layer shared by units, and how
-    /// many such layers were drawn.
-    pub layered_previews: usize,
-    pub preview_layers: usize,
+    /// Pictures (link previews, infographics' PNGs) drawn over a layer
+    /// shared by units, and how many such layers were drawn.
+    pub layered_pictures: usize,
+    pub picture_layers: usize,
     pub files: usize,
     /// Files with the same bytes as in the previous output (not rewritten).
     pub unchanged: usize,
@@ -504,8 +504,8 @@ fn report(
         pdfs_rendered: stats.pdfs_rendered,
         layouts: stats.layouts,
         images: stats.images,
-        layered_previews: stats.layered_previews,
-        preview_layers: stats.preview_layers,
+        layered_pictures: stats.layered_pictures,
+        picture_layers: stats.picture_layers,
         files,
         unchanged,
         reused,
@@ -538,8 +538,8 @@ fn unchanged_report(previous: &str, inputs: &str, clock: &Clock) -> Option<Build
         pdfs_rendered: 0,
         layouts: 0,
         images: 0,
-        layered_previews: 0,
-        preview_layers: 0,
+        layered_pictures: 0,
+        picture_layers: 0,
         files: n("files")?,
         unchanged: n("files")?,
         reused: n("files")?,

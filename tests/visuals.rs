@@ -287,34 +287,76 @@ fn previews(f: &Fixture) -> Vec<(String, Vec<u8>)> {
     let mut all = Vec::new();
     for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
         for g in ["dang-ky-khai-sinh", "dang-ky-ho-kinh-doanh"] {
-            let rel = format!("{unit}/huong-dan/{g}/xem-truoc.png");
-            let img = image::open(f.out().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-            all.push((rel, img.to_rgb8().into_raw()));
+            all.push(pixels(f, &format!("{unit}/huong-dan/{g}/xem-truoc.png")));
         }
     }
     all
 }
 
-#[test]
-fn link_previews_drawn_over_a_shared_guide_layer_look_as_if_drawn_whole() {
-    // The fixture's units share a colour: a guide's preview is drawn once
-    // with the unit's name left out, and each unit's name over it.
-    let f = Fixture::new();
-    let report = f.build_ok();
-    assert!(
-        report.layered_previews >= 6 && report.preview_layers < report.layered_previews,
-        "{} previews over {} layers",
-        report.layered_previews,
-        report.preview_layers
-    );
-    let layered = previews(&f);
-    // Each unit's preview shows its own name.
-    assert_ne!(
-        layered[0].1, layered[2].1,
-        "two units' previews are the same"
-    );
+/// Each unit's infographic PNGs, by path, as RGB.
+fn infographics(f: &Fixture) -> Vec<(String, Vec<u8>)> {
+    let mut all = Vec::new();
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        for name in [
+            "vuong-1080x1080",
+            "doc-1080x1920",
+            "ngang-1920x1080",
+            "xem-truoc-1200x630",
+        ] {
+            all.push(pixels(f, &format!("{unit}/do-hoa/khai-sinh/{name}.png")));
+        }
+    }
+    all
+}
 
-    // Drawn whole for every unit (composing off): the same pixels.
+fn pixels(f: &Fixture, rel: &str) -> (String, Vec<u8>) {
+    let img = image::open(f.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    (rel.to_owned(), img.to_rgb8().into_raw())
+}
+
+/// How far each picture is from the same picture drawn whole, at worst,
+/// in one colour channel (0 to 255).
+fn worst_differences(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> Vec<(String, u8)> {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|((rel, x), (_, y))| {
+            assert_eq!(x.len(), y.len(), "{rel}: not the same size");
+            let worst = x.iter().zip(y).map(|(p, q)| p.abs_diff(*q)).max();
+            (rel.clone(), worst.unwrap_or(0))
+        })
+        .collect()
+}
+
+#[test]
+fn pictures_drawn_over_a_layer_shared_by_units_look_as_if_drawn_whole() {
+    // The fixture's units share a colour: a guide's preview and each
+    // infographic canvas are drawn once with the unit's name, QR code and
+    // footer left out, and each unit's over it.
+    let f = fixture();
+    let report = f.build_ok();
+    // Each guide's preview and 4 canvases, each layer for several units.
+    assert!(
+        report.layered_pictures >= 20 && report.picture_layers * 2 <= report.layered_pictures,
+        "{} pictures over {} layers",
+        report.layered_pictures,
+        report.picture_layers
+    );
+    let (previews_layered, infographics_layered) = (previews(&f), infographics(&f));
+    // Each unit's pictures show its own name, link and QR code.
+    assert_ne!(previews_layered[0].1, previews_layered[2].1);
+    for canvas in 0..4 {
+        assert_ne!(
+            infographics_layered[canvas].1,
+            infographics_layered[canvas + 4].1,
+            "two units' {} are the same",
+            infographics_layered[canvas].0
+        );
+    }
+
+    // Drawn whole for every unit (composing off): the same pixels. A
+    // glyph's edge is blended as typst-render blends it; the QR code's
+    // edge, an image's, may differ by one level of one channel.
     let site = std::fs::read_to_string(f.root().join("content/site.yaml")).unwrap();
     f.write(
         "content/site.yaml",
@@ -324,10 +366,15 @@ fn link_previews_drawn_over_a_shared_guide_layer_look_as_if_drawn_whole() {
         let _ = std::fs::remove_dir_all(f.root().join(dir));
     }
     let report = f.build_ok();
-    assert_eq!(report.layered_previews, 0);
-    for ((rel, a), (_, b)) in layered.iter().zip(previews(&f)) {
-        let worst = a.iter().zip(&b).map(|(x, y)| x.abs_diff(*y)).max();
-        assert_eq!(worst, Some(0), "{rel} differs from the preview drawn whole");
+    assert_eq!(report.layered_pictures, 0);
+    for (rel, worst) in worst_differences(&previews_layered, &previews(&f)) {
+        assert_eq!(worst, 0, "{rel} differs from the preview drawn whole");
+    }
+    for (rel, worst) in worst_differences(&infographics_layered, &infographics(&f)) {
+        assert!(
+            worst <= 1,
+            "{rel} differs from the picture drawn whole by {worst}"
+        );
     }
 }
 
@@ -342,7 +389,28 @@ fn a_preview_template_showing_the_unit_outside_its_slots_is_drawn_whole() {
     assert_ne!(leaking, template, "the footer line was not found");
     f.write(path, &leaking);
     let report = f.build_ok();
-    assert_eq!(report.layered_previews, 0);
+    assert_eq!(report.layered_pictures, 0);
     let all = previews(&f);
     assert_ne!(all[0].1, all[2].1, "two units' previews are the same");
+}
+
+#[test]
+fn an_infographic_template_showing_the_unit_outside_its_slots_is_drawn_whole() {
+    // The unit's hotline in place of the header's title: outside the
+    // slots, so the infographics cannot share a layer (previews still do).
+    let f = fixture();
+    let path = "themes/default/print/infographic.typ";
+    let template = std::fs::read_to_string(f.root().join(path)).unwrap();
+    let leaking = template.replace("size: s, d.title)))", "size: s, d.unit.hotline)))");
+    assert_ne!(leaking, template, "the title line was not found");
+    f.write(path, &leaking);
+    let report = f.build_ok();
+    let every_preview = walkdir::WalkDir::new(f.out())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "xem-truoc.png")
+        .count();
+    assert_eq!(report.layered_pictures, every_preview);
+    let all = infographics(&f);
+    assert_ne!(all[0].1, all[4].1, "two units' infographics are the same");
 }

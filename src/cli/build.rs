@@ -116,10 +116,10 @@ fn print_summary(report: &BuildReport, out: &Path) {
         );
     }
     if report.images > 0 {
-        let layered = if report.layered_previews > 0 {
+        let layered = if report.layered_pictures > 0 {
             format!(
-                " ({} link previews drawn over {} guides' layers)",
-                report.layered_previews, report.preview_layers
+                " ({} drawn over {} layers shared by units)",
+                report.layered_pictures, report.picture_layers
             )
         } else {
             String::new()

@@ -184,17 +184,6 @@ fn date_expr(d: Option<crate::content::Date>) -> String {
     }
 }
 
-/// Document-level settings shared by every format.
-pub(crate) fn doc_settings(
-    site: &UnitSite,
-    (theme, template): (&Theme, &str),
-    v: Variant,
-    title: &str,
-    date: crate::content::Date,
-) -> String {
-    settings(site, (theme, template), v, (title, date), Part::Whole)
-}
-
 /// The settings, with the unit's name and dictionary stand-ins in a
 /// guide's shared layout (`Part::Guide`).
 pub(crate) fn settings(

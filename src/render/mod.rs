@@ -80,10 +80,10 @@ pub struct Stats {
     pub layouts: usize,
     /// Pictures written (PNG, SVG, posters) by the visuals stage.
     pub images: usize,
-    /// Link previews drawn over a guide's layer shared by units, and
-    /// those layers drawn (`visual::layers`).
-    pub layered_previews: usize,
-    pub preview_layers: usize,
+    /// Pictures (link previews, infographics' PNGs) drawn over a layer
+    /// shared by units, and those layers drawn (`visual::layers`).
+    pub layered_pictures: usize,
+    pub picture_layers: usize,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -95,8 +95,8 @@ impl std::ops::AddAssign for Stats {
         self.pdfs_rendered += o.pdfs_rendered;
         self.layouts += o.layouts;
         self.images += o.images;
-        self.layered_previews += o.layered_previews;
-        self.preview_layers += o.preview_layers;
+        self.layered_pictures += o.layered_pictures;
+        self.picture_layers += o.picture_layers;
     }
 }
 

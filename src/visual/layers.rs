@@ -1,11 +1,12 @@
-//! Link previews drawn in two layers. A guide's preview differs between
-//! units only in what its template keeps in slots (lib.typ's `slot`: the
-//! unit's name), so the guide's layer (the preview laid out with its slots
-//! empty, `compose: "guide"`) is laid out and rendered once for every unit
-//! of one colour, and each unit's slots (`pieces`) are drawn over a copy
-//! of it where the slots' markers are (`compose::Layout::pieces_alone`).
-//! A picture otherwise costs a layout and a render per unit: 143 of each
-//! per guide at city scale.
+//! Pictures drawn in two layers. A guide's link preview, or one canvas of
+//! an infographic, differs between units only in what its template keeps
+//! in slots (lib.typ's `slot`: the unit's name; an infographic's QR code
+//! and footer too), so the guide's layer (the picture laid out with its
+//! slots empty, `compose: "guide"`) is laid out and rendered once for
+//! every unit of one colour, and each unit's slots (`pieces`) are drawn
+//! over a copy of it where the slots' markers are
+//! (`compose::Layout::pieces_alone`). A picture otherwise costs a layout
+//! and a render per unit: 143 of each per guide at city scale.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -52,10 +53,13 @@ fn draw_over(rgb: &mut [u8], rgba: &[u8], width: usize) {
             match s[3] {
                 0 => {}
                 255 => d.copy_from_slice(&s[..3]),
+                // As typst-render blends a glyph's edge (its `blend_src_over`):
+                // a slot holds mostly text, whose pixels are then the same
+                // as where the text is drawn on the guide's pixels directly.
                 a => {
-                    let keep = 255 - u32::from(a);
+                    let keep = 256 - u32::from(a);
                     for (d, s) in d.iter_mut().zip(s) {
-                        let c = u32::from(*s) + (u32::from(*d) * keep + 127) / 255;
+                        let c = u32::from(*s) + ((u32::from(*d) * keep) >> 8);
                         *d = c.min(255) as u8;
                     }
                 }
@@ -75,9 +79,14 @@ pub struct Bases {
     shared: Mutex<HashSet<String>>,
 }
 
+/// The colour of pictures in the campaign's palette, whatever the unit's.
+pub const CAMPAIGN: &str = "campaign";
+
 type Slot = Arc<OnceLock<Result<Option<Arc<Base>>, Failure>>>;
 
-/// How many guides' layers are kept: 48 previews of 1200 x 630 are 110 MB.
+/// How many guides' layers are kept: 48 previews of 1200 x 630 are 110 MB;
+/// a unit draws its previews and then a dozen infographics (the largest,
+/// 1080 x 1920, 6 MB each).
 const KEPT: usize = 48;
 
 impl Bases {
@@ -136,11 +145,18 @@ impl Bases {
     /// get layers.
     pub fn share<'a>(&self, colours: impl Iterator<Item = &'a str>) {
         let mut seen = HashSet::new();
-        let shared = colours.filter(|c| !seen.insert(*c)).map(str::to_owned);
-        *self.shared.lock().expect("shared colours") = shared.collect();
+        let mut shared: HashSet<String> = colours
+            .filter(|c| !seen.insert(*c))
+            .map(str::to_owned)
+            .collect();
+        if seen.len() + shared.len() > 1 {
+            shared.insert(CAMPAIGN.to_owned());
+        }
+        *self.shared.lock().expect("shared colours") = shared;
     }
 
-    /// Whether units of `colour` share layers.
+    /// Whether units of `colour` share layers (`CAMPAIGN`: the theme's
+    /// colour, which every unit shares).
     pub fn shared(&self, colour: &str) -> bool {
         self.shared.lock().expect("shared colours").contains(colour)
     }

@@ -22,7 +22,7 @@ use crate::content::{Doc, InfographicSpec, Project};
 use crate::diag::{Diagnostic, Sink};
 use crate::engine::world::{Failure, PrintWorld, WorldPool};
 use crate::output::{Depends, Output};
-use crate::print::document::{Part, Variant, colours, colours_for, doc_settings, settings};
+use crate::print::document::{Part, STAND_IN, Variant, colours, colours_for, settings};
 use crate::print::markup::lit;
 use crate::render::{Rendered, Renderer, Shared, Stage, Stats, Units};
 use crate::resolve::UnitSite;
@@ -264,11 +264,7 @@ impl Job<'_, '_> {
         if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, ext) {
             return Ok((bytes, Some(stored)));
         }
-        for name in icons_used {
-            if let Some(svg) = icons::svg(name, "#FFFFFF") {
-                self.world.add_image(&format!("icon-{name}.svg"), &svg);
-            }
-        }
+        self.add_icons(icons_used);
         self.world.set_qr_codes(qr_codes);
         let doc = self.world.compile(source);
         evict_now_and_then();
@@ -382,32 +378,52 @@ impl Job<'_, '_> {
         s
     }
 
-    /// The preview drawn from layers (`layers`): the guide's, shared by
-    /// the units of one colour, and the unit's slots over it. None where
-    /// no other unit has the unit's colour, the template has no slots,
-    /// site.yaml turns composing off, or the layers fail or do not go
-    /// together: the preview is then drawn whole, which reports any
-    /// problem in the unit's own terms.
-    fn layered_preview(&mut self, g: &crate::content::Guide, whole: &str) -> Option<Made> {
-        let template = self.shared.theme.print_files.get(PREVIEW_TEMPLATE)?;
-        let shared = self.bases.shared(&self.site.unit.colour);
-        if !shared || !self.site.project.site.print.compose || !template.contains("#let slots(") {
+    /// A PNG drawn from layers (`layers`): the guide's (`guide`, its
+    /// source), shared by the units of one colour, and the unit's slots
+    /// (`pieces`) over it. None where no other unit draws in this colour,
+    /// the template has no slots, site.yaml turns composing off, or the
+    /// layers fail or do not go together: the picture is then drawn whole
+    /// (`whole`, its source, cached under the same key), which reports
+    /// any problem in the unit's own terms.
+    fn layered_png(
+        &mut self,
+        (template, colour): (&str, &str),
+        (whole, label): (&str, Option<(&str, &str)>),
+        guide: (&str, &[Vec<u8>]),
+        pieces: impl FnOnce(&mut Self) -> Result<Arc<typst_layout::PagedDocument>, Failure>,
+    ) -> Option<Made> {
+        let text = self.shared.theme.print_files.get(template)?;
+        let shared = self.bases.shared(colour);
+        if !shared || !self.site.project.site.print.compose || !text.contains("#let slots(") {
             return None;
         }
-        let key = self.cache_key(whole, "png", None);
+        let key = self.cache_key(whole, "png", label);
         if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, "png") {
             return Some((bytes, Some(stored)));
         }
-        let source = self.preview_source(g, Part::Guide);
-        let base_key = self.cache_key(&source, "layer", None);
-        let (base, drawn) = self.bases.get(&base_key, &mut *self.world, &source).ok()?;
-        self.stats.preview_layers += usize::from(drawn);
-        let pieces = self.unit_pieces(g).ok()?;
+        let base_key = self.cache_key(guide.0, "layer", None);
+        self.world.set_qr_codes(guide.1);
+        let (base, drawn) = self.bases.get(&base_key, &mut *self.world, guide.0).ok()?;
+        self.stats.picture_layers += usize::from(drawn);
+        let pieces = pieces(self).ok()?;
         let (width, height, rgb) = base?.with(&pieces)?;
         let png = crate::images::encode_rgb_png(width, height, rgb).ok()?;
-        self.stats.layered_previews += 1;
+        self.stats.layered_pictures += 1;
         let stored = self.shared.cache.write_tagged(&key, "picture", "png", &png);
         Some((png, stored))
+    }
+
+    /// The link preview drawn from layers: its unit's slots are the same
+    /// for every guide.
+    fn layered_preview(&mut self, g: &crate::content::Guide, whole: &str) -> Option<Made> {
+        let guide = self.preview_source(g, Part::Guide);
+        let colour = self.site.unit.colour.clone();
+        self.layered_png(
+            (PREVIEW_TEMPLATE, &colour),
+            (whole, None),
+            (&guide, &[]),
+            |job| job.unit_pieces(g),
+        )
     }
 
     /// The unit's slots of its link previews, laid out once per unit.
@@ -426,22 +442,27 @@ impl Job<'_, '_> {
     }
 
     fn infographic(&mut self, spec: &Doc<InfographicSpec>) {
-        let site = self.site;
         let m = &spec.meta;
-        let (steps, guide) = drawn_steps(site, spec);
-        let icons_used: Vec<String> = steps
+        let (steps, guide) = drawn_steps(self.site, spec);
+        let icons: Vec<String> = steps
             .iter()
             .filter_map(|s| s.icon.clone())
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let canvases: Vec<&Canvas> = CANVASES
+        let alt = alt_text(&self.shared.theme.text, m, &steps, self.site);
+        let drawn = Drawn {
+            spec,
+            steps: &steps,
+            guide,
+            icons: &icons,
+            alt: &alt,
+        };
+        let canvases = CANVASES
             .iter()
-            .filter(|c| m.formats.is_empty() || m.formats.iter().any(|f| f == c.slug))
-            .collect();
-        let alt = alt_text(&self.shared.theme.text, m, &steps, site);
+            .filter(|c| m.formats.is_empty() || m.formats.iter().any(|f| f == c.slug));
         let mut made: Vec<(String, String)> = Vec::new();
-        for c in &canvases {
+        for c in canvases {
             let variants: &[(Variant, &str)] = if c.poster {
                 &[(Variant::Download, "pdf"), (Variant::Press, "press.pdf")]
             } else if c.slug == "vuong" {
@@ -459,8 +480,6 @@ impl Job<'_, '_> {
                     variant: *v,
                     printed: printed.as_deref(),
                 };
-                let (source, codes) =
-                    infographic_source(self.shared.theme, site, spec, &steps, guide, &sheet);
                 let rel = match *ext {
                     "press.pdf" => crate::paths::poster(&spec.slug, c.slug, true),
                     "pdf" => crate::paths::poster(&spec.slug, c.slug, false),
@@ -468,13 +487,7 @@ impl Job<'_, '_> {
                     _ => crate::paths::picture_png(&spec.slug, c.slug, c.width, c.height),
                 };
                 let name = self.shared.theme.text.canvas_name(c.slug);
-                match self.export(
-                    (&source, &codes),
-                    ext,
-                    name,
-                    &icons_used,
-                    Some((&m.title, &alt)),
-                ) {
+                match self.infographic_file(&drawn, &sheet, ext) {
                     Ok(made_file) => {
                         self.emit(&rel, &made_file);
                         let label = match *ext {
@@ -498,6 +511,55 @@ impl Job<'_, '_> {
             }
         }
         self.page(spec, &steps, guide, &made);
+    }
+
+    /// One file of an infographic: a PNG drawn over its guide's layer
+    /// where it can be (`layered_png`), else drawn whole.
+    fn infographic_file(
+        &mut self,
+        drawn: &Drawn,
+        sheet: &Sheet,
+        ext: &str,
+    ) -> Result<Made, Failure> {
+        let (theme, site) = (self.shared.theme, self.site);
+        let what = (drawn.spec, drawn.steps, drawn.guide);
+        let (whole, codes) = infographic_source(theme, site, what, sheet, Part::Whole);
+        let label = Some((drawn.spec.meta.title.as_str(), drawn.alt));
+        if ext == "png" {
+            self.add_icons(drawn.icons);
+            let (guide, guide_codes) = infographic_source(theme, site, what, sheet, Part::Guide);
+            let colour = match drawn.spec.meta.palette.as_str() {
+                "theme" => layers::CAMPAIGN,
+                _ => &site.unit.colour,
+            };
+            let layered = self.layered_png(
+                (TEMPLATE, colour),
+                (&whole, label),
+                (&guide, &guide_codes),
+                |job| {
+                    let (source, codes) =
+                        infographic_source(theme, site, what, sheet, Part::Pieces);
+                    job.world.set_qr_codes(&codes);
+                    let made = job.world.compile(&source).map(Arc::new);
+                    evict_now_and_then();
+                    made
+                },
+            );
+            if let Some(made) = layered {
+                return Ok(made);
+            }
+        }
+        let name = theme.text.canvas_name(sheet.canvas.slug);
+        self.export((&whole, &codes), ext, name, drawn.icons, label)
+    }
+
+    /// The step icons a picture draws, in the world that draws it.
+    fn add_icons(&mut self, icons: &[String]) {
+        for name in icons {
+            if let Some(svg) = icons::svg(name, "#FFFFFF") {
+                self.world.add_image(&format!("icon-{name}.svg"), &svg);
+            }
+        }
     }
 
     /// `do-hoa/<slug>/index.html`: the SVG with its text alternative and downloads.
@@ -612,7 +674,8 @@ pub fn layout(
         variant: Variant::Download,
         printed: None,
     };
-    let (source, codes) = infographic_source(&theme, &site, spec, &steps, guide, &sheet);
+    let (source, codes) =
+        infographic_source(&theme, &site, (spec, &steps, guide), &sheet, Part::Whole);
     let mut world = PrintWorld::new(
         theme
             .print_files
@@ -696,6 +759,16 @@ fn prelude(theme: &Theme, site: &UnitSite, template: &str, v: Variant, palette: 
     )
 }
 
+/// An infographic as drawn for a unit: its spec, steps and guide, the
+/// icons its steps show and its text alternative.
+struct Drawn<'a, 'p> {
+    spec: &'a Doc<InfographicSpec>,
+    steps: &'a [DrawnStep],
+    guide: Option<&'p crate::content::Guide>,
+    icons: &'a [String],
+    alt: &'a str,
+}
+
 /// What one exported file of an infographic is drawn on.
 struct Sheet<'a> {
     canvas: &'a Canvas,
@@ -704,13 +777,20 @@ struct Sheet<'a> {
     printed: Option<&'a str>,
 }
 
+/// The source of one infographic file, or of one of its layers
+/// (`Part::Guide`: the unit's data stand-ins and its slots empty, the same
+/// for every unit of a colour; `Part::Pieces`: the unit's slots), and the
+/// QR codes it draws.
 fn infographic_source(
     theme: &Theme,
     site: &UnitSite,
-    spec: &Doc<InfographicSpec>,
-    steps: &[DrawnStep],
-    guide: Option<&crate::content::Guide>,
+    (spec, steps, guide): (
+        &Doc<InfographicSpec>,
+        &[DrawnStep],
+        Option<&crate::content::Guide>,
+    ),
     sheet: &Sheet,
+    part: Part,
 ) -> (String, Vec<Vec<u8>>) {
     let codes = crate::print::qr::Codes::new(sheet.variant == Variant::Press);
     let (c, v) = (sheet.canvas, sheet.variant);
@@ -730,25 +810,23 @@ fn infographic_source(
         })
         .collect();
     let callouts: String = m.callouts.iter().map(|c| format!("{},", lit(c))).collect();
-    let (qr, url, short) = match guide {
-        Some(g) => {
-            let url = format!(
-                "{}{}",
-                site.unit.data.base_url,
-                crate::paths::guide_folder(&g.doc.slug)
-            );
-            let short = format!(
-                "{}g/{}/",
-                site.unit.data.base_url,
-                crate::shortlinks::code(site.project, g)
-            );
-            (codes.dict(&url), url, short)
-        }
-        None => (
-            "none".to_owned(),
-            site.unit.data.base_url.clone(),
-            site.unit.data.base_url.clone(),
+    let base = &site.unit.data.base_url;
+    let (url, short) = match guide {
+        Some(g) => (
+            format!("{base}{}", crate::paths::guide_folder(&g.doc.slug)),
+            format!("{base}g/{}/", crate::shortlinks::code(site.project, g)),
         ),
+        None => (base.clone(), base.clone()),
+    };
+    // A guide's layer is the same for every unit: its links are stand-ins
+    // too (drawn only in the slots).
+    let (url, short) = match part {
+        Part::Guide => (STAND_IN.to_owned(), STAND_IN.to_owned()),
+        _ => (url, short),
+    };
+    let qr = match guide {
+        Some(_) => codes.dict(&url),
+        None => "none".to_owned(),
     };
     let shown = short
         .trim_start_matches("https://")
@@ -770,10 +848,9 @@ fn infographic_source(
     } else {
         (0.23, 0.18)
     };
-    let _ = writeln!(
-        s,
-        "#render(({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}{}))",
-        doc_settings(site, (theme, TEMPLATE), v, &m.title, date)
+    let d = format!(
+        "({} section-level: 2, width: {}{unit_len}, height: {}{unit_len}, head: {head}, foot: {foot}, compact: {compact}, title: {}, subtitle: {}, steps: ({steps_t}), callouts: ({callouts}), qr: {qr}, url: {}, short-url: {}, short-url-href: {}, compose: {}{})",
+        settings(site, (theme, TEMPLATE), v, (&m.title, date), part)
             .replace(crate::print::document::SIZE, "10pt"),
         c.width,
         c.height,
@@ -782,10 +859,18 @@ fn infographic_source(
         lit(&url),
         lit(&shown),
         lit(&short),
+        part.compose_value(),
         sheet
             .printed
             .map_or(String::new(), |p| format!(", printed: {p}")),
     );
+    let _ = match part {
+        Part::Pieces => writeln!(
+            s,
+            "#import \"/print/{TEMPLATE}\": slots\n#{{\n  let d = {d}\n  pieces(d, slots(d))\n}}"
+        ),
+        _ => writeln!(s, "#render({d})"),
+    };
     (s, codes.into_inner())
 }
 
