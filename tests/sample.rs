@@ -16,35 +16,55 @@ fn review_date() -> Date {
     Date::parse("2026-11-29").unwrap()
 }
 
+/// The slugs of the sample's unit files, and one unit whose site is made
+/// from the city's registry alone.
+fn units_with_files_and_one_from_the_registry() -> Vec<String> {
+    let mut units: Vec<String> = std::fs::read_dir(repo().join("content/units"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yaml").map(str::to_owned)
+        })
+        .collect();
+    units.sort();
+    assert!(units.len() >= 8, "{units:?}");
+    units.push("phuong-thanh-xuan".into());
+    units
+}
+
 #[test]
-fn the_sample_builds_without_errors_or_warnings() {
+fn the_sample_builds_the_whole_city_without_errors_or_warnings() {
+    // Every registered unit's web pages, strictly: 126 phường and xã and
+    // the sở, most of them made from the registry alone.
     let out = tempfile::tempdir().unwrap();
     let mut opts = sotay::BuildOptions::new(repo(), review_date());
-    opts.out = out.path().join("public");
+    opts.out = out.path().join("city");
     opts.strict = true;
-    let report = match sotay::build(&opts) {
-        Ok(r) => r,
-        Err(f) => panic!("sample build failed:\n{}", render(&f.diagnostics)),
-    };
-    assert!(report.units >= 8, "{} units", report.units);
+    opts.media = sotay::Media::Skip;
+    let report = sotay::build(&opts)
+        .unwrap_or_else(|f| panic!("sample build failed:\n{}", render(&f.diagnostics)));
+    assert_eq!(report.units, 142);
+    let hub = std::fs::read_to_string(opts.out.join("index.html")).unwrap();
+    assert!(hub.contains("Hành chính thông minh - Tận tâm phục vụ"));
+
+    // The units with a file and one made from the registry, whole: PDFs
+    // and pictures too.
+    let units = units_with_files_and_one_from_the_registry();
+    opts.out = out.path().join("public");
+    opts.media = sotay::Media::Build;
+    opts.scope = sotay::Scope::Units(units.clone());
+    let report = sotay::build(&opts)
+        .unwrap_or_else(|f| panic!("sample build failed:\n{}", render(&f.diagnostics)));
+    assert_eq!(report.units, units.len());
     let public = &opts.out;
     // The README's one-unit command names this unit.
     assert!(public.join("phuong-ba-dinh/index.html").is_file());
-    for e in std::fs::read_dir(public).unwrap() {
-        let e = e.unwrap();
-        if !e.file_type().unwrap().is_dir()
-            || !repo()
-                .join(format!(
-                    "content/units/{}.yaml",
-                    e.file_name().to_string_lossy()
-                ))
-                .is_file()
-        {
-            continue;
-        }
-        let unit = e.file_name().to_string_lossy().into_owned();
-        assert_links_resolve(&repo(), public, &unit);
-        let a11y = a11y::audit_dir(&e.path());
+    let project = load(&repo(), &Sink::default()).expect("the sample loads");
+    for unit in &units {
+        let base = &project.unit(unit).expect("a unit").data.base_url;
+        let problems = sotay::links::check(&public.join(unit), std::slice::from_ref(base));
+        assert!(problems.is_empty(), "{unit}: {problems:#?}");
+        let a11y = a11y::audit_dir(&public.join(unit));
         assert!(a11y.is_empty(), "{unit}: {a11y:#?}");
     }
     // Every unit's webmaster page offers the widgets with previews, snippets and server settings.
@@ -57,8 +77,6 @@ fn the_sample_builds_without_errors_or_warnings() {
         webmaster.contains("frame-ancestors") && webmaster.contains("Access-Control-Allow-Origin")
     );
     assert!(webmaster.contains("class=\"hl-"), "snippets highlighted");
-    let hub = std::fs::read_to_string(public.join("index.html")).unwrap();
-    assert!(hub.contains("Hành chính thông minh - Tận tâm phục vụ"));
 
     // Every picture of the sample has its canvas size; they are kept in
     // target/sample-pictures/ for looking at.
@@ -95,7 +113,7 @@ fn the_sample_builds_without_errors_or_warnings() {
     }
     // 3 infographics x 4 canvases in every unit, plus a preview per guide page.
     assert!(
-        pictures >= 9 * 3 * 4 + report.search_docs,
+        pictures >= units.len() * 3 * 4 + report.search_docs,
         "{pictures} pictures"
     );
     assert!(report.images > 0 && report.pdfs > 0);
@@ -209,17 +227,19 @@ fn the_coverage_report_of_the_sample_matches_the_content() {
     let out = tempfile::tempdir().unwrap();
     let mut opts = sotay::BuildOptions::new(repo(), review_date());
     opts.out = out.path().join("public");
+    opts.media = sotay::Media::Skip;
     sotay::build(&opts).unwrap_or_else(|f| panic!("{}", render(&f.diagnostics)));
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(opts.out.join("bao-cao/bao-cao.json")).unwrap(),
     )
     .unwrap();
-    // Hand-written from content/site.yaml and content/units: 3 sở x 3 required guides,
-    // 4 phường and 2 xã x 10 each; nothing missing.
-    assert_eq!(json["totals"]["units"], 9);
-    assert_eq!(json["totals"]["complete_units"], 9);
-    assert_eq!(json["totals"]["required_cells"], 3 * 3 + 4 * 10 + 2 * 10);
-    assert_eq!(json["totals"]["published_cells"], 69);
+    // Hand-written from content/site.yaml and content/registry.yaml: the
+    // whole city has a site, 16 sở x 3 required guides and 126 phường and
+    // xã x 10 each; nothing missing.
+    assert_eq!(json["totals"]["units"], 142);
+    assert_eq!(json["totals"]["complete_units"], 142);
+    assert_eq!(json["totals"]["required_cells"], 16 * 3 + 126 * 10);
+    assert_eq!(json["totals"]["published_cells"], 16 * 3 + 126 * 10);
     let unit = |slug: &str| {
         json["units"]
             .as_array()
@@ -252,34 +272,36 @@ fn the_coverage_report_of_the_sample_matches_the_content() {
     assert_eq!(cell(&so, "dang-ky-khai-sinh"), "not-required");
     assert_eq!(cell(&so, "nop-ho-so-truc-tuyen"), "published");
     // Every registered unit has a row: the 126 phường and xã and the
-    // departments, those without a site with every required guide missing.
+    // departments, each with a site.
     let rows = json["units"].as_array().unwrap();
     assert_eq!(rows.len(), 142);
     let count = |kind: &str| rows.iter().filter(|u| u["kind"] == kind).count();
     assert_eq!(count("phuong") + count("xa"), 126);
-    for u in rows.iter().filter(|u| u["site"] == false) {
-        assert_eq!(u["published_required"], 0, "{}", u["slug"]);
-        assert_eq!(
-            u["missing"].as_array().unwrap().len(),
-            u["required"].as_u64().unwrap() as usize
-        );
-    }
-    // Of the units with a site: sở first, then phường, then xã (the order
-    // of unit_kinds).
-    let kinds: Vec<&str> = rows
-        .iter()
-        .filter(|u| u["site"] == true)
-        .map(|u| u["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        kinds,
-        [
-            "so", "so", "so", "phuong", "phuong", "phuong", "phuong", "xa", "xa"
-        ]
+    assert!(rows.iter().all(|u| u["site"] == true), "a unit has no site");
+    // Sites made from the registry are marked; the unit files' are not.
+    let from_registry = rows.iter().filter(|u| u["from_registry"] == true).count();
+    let files = std::fs::read_dir(repo().join("content/units"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(from_registry, 142 - files);
+    // Sở first, then phường, then xã (the order of unit_kinds).
+    let kinds: Vec<&str> = rows.iter().map(|u| u["kind"].as_str().unwrap()).collect();
+    let first = |kind: &str| kinds.iter().position(|k| *k == kind).unwrap();
+    let last = |kind: &str| kinds.iter().rposition(|k| *k == kind).unwrap();
+    assert!(
+        last("so") < first("phuong") && last("phuong") < first("xa"),
+        "{kinds:?}"
     );
     let html = std::fs::read_to_string(opts.out.join("bao-cao/index.html")).unwrap();
     assert!(
-        html.contains("<strong>9/9</strong> đơn vị đăng đủ các hướng dẫn bắt buộc"),
+        html.contains("<strong>142/142</strong> đơn vị đăng đủ các hướng dẫn bắt buộc"),
         "summary line"
     );
     let problems = sotay::links::check(&opts.out, &[]);
