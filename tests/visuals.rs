@@ -309,6 +309,35 @@ fn infographics(f: &Fixture) -> Vec<(String, Vec<u8>)> {
     all
 }
 
+/// Each unit's posters (download and press, A3 and A2), by path: the text
+/// poppler reads and the page size it reports.
+fn posters(f: &Fixture) -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    for unit in ["phuong-ba-dinh", "xa-ba-vi", "so-thu-nghiem"] {
+        for size in ["a3", "a2"] {
+            for rel in [
+                format!("{unit}/do-hoa/khai-sinh/ap-phich-{size}.pdf"),
+                format!("{unit}/do-hoa/khai-sinh/nha-in/ap-phich-{size}.pdf"),
+            ] {
+                let path = f.out().join(&rel);
+                let info = std::process::Command::new("pdfinfo")
+                    .arg(&path)
+                    .output()
+                    .expect("pdfinfo is needed (apt-get install poppler-utils)");
+                let info = String::from_utf8_lossy(&info.stdout).into_owned();
+                let size = info.lines().find(|l| l.starts_with("Page size:"));
+                let text: Vec<String> = pdf_text(&path)
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect();
+                let shown = format!("{} | {}", size.unwrap_or("no page size"), text.join(" "));
+                all.push((rel, shown));
+            }
+        }
+    }
+    all
+}
+
 fn pixels(f: &Fixture, rel: &str) -> (String, Vec<u8>) {
     let img = image::open(f.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     (rel.to_owned(), img.to_rgb8().into_raw())
@@ -332,17 +361,31 @@ fn worst_differences(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> Vec<(S
 fn pictures_drawn_over_a_layer_shared_by_units_look_as_if_drawn_whole() {
     // The fixture's units share a colour: a guide's preview and each
     // infographic canvas are drawn once with the unit's name, QR code and
-    // footer left out, and each unit's over it.
+    // footer left out, and each unit's over it; each poster is laid out
+    // once so, and each unit's slots put into it.
     let f = fixture();
     let report = f.build_ok();
-    // Each guide's preview and 4 canvases, each layer for several units.
+    // Each guide's preview, 4 canvases and 4 posters, each layer for
+    // several units.
     assert!(
-        report.layered_pictures >= 20 && report.picture_layers * 2 <= report.layered_pictures,
+        report.layered_pictures >= 32 && report.picture_layers * 2 <= report.layered_pictures,
         "{} pictures over {} layers",
         report.layered_pictures,
         report.picture_layers
     );
     let (previews_layered, infographics_layered) = (previews(&f), infographics(&f));
+    let posters_composed = posters(&f);
+    // Each unit's poster names the unit.
+    assert!(
+        posters_composed[0].1.contains("PHƯỜNG BA ĐÌNH"),
+        "{}",
+        posters_composed[0].1
+    );
+    assert!(
+        posters_composed[4].1.contains("XÃ BA VÌ"),
+        "{}",
+        posters_composed[4].1
+    );
     // Each unit's pictures show its own name, link and QR code.
     assert_ne!(previews_layered[0].1, previews_layered[2].1);
     for canvas in 0..4 {
@@ -375,6 +418,10 @@ fn pictures_drawn_over_a_layer_shared_by_units_look_as_if_drawn_whole() {
             worst <= 1,
             "{rel} differs from the picture drawn whole by {worst}"
         );
+    }
+    // Posters composed read as posters drawn whole: paper and text.
+    for ((rel, composed), (_, whole)) in posters_composed.iter().zip(posters(&f)) {
+        assert_eq!(composed, &whole, "{rel}");
     }
 }
 

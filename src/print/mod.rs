@@ -1178,6 +1178,23 @@ fn merged(
     merge::merge(&guide, &source, i, (author, title))
 }
 
+/// A press PDF of one unit's pieces (all the pages of `pieces`) over a
+/// shared layout, put together at the PDF level as leaflets' are
+/// (`merged`): posters; none where they cannot be merged.
+pub(crate) fn merged_alone(
+    layout: &compose::Layout,
+    pieces: &typst_layout::PagedDocument,
+    (author, title): (&str, Option<&str>),
+) -> Option<Vec<u8>> {
+    let own = 0..pieces.pages().len();
+    let guide = layout.press_guide(pieces, own.clone(), |doc| {
+        merge::Guide::of(export(&doc, Variant::Press).ok()?)
+    })?;
+    let alone = layout.pieces_alone(pieces, std::iter::once(own))?;
+    let source = merge::Source::of(export(&alone, Variant::Press).ok()?, layout.pages())?;
+    merge::merge(&guide, &source, 0, (author, title))
+}
+
 /// A laid-out document as a PDF of its variant.
 pub(crate) fn export(doc: &typst_layout::PagedDocument, v: Variant) -> Result<Vec<u8>, Failure> {
     typst_pdf::pdf(doc, &v.options()).map_err(|errs| Failure::Error {

@@ -136,8 +136,10 @@ fn at_value(spec: &Doc<InfographicSpec>, key: &str, value: &str, message: String
 #[derive(Default)]
 pub struct Visuals {
     worlds: WorldPool,
-    /// Guides' link previews with their slots empty, shared by units.
+    /// Pictures with their slots empty, shared by units.
     bases: layers::Bases,
+    /// Posters' layouts with their slots empty, shared by units.
+    posters: crate::print::compose::Layouts<16>,
 }
 
 impl Renderer for Visuals {
@@ -175,6 +177,7 @@ impl Renderer for Visuals {
             world: &mut world,
             key: &key,
             bases: &self.bases,
+            posters: &self.posters,
             pieces: None,
             stats: Stats::default(),
             errors: Vec::new(),
@@ -202,6 +205,10 @@ impl Renderer for Visuals {
 /// A picture's bytes, and its entry in the render cache if it has one.
 type Made = (Vec<u8>, Option<Stored>);
 
+/// A picture's source drawn whole, and its title and text alternative
+/// where its file carries them (part of its cache key).
+type Whole<'a> = (&'a str, Option<(&'a str, &'a str)>);
+
 struct Job<'a, 'p> {
     site: &'a UnitSite<'p>,
     shared: &'a Shared<'a>,
@@ -209,6 +216,7 @@ struct Job<'a, 'p> {
     world: &'a mut PrintWorld,
     key: &'a str,
     bases: &'a layers::Bases,
+    posters: &'a crate::print::compose::Layouts<16>,
     /// The unit's slots of its link previews (`unit_pieces`).
     pieces: Option<Result<Arc<typst_layout::PagedDocument>, Failure>>,
     stats: Stats,
@@ -388,13 +396,11 @@ impl Job<'_, '_> {
     fn layered_png(
         &mut self,
         (template, colour): (&str, &str),
-        (whole, label): (&str, Option<(&str, &str)>),
+        (whole, label): Whole,
         guide: (&str, &[Vec<u8>]),
         pieces: impl FnOnce(&mut Self) -> Result<Arc<typst_layout::PagedDocument>, Failure>,
     ) -> Option<Made> {
-        let text = self.shared.theme.print_files.get(template)?;
-        let shared = self.bases.shared(colour);
-        if !shared || !self.site.project.site.print.compose || !text.contains("#let slots(") {
+        if !self.shares_layers(template, colour) {
             return None;
         }
         let key = self.cache_key(whole, "png", label);
@@ -513,8 +519,9 @@ impl Job<'_, '_> {
         self.page(spec, &steps, guide, &made);
     }
 
-    /// One file of an infographic: a PNG drawn over its guide's layer
-    /// where it can be (`layered_png`), else drawn whole.
+    /// One file of an infographic: a PNG drawn over its guide's layer, a
+    /// poster composed from its guide's layout, where they can be
+    /// (`layered_png`, `composed_poster`); else drawn whole.
     fn infographic_file(
         &mut self,
         drawn: &Drawn,
@@ -525,32 +532,112 @@ impl Job<'_, '_> {
         let what = (drawn.spec, drawn.steps, drawn.guide);
         let (whole, codes) = infographic_source(theme, site, what, sheet, Part::Whole);
         let label = Some((drawn.spec.meta.title.as_str(), drawn.alt));
-        if ext == "png" {
+        if ext != "svg" {
             self.add_icons(drawn.icons);
             let (guide, guide_codes) = infographic_source(theme, site, what, sheet, Part::Guide);
             let colour = match drawn.spec.meta.palette.as_str() {
                 "theme" => layers::CAMPAIGN,
                 _ => &site.unit.colour,
             };
-            let layered = self.layered_png(
-                (TEMPLATE, colour),
-                (&whole, label),
-                (&guide, &guide_codes),
-                |job| {
-                    let (source, codes) =
-                        infographic_source(theme, site, what, sheet, Part::Pieces);
-                    job.world.set_qr_codes(&codes);
-                    let made = job.world.compile(&source).map(Arc::new);
-                    evict_now_and_then();
-                    made
-                },
-            );
-            if let Some(made) = layered {
+            let pieces = |job: &mut Self| {
+                let (source, codes) = infographic_source(theme, site, what, sheet, Part::Pieces);
+                job.world.set_qr_codes(&codes);
+                let made = job.world.compile(&source).map(Arc::new);
+                evict_now_and_then();
+                made
+            };
+            let shared = ((TEMPLATE, colour), (whole.as_str(), label));
+            let made = if ext == "png" {
+                self.layered_png(shared.0, shared.1, (&guide, &guide_codes), pieces)
+            } else {
+                self.composed_poster(
+                    shared.0,
+                    shared.1,
+                    (&guide, &guide_codes),
+                    pieces,
+                    sheet.variant,
+                )
+            };
+            if let Some(made) = made {
                 return Ok(made);
             }
         }
         let name = theme.text.canvas_name(sheet.canvas.slug);
         self.export((&whole, &codes), ext, name, drawn.icons, label)
+    }
+
+    /// Whether a picture of `template` in `colour` may be drawn from
+    /// layers shared by units: other units draw it in the same colour, the
+    /// template has slots, and site.yaml does not turn composing off.
+    fn shares_layers(&self, template: &str, colour: &str) -> bool {
+        let has_slots = |t: &String| t.contains("#let slots(");
+        self.bases.shared(colour)
+            && self.site.project.site.print.compose
+            && self
+                .shared
+                .theme
+                .print_files
+                .get(template)
+                .is_some_and(has_slots)
+    }
+
+    /// A poster composed from its guide's layout (`guide`, its source; laid
+    /// out once for the units of one colour) and the unit's slots: the
+    /// download PDF exported, the press PDF merged from the guide's and the
+    /// slots' (`print::merged_alone`), as leaflets are. None where it
+    /// cannot be: drawn whole then, which reports any problem.
+    fn composed_poster(
+        &mut self,
+        (template, colour): (&str, &str),
+        (whole, label): Whole,
+        guide: (&str, &[Vec<u8>]),
+        pieces: impl FnOnce(&mut Self) -> Result<Arc<typst_layout::PagedDocument>, Failure>,
+        v: Variant,
+    ) -> Option<Made> {
+        use crate::print::compose::{Laid, Layout};
+        if !self.shares_layers(template, colour) {
+            return None;
+        }
+        let ext = if v == Variant::Press {
+            "press.pdf"
+        } else {
+            "pdf"
+        };
+        // Not the bytes of the poster drawn whole: cached apart from it.
+        let key = self.cache_key(whole, &format!("composed {ext}"), label);
+        if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, ext) {
+            return Some((bytes, Some(stored)));
+        }
+        let cell = self
+            .posters
+            .cell(&self.cache_key(guide.0, "poster layout", None));
+        let mut drawn = false;
+        let laid = cell.get_or_init(|| {
+            drawn = true;
+            self.world.set_qr_codes(guide.1);
+            let doc = self.world.compile(guide.0);
+            evict_now_and_then();
+            match doc.ok().and_then(Layout::of) {
+                Some(layout) => Laid::Shared(Box::new(layout)),
+                None => Laid::Whole,
+            }
+        });
+        self.stats.picture_layers += usize::from(drawn);
+        let Laid::Shared(layout) = laid else {
+            return None;
+        };
+        let pieces = pieces(self).ok()?;
+        let author = self.site.unit.data.name.as_str();
+        let doc = layout.compose(&pieces, 0..pieces.pages().len(), author, None)?;
+        layout_check(doc.pages().first()?).ok()?;
+        let pdf = match v {
+            Variant::Press => crate::print::merged_alone(layout, &pieces, (author, None))
+                .or_else(|| crate::print::export(&doc, v).ok())?,
+            Variant::Download => crate::print::export(&doc, v).ok()?,
+        };
+        self.stats.layered_pictures += 1;
+        let stored = self.shared.cache.write_tagged(&key, "picture", ext, &pdf);
+        Some((pdf, stored))
     }
 
     /// The step icons a picture draws, in the world that draws it.
