@@ -425,16 +425,26 @@ fn pictures_drawn_over_a_layer_shared_by_units_look_as_if_drawn_whole() {
     }
 }
 
+/// The fixture's theme with `from` replaced by `to` in one print template.
+fn edit_template(f: &Fixture, template: &str, from: &str, to: &str) {
+    let path = format!("themes/default/print/{template}");
+    let text = std::fs::read_to_string(f.root().join(&path)).unwrap();
+    let edited = text.replace(from, to);
+    assert_ne!(edited, text, "{from} is not in {template}");
+    f.write(&path, &edited);
+}
+
 #[test]
 fn a_preview_template_showing_the_unit_outside_its_slots_is_drawn_whole() {
     // A theme's template that also writes the unit's name in the footer:
     // a layer shared by units would carry one unit's name to all.
     let f = Fixture::new();
-    let path = "themes/default/print/xem-truoc.typ";
-    let template = std::fs::read_to_string(f.root().join(path)).unwrap();
-    let leaking = template.replace("d.slogan)))", "d.slogan + \" \" + d.unit.name)))");
-    assert_ne!(leaking, template, "the footer line was not found");
-    f.write(path, &leaking);
+    edit_template(
+        &f,
+        "xem-truoc.typ",
+        "d.slogan)))",
+        "d.slogan + \" \" + d.unit.name)))",
+    );
     let report = f.build_ok();
     assert_eq!(report.layered_pictures, 0);
     let all = previews(&f);
@@ -446,11 +456,12 @@ fn an_infographic_template_showing_the_unit_outside_its_slots_is_drawn_whole() {
     // The unit's hotline in place of the header's title: outside the
     // slots, so the infographics cannot share a layer (previews still do).
     let f = fixture();
-    let path = "themes/default/print/infographic.typ";
-    let template = std::fs::read_to_string(f.root().join(path)).unwrap();
-    let leaking = template.replace("size: s, d.title)))", "size: s, d.unit.hotline)))");
-    assert_ne!(leaking, template, "the title line was not found");
-    f.write(path, &leaking);
+    edit_template(
+        &f,
+        "infographic.typ",
+        "size: s, d.title)))",
+        "size: s, d.unit.hotline)))",
+    );
     let report = f.build_ok();
     let every_preview = walkdir::WalkDir::new(f.out())
         .into_iter()

@@ -117,6 +117,11 @@ impl PrintWorld {
         }
     }
 
+    /// Whether an image is served at `/img/<name>`.
+    pub fn has_image(&self, name: &str) -> bool {
+        self.files.contains_key(&path_id(&format!("/img/{name}")))
+    }
+
     /// Serve an image at `/img/<name>`.
     pub fn add_image(&mut self, name: &str, bytes: &[u8]) {
         let id = path_id(&format!("/img/{name}"));

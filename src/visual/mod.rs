@@ -258,6 +258,18 @@ impl Job<'_, '_> {
         h.hex()
     }
 
+    /// A picture of the render cache, with where the cache holds it.
+    fn cached(&self, key: &str, ext: &str) -> Option<Made> {
+        let (_, bytes, stored) = self.shared.cache.read_tagged(key, ext)?;
+        Some((bytes, Some(stored)))
+    }
+
+    /// A picture just made, kept in the render cache (the output links it).
+    fn keep(&self, key: &str, ext: &str, bytes: Vec<u8>) -> Made {
+        let stored = self.shared.cache.write_tagged(key, "picture", ext, &bytes);
+        (bytes, stored)
+    }
+
     /// Compile a source, check its layout, and export it; cached by input,
     /// with where the cache holds it (the output links that file).
     fn export(
@@ -265,14 +277,12 @@ impl Job<'_, '_> {
         (source, qr_codes): (&str, &[Vec<u8>]),
         ext: &str,
         what: &str,
-        icons_used: &[String],
         label: Option<(&str, &str)>,
     ) -> Result<Made, Failure> {
         let key = self.cache_key(source, ext, label);
-        if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, ext) {
-            return Ok((bytes, Some(stored)));
+        if let Some(made) = self.cached(&key, ext) {
+            return Ok(made);
         }
-        self.add_icons(icons_used);
         self.world.set_qr_codes(qr_codes);
         let doc = self.world.compile(source);
         evict_now_and_then();
@@ -317,8 +327,7 @@ impl Job<'_, '_> {
                 crate::print::export(&doc, v)?
             }
         };
-        let stored = self.shared.cache.write_tagged(&key, "picture", ext, &bytes);
-        Ok((bytes, stored))
+        Ok(self.keep(&key, ext, bytes))
     }
 
     /// Write a picture; a hard link to `stored`, its cache entry, where
@@ -340,7 +349,7 @@ impl Job<'_, '_> {
         let whole = self.preview_source(g, Part::Whole);
         let made = match self.layered_preview(g, &whole) {
             Some(made) => Ok(made),
-            None => self.export((&whole, &[]), "png", "the link preview", &[], None),
+            None => self.export((&whole, &[]), "png", "the link preview", None),
         };
         let rel = crate::paths::guide_file(&g.doc.slug, crate::paths::PREVIEW_FILE);
         match made {
@@ -386,26 +395,21 @@ impl Job<'_, '_> {
         s
     }
 
-    /// A PNG drawn from layers (`layers`): the guide's (`guide`, its
-    /// source), shared by the units of one colour, and the unit's slots
-    /// (`pieces`) over it. None where no other unit draws in this colour,
-    /// the template has no slots, site.yaml turns composing off, or the
-    /// layers fail or do not go together: the picture is then drawn whole
-    /// (`whole`, its source, cached under the same key), which reports
-    /// any problem in the unit's own terms.
+    /// A PNG drawn from layers (`layers`), for a picture that shares them
+    /// (`shares_layers`): the guide's (`guide`, its source), shared by the
+    /// units of one colour, and the unit's slots (`pieces`) over it. None
+    /// where the layers fail or do not go together: the picture is then
+    /// drawn whole (`whole`, its source, cached under the same key), which
+    /// reports any problem in the unit's own terms.
     fn layered_png(
         &mut self,
-        (template, colour): (&str, &str),
         (whole, label): Whole,
         guide: (&str, &[Vec<u8>]),
         pieces: impl FnOnce(&mut Self) -> Result<Arc<typst_layout::PagedDocument>, Failure>,
     ) -> Option<Made> {
-        if !self.shares_layers(template, colour) {
-            return None;
-        }
         let key = self.cache_key(whole, "png", label);
-        if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, "png") {
-            return Some((bytes, Some(stored)));
+        if let Some(made) = self.cached(&key, "png") {
+            return Some(made);
         }
         let base_key = self.cache_key(guide.0, "layer", None);
         self.world.set_qr_codes(guide.1);
@@ -415,21 +419,17 @@ impl Job<'_, '_> {
         let (width, height, rgb) = base?.with(&pieces)?;
         let png = crate::images::encode_rgb_png(width, height, rgb).ok()?;
         self.stats.layered_pictures += 1;
-        let stored = self.shared.cache.write_tagged(&key, "picture", "png", &png);
-        Some((png, stored))
+        Some(self.keep(&key, "png", png))
     }
 
     /// The link preview drawn from layers: its unit's slots are the same
     /// for every guide.
     fn layered_preview(&mut self, g: &crate::content::Guide, whole: &str) -> Option<Made> {
+        if !self.shares_layers(PREVIEW_TEMPLATE, &self.site.unit.colour) {
+            return None;
+        }
         let guide = self.preview_source(g, Part::Guide);
-        let colour = self.site.unit.colour.clone();
-        self.layered_png(
-            (PREVIEW_TEMPLATE, &colour),
-            (whole, None),
-            (&guide, &[]),
-            |job| job.unit_pieces(g),
-        )
+        self.layered_png((whole, None), (&guide, &[]), |job| job.unit_pieces(g))
     }
 
     /// The unit's slots of its link previews, laid out once per unit.
@@ -456,12 +456,12 @@ impl Job<'_, '_> {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
+        self.add_icons(&icons);
         let alt = alt_text(&self.shared.theme.text, m, &steps, self.site);
         let drawn = Drawn {
             spec,
             steps: &steps,
             guide,
-            icons: &icons,
             alt: &alt,
         };
         let canvases = CANVASES
@@ -532,13 +532,12 @@ impl Job<'_, '_> {
         let what = (drawn.spec, drawn.steps, drawn.guide);
         let (whole, codes) = infographic_source(theme, site, what, sheet, Part::Whole);
         let label = Some((drawn.spec.meta.title.as_str(), drawn.alt));
-        if ext != "svg" {
-            self.add_icons(drawn.icons);
+        let colour = match drawn.spec.meta.palette.as_str() {
+            "theme" => layers::CAMPAIGN,
+            _ => &site.unit.colour,
+        };
+        if ext != "svg" && self.shares_layers(TEMPLATE, colour) {
             let (guide, guide_codes) = infographic_source(theme, site, what, sheet, Part::Guide);
-            let colour = match drawn.spec.meta.palette.as_str() {
-                "theme" => layers::CAMPAIGN,
-                _ => &site.unit.colour,
-            };
             let pieces = |job: &mut Self| {
                 let (source, codes) = infographic_source(theme, site, what, sheet, Part::Pieces);
                 job.world.set_qr_codes(&codes);
@@ -546,24 +545,18 @@ impl Job<'_, '_> {
                 evict_now_and_then();
                 made
             };
-            let shared = ((TEMPLATE, colour), (whole.as_str(), label));
+            let (whole, guide) = ((whole.as_str(), label), (guide.as_str(), &guide_codes[..]));
             let made = if ext == "png" {
-                self.layered_png(shared.0, shared.1, (&guide, &guide_codes), pieces)
+                self.layered_png(whole, guide, pieces)
             } else {
-                self.composed_poster(
-                    shared.0,
-                    shared.1,
-                    (&guide, &guide_codes),
-                    pieces,
-                    sheet.variant,
-                )
+                self.composed_poster(whole, guide, pieces, sheet.variant)
             };
             if let Some(made) = made {
                 return Ok(made);
             }
         }
         let name = theme.text.canvas_name(sheet.canvas.slug);
-        self.export((&whole, &codes), ext, name, drawn.icons, label)
+        self.export((&whole, &codes), ext, name, label)
     }
 
     /// Whether a picture of `template` in `colour` may be drawn from
@@ -582,22 +575,18 @@ impl Job<'_, '_> {
     }
 
     /// A poster composed from its guide's layout (`guide`, its source; laid
-    /// out once for the units of one colour) and the unit's slots: the
+    /// out once for the units of one colour, `shares_layers`) and the unit's slots: the
     /// download PDF exported, the press PDF merged from the guide's and the
     /// slots' (`print::merged_alone`), as leaflets are. None where it
     /// cannot be: drawn whole then, which reports any problem.
     fn composed_poster(
         &mut self,
-        (template, colour): (&str, &str),
         (whole, label): Whole,
         guide: (&str, &[Vec<u8>]),
         pieces: impl FnOnce(&mut Self) -> Result<Arc<typst_layout::PagedDocument>, Failure>,
         v: Variant,
     ) -> Option<Made> {
         use crate::print::compose::{Laid, Layout};
-        if !self.shares_layers(template, colour) {
-            return None;
-        }
         let ext = if v == Variant::Press {
             "press.pdf"
         } else {
@@ -605,8 +594,8 @@ impl Job<'_, '_> {
         };
         // Not the bytes of the poster drawn whole: cached apart from it.
         let key = self.cache_key(whole, &format!("composed {ext}"), label);
-        if let Some((_, bytes, stored)) = self.shared.cache.read_tagged(&key, ext) {
-            return Some((bytes, Some(stored)));
+        if let Some(made) = self.cached(&key, ext) {
+            return Some(made);
         }
         let cell = self
             .posters
@@ -636,15 +625,18 @@ impl Job<'_, '_> {
             Variant::Download => crate::print::export(&doc, v).ok()?,
         };
         self.stats.layered_pictures += 1;
-        let stored = self.shared.cache.write_tagged(&key, "picture", ext, &pdf);
-        Some((pdf, stored))
+        Some(self.keep(&key, ext, pdf))
     }
 
-    /// The step icons a picture draws, in the world that draws it.
+    /// The step icons an infographic draws, in the world that draws it
+    /// (each drawn once per world).
     fn add_icons(&mut self, icons: &[String]) {
         for name in icons {
-            if let Some(svg) = icons::svg(name, "#FFFFFF") {
-                self.world.add_image(&format!("icon-{name}.svg"), &svg);
+            let file = format!("icon-{name}.svg");
+            if !self.world.has_image(&file)
+                && let Some(svg) = icons::svg(name, "#FFFFFF")
+            {
+                self.world.add_image(&file, &svg);
             }
         }
     }
@@ -846,13 +838,12 @@ fn prelude(theme: &Theme, site: &UnitSite, template: &str, v: Variant, palette: 
     )
 }
 
-/// An infographic as drawn for a unit: its spec, steps and guide, the
-/// icons its steps show and its text alternative.
+/// An infographic as drawn for a unit: its spec, steps and guide, and
+/// its text alternative.
 struct Drawn<'a, 'p> {
     spec: &'a Doc<InfographicSpec>,
     steps: &'a [DrawnStep],
     guide: Option<&'p crate::content::Guide>,
-    icons: &'a [String],
     alt: &'a str,
 }
 
